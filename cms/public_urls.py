@@ -1,0 +1,3 @@
+"""Public URLs under the language prefix that are not Wagtail pages (search, applicant services)."""
+
+urlpatterns: list = []

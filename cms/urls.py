@@ -1,0 +1,3 @@
+"""URLs outside the language prefix (sitemap, robots)."""
+
+urlpatterns: list = []
