@@ -1,0 +1,67 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    DOCUMENTS_REQUESTED = "documents_requested", _("Documents requested")
+    CHECKED = "checked", _("Checked")
+    BIOMETRICS = "biometrics", _("Biometrics taken")
+    PRODUCED = "produced", _("Card ordered")
+    PRODUCTION_FAILED = "production_failed", _("Card production failed")
+    HANDED_OVER = "handed_over", _("Handed over")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FORWARDED = "forwarded", _("Forwarded to another office")
+
+
+#: States in which nothing moves any more.
+FINAL_STATES = frozenset(
+    {CaseState.HANDED_OVER, CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.FORWARDED}
+)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online application")
+    POST = "post", _("Post")
+    EMAIL = "email", _("E-mail")
+    BUERGERBUERO = "buergerbuero", _("Bürgerbüro of a town")
+    COUNTER = "counter", _("In person at the office")
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    SERVICE_POINT = "service_point", _("Service Point")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class CaseCategory(models.TextChoices):
+    EDUCATION = "education", _("Education")
+    EMPLOYMENT = "employment", _("Employment")
+    HUMANITARIAN = "humanitarian", _("Humanitarian")
+    FAMILY = "family", _("Family")
+    PERMANENT = "permanent", _("Permanent residence")
+    EU = "eu", _("EU family members")
+    OTHER = "other", _("Other")
+
+
+class PhotoSource(models.TextChoices):
+    NONE = "", _("Not yet provided")
+    QR_CODE = "qr_code", _("QR/Data-Matrix code from a certified photographer")
+    ON_SITE = "on_site", _("Taken at the office terminal")
+
+
+class CardOrderStatus(models.TextChoices):
+    ORDERED = "ordered", _("Ordered")
+    FAILED = "failed", _("Failed")
+    DELIVERED = "delivered", _("Delivered to the office")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Language(models.TextChoices):
+    DE = "de", _("German")
+    EN = "en", _("English")
+    UK = "uk", _("Ukrainian")
+    RU = "ru", _("Russian")
+    AR = "ar", _("Arabic")
+    TR = "tr", _("Turkish")

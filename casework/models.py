@@ -1,0 +1,356 @@
+"""Case files of the office: persons, cases and what hangs off a case.
+
+The case state is a protected FSM field; its transitions are declared in
+:mod:`casework.workflow` and fired only through :mod:`casework.services`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from .constants import (
+    CardOrderStatus,
+    CaseCategory,
+    CaseState,
+    Channel,
+    Language,
+    PhotoSource,
+    Role,
+)
+
+
+class Department(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    handles_cases = models.BooleanField(
+        _("handles cases"),
+        default=True,
+        help_text=_("Service Point and similar units serve other departments' cases."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in a department. A user may belong to several departments."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "department", "role"], name="unique_membership_role"
+            )
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.department} ({self.get_role_display()})"
+
+
+class CaseType(models.Model):
+    """A residence purpose with its legal basis, e.g. § 18g AufenthG (EU Blue Card)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=100)
+    category = models.CharField(_("category"), max_length=20, choices=CaseCategory.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="case_types",
+        verbose_name=_("responsible department"),
+    )
+    fee_title_cents = models.PositiveIntegerField(_("fee for the title (cents)"), default=0)
+    fee_card_cents = models.PositiveIntegerField(_("fee for the card (cents)"), default=6700)
+    requires_belehrung = models.BooleanField(
+        _("hand-over requires an instruction sheet (Belehrung)"), default=False
+    )
+    max_validity_years = models.PositiveSmallIntegerField(_("maximum validity (years)"), default=3)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["legal_basis", "name"]
+        verbose_name = _("case type")
+        verbose_name_plural = _("case types")
+
+    def __str__(self) -> str:
+        return f"{self.legal_basis} – {self.name}"
+
+
+class RequiredDocument(models.Model):
+    """An item of the document checklist of a case type."""
+
+    case_type = models.ForeignKey(
+        CaseType, on_delete=models.CASCADE, related_name="required_documents"
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "code"], name="unique_required_document")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    family_name = models.CharField(_("family name (passport)"), max_length=200)
+    given_names = models.CharField(_("given names (passport)"), max_length=200, blank=True)
+    family_name_native = models.CharField(
+        _("family name (native script)"), max_length=200, blank=True
+    )
+    given_names_native = models.CharField(
+        _("given names (native script)"), max_length=200, blank=True
+    )
+    birth_date = models.DateField(_("date of birth"))
+    birth_place = models.CharField(_("place of birth"), max_length=200, blank=True)
+    nationality = models.CharField(_("nationality (ISO 3166 alpha-3)"), max_length=3)
+    other_nationalities = models.CharField(
+        _("other nationalities"), max_length=100, blank=True, help_text=_("Comma-separated")
+    )
+    passport_number = models.CharField(_("passport number"), max_length=30, blank=True)
+    passport_valid_until = models.DateField(_("passport valid until"), null=True, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.DE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        indexes = [models.Index(fields=["passport_number"]), models.Index(fields=["birth_date"])]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return f"{self.family_name}, {self.given_names}".strip(", ")
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    file_number = models.CharField(_("file number"), max_length=32, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, related_name="cases")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("caseworker"),
+    )
+    state = FSMField(
+        _("state"),
+        default=CaseState.RECEIVED,
+        choices=CaseState.choices,
+        protected=True,
+        db_index=True,
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channel_town = models.CharField(_("Bürgerbüro town"), max_length=100, blank=True)
+    is_extension = models.BooleanField(_("extension of a current title"), default=False)
+    current_title = models.CharField(_("current title"), max_length=200, blank=True)
+    title_expires_on = models.DateField(_("current title expires on"), null=True, blank=True)
+    filed_in_time = models.BooleanField(
+        _("filed before expiry (Fiktionswirkung)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when not an extension."),
+    )
+    granted_until = models.DateField(_("new title valid until"), null=True, blank=True)
+    # § 104c: § 25a and § 25b must have been checked first.
+    checked_25a = models.BooleanField(_("§ 25a checked"), default=False)
+    checked_25b = models.BooleanField(_("§ 25b checked"), default=False)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    forwarded_to = models.CharField(_("forwarded to office"), max_length=200, blank=True)
+    fee_due_cents = models.PositiveIntegerField(_("fee due (cents)"), default=0)
+    fee_paid_cents = models.PositiveIntegerField(_("fee paid (cents)"), default=0)
+    fee_reduction_reason = models.CharField(
+        _("fee reduction (e.g. SGB II notice)"), max_length=200, blank=True
+    )
+    photo_source = models.CharField(
+        _("photo source"), max_length=10, choices=PhotoSource.choices, blank=True
+    )
+    photo_reference = models.CharField(_("photo code reference"), max_length=200, blank=True)
+    biometrics_taken_at = models.DateTimeField(_("biometrics taken at"), null=True, blank=True)
+    fingerprints_exempt = models.BooleanField(_("fingerprints exempt (under 6)"), default=False)
+    signature_taken = models.BooleanField(_("signature taken"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    last_transition_at = models.DateTimeField(_("last change of state"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [
+            models.Index(fields=["department", "state", "received_at"]),
+            models.Index(fields=["assigned_to", "state", "received_at"]),
+            models.Index(fields=["title_expires_on"]),
+        ]
+        permissions = [
+            ("transition_case", _("Can fire case transitions")),
+            ("reassign_case", _("Can reassign cases")),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return self.file_number
+
+    @property
+    def fees_paid(self) -> bool:
+        return self.fee_paid_cents >= self.fee_due_cents
+
+
+class CaseDocument(models.Model):
+    """A checklist item on one case: required by its type (or added), received or missing."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    received = models.BooleanField(_("received"), default=False)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    due_on = models.DateField(_("deadline"), null=True, blank=True)
+    file = models.CharField(_("stored file"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "code"], name="unique_case_document")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CardOrder(models.Model):
+    """An order of the eAT card at the Bundesdruckerei; failed orders are re-ordered."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="card_orders")
+    order_number = models.CharField(_("order number"), max_length=40, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CardOrderStatus.choices, default=CardOrderStatus.ORDERED
+    )
+    ordered_at = models.DateTimeField(_("ordered at"), default=timezone.now)
+    expected_on = models.DateField(_("expected on"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["ordered_at", "id"]
+
+    def __str__(self) -> str:
+        return self.order_number
+
+
+class HandOver(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="hand_over")
+    collected_by = models.CharField(_("collected by"), max_length=200)
+    collected_by_authorised = models.BooleanField(_("authorised person"), default=False)
+    belehrung_handed_over = models.BooleanField(_("Belehrung handed over"), default=False)
+    belehrung_language = models.CharField(
+        _("Belehrung language"), max_length=5, choices=Language.choices, blank=True
+    )
+    handed_over_at = models.DateTimeField(_("handed over at"), default=timezone.now)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class CaseHistory(models.Model):
+    """One immutable row per state change, written in the transaction of the change."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history")
+    transition = models.CharField(_("transition"), max_length=50)
+    from_state = models.CharField(_("from"), max_length=30, choices=CaseState.choices)
+    to_state = models.CharField(_("to"), max_length=30, choices=CaseState.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("History rows are immutable.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("History rows are immutable.")
+
+
+class CaseComment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class CaseAccessLog(models.Model):
+    """Who opened which case file, and when (data protection)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_log")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    route = models.CharField(_("route"), max_length=40)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class FileNumberSequence(models.Model):
+    """Per-year counter for file numbers; incremented under a row lock."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+# django-guardian direct foreign-key permission models, with an expiry for shares.
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )

@@ -1,0 +1,98 @@
+"""Reads of case data, always narrowed to what the user may see.
+
+Visibility is one queryset filter (department membership, Service Point steps, unexpired
+django-guardian grants), so lists stay one SQL query whatever is chained onto them.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .constants import CaseState, Role
+from .models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Department,
+    Membership,
+)
+
+__all__ = [
+    "SERVICE_POINT_STATES",
+    "case_departments_of",
+    "cases_visible_to",
+    "get_visible_case",
+    "is_office_admin",
+    "roles_of",
+]
+
+#: The steps the Service Point works on: biometrics and fees, then hand-over.
+SERVICE_POINT_STATES = (CaseState.CHECKED, CaseState.BIOMETRICS, CaseState.PRODUCED)
+
+OFFICE_ADMIN_GROUP = "Office admins"
+
+
+def is_office_admin(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=OFFICE_ADMIN_GROUP).exists()
+
+
+def roles_of(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def case_departments_of(user) -> QuerySet[Department]:
+    """Departments whose cases the user works on as caseworker or supervisor."""
+    return Department.objects.filter(
+        memberships__user=user, memberships__role__in=[Role.CASEWORKER, Role.SUPERVISOR]
+    ).distinct()
+
+
+def _grant_filter(user) -> Q:
+    now = timezone.now()
+    unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    user_grants = CaseUserObjectPermission.objects.filter(
+        unexpired, user=user, permission__codename="view_case"
+    ).values("content_object_id")
+    group_grants = CaseGroupObjectPermission.objects.filter(
+        unexpired, group__user=user, permission__codename="view_case"
+    ).values("content_object_id")
+    return Q(pk__in=user_grants) | Q(pk__in=group_grants)
+
+
+def visibility_filter(user) -> Q | None:
+    """The filter that narrows cases to the user's; ``None`` means all cases."""
+    if is_office_admin(user):
+        return None
+    memberships = Membership.objects.filter(user=user)
+    department_ids = memberships.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR]).values(
+        "department_id"
+    )
+    condition = Q(department_id__in=department_ids)
+    if memberships.filter(role=Role.SERVICE_POINT).exists():
+        condition |= Q(state__in=SERVICE_POINT_STATES)
+    return condition | _grant_filter(user)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """All cases the user may read, as a lazy queryset (one SQL query when evaluated)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    condition = visibility_filter(user)
+    if condition is None:
+        return Case.objects.all()
+    return Case.objects.filter(condition)
+
+
+def get_visible_case(user, *, pk: int | None = None, file_number: str | None = None) -> Case:
+    """The case if the user may see it; 404 otherwise (never reveals that it exists)."""
+    lookup = {"pk": pk} if pk is not None else {"file_number": file_number}
+    try:
+        return (
+            cases_visible_to(user).select_related("person", "case_type", "department").get(**lookup)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
