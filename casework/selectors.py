@@ -20,6 +20,7 @@ from .models import (
 __all__ = [
     "SERVICE_POINT_STATES",
     "case_departments_of",
+    "case_for_applicant",
     "cases_visible_to",
     "get_visible_case",
     "is_office_admin",
@@ -96,3 +97,18 @@ def get_visible_case(user, *, pk: int | None = None, file_number: str | None = N
         )
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def case_for_applicant(*, file_number: str, birth_date) -> Case | None:
+    """The case an applicant proves to be theirs with file number and birth date.
+
+    Answers ``None`` both for unknown file numbers and for a wrong birth date, so callers
+    cannot tell the two apart.
+    """
+    if not file_number or birth_date is None:
+        return None
+    return (
+        Case.objects.select_related("person", "case_type")
+        .filter(file_number=file_number.strip().upper(), person__birth_date=birth_date)
+        .first()
+    )
