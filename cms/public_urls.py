@@ -1,3 +1,10 @@
 """Public URLs under the language prefix that are not Wagtail pages (search, applicant services)."""
 
-urlpatterns: list = []
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+urlpatterns = [
+    path(_("search/"), views.search, name="search"),
+]

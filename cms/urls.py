@@ -1,3 +1,9 @@
-"""URLs outside the language prefix (sitemap, robots)."""
+"""URLs outside the language prefix (health check, sitemap)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -17,7 +16,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("cms.public_urls")),
-    path("", include(wagtail_urls)),
+    path("", include("cms.page_urls")),
     prefix_default_language=True,
 )
 

@@ -1,0 +1,220 @@
+"""Page types of the public site and the office-wide site settings."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, BodyBlock, DownloadsBlock, TopTaskBlock
+from .constants import Weekday
+
+
+class HoursBlock(blocks.StructBlock):
+    weekday = blocks.ChoiceBlock(label=_("Weekday"), choices=Weekday.choices)
+    opens = blocks.TimeBlock(label=_("From"))
+    closes = blocks.TimeBlock(label=_("Until"))
+
+    class Meta:
+        icon = "time"
+        label = _("Time slot")
+
+
+@register_setting(icon="site")
+class OfficeSettings(BaseSiteSetting):
+    """Facts about the office shown in header, footer and contact boxes of every page."""
+
+    office_name = models.CharField(_("office name"), max_length=150)
+    street = models.CharField(_("street and number"), max_length=150, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("town"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone_hours = StreamField(
+        [("slot", HoursBlock())], verbose_name=_("phone hours"), blank=True, default=list
+    )
+    opening_hours = StreamField(
+        [("slot", HoursBlock())], verbose_name=_("opening hours"), blank=True, default=list
+    )
+    accepts_girocard = models.BooleanField(_("girocard (EC card)"), default=True)
+    accepts_credit_card = models.BooleanField(_("credit card"), default=False)
+    accepts_cash = models.BooleanField(_("cash"), default=False)
+    towns = models.TextField(
+        _("towns whose Bürgerbüro accepts applications"),
+        blank=True,
+        help_text=_("One town per line."),
+    )
+
+    panels = [
+        FieldPanel("office_name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street"),
+                FieldPanel("postcode"),
+                FieldPanel("city"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+            ],
+            heading=_("Address and contact"),
+        ),
+        FieldPanel("phone_hours"),
+        FieldPanel("opening_hours"),
+        MultiFieldPanel(
+            [
+                FieldPanel("accepts_girocard"),
+                FieldPanel("accepts_credit_card"),
+                FieldPanel("accepts_cash"),
+            ],
+            heading=_("Payment methods"),
+        ),
+        FieldPanel("towns"),
+    ]
+
+    class Meta:
+        verbose_name = _("office settings")
+
+    def __str__(self) -> str:
+        return self.office_name
+
+    @property
+    def town_list(self) -> list[str]:
+        return [line.strip() for line in self.towns.splitlines() if line.strip()]
+
+    @property
+    def payment_methods(self) -> list[str]:
+        methods = []
+        if self.accepts_girocard:
+            methods.append(_("girocard (EC card)"))
+        if self.accepts_credit_card:
+            methods.append(_("credit card"))
+        if self.accepts_cash:
+            methods.append(_("cash"))
+        return methods
+
+
+class HomePage(Page):
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+    top_tasks = StreamField(
+        [("task", TopTaskBlock())],
+        verbose_name=_("top tasks"),
+        blank=True,
+        default=list,
+        max_num=6,
+    )
+    news_count = models.PositiveSmallIntegerField(_("number of news items shown"), default=3)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("top_tasks"),
+        FieldPanel("news_count"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.TopicPage", "cms.NewsIndexPage", "cms.DownloadsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_news"] = (
+            NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")
+        )[: self.news_count]
+        context["topics"] = TopicPage.objects.live().public().child_of(self)
+        return context
+
+
+class TopicPage(Page):
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("One or two sentences shown in lists.")
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True, default=list)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["cms.HomePage", "cms.TopicPage"]
+    subpage_types = ["cms.TopicPage"]
+
+    class Meta:
+        verbose_name = _("topic page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["subtopics"] = TopicPage.objects.live().public().child_of(self)
+        return context
+
+
+class NewsIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        news = NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk")
+        context["news"] = Paginator(news, 10).get_page(request.GET.get("page"))
+        return context
+
+
+class NewsPage(Page):
+    date = models.DateField(_("date"), default=timezone.localdate)
+    teaser = models.TextField(_("teaser"), help_text=_("Shown in news lists."))
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True, default=list)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("teaser"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("teaser"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news item")
+
+
+class DownloadsPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(DownloadsBlock(), verbose_name=_("downloads"), blank=True, default=list)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("downloads page")
