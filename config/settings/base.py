@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "workflows",
     "casework",
     "search",
+    "appointments",
     "demo",
     # wagtail
     "wagtail.contrib.forms",
