@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "workflows",
     "casework",
     "search",
+    "operations",
     "appointments",
     "demo",
     # wagtail

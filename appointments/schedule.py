@@ -1,0 +1,63 @@
+"""Release arithmetic in the office's wall-clock time (no database).
+
+Release times and opening hours are local times in Europe/Berlin; instants are computed with
+:mod:`zoneinfo`, so a Monday 07:30 release is 06:30 UTC in winter and 05:30 UTC in summer.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from .constants import OFFICE_TIME_ZONE
+
+OFFICE_TZ = ZoneInfo(OFFICE_TIME_ZONE)
+
+__all__ = [
+    "OFFICE_TZ",
+    "latest_release_date",
+    "release_instant",
+    "slot_times",
+    "target_week_start",
+]
+
+
+def release_instant(*, release_date: dt.date, release_time: dt.time) -> dt.datetime:
+    """The aware instant of a release on a local date at a local wall-clock time."""
+    return dt.datetime.combine(release_date, release_time, tzinfo=OFFICE_TZ)
+
+
+def latest_release_date(*, weekday: int, release_time: dt.time, now: dt.datetime) -> dt.date:
+    """The local date of the most recent release at or before ``now``."""
+    local_today = now.astimezone(OFFICE_TZ).date()
+    candidate = local_today - dt.timedelta(days=(local_today.weekday() - weekday) % 7)
+    if release_instant(release_date=candidate, release_time=release_time) > now:
+        candidate -= dt.timedelta(days=7)
+    return candidate
+
+
+def target_week_start(*, release_date: dt.date, weeks_ahead: int) -> dt.date:
+    """Monday of the week whose slots a release on ``release_date`` opens."""
+    monday = release_date - dt.timedelta(days=release_date.weekday())
+    return monday + dt.timedelta(weeks=weeks_ahead)
+
+
+def slot_times(
+    *,
+    week_start: dt.date,
+    weekdays: list[int],
+    day_start: dt.time,
+    day_end: dt.time,
+    minutes: int,
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Start and end of every slot of a week, stepped in wall-clock time."""
+    step = dt.timedelta(minutes=minutes)
+    slots = []
+    for weekday in weekdays:
+        day = week_start + dt.timedelta(days=weekday)
+        start = dt.datetime.combine(day, day_start)
+        close = dt.datetime.combine(day, day_end)
+        while start + step <= close:
+            slots.append(
+                (start.replace(tzinfo=OFFICE_TZ), (start + step).replace(tzinfo=OFFICE_TZ))
+            )
+            start += step
+    return slots

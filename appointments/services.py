@@ -1,0 +1,339 @@
+"""Writes of appointment data: releasing slots, booking, cancelling, the waiting list.
+
+The database has the last word on double bookings (partial unique constraints on the slot and
+on the case); the code below locks rows so that, under load, requests queue for different
+slots instead of failing on the same one.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Case
+from casework.selectors import cases_visible_to
+
+from .constants import BookingStatus, WaitingStatus
+from .models import CASE_ACTIVE, SLOT_TAKEN, Booking, ReleaseRule, Slot, WaitingListEntry
+from .schedule import latest_release_date, release_instant, slot_times, target_week_start
+from .selectors import (
+    can_manage_appointments,
+    free_slots,
+    is_ready_for,
+    service_ready_for,
+    waiting_list,
+)
+
+__all__ = [
+    "BookingError",
+    "BookingResult",
+    "book_slot",
+    "cancel_booking",
+    "join_waiting_list",
+    "mark_attendance",
+    "release_slots",
+]
+
+logger = logging.getLogger(__name__)
+
+#: How often a booking looks for another free slot when the one it locked was just taken.
+_ATTEMPTS = 5
+
+
+class BookingError(Exception):
+    """A booking request that cannot be met; ``message`` is shown to the applicant."""
+
+    def __init__(self, code: str, message):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    booking: Booking
+    #: The cancellation key; only its hash is stored, so this is the one chance to show it.
+    cancel_key: str
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _new_cancel_key() -> tuple[str, str]:
+    key = secrets.token_urlsafe(24)
+    return key, _hash_key(key)
+
+
+# --- releasing slots ------------------------------------------------------------------------
+
+
+def _create_slots(rule: ReleaseRule, release_date: dt.date) -> int:
+    released_at = release_instant(release_date=release_date, release_time=rule.release_time)
+    week = target_week_start(release_date=release_date, weeks_ahead=rule.weeks_ahead)
+    times = slot_times(
+        week_start=week,
+        weekdays=rule.weekdays,
+        day_start=rule.day_start,
+        day_end=rule.day_end,
+        minutes=rule.service.duration_minutes,
+    )
+    if not times:
+        return 0
+    existing = Slot.objects.filter(
+        counter=rule.counter, start__gte=times[0][0], start__lte=times[-1][0]
+    ).count()
+    Slot.objects.bulk_create(
+        [
+            Slot(
+                counter=rule.counter,
+                service=rule.service,
+                start=start,
+                end=end,
+                released_at=released_at,
+            )
+            for start, end in times
+        ],
+        ignore_conflicts=True,
+    )
+    after = Slot.objects.filter(
+        counter=rule.counter, start__gte=times[0][0], start__lte=times[-1][0]
+    ).count()
+    return after - existing
+
+
+def release_slots(*, now: dt.datetime | None = None, include_upcoming: bool = False) -> int:
+    """Create the slots of each rule's latest release; running it again creates nothing.
+
+    With ``include_upcoming`` the slots of the next release are created too, hidden until
+    their release instant, so a job run any time before 07:30 opens them exactly at 07:30.
+    Returns the number of slots created.
+    """
+    now = now or timezone.now()
+    created = 0
+    rules = ReleaseRule.objects.filter(active=True, counter__active=True, service__active=True)
+    with transaction.atomic():
+        for rule in rules.select_related("counter", "service"):
+            latest = latest_release_date(
+                weekday=rule.release_weekday, release_time=rule.release_time, now=now
+            )
+            created += _create_slots(rule, latest)
+            if include_upcoming:
+                created += _create_slots(rule, latest + dt.timedelta(days=7))
+    return created
+
+
+# --- booking --------------------------------------------------------------------------------
+
+
+def book_slot(
+    *, case: Case, slot: Slot | None = None, email: str = "", now: dt.datetime | None = None
+) -> BookingResult:
+    """Book ``slot`` (or the earliest free slot) for the case; an older booking is released.
+
+    Raises :class:`BookingError` when the case is not ready, the slot is gone or none is free.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            # One request per case at a time: duplicate clicks queue here, not in the slots.
+            case = Case.objects.select_for_update().get(pk=case.pk)
+            service = service_ready_for(case)
+            if service is None:
+                raise BookingError("not_ready", _("Your case is not ready for an appointment."))
+            if slot is not None and slot.service_id != service.pk:
+                raise BookingError("slot_taken", _("This time is no longer available."))
+            current = (
+                Booking.objects.select_for_update(of=("self",))
+                .filter(CASE_ACTIVE, case=case)
+                .select_related("slot")
+                .first()
+            )
+            if current is not None and slot is not None and current.slot_id == slot.pk:
+                raise BookingError("already_booked", _("You have already booked this time."))
+            chosen = _lock_free_slot(service=service, slot=slot, now=now)
+            if current is not None:
+                current.status = BookingStatus.CANCELLED
+                current.cancelled_at = now
+                current.save(update_fields=["status", "cancelled_at"])
+            key, key_hash = _new_cancel_key()
+            booking = Booking.objects.create(
+                case=case, slot=chosen, cancel_key_hash=key_hash, email=email, created_at=now
+            )
+            WaitingListEntry.objects.filter(
+                case=case, service=service, status=WaitingStatus.WAITING
+            ).update(status=WaitingStatus.WITHDRAWN)
+            if current is not None:
+                _offer_to_waiting_list(slot=current.slot, now=now)
+            if email:
+                _notify_on_commit(booking, key, "booked")
+    except IntegrityError as exc:
+        # The constraints caught a race the locks did not: someone else was faster.
+        logger.info("booking conflict for case %s: %s", case.pk, exc)
+        raise BookingError(
+            "slot_taken", _("This time was taken a moment ago. Please choose another one.")
+        ) from exc
+    return BookingResult(booking=booking, cancel_key=key)
+
+
+def _lock_free_slot(*, service, slot: Slot | None, now: dt.datetime) -> Slot:
+    """Lock a free slot; slots locked by other requests are skipped, not waited for."""
+    skipped: list[int] = []
+    for _attempt in range(_ATTEMPTS):
+        candidates = free_slots(service=service, now=now).exclude(pk__in=skipped)
+        if slot is not None:
+            candidates = candidates.filter(pk=slot.pk)
+        chosen = candidates.select_for_update(skip_locked=True, of=("self",)).first()
+        if chosen is None:
+            break
+        # The candidate list was read before the lock; look again with a fresh snapshot.
+        if not Booking.objects.filter(SLOT_TAKEN, slot=chosen).exists():
+            return chosen
+        skipped.append(chosen.pk)
+    if slot is not None:
+        raise BookingError(
+            "slot_taken", _("This time was taken a moment ago. Please choose another one.")
+        )
+    raise BookingError("no_slots", _("There are no free appointments at the moment."))
+
+
+def cancel_booking(*, reference, key: str, now: dt.datetime | None = None) -> bool:
+    """Cancel with the secret key from the confirmation; a wrong key changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("slot", "slot__service")
+            .filter(reference=reference, status=BookingStatus.BOOKED)
+            .first()
+        )
+        stored = booking.cancel_key_hash if booking is not None else "0" * 64
+        key_ok = hmac.compare_digest(_hash_key(key or ""), stored)
+        if booking is None or not key_ok or booking.slot.start <= now:
+            return False
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.save(update_fields=["status", "cancelled_at"])
+        _offer_to_waiting_list(slot=booking.slot, now=now)
+    return True
+
+
+def join_waiting_list(*, case: Case, email: str, now=None) -> WaitingListEntry:
+    """Put a ready case without an appointment on the waiting list of its service."""
+    now = now or timezone.now()
+    service = service_ready_for(case)
+    if service is None:
+        raise BookingError("not_ready", _("Your case is not ready for an appointment."))
+    if Booking.objects.filter(CASE_ACTIVE, case=case).exists():
+        raise BookingError("already_booked", _("You already have an appointment."))
+    try:
+        with transaction.atomic():
+            entry, _created = WaitingListEntry.objects.get_or_create(
+                case=case,
+                service=service,
+                status=WaitingStatus.WAITING,
+                defaults={"email": email, "created_at": now},
+            )
+    except IntegrityError:
+        entry = WaitingListEntry.objects.get(
+            case=case, service=service, status=WaitingStatus.WAITING
+        )
+    return entry
+
+
+def _offer_to_waiting_list(*, slot: Slot, now: dt.datetime) -> Booking | None:
+    """Give a freed slot to the first waiting case that is still ready; mail it on commit."""
+    if slot.start <= now:
+        return None
+    entries = waiting_list(service=slot.service).select_for_update(skip_locked=True, of=("self",))
+    for entry in entries:
+        case = entry.case
+        if not is_ready_for(case, slot.service.kind):
+            continue
+        if Booking.objects.filter(CASE_ACTIVE, case=case).exists():
+            continue
+        key, key_hash = _new_cancel_key()
+        try:
+            with transaction.atomic():
+                booking = Booking.objects.create(
+                    case=case,
+                    slot=slot,
+                    cancel_key_hash=key_hash,
+                    email=entry.email,
+                    from_waiting_list=True,
+                    created_at=now,
+                )
+        except IntegrityError:
+            return None
+        entry.status = WaitingStatus.ASSIGNED
+        entry.booking = booking
+        entry.save(update_fields=["status", "booking"])
+        _notify_on_commit(booking, key, "assigned")
+        return booking
+    return None
+
+
+def _notify_on_commit(booking: Booking, key: str, kind: str) -> None:
+    booking_id = booking.pk
+
+    def send():
+        fresh = Booking.objects.select_related(
+            "case__person", "slot__counter", "slot__service"
+        ).get(pk=booking_id)
+        language = fresh.case.person.preferred_language
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            path = reverse("appointments:cancel", args=[fresh.reference, key])
+            context = {
+                "booking": fresh,
+                "kind": kind,
+                "cancel_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path,
+            }
+            subject = render_to_string("appointments/email/subject.txt", context).strip()
+            body = render_to_string("appointments/email/booking.txt", context)
+        send_mail(subject, body, None, [fresh.email])
+
+    transaction.on_commit(send)
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+def mark_attendance(
+    *, booking: Booking, user, attended: bool, now: dt.datetime | None = None
+) -> Booking:
+    """Record that the applicant came or did not; a no-show keeps its slot occupied."""
+    now = now or timezone.now()
+    if not can_manage_appointments(user):
+        raise PermissionDenied
+    if not cases_visible_to(user).filter(pk=booking.case_id).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("slot")
+            .get(pk=booking.pk)
+        )
+        if booking.status != BookingStatus.BOOKED:
+            raise BookingError("already_marked", _("Attendance has already been recorded."))
+        if timezone.localdate(booking.slot.start) > timezone.localdate(now):
+            raise BookingError(
+                "too_early", _("Attendance can be recorded on the day of the appointment.")
+            )
+        booking.status = BookingStatus.ATTENDED if attended else BookingStatus.NO_SHOW
+        booking.marked_at = now
+        booking.marked_by = user
+        booking.save(update_fields=["status", "marked_at", "marked_by"])
+    return booking
