@@ -11,3 +11,4 @@ api = NinjaAPI(
 )
 api.add_router("/cases", "casework.api.router")
 api.add_router("/search", "search.api.router")
+api.add_router("/statistics", "operations.api.router")

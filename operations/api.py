@@ -1,0 +1,85 @@
+"""``/api/v1/statistics/``: the dashboard's figures as JSON, counted over visible cases only."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from casework.auth import token_auth
+
+from . import selectors
+from .forms import CHANCEN_SINCE, UKRAINE_SINCE
+from .selectors import Period
+
+router = Router(auth=token_auth, tags=["statistics"])
+
+
+class StatisticsFilter(Schema):
+    start: dt.date | None = None
+    end: dt.date | None = None
+    department: int | None = None
+
+
+class CouncilFilter(Schema):
+    ukraine_since: dt.date = UKRAINE_SINCE
+    chancen_since: dt.date = CHANCEN_SINCE
+    until: dt.date | None = None
+    department: int | None = None
+
+
+def _check(request, department: int | None):
+    user = request.auth
+    if not selectors.can_see_statistics(user):
+        raise HttpError(403, "Statistics are for supervisors and office management.")
+    if (
+        department is not None
+        and not selectors.statistics_departments(user).filter(pk=department).exists()
+    ):
+        raise HttpError(403, "Not your department.")
+    return user
+
+
+@router.get("/", summary="Figures for a period (default: this year so far)")
+def statistics(request, filters: Query[StatisticsFilter]):
+    user = _check(request, filters.department)
+    default = Period.default()
+    try:
+        period = Period(start=filters.start or default.start, end=filters.end or default.end)
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
+    cases = selectors.case_scope(user, department=filters.department)
+    return {
+        "period": {"start": period.start, "end": period.end},
+        "totals": selectors.period_counts(cases, period),
+        "departments": selectors.counts_by_department(cases, period),
+        "handed_over_by_type": [
+            {
+                "legal_basis": row["case__case_type__legal_basis"],
+                "case_type": row["case__case_type__name"],
+                "count": row["count"],
+            }
+            for row in selectors.handed_over_by_type(cases, period)
+        ],
+        "processing_time_days": selectors.processing_times(cases, period),
+        "open_by_state": [
+            {key: value for key, value in row.items() if key != "label"}
+            for row in selectors.open_by_state(cases)
+        ],
+        "expiry_forecast": selectors.expiry_forecast(cases),
+    }
+
+
+@router.get("/council-report", summary="Figures of a report to the council")
+def council_report(request, filters: Query[CouncilFilter]):
+    user = _check(request, filters.department)
+    try:
+        return selectors.council_report(
+            user,
+            ukraine_since=filters.ukraine_since,
+            chancen_since=filters.chancen_since,
+            until=filters.until,
+            department=filters.department,
+        )
+    except (ValueError, PermissionDenied) as exc:
+        raise HttpError(422, str(exc)) from exc

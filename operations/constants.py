@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LetterKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt of an application")
+    TITLE_REMINDER = "title_reminder", _("Reminder: residence title expires")
+    PASSPORT_REMINDER = "passport_reminder", _("Reminder: passport expires")
+    CONTINUATION_CERTIFICATE = "continuation_certificate", _("Certificate of continuation")
+    BELEHRUNG_104C = "belehrung_104c", _("Instruction sheet § 104c (Belehrung)")
+
+
+class ReminderKind(models.TextChoices):
+    TITLE = "title", _("Residence title")
+    PASSPORT = "passport", _("Passport")
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+#: Languages every letter template exists in; other languages fall back to German.
+LETTER_LANGUAGES = ("de", "en", "uk", "ru")
+DEFAULT_LETTER_LANGUAGE = "de"

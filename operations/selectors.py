@@ -1,0 +1,459 @@
+"""Figures for supervisors and office management, always over the cases the user may see.
+
+Every figure starts from :func:`casework.selectors.cases_visible_to` and is computed by
+aggregate queries in the database (a handful per dashboard, whatever the number of cases).
+
+Definitions (they matter in a council report):
+
+* **received** – cases whose ``received_at`` lies in the period.
+* **granted** – cases whose card was ordered in the period (history row *biometrics →
+  produced*): the card is only ordered after a positive decision. Re-orders after a failed
+  production do not count again.
+* **refused** / **withdrawn** – history rows into that state in the period.
+* **handed over** – history rows into *handed over* in the period; by case type these are the
+  titles issued.
+* **processing time** – from ``received_at`` to the hand-over row, for cases handed over in the
+  period; median and 90th percentile (linear interpolation, as PostgreSQL's
+  ``percentile_cont``).
+* **open** – every case not in a final state, now (not bound to the period); age = today minus
+  the day of receipt.
+* **expiry forecast** – holders (distinct persons) whose title runs out per calendar month: a
+  case's title is ``granted_until`` once granted, else the ``title_expires_on`` of the title
+  it extends; refused, withdrawn and forwarded cases do not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.constants import FINAL_STATES, CaseState, Role
+from casework.models import Case, CaseDocument, CaseHistory, Department
+from casework.selectors import cases_visible_to, is_office_admin, roles_of
+
+__all__ = [
+    "AGE_BUCKETS",
+    "Period",
+    "can_see_statistics",
+    "case_scope",
+    "council_report",
+    "counts_by_department",
+    "expiry_forecast",
+    "handed_over_by_type",
+    "oldest_waiting",
+    "open_by_state",
+    "overdue_document_requests",
+    "period_counts",
+    "percentile",
+    "processing_times",
+    "service_standard_days",
+    "stalled_cases",
+    "statistics_departments",
+    "workload",
+]
+
+#: Upper bounds (days) of the age columns of open cases; the last column is "older".
+AGE_BUCKETS = (30, 90, 180)
+NOT_HOLDING = (CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.FORWARDED)
+UKRAINE = "UKR"
+#: Legal bases recognised in the council report (the catalogue writes "§ 24 AufenthG").
+TEMPORARY_PROTECTION_RE = r"^§ ?24( |$)"
+CHANCEN_RE = r"^§ ?104c( |$)"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period of whole days in the office's time zone, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("The period ends before it starts.")
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return _local_midnight(self.start)
+
+    @property
+    def end_before(self) -> dt.datetime:
+        return _local_midnight(self.end + dt.timedelta(days=1))
+
+    @classmethod
+    def default(cls, today: dt.date | None = None) -> Period:
+        """The current year up to today."""
+        today = today or timezone.localdate()
+        return cls(start=today.replace(month=1, day=1), end=today)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# -- who sees statistics ----------------------------------------------------------------------
+
+
+def can_see_statistics(user) -> bool:
+    """Supervisors and office management; caseworkers work cases, they get no statistics."""
+    return is_office_admin(user) or Role.SUPERVISOR in roles_of(user)
+
+
+def statistics_departments(user) -> QuerySet[Department]:
+    """Departments a user may pick in the filter: all for office admins, else where supervisor."""
+    if is_office_admin(user):
+        return Department.objects.filter(handles_cases=True)
+    return Department.objects.filter(
+        memberships__user=user, memberships__role=Role.SUPERVISOR
+    ).distinct()
+
+
+def case_scope(user, *, department: Department | int | None = None) -> QuerySet[Case]:
+    """The cases a user's statistics count: visible to them, optionally one department."""
+    cases = cases_visible_to(user)
+    if department is not None:
+        cases = cases.filter(department=department)
+    return cases
+
+
+def _history(cases: QuerySet[Case], period: Period | None = None) -> QuerySet[CaseHistory]:
+    rows = CaseHistory.objects.filter(case__in=cases.values("pk"))
+    if period is not None:
+        rows = rows.filter(at__gte=period.start_at, at__lt=period.end_before)
+    return rows
+
+
+GRANTED = Q(from_state=CaseState.BIOMETRICS, to_state=CaseState.PRODUCED)
+REFUSED = Q(to_state=CaseState.REFUSED)
+WITHDRAWN = Q(to_state=CaseState.WITHDRAWN)
+HANDED_OVER = Q(to_state=CaseState.HANDED_OVER)
+
+
+def _decision_counts(rows: QuerySet[CaseHistory]) -> dict:
+    return {
+        "granted": Count("case", distinct=True, filter=GRANTED),
+        "refused": Count("case", distinct=True, filter=REFUSED),
+        "withdrawn": Count("case", distinct=True, filter=WITHDRAWN),
+        "handed_over": Count("case", distinct=True, filter=HANDED_OVER),
+    }
+
+
+# -- figures ----------------------------------------------------------------------------------
+
+
+def period_counts(cases: QuerySet[Case], period: Period) -> dict[str, int]:
+    """Received, granted, refused, withdrawn and handed over in the period (two queries)."""
+    received = cases.filter(received_at__gte=period.start_at, received_at__lt=period.end_before)
+    rows = _history(cases, period).filter(GRANTED | REFUSED | WITHDRAWN | HANDED_OVER)
+    decided = rows.aggregate(**_decision_counts(rows))
+    return {"received": received.count(), **decided}
+
+
+def counts_by_department(cases: QuerySet[Case], period: Period) -> list[dict]:
+    """One row per department with the period counts and the cases open now (three queries)."""
+    received = dict(
+        cases.filter(received_at__gte=period.start_at, received_at__lt=period.end_before)
+        .values_list("department")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    open_now = dict(
+        cases.exclude(state__in=FINAL_STATES)
+        .values_list("department")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = _history(cases, period).filter(GRANTED | REFUSED | WITHDRAWN | HANDED_OVER)
+    decided = {
+        row.pop("case__department"): row
+        for row in rows.values("case__department").annotate(**_decision_counts(rows)).order_by()
+    }
+    ids = set(received) | set(open_now) | set(decided)
+    names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+    empty = {"granted": 0, "refused": 0, "withdrawn": 0, "handed_over": 0}
+    result = [
+        {
+            "department_id": pk,
+            "department": names.get(pk, ""),
+            "received": received.get(pk, 0),
+            **decided.get(pk, empty),
+            "open": open_now.get(pk, 0),
+        }
+        for pk in ids
+    ]
+    return sorted(result, key=lambda row: row["department"])
+
+
+def handed_over_by_type(cases: QuerySet[Case], period: Period) -> list[dict]:
+    """Titles issued (handed over) in the period per case type, most first (one query)."""
+    return list(
+        _history(cases, period)
+        .filter(HANDED_OVER)
+        .values("case__case_type__legal_basis", "case__case_type__name")
+        .annotate(count=Count("case", distinct=True))
+        .order_by("-count", "case__case_type__legal_basis")
+    )
+
+
+def open_by_state(cases: QuerySet[Case], *, today: dt.date | None = None) -> list[dict]:
+    """Open cases per state with their age in days (bucketed) and the oldest (one query)."""
+    today = today or timezone.localdate()
+    bounds = [_local_midnight(today - dt.timedelta(days=days - 1)) for days in AGE_BUCKETS]
+    buckets = {}
+    lower = None
+    for days, bound in zip(AGE_BUCKETS, bounds, strict=True):
+        condition = Q(received_at__gte=bound)
+        if lower is not None:
+            condition &= Q(received_at__lt=lower)
+        buckets[f"up_to_{days}"] = Count("pk", filter=condition)
+        lower = bound
+    buckets[f"over_{AGE_BUCKETS[-1]}"] = Count("pk", filter=Q(received_at__lt=lower))
+    rows = (
+        cases.exclude(state__in=FINAL_STATES)
+        .values("state")
+        .annotate(count=Count("pk"), oldest=Min("received_at"), **buckets)
+        .order_by()
+    )
+    labels = dict(CaseState.choices)
+    order = {state: index for index, state in enumerate(CaseState.values)}
+    result = []
+    for row in rows:
+        oldest = timezone.localdate(row["oldest"])
+        result.append(
+            {
+                **row,
+                "label": labels.get(row["state"], row["state"]),
+                "max_age": (today - oldest).days,
+            }
+        )
+    return sorted(result, key=lambda row: order.get(row["state"], 99))
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float | None:
+    """Linear interpolation between the closest ranks (same as ``percentile_cont``)."""
+    if not sorted_values:
+        return None
+    position = fraction * (len(sorted_values) - 1)
+    lower = int(position)
+    upper = min(lower + 1, len(sorted_values) - 1)
+    weight = position - lower
+    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * weight
+
+
+class _PercentileCont(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+    def __init__(self, expression, percentile: float, **extra):
+        super().__init__(expression, percentile=float(percentile), **extra)
+
+
+def processing_times(cases: QuerySet[Case], period: Period) -> dict:
+    """Days from receipt to hand-over for cases handed over in the period.
+
+    PostgreSQL computes median and 90th percentile itself; elsewhere the durations are fetched
+    as one sorted value list (two timestamps per case) and interpolated the same way.
+    """
+    rows = _history(cases, period).filter(HANDED_OVER)
+    duration = ExpressionWrapper(F("at") - F("case__received_at"), output_field=DurationField())
+    if connection.vendor == "postgresql":
+        result = rows.aggregate(
+            count=Count("pk"),
+            median=_PercentileCont(duration, 0.5),
+            p90=_PercentileCont(duration, 0.9),
+        )
+        return {
+            "count": result["count"],
+            "median_days": _days(result["median"]),
+            "p90_days": _days(result["p90"]),
+        }
+    days = sorted(
+        (at - received).total_seconds() / 86400
+        for at, received in rows.values_list("at", "case__received_at")
+    )
+    median, p90 = percentile(days, 0.5), percentile(days, 0.9)
+    return {
+        "count": len(days),
+        "median_days": None if median is None else round(median, 1),
+        "p90_days": None if p90 is None else round(p90, 1),
+    }
+
+
+def _days(value: dt.timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 86400, 1)
+
+
+def oldest_waiting(cases: QuerySet[Case], *, limit: int = 20) -> QuerySet[Case]:
+    """The open cases received longest ago: the office works in order of receipt."""
+    return (
+        cases.exclude(state__in=FINAL_STATES)
+        .select_related("case_type", "department", "assigned_to", "person")
+        .order_by("received_at", "pk")[:limit]
+    )
+
+
+def service_standard_days() -> int:
+    """Days a case may go without a change of state (``OPERATIONS_SERVICE_STANDARD_DAYS``)."""
+    return int(getattr(settings, "OPERATIONS_SERVICE_STANDARD_DAYS", 42))
+
+
+def _stalled_q(now: dt.datetime) -> Q:
+    since = now - dt.timedelta(days=service_standard_days())
+    return ~Q(state__in=FINAL_STATES) & (
+        Q(last_transition_at__lt=since) | Q(last_transition_at__isnull=True, received_at__lt=since)
+    )
+
+
+def workload(cases: QuerySet[Case], *, now: dt.datetime | None = None) -> list[dict]:
+    """Open cases per caseworker (unassigned included), how many wait and how many stall."""
+    now = now or timezone.now()
+    rows = (
+        cases.exclude(state__in=FINAL_STATES)
+        .values(
+            "assigned_to",
+            "assigned_to__username",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+        )
+        .annotate(
+            open=Count("pk"),
+            waiting=Count("pk", filter=Q(state=CaseState.DOCUMENTS_REQUESTED)),
+            stalled=Count("pk", filter=_stalled_q(now)),
+            oldest=Min("received_at"),
+        )
+        .order_by("-open", "assigned_to__username")
+    )
+    result = []
+    for row in rows:
+        full = f"{row['assigned_to__first_name']} {row['assigned_to__last_name']}".strip()
+        name = full or row["assigned_to__username"] or str(_("unassigned"))
+        result.append({**row, "name": name})
+    return result
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def expiry_forecast(
+    cases: QuerySet[Case], *, today: dt.date | None = None, months: int = 24
+) -> list[dict]:
+    """Holders whose title expires, per month from this month on, zero months included."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    end = _add_months(first, months)
+    counts = dict(
+        cases.exclude(state__in=NOT_HOLDING)
+        .annotate(valid=Coalesce("granted_until", "title_expires_on", output_field=DateField()))
+        .filter(valid__gte=today, valid__lt=end)
+        .annotate(month=TruncMonth("valid", output_field=DateField()))
+        .values_list("month")
+        .annotate(n=Count("person", distinct=True))
+        .order_by()
+    )
+    counts = {(_as_date(month)): n for month, n in counts.items()}
+    return [
+        {"month": month, "count": counts.get(month, 0)}
+        for month in (_add_months(first, i) for i in range(months))
+    ]
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def council_report(
+    user,
+    *,
+    ukraine_since: dt.date,
+    chancen_since: dt.date,
+    until: dt.date | None = None,
+    department: Department | int | None = None,
+) -> dict:
+    """The figures of a report to the council (like the Kreis Mettmann slides of May 2023)."""
+    until = until or timezone.localdate()
+    cases = case_scope(user, department=department)
+    ukraine = Period(start=ukraine_since, end=until)
+    chancen = Period(start=chancen_since, end=until)
+    issued = (
+        _history(cases.filter(person__nationality=UKRAINE), ukraine)
+        .filter(HANDED_OVER)
+        .aggregate(
+            titles=Count("case", distinct=True),
+            temporary_protection=Count(
+                "case",
+                distinct=True,
+                filter=Q(case__case_type__legal_basis__regex=TEMPORARY_PROTECTION_RE),
+            ),
+            persons=Count("case__person", distinct=True),
+        )
+    )
+    chancen_cases = cases.filter(case_type__legal_basis__regex=CHANCEN_RE)
+    chancen_rows = _history(chancen_cases, chancen).filter(GRANTED | REFUSED | WITHDRAWN)
+    chancen_decided = chancen_rows.aggregate(**_decision_counts(chancen_rows))
+    received = chancen_cases.filter(
+        received_at__gte=chancen.start_at, received_at__lt=chancen.end_before
+    ).count()
+    return {
+        "ukraine_since": ukraine_since,
+        "chancen_since": chancen_since,
+        "until": until,
+        "ukraine_titles": issued["titles"],
+        "ukraine_temporary_protection": issued["temporary_protection"],
+        "ukraine_persons": issued["persons"],
+        "chancen_received": received,
+        "chancen_granted": chancen_decided["granted"],
+        "chancen_refused": chancen_decided["refused"],
+        "chancen_withdrawn": chancen_decided["withdrawn"],
+        "chancen_open": chancen_cases.exclude(state__in=FINAL_STATES).count(),
+    }
+
+
+# -- deadlines --------------------------------------------------------------------------------
+
+
+def overdue_document_requests(user, *, today: dt.date | None = None) -> QuerySet[CaseDocument]:
+    """Requested documents past their deadline and not received, on cases the user sees."""
+    today = today or timezone.localdate()
+    return (
+        CaseDocument.objects.filter(
+            case__in=cases_visible_to(user).exclude(state__in=FINAL_STATES).values("pk"),
+            received=False,
+            due_on__lt=today,
+        )
+        .select_related("case", "case__person", "case__assigned_to")
+        .order_by("due_on", "pk")
+    )
+
+
+def stalled_cases(user, *, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """Open cases without a change of state for longer than the office's service standard."""
+    now = now or timezone.now()
+    return (
+        cases_visible_to(user)
+        .filter(_stalled_q(now))
+        .annotate(last_progress=Coalesce("last_transition_at", "received_at"))
+        .select_related("case_type", "person", "assigned_to")
+        .order_by("last_progress", "pk")
+    )

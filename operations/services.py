@@ -1,0 +1,448 @@
+"""Writes of the operations app: reminders before expiry, bulk continuation, letter templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import DateField, Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from casework.constants import FINAL_STATES, CaseState, Role
+from casework.models import Case, CaseHistory, Person
+from casework.selectors import cases_visible_to, is_office_admin, roles_of
+
+from .constants import LETTER_LANGUAGES, LetterKind, ReminderKind, RunStatus
+from .defaults import DEFAULT_TEMPLATES
+from .letters import TemplateSet, letter_language, office_letterhead, render_letters_pdf
+from .models import ContinuationItem, ContinuationOrdinance, LetterTemplate, Reminder
+
+__all__ = [
+    "CONTINUATION_TRANSITION",
+    "certificate_letters",
+    "certificate_pdf",
+    "continuation_candidates",
+    "continuation_progress",
+    "create_expiry_reminders",
+    "create_ordinance",
+    "reminder_window_end",
+    "render_certificates",
+    "run_continuation",
+    "seed_letter_templates",
+    "start_continuation",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The transition name of the history row a continuation writes (the state does not change).
+CONTINUATION_TRANSITION = "continuation"
+REMINDER_LEAD_MONTHS = 3
+NOT_HOLDING = (CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.FORWARDED)
+
+
+# -- letter templates ---------------------------------------------------------------------------
+
+
+def seed_letter_templates() -> int:
+    """Create the default templates that do not exist yet; edited ones are left alone."""
+    existing = set(LetterTemplate.objects.values_list("kind", "language"))
+    new = [
+        LetterTemplate(kind=kind, language=language, subject=subject, body=body)
+        for kind, languages in DEFAULT_TEMPLATES.items()
+        for language, (subject, body) in languages.items()
+        if (str(kind), language) not in existing
+    ]
+    LetterTemplate.objects.bulk_create(new)
+    return len(new)
+
+
+# -- reminders ----------------------------------------------------------------------------------
+
+
+def reminder_window_end(today: dt.date) -> dt.date:
+    """The last expiry date that gets a reminder on ``today``: about three months ahead."""
+    month = today.month - 1 + REMINDER_LEAD_MONTHS
+    year, month = today.year + month // 12, month % 12 + 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _title_candidates(today: dt.date, end: dt.date) -> QuerySet[Case]:
+    """Handed-over titles expiring in the window whose holder has not applied again.
+
+    A holder with an open case (an extension under way) or a later title is not reminded.
+    """
+    open_case = Case.objects.filter(person=OuterRef("person")).exclude(state__in=FINAL_STATES)
+    later_title = Case.objects.filter(
+        person=OuterRef("person"),
+        state=CaseState.HANDED_OVER,
+        granted_until__gt=OuterRef("granted_until"),
+    )
+    reminded = Reminder.objects.filter(
+        person=OuterRef("person"), kind=ReminderKind.TITLE, expires_on=OuterRef("granted_until")
+    )
+    return (
+        Case.objects.filter(
+            state=CaseState.HANDED_OVER, granted_until__gte=today, granted_until__lte=end
+        )
+        .exclude(Exists(open_case))
+        .exclude(Exists(later_title))
+        .exclude(Exists(reminded))
+        .select_related("person", "case_type")
+        .order_by("granted_until", "pk")
+    )
+
+
+def _passport_candidates(today: dt.date, end: dt.date) -> QuerySet[Person]:
+    """Passports expiring in the window of people who hold a title here or have a case open."""
+    ours = Case.objects.filter(person=OuterRef("pk")).exclude(state__in=NOT_HOLDING)
+    reminded = Reminder.objects.filter(
+        person=OuterRef("pk"),
+        kind=ReminderKind.PASSPORT,
+        expires_on=OuterRef("passport_valid_until"),
+    )
+    return (
+        Person.objects.filter(passport_valid_until__gte=today, passport_valid_until__lte=end)
+        .filter(Exists(ours))
+        .exclude(Exists(reminded))
+        .order_by("passport_valid_until", "pk")
+    )
+
+
+def _create_reminder(
+    *, person: Person, case: Case | None, kind: str, expires_on: dt.date, templates, office
+) -> Reminder | None:
+    letter_kind = (
+        LetterKind.TITLE_REMINDER if kind == ReminderKind.TITLE else LetterKind.PASSPORT_REMINDER
+    )
+    language = letter_language(person.preferred_language)
+    context = {"person": person, "case": case, "office": office, "expires_on": expires_on}
+    letter = templates.letter(letter_kind, [language], context, person=person)
+    pdf = render_letters_pdf([letter], office=office)
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(
+                person=person,
+                case=case,
+                kind=kind,
+                expires_on=expires_on,
+                language=language,
+                emailed_to=person.email,
+            )
+            reminder.letter.save(f"reminder-{reminder.pk}.pdf", ContentFile(pdf), save=True)
+    except IntegrityError:
+        # Another run created it in the meantime: once per title, whoever was first.
+        return None
+    section = letter.sections[0]
+    reminder._mail = (section.subject, strip_tags(section.body_html), pdf)  # noqa: SLF001
+    return reminder
+
+
+def _send_reminder_mail(reminder: Reminder, subject: str, text: str, pdf: bytes) -> None:
+    message = EmailMessage(subject=subject, body=text, to=[reminder.emailed_to])
+    message.attach(f"{subject[:60]}.pdf", pdf, "application/pdf")
+    message.send()
+    Reminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+
+
+def _resend_pending_mails(templates, office) -> int:
+    """E-mails that failed on an earlier run (the letter exists, the mail was not sent)."""
+    sent = 0
+    pending = Reminder.objects.filter(emailed_at__isnull=True).exclude(emailed_to="")
+    for reminder in pending.select_related("person", "case", "case__case_type"):
+        letter_kind = (
+            LetterKind.TITLE_REMINDER
+            if reminder.kind == ReminderKind.TITLE
+            else LetterKind.PASSPORT_REMINDER
+        )
+        context = {
+            "person": reminder.person,
+            "case": reminder.case,
+            "office": office,
+            "expires_on": reminder.expires_on,
+        }
+        section = templates.section(letter_kind, reminder.language, context)
+        pdf = reminder.letter.read() if reminder.letter else b""
+        try:
+            _send_reminder_mail(reminder, section.subject, strip_tags(section.body_html), pdf)
+            sent += 1
+        except Exception:  # noqa: BLE001 - a mail server hiccup must not stop the job
+            logger.exception("reminder %s: e-mail failed", reminder.pk)
+    return sent
+
+
+def create_expiry_reminders(*, today: dt.date | None = None) -> dict[str, int]:
+    """The daily job: remind holders whose title or passport expires within about 3 months.
+
+    The window is "expires between today and three months ahead, no reminder yet", so a run
+    missed yesterday is caught up today, and a rerun finds nothing new. Each reminder is one
+    row (unique per person, kind and expiry date) with its letter; the e-mail goes out after
+    the row is stored and is marked sent, so it is not sent twice.
+    """
+    today = today or timezone.localdate()
+    end = reminder_window_end(today)
+    templates = TemplateSet()
+    office = office_letterhead()
+    resent = _resend_pending_mails(templates, office)
+    created: list[Reminder] = []
+    for case in _title_candidates(today, end):
+        reminder = _create_reminder(
+            person=case.person,
+            case=case,
+            kind=ReminderKind.TITLE,
+            expires_on=case.granted_until,
+            templates=templates,
+            office=office,
+        )
+        if reminder:
+            created.append(reminder)
+    for person in _passport_candidates(today, end):
+        reminder = _create_reminder(
+            person=person,
+            case=None,
+            kind=ReminderKind.PASSPORT,
+            expires_on=person.passport_valid_until,
+            templates=templates,
+            office=office,
+        )
+        if reminder:
+            created.append(reminder)
+    mailed = 0
+    for reminder in created:
+        if not reminder.emailed_to:
+            continue
+        subject, text, pdf = reminder._mail  # noqa: SLF001
+        try:
+            _send_reminder_mail(reminder, subject, text, pdf)
+            mailed += 1
+        except Exception:  # noqa: BLE001 - retried by the next run
+            logger.exception("reminder %s: e-mail failed", reminder.pk)
+    return {"created": len(created), "mailed": mailed + resent}
+
+
+# -- bulk continuation --------------------------------------------------------------------------
+
+
+def _can_run_continuation(user) -> bool:
+    return is_office_admin(user) or Role.SUPERVISOR in roles_of(user)
+
+
+def create_ordinance(
+    *, user, case_type, cut_off_on: dt.date, valid_until: dt.date, reference: str
+) -> ContinuationOrdinance:
+    if not _can_run_continuation(user):
+        raise PermissionDenied
+    errors = {}
+    if valid_until <= cut_off_on:
+        errors["valid_until"] = _("The new validity date must be after the cut-off date.")
+    if not reference.strip():
+        errors["reference"] = _("Name the ordinance.")
+    if errors:
+        raise ValidationError(errors)
+    return ContinuationOrdinance.objects.create(
+        case_type=case_type,
+        cut_off_on=cut_off_on,
+        valid_until=valid_until,
+        reference=reference.strip(),
+        created_by=user,
+    )
+
+
+def continuation_candidates(ordinance: ContinuationOrdinance, user) -> QuerySet[Case]:
+    """Cases whose title the ordinance continues and which are not continued yet.
+
+    A title qualifies when it is of the ordinance's type, was valid on the cut-off date
+    (``granted_until``, or ``title_expires_on`` while no new title is granted, on or after the
+    cut-off), ends before the new date, belongs to a case that still holds it (not refused,
+    withdrawn or forwarded) and is visible to the user.
+    """
+    done = ContinuationItem.objects.filter(ordinance=ordinance, case=OuterRef("pk"))
+    return (
+        cases_visible_to(user)
+        .filter(case_type=ordinance.case_type)
+        .exclude(state__in=NOT_HOLDING)
+        .annotate(valid=Coalesce("granted_until", "title_expires_on", output_field=DateField()))
+        .filter(valid__gte=ordinance.cut_off_on, valid__lt=ordinance.valid_until)
+        .exclude(Exists(done))
+    )
+
+
+def continuation_progress(ordinance: ContinuationOrdinance) -> dict[str, int]:
+    done = ordinance.items.count()
+    return {"done": done, "total": max(ordinance.total, done)}
+
+
+def start_continuation(*, ordinance: ContinuationOrdinance, user) -> ContinuationOrdinance:
+    """Fix who runs it and how many titles it covers, then queue the background task."""
+    from .tasks import run_continuation_task
+
+    if not _can_run_continuation(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        ordinance = ContinuationOrdinance.objects.select_for_update().get(pk=ordinance.pk)
+        if ordinance.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+            raise ValidationError(_("This ordinance is already being applied."))
+        remaining = continuation_candidates(ordinance, user).count()
+        ordinance.run_by = user
+        ordinance.total = ordinance.items.count() + remaining
+        ordinance.status = RunStatus.QUEUED
+        ordinance.error = ""
+        ordinance.save(update_fields=["run_by", "total", "status", "error"])
+        transaction.on_commit(lambda: run_continuation_task.enqueue(ordinance.pk))
+    return ordinance
+
+
+def _continue_one(ordinance: ContinuationOrdinance, case_id: int, now: dt.datetime) -> bool:
+    """Continue one case in its own transaction: title, history row and item, or nothing."""
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update()
+            .filter(pk=case_id)
+            .values(
+                "pk", "state", "granted_until", "title_expires_on", "person__preferred_language"
+            )
+            .first()
+        )
+        if case is None:
+            return False
+        uses_grant = case["granted_until"] is not None
+        previous = case["granted_until"] if uses_grant else case["title_expires_on"]
+        if previous is None or previous >= ordinance.valid_until:
+            return False
+        try:
+            with transaction.atomic():
+                ContinuationItem.objects.create(
+                    ordinance=ordinance,
+                    case_id=case_id,
+                    previous_valid_until=previous,
+                    language=letter_language(case["person__preferred_language"]),
+                    done_at=now,
+                )
+        except IntegrityError:
+            return False  # done by an earlier (or concurrent) run
+        field = "granted_until" if uses_grant else "title_expires_on"
+        Case.objects.filter(pk=case_id).update(**{field: ordinance.valid_until, "updated_at": now})
+        _write_history(ordinance, case, previous, now)
+    return True
+
+
+def _write_history(ordinance: ContinuationOrdinance, case: dict, previous, now) -> None:
+    CaseHistory.objects.create(
+        case_id=case["pk"],
+        transition=CONTINUATION_TRANSITION,
+        from_state=case["state"],
+        to_state=case["state"],
+        at=now,
+        by=ordinance.run_by,
+        comment=_("Title continued from %(old)s to %(new)s by: %(reference)s")
+        % {
+            "old": previous.strftime("%d.%m.%Y"),
+            "new": ordinance.valid_until.strftime("%d.%m.%Y"),
+            "reference": ordinance.reference,
+        },
+    )
+
+
+def run_continuation(
+    ordinance_id: int, *, on_progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Apply an ordinance to every qualifying case, then render the certificates.
+
+    Each case is continued in its own transaction together with its item row, so a crash
+    leaves every case fully continued or untouched; running again picks up the rest and
+    changes nothing that is done.
+    """
+    ordinance = ContinuationOrdinance.objects.select_related("case_type", "run_by").get(
+        pk=ordinance_id
+    )
+    if ordinance.run_by is None:
+        raise ValidationError(_("Start the ordinance from the back office first."))
+    ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(
+        status=RunStatus.RUNNING, started_at=Coalesce(F("started_at"), timezone.now())
+    )
+    continued = 0
+    try:
+        ids = list(
+            continuation_candidates(ordinance, ordinance.run_by)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for case_id in ids:
+            if _continue_one(ordinance, case_id, timezone.now()):
+                continued += 1
+                if on_progress:
+                    on_progress(continued)
+        render_certificates(ordinance)
+    except Exception as exc:
+        ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(
+            status=RunStatus.FAILED, error=str(exc)[:2000]
+        )
+        raise
+    done = ordinance.items.count()
+    ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(
+        status=RunStatus.DONE,
+        finished_at=timezone.now(),
+        total=done,
+    )
+    return {"continued": continued, "done": done}
+
+
+def certificate_letters(
+    ordinance: ContinuationOrdinance, items=None, *, templates=None, office=None
+):
+    """One bilingual letter (German, then the holder's language) per continued case."""
+    templates = templates or TemplateSet()
+    office = office or office_letterhead()
+    if items is None:
+        items = ordinance.items.all()
+    items = items.select_related("case", "case__person", "case__case_type").order_by(
+        "case__person__family_name", "case__person__given_names", "pk"
+    )
+    for item in items.iterator(chunk_size=500):
+        person = item.case.person
+        context = {
+            "person": person,
+            "case": item.case,
+            "office": office,
+            "ordinance": ordinance,
+            "previous_valid_until": item.previous_valid_until,
+        }
+        languages = ["de", item.language if item.language in LETTER_LANGUAGES else "de"]
+        letter = templates.letter(
+            LetterKind.CONTINUATION_CERTIFICATE, languages, context, person=person
+        )
+        letter.date = timezone.localdate(item.done_at)
+        yield letter
+
+
+def render_certificates(ordinance: ContinuationOrdinance) -> None:
+    """Render every holder's certificate into one PDF, sorted by name, ready to print."""
+    office = office_letterhead()
+    pdf = render_letters_pdf(certificate_letters(ordinance, office=office), office=office)
+    if ordinance.print_file:
+        ordinance.print_file.delete(save=False)
+    ordinance.print_file.save(f"continuation-{ordinance.pk}.pdf", ContentFile(pdf), save=False)
+    ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(
+        print_file=ordinance.print_file.name
+    )
+
+
+def certificate_pdf(item: ContinuationItem) -> bytes:
+    """The certificate of one holder (rendered again from the item: same text each time)."""
+    ordinance = item.ordinance
+    items = ContinuationItem.objects.filter(pk=item.pk)
+    return render_letters_pdf(certificate_letters(ordinance, items))

@@ -1,0 +1,221 @@
+"""Back-office views: statistics dashboard with exports, and bulk continuation of titles."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casework.selectors import cases_visible_to, is_office_admin
+
+from . import reports, selectors, services
+from .constants import RunStatus
+from .forms import OrdinanceForm, StatisticsFilterForm
+from .models import ContinuationItem, ContinuationOrdinance
+
+PREVIEW_ROWS = 200
+
+
+def _require_statistics_user(request) -> None:
+    if not selectors.can_see_statistics(request.user):
+        raise PermissionDenied
+
+
+def _filter_form(request) -> StatisticsFilterForm:
+    departments = selectors.statistics_departments(request.user)
+    form = StatisticsFilterForm(request.GET or None, departments=departments)
+    if form.is_bound and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return form
+
+
+def _tables(request, values: dict) -> list[reports.Table]:
+    tables = reports.build_tables(
+        request.user, period=values["period"], department=values["department"]
+    )
+    tables.append(
+        reports.council_table(
+            request.user,
+            ukraine_since=values["ukraine_since"],
+            chancen_since=values["chancen_since"],
+            department=values["department"],
+        )
+    )
+    return tables
+
+
+@require_GET
+def dashboard(request):
+    _require_statistics_user(request)
+    form = _filter_form(request)
+    values = form.values()
+    tables = _tables(request, values)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "operations/dashboard.html",
+        {
+            "page_title": _("Statistics"),
+            "header_icon": "table",
+            "form": form,
+            "period": values["period"],
+            "tables": tables,
+            "query": query,
+        },
+    )
+
+
+@require_GET
+def export(request, key: str, fmt: str):
+    _require_statistics_user(request)
+    if key not in reports.TABLE_KEYS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    values = _filter_form(request).values()
+    if key == "council":
+        table = reports.council_table(
+            request.user,
+            ukraine_since=values["ukraine_since"],
+            chancen_since=values["chancen_since"],
+            department=values["department"],
+        )
+    else:
+        table = next(
+            t
+            for t in reports.build_tables(
+                request.user, period=values["period"], department=values["department"]
+            )
+            if t.key == key
+        )
+    period = values["period"]
+    filename = f"{key}-{period.start.isoformat()}-{period.end.isoformat()}"
+    if fmt == "csv":
+        response = HttpResponse(
+            "\ufeff" + reports.to_csv(table), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            reports.to_xlsx(table),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+# -- bulk continuation ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def ordinance_list(request):
+    _require_statistics_user(request)
+    form = OrdinanceForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                ordinance = services.create_ordinance(user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for error in exc.messages:
+                    messages.error(request, error)
+            else:
+                messages.success(request, _("Ordinance saved. Check the preview, then run it."))
+                return redirect("operations:ordinance", pk=ordinance.pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "operations/ordinance_list.html",
+        {
+            "page_title": _("Bulk continuation"),
+            "header_icon": "repeat",
+            "form": form,
+            "ordinances": ContinuationOrdinance.objects.select_related("case_type")[:50],
+        },
+    )
+
+
+@require_GET
+def ordinance_detail(request, pk: int):
+    _require_statistics_user(request)
+    ordinance = get_object_or_404(ContinuationOrdinance.objects.select_related("case_type"), pk=pk)
+    candidates = services.continuation_candidates(ordinance, request.user)
+    progress = services.continuation_progress(ordinance)
+    running = ordinance.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    preview = candidates.select_related("person", "department").order_by(
+        "person__family_name", "person__given_names", "pk"
+    )[:PREVIEW_ROWS]
+    visible_items = ordinance.items.filter(case__in=cases_visible_to(request.user).values("pk"))
+    return render(
+        request,
+        "operations/ordinance_detail.html",
+        {
+            "page_title": _("Bulk continuation"),
+            "header_icon": "repeat",
+            "ordinance": ordinance,
+            "candidate_count": candidates.count(),
+            "preview": preview,
+            "preview_limit": PREVIEW_ROWS,
+            "progress": progress,
+            "running": running,
+            "items": visible_items.select_related("case", "case__person").order_by("-pk")[:50],
+        },
+    )
+
+
+@require_POST
+def ordinance_run(request, pk: int):
+    _require_statistics_user(request)
+    ordinance = get_object_or_404(ContinuationOrdinance, pk=pk)
+    try:
+        services.start_continuation(ordinance=ordinance, user=request.user)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    except Exception as exc:  # noqa: BLE001 - shown to the user; the run is resumable
+        messages.error(
+            request, _("The run stopped: %(error)s. Run it again to finish.") % {"error": exc}
+        )
+    else:
+        messages.success(request, _("The ordinance is being applied."))
+    return redirect("operations:ordinance", pk=pk)
+
+
+@require_GET
+def ordinance_print_file(request, pk: int):
+    _require_statistics_user(request)
+    ordinance = get_object_or_404(ContinuationOrdinance, pk=pk)
+    if (
+        not ordinance.print_file
+        or ordinance.run_by_id != request.user.pk
+        and not (is_office_admin(request.user))
+    ):
+        raise Http404
+    return FileResponse(
+        ordinance.print_file.open("rb"),
+        as_attachment=True,
+        filename=f"certificates-{ordinance.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+def certificate(request, pk: int, item_pk: int):
+    _require_statistics_user(request)
+    item = get_object_or_404(
+        ContinuationItem.objects.select_related("ordinance", "ordinance__case_type"),
+        pk=item_pk,
+        ordinance_id=pk,
+        case__in=cases_visible_to(request.user).values("pk"),
+    )
+    pdf = services.certificate_pdf(item)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{item.pk}.pdf"'
+    return response
+
+
+def dashboard_url() -> str:
+    return reverse("operations:dashboard")
