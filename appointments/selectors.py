@@ -10,12 +10,14 @@ from casework.models import Case
 from casework.selectors import cases_visible_to, is_office_admin, roles_of
 
 from .constants import BookingStatus, ServiceKind, WaitingStatus
+from .keys import key_matches
 from .models import CASE_ACTIVE, SLOT_TAKEN, Booking, Counter, Service, Slot, WaitingListEntry
 from .schedule import OFFICE_TZ
 
 __all__ = [
     "active_booking_of",
     "appointments_for_staff",
+    "booking_for_cancel_link",
     "can_manage_appointments",
     "counters_for_staff",
     "free_slots",
@@ -101,3 +103,15 @@ def appointments_for_staff(user, *, day: dt.date, counter: Counter | None = None
     return bookings.select_related(
         "case", "case__person", "slot", "slot__counter", "slot__service"
     ).order_by("slot__counter__name", "slot__start")
+
+
+def booking_for_cancel_link(*, reference, key: str) -> Booking | None:
+    """The booking a cancellation link points to, only if its key matches."""
+    booking = (
+        Booking.objects.select_related("slot", "slot__counter", "slot__service")
+        .filter(reference=reference)
+        .first()
+    )
+    if not key_matches(key, booking.cancel_key_hash if booking is not None else None):
+        return None
+    return booking

@@ -6,10 +6,7 @@ slots instead of failing on the same one.
 """
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +22,7 @@ from casework.models import Case
 from casework.selectors import cases_visible_to
 
 from .constants import BookingStatus, WaitingStatus
+from .keys import key_matches, new_key
 from .models import CASE_ACTIVE, SLOT_TAKEN, Booking, ReleaseRule, Slot, WaitingListEntry
 from .schedule import latest_release_date, release_instant, slot_times, target_week_start
 from .selectors import (
@@ -65,15 +63,6 @@ class BookingResult:
     booking: Booking
     #: The cancellation key; only its hash is stored, so this is the one chance to show it.
     cancel_key: str
-
-
-def _hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _new_cancel_key() -> tuple[str, str]:
-    key = secrets.token_urlsafe(24)
-    return key, _hash_key(key)
 
 
 # --- releasing slots ------------------------------------------------------------------------
@@ -167,7 +156,7 @@ def book_slot(
                 current.status = BookingStatus.CANCELLED
                 current.cancelled_at = now
                 current.save(update_fields=["status", "cancelled_at"])
-            key, key_hash = _new_cancel_key()
+            key, key_hash = new_key()
             booking = Booking.objects.create(
                 case=case, slot=chosen, cancel_key_hash=key_hash, email=email, created_at=now
             )
@@ -218,8 +207,7 @@ def cancel_booking(*, reference, key: str, now: dt.datetime | None = None) -> bo
             .filter(reference=reference, status=BookingStatus.BOOKED)
             .first()
         )
-        stored = booking.cancel_key_hash if booking is not None else "0" * 64
-        key_ok = hmac.compare_digest(_hash_key(key or ""), stored)
+        key_ok = key_matches(key, booking.cancel_key_hash if booking is not None else None)
         if booking is None or not key_ok or booking.slot.start <= now:
             return False
         booking.status = BookingStatus.CANCELLED
@@ -263,7 +251,7 @@ def _offer_to_waiting_list(*, slot: Slot, now: dt.datetime) -> Booking | None:
             continue
         if Booking.objects.filter(CASE_ACTIVE, case=case).exists():
             continue
-        key, key_hash = _new_cancel_key()
+        key, key_hash = new_key()
         try:
             with transaction.atomic():
                 booking = Booking.objects.create(

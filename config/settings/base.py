@@ -194,6 +194,9 @@ if ELASTICSEARCH_URL:
 
 # guardian
 ANONYMOUS_USER_NAME = None
+# Per-IP limit for applicant POSTs on the booking pages ("off" disables, e.g. for bench runs).
+APPOINTMENTS_RATE_LIMIT = os.environ.get("APPOINTMENTS_RATE_LIMIT", "10/m")
+
 GUARDIAN_RAISE_403 = False
 
 LOGGING = {
