@@ -20,6 +20,7 @@ from .constants import (
     PhotoSource,
     Role,
 )
+from .workflow import CASE_WORKFLOW
 
 
 class Department(models.Model):
@@ -170,6 +171,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         protected=True,
         db_index=True,
     )
+    #: The workflow of :mod:`casework.workflow`; adds the ``do_<transition>`` methods.
+    workflow = CASE_WORKFLOW.bind()
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     channel_town = models.CharField(_("Bürgerbüro town"), max_length=100, blank=True)

@@ -11,7 +11,9 @@ from django.utils import timezone
 from .constants import CaseState, Role
 from .models import (
     Case,
+    CaseAccessLog,
     CaseGroupObjectPermission,
+    CaseHistory,
     CaseUserObjectPermission,
     Department,
     Membership,
@@ -19,6 +21,10 @@ from .models import (
 
 __all__ = [
     "SERVICE_POINT_STATES",
+    "access_log",
+    "available_transitions",
+    "case_history",
+    "editable_fields",
     "case_departments_of",
     "case_for_applicant",
     "cases_visible_to",
@@ -112,3 +118,38 @@ def case_for_applicant(*, file_number: str, birth_date) -> Case | None:
         .filter(file_number=file_number.strip().upper(), person__birth_date=birth_date)
         .first()
     )
+
+
+# -- the workflow as seen by one user ---------------------------------------------------------
+# (imported lazily: casework.permissions imports this module)
+
+
+def available_transitions(*, case: Case, user) -> list:
+    """The transitions leaving the case's state that the user may fire: allowed ones, and
+    unavailable ones with the reasons (``Option.reasons``; ``Option.explain()`` for a line)."""
+    from .workflow import CASE_WORKFLOW
+
+    return CASE_WORKFLOW.available(case, user)
+
+
+def editable_fields(*, case: Case, user) -> set[str]:
+    """Fields (and pseudo-fields "person", "documents", "card_orders", "assigned_to") the
+    user may still change in the case's current state."""
+    from .workflow import CASE_WORKFLOW
+
+    return CASE_WORKFLOW.editable_fields(case, user)
+
+
+def case_history(*, case: Case) -> QuerySet[CaseHistory]:
+    return CaseHistory.objects.filter(case=case).select_related("by").order_by("at", "id")
+
+
+def access_log(*, case: Case, user) -> QuerySet[CaseAccessLog]:
+    """Who opened the case file and when: for the department's supervisors and office admins."""
+    from django.core.exceptions import PermissionDenied
+
+    from .permissions import is_supervisor_of
+
+    if not (is_office_admin(user) or is_supervisor_of(user, case.department_id)):
+        raise PermissionDenied
+    return CaseAccessLog.objects.filter(case=case).select_related("user").order_by("-at", "-id")

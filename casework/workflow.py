@@ -1,0 +1,385 @@
+"""The eAT case workflow, declared once.
+
+Read this file like a Plone DCWorkflow definition: the roles, the guards (each returns the
+reasons that stop a transition, in words a caseworker understands), the states with the fields
+each role may still edit there, and the transitions with who may fire them, what they check and
+which inputs they take. :class:`casework.models.Case` binds it to its ``state`` field, which
+turns every transition into a django-fsm ``@transition`` method ``Case.do_<name>``; the
+services in :mod:`casework.services` are the only callers.
+
+This module must not import the models (the models import it); guards use the case's
+attributes only.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workflows import Input, State, Transition, Workflow
+
+from .constants import FINAL_STATES, CardOrderStatus, CaseState, Language
+
+__all__ = ["CASE_WORKFLOW", "OPEN_STATES", "ROLES", "is_chancen_case"]
+
+# -- roles ---------------------------------------------------------------------------------
+# Role names as returned by casework.permissions.case_roles (kept as plain strings here so
+# this module does not import the models).
+CASEWORKER = "caseworker"  # Sachbearbeitung of the case's department
+SUPERVISOR = "supervisor"  # Sachgebietsleitung of the case's department
+SERVICE_POINT = "service_point"  # any Service Point member, while the case is at its steps
+OFFICE_ADMIN = "office_admin"  # office management / technical admin ("Manager")
+VIEWER = "viewer"  # unexpired share of this one case: reads, never changes
+
+ROLES = (CASEWORKER, SUPERVISOR, SERVICE_POINT, OFFICE_ADMIN, VIEWER)
+
+DECIDERS = frozenset({CASEWORKER, SUPERVISOR, OFFICE_ADMIN})
+AT_THE_COUNTER = frozenset({SERVICE_POINT, CASEWORKER, SUPERVISOR, OFFICE_ADMIN})
+HAND_OUT = frozenset({SERVICE_POINT, OFFICE_ADMIN})
+
+OPEN_STATES = tuple(state for state in CaseState if state not in FINAL_STATES)
+
+
+def is_chancen_case(case: Any) -> bool:
+    """§ 104c AufenthG (Chancen-Aufenthaltsrecht)."""
+    case_type = case.case_type
+    return case_type.code == "104c" or "104c" in case_type.legal_basis.replace(" ", "")
+
+
+# -- guards: (case, user, data) -> reasons ---------------------------------------------------
+# ``data`` is None when only the case's readiness is asked (to show a button); guards about
+# the transition's inputs then stay silent.
+
+
+def passport_valid(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    valid_until = case.person.passport_valid_until
+    if valid_until is None:
+        return [_("passport validity not recorded")]
+    if valid_until < timezone.localdate():
+        return [_("passport expired on %(date)s") % {"date": valid_until.isoformat()}]
+    return []
+
+
+def documents_complete(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    missing = [doc.name for doc in case.documents.all() if not doc.received]
+    if missing:
+        return [_("missing: %(documents)s") % {"documents": ", ".join(missing)}]
+    return []
+
+
+def preferential_titles_checked(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    """§ 104c is granted only when neither § 25a nor § 25b applies: both are checked first."""
+    if data is None or not is_chancen_case(case):
+        return []
+    reasons = []
+    if not (case.checked_25a or data.get("checked_25a")):
+        reasons.append(_("§ 104c: record first that § 25a was checked"))
+    if not (case.checked_25b or data.get("checked_25b")):
+        reasons.append(_("§ 104c: record first that § 25b was checked"))
+    return reasons
+
+
+def granted_until_plausible(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    until = (data or {}).get("granted_until")
+    if not isinstance(until, dt.date):
+        return []
+    today = timezone.localdate()
+    if until <= today:
+        return [_("the new title must be valid beyond today")]
+    limit = today.replace(year=today.year + case.case_type.max_validity_years)
+    if until > limit:
+        return [
+            _("a title of this type is valid for at most %(years)s years")
+            % {"years": case.case_type.max_validity_years}
+        ]
+    return []
+
+
+def deadline_in_future(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    due_on = (data or {}).get("due_on")
+    if isinstance(due_on, dt.date) and due_on <= timezone.localdate():
+        return [_("the deadline must be in the future")]
+    return []
+
+
+def fees_paid(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    open_cents = case.fee_due_cents - case.fee_paid_cents
+    if open_cents > 0:
+        return [
+            _("fees not paid: %(amount)s EUR still due") % {"amount": f"{open_cents / 100:.2f}"}
+        ]
+    return []
+
+
+def biometrics_taken(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    reasons = []
+    if case.biometrics_taken_at is None:
+        reasons.append(_("biometrics not taken yet"))
+    if not case.photo_source:
+        reasons.append(_("no photo yet"))
+    return reasons
+
+
+def card_delivered(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    orders = list(case.card_orders.all())
+    if not orders or orders[-1].status != CardOrderStatus.DELIVERED:
+        return [_("the card has not been delivered to the office yet")]
+    return []
+
+
+def belehrung_recorded(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    """§ 104c (and other titles that require it): the Belehrung is handed over and recorded."""
+    if data is None or not (case.case_type.requires_belehrung or is_chancen_case(case)):
+        return []
+    reasons = []
+    if not data.get("belehrung_handed_over"):
+        reasons.append(_("the Belehrung must be handed over and recorded for this title"))
+    if not data.get("belehrung_language"):
+        reasons.append(_("the language of the Belehrung is required"))
+    return reasons
+
+
+# -- effects: inputs applied to the case in memory inside the @transition method -----------
+
+
+def _apply_check(case: Any, user: Any, data: Mapping[str, Any]) -> None:
+    if data.get("checked_25a"):
+        case.checked_25a = True
+    if data.get("checked_25b"):
+        case.checked_25b = True
+    if data.get("granted_until"):
+        case.granted_until = data["granted_until"]
+
+
+def _apply_refusal(case: Any, user: Any, data: Mapping[str, Any]) -> None:
+    case.refusal_reason = str(data.get("reason", "")).strip()
+
+
+def _apply_forward(case: Any, user: Any, data: Mapping[str, Any]) -> None:
+    case.forwarded_to = str(data.get("forwarded_to", "")).strip()
+
+
+# -- editable fields -----------------------------------------------------------------------
+# Pseudo-fields: "person" (the person's data), "documents" (the checklist), "card_orders"
+# (recording a delivered card), "assigned_to" (reassigning: supervisors only).
+
+APPLICATION = frozenset(
+    {
+        "person",
+        "documents",
+        "channel",
+        "channel_town",
+        "is_extension",
+        "current_title",
+        "title_expires_on",
+        "checked_25a",
+        "checked_25b",
+        "granted_until",
+        "fee_reduction_reason",
+        "notes",
+    }
+)
+FEES = frozenset({"fee_paid_cents", "fee_reduction_reason"})
+BIOMETRICS = frozenset(
+    {"photo_source", "photo_reference", "fingerprints_exempt", "signature_taken"}
+)
+CARD = frozenset({"card_orders"})
+NOTES = frozenset({"notes"})
+ASSIGN = frozenset({"assigned_to"})
+
+
+def _editable(
+    deciders: frozenset[str], service_point: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str]]:
+    result = {CASEWORKER: deciders, SUPERVISOR: deciders | ASSIGN, OFFICE_ADMIN: deciders}
+    if service_point:
+        result[SERVICE_POINT] = service_point
+    return result
+
+
+STATES = [
+    State(
+        CaseState.RECEIVED,
+        gettext_lazy("Received"),
+        _editable(APPLICATION),
+        description=gettext_lazy("The application is in; it waits to be checked in order."),
+    ),
+    State(
+        CaseState.DOCUMENTS_REQUESTED,
+        gettext_lazy("Documents requested"),
+        _editable(APPLICATION),
+        description=gettext_lazy("Waiting for the applicant to send missing documents."),
+    ),
+    State(
+        CaseState.CHECKED,
+        gettext_lazy("Checked"),
+        _editable(NOTES | {"documents", "granted_until"} | FEES | BIOMETRICS, FEES | BIOMETRICS),
+        description=gettext_lazy("Requirements met; the applicant comes for biometrics."),
+    ),
+    State(
+        CaseState.BIOMETRICS,
+        gettext_lazy("Biometrics taken"),
+        _editable(NOTES | {"granted_until"} | FEES | BIOMETRICS, FEES | BIOMETRICS),
+        description=gettext_lazy("Photo, fingerprints and signature taken; fees collected."),
+    ),
+    State(
+        CaseState.PRODUCED,
+        gettext_lazy("Card ordered"),
+        _editable(NOTES | FEES | CARD, FEES | CARD),
+        description=gettext_lazy("The card is being produced by the Bundesdruckerei."),
+    ),
+    State(
+        CaseState.PRODUCTION_FAILED,
+        gettext_lazy("Card production failed"),
+        _editable(NOTES | FEES | BIOMETRICS),
+        description=gettext_lazy("The order failed; it is re-ordered (perhaps with a new photo)."),
+    ),
+    State(CaseState.HANDED_OVER, gettext_lazy("Handed over"), final=True),
+    State(CaseState.REFUSED, gettext_lazy("Refused"), final=True),
+    State(CaseState.WITHDRAWN, gettext_lazy("Withdrawn"), final=True),
+    State(CaseState.FORWARDED, gettext_lazy("Forwarded to another office"), final=True),
+]
+
+# -- transitions ---------------------------------------------------------------------------
+
+TRANSITIONS = [
+    Transition(
+        name="check",
+        title=gettext_lazy("Mark as checked"),
+        sources=(CaseState.RECEIVED,),
+        target=CaseState.CHECKED,
+        permission=DECIDERS,
+        guards=(
+            passport_valid,
+            documents_complete,
+            preferential_titles_checked,
+            granted_until_plausible,
+        ),
+        inputs=(
+            Input("checked_25a", gettext_lazy("§ 25a checked"), required=False, kind="bool"),
+            Input("checked_25b", gettext_lazy("§ 25b checked"), required=False, kind="bool"),
+            Input("granted_until", gettext_lazy("Title valid until"), required=False, kind="date"),
+        ),
+        effect=_apply_check,
+        description=gettext_lazy("General requirements (§ 5 AufenthG) and documents verified."),
+    ),
+    Transition(
+        name="request_documents",
+        title=gettext_lazy("Request documents"),
+        sources=(CaseState.RECEIVED, CaseState.CHECKED),
+        target=CaseState.DOCUMENTS_REQUESTED,
+        permission=DECIDERS,
+        guards=(deadline_in_future,),
+        inputs=(
+            Input("due_on", gettext_lazy("Deadline"), kind="date"),
+            Input("documents", gettext_lazy("Missing documents"), required=False, kind="multiple"),
+        ),
+    ),
+    Transition(
+        name="documents_received",
+        title=gettext_lazy("Documents received"),
+        sources=(CaseState.DOCUMENTS_REQUESTED,),
+        target=CaseState.RECEIVED,
+        permission=DECIDERS,
+    ),
+    Transition(
+        name="take_biometrics",
+        title=gettext_lazy("Biometrics taken"),
+        sources=(CaseState.CHECKED,),
+        target=CaseState.BIOMETRICS,
+        permission=AT_THE_COUNTER,
+        guards=(passport_valid, documents_complete, biometrics_taken),
+    ),
+    Transition(
+        name="order_card",
+        title=gettext_lazy("Order card"),
+        sources=(CaseState.BIOMETRICS,),
+        target=CaseState.PRODUCED,
+        permission=DECIDERS,
+        guards=(fees_paid, biometrics_taken),
+    ),
+    Transition(
+        name="production_failed",
+        title=gettext_lazy("Production failed"),
+        sources=(CaseState.PRODUCED,),
+        target=CaseState.PRODUCTION_FAILED,
+        permission=DECIDERS,
+        inputs=(Input("failure_reason", gettext_lazy("Why production failed"), required=False),),
+    ),
+    Transition(
+        name="reorder",
+        title=gettext_lazy("Re-order card"),
+        sources=(CaseState.PRODUCTION_FAILED,),
+        target=CaseState.PRODUCED,
+        permission=DECIDERS,
+        guards=(fees_paid, biometrics_taken),
+    ),
+    Transition(
+        name="hand_over",
+        title=gettext_lazy("Hand over card"),
+        sources=(CaseState.PRODUCED,),
+        target=CaseState.HANDED_OVER,
+        permission=HAND_OUT,
+        guards=(card_delivered, belehrung_recorded),
+        inputs=(
+            Input("collected_by", gettext_lazy("Collected by")),
+            Input(
+                "collected_by_authorised",
+                gettext_lazy("Collected by an authorised person"),
+                required=False,
+                kind="bool",
+            ),
+            Input(
+                "belehrung_handed_over",
+                gettext_lazy("Belehrung handed over"),
+                required=False,
+                kind="bool",
+            ),
+            Input(
+                "belehrung_language",
+                gettext_lazy("Language of the Belehrung"),
+                required=False,
+                kind="choice",
+                choices=tuple(Language.choices),
+            ),
+        ),
+    ),
+    Transition(
+        name="refuse",
+        title=gettext_lazy("Refuse"),
+        sources=(CaseState.RECEIVED, CaseState.DOCUMENTS_REQUESTED, CaseState.CHECKED),
+        target=CaseState.REFUSED,
+        permission=DECIDERS,
+        inputs=(Input("reason", gettext_lazy("Reason for refusal"), kind="textarea"),),
+        effect=_apply_refusal,
+    ),
+    Transition(
+        name="withdraw",
+        title=gettext_lazy("Withdrawn by the applicant"),
+        sources=OPEN_STATES,
+        target=CaseState.WITHDRAWN,
+        permission=DECIDERS,
+    ),
+    Transition(
+        name="forward",
+        title=gettext_lazy("Forward to another office"),
+        sources=OPEN_STATES,
+        target=CaseState.FORWARDED,
+        permission=DECIDERS,
+        inputs=(Input("forwarded_to", gettext_lazy("Target office")),),
+        effect=_apply_forward,
+    ),
+]
+
+CASE_WORKFLOW = Workflow(
+    name="eat_case",
+    title=gettext_lazy("Application for an electronic residence title (eAT)"),
+    states=STATES,
+    transitions=TRANSITIONS,
+    initial=CaseState.RECEIVED,
+    roles="casework.permissions.case_roles",
+    state_attr="state",
+)
