@@ -1,3 +1,250 @@
-from ninja import Router
+"""The JSON API for case files (mounted at /api/v1/cases; schema at /api/v1/openapi.json).
 
-router = Router()
+Every endpoint needs a bearer token (:mod:`casework.auth`) and answers only with cases the
+token's user may see: a case of another department is "404 Not Found", exactly like a file
+number that does not exist.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from . import selectors, services
+from .auth import token_auth
+from .constants import CaseState
+from .exceptions import ConcurrentChange, TransitionNotAllowed
+from .models import Case
+from .worklists import OPEN, SCOPE_FULL, WorklistFilters, case_scope, worklist
+
+router = Router(auth=token_auth, tags=["cases"])
+
+
+class CaseFilter(Schema):
+    state: str | None = Field(
+        None, description="A state, or `open` for every state in which the case still moves."
+    )
+    case_type: str | None = Field(None, description="Code of the case type, e.g. `18g`.")
+    department: str | None = Field(None, description="Code of the department.")
+    assigned_to_me: bool = False
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    overdue: bool = False
+
+
+class CaseListItem(Schema):
+    file_number: str
+    state: str
+    state_title: str
+    case_type: str
+    legal_basis: str
+    department: str
+    assigned_to: str | None
+    received_at: dt.datetime
+    channel: str
+
+    @staticmethod
+    def resolve_state_title(obj) -> str:
+        return str(CaseState(obj.state).label)
+
+    @staticmethod
+    def resolve_case_type(obj) -> str:
+        return obj.case_type.code
+
+    @staticmethod
+    def resolve_legal_basis(obj) -> str:
+        return obj.case_type.legal_basis
+
+    @staticmethod
+    def resolve_department(obj) -> str:
+        return obj.department.code
+
+    @staticmethod
+    def resolve_assigned_to(obj) -> str | None:
+        return obj.assigned_to.username if obj.assigned_to_id else None
+
+
+class PersonOut(Schema):
+    family_name: str
+    given_names: str
+    family_name_native: str
+    given_names_native: str
+    birth_date: dt.date
+    nationality: str
+
+
+class DocumentOut(Schema):
+    code: str
+    name: str
+    received: bool
+    due_on: dt.date | None
+
+
+class FeesOut(Schema):
+    due_cents: int
+    paid_cents: int
+    reduction_reason: str
+
+
+class HistoryOut(Schema):
+    transition: str
+    from_state: str
+    to_state: str
+    at: dt.datetime
+    by: str | None
+    comment: str
+
+
+class TransitionOption(Schema):
+    name: str
+    title: str
+    target: str
+    allowed: bool
+    reasons: list[str]
+
+
+class CaseDetail(CaseListItem):
+    person: PersonOut
+    is_extension: bool
+    title_expires_on: dt.date | None
+    filed_in_time: bool | None
+    fees: FeesOut
+    documents: list[DocumentOut]
+    history: list[HistoryOut]
+    transitions: list[TransitionOption]
+
+
+class TransitionIn(Schema):
+    transition: str = Field(..., description="Name of the transition, e.g. `check`.")
+    note: str = ""
+    data: dict = Field(default_factory=dict, description="The transition's inputs.")
+    expected_state: str | None = Field(
+        None,
+        description="The state the caller last saw; if the case has moved on since, nothing "
+        "happens and the answer is 409.",
+    )
+
+
+class TransitionOut(Schema):
+    file_number: str
+    state: str
+    state_title: str
+
+
+class Problem(Schema):
+    detail: str
+    reasons: list[str] = []
+
+
+@router.get("/", response=list[CaseListItem], summary="Cases visible to the caller")
+@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+def list_cases(request, filters: Query[CaseFilter]):
+    """Oldest receipt first, the order in which the office works."""
+    state = OPEN if filters.state is None else filters.state
+    qs = worklist(
+        request.auth,
+        filters=WorklistFilters(
+            state="" if state == "all" else state,
+            received_from=filters.received_from,
+            received_to=filters.received_to,
+            overdue=filters.overdue,
+        ),
+        mine=filters.assigned_to_me,
+    )
+    if filters.case_type:
+        qs = qs.filter(case_type__code=filters.case_type)
+    if filters.department:
+        qs = qs.filter(department__code=filters.department)
+    return qs
+
+
+@router.get(
+    "/{file_number}",
+    response={200: CaseDetail, 404: Problem},
+    summary="One case file (the access is logged)",
+)
+def case_detail(request, file_number: str):
+    user = request.auth
+    case = selectors.get_visible_case(user, file_number=file_number)
+    services.log_case_access(case=case, user=user, route="api")
+    full = case_scope(user, case) == SCOPE_FULL
+    options = selectors.available_transitions(case=case, user=user)
+    return {
+        **CaseListItem.from_orm(case).dict(),
+        "person": case.person,
+        "is_extension": case.is_extension,
+        "title_expires_on": case.title_expires_on,
+        "filed_in_time": case.filed_in_time,
+        "fees": {
+            "due_cents": case.fee_due_cents,
+            "paid_cents": case.fee_paid_cents,
+            "reduction_reason": case.fee_reduction_reason,
+        },
+        "documents": list(case.documents.all()) if full else [],
+        "history": [
+            {
+                "transition": row.transition,
+                "from_state": row.from_state,
+                "to_state": row.to_state,
+                "at": row.at,
+                "by": row.by.username if row.by else None,
+                "comment": row.comment,
+            }
+            for row in case.history.select_related("by")
+        ]
+        if full
+        else [],
+        "transitions": [
+            {
+                "name": o.name,
+                "title": str(o.title),
+                "target": o.target,
+                "allowed": o.allowed,
+                "reasons": [str(r) for r in o.reasons],
+            }
+            for o in options
+        ],
+    }
+
+
+@router.post(
+    "/{file_number}/transitions",
+    response={200: TransitionOut, 403: Problem, 404: Problem, 409: Problem},
+    summary="Fire a transition",
+)
+def fire(request, file_number: str, payload: TransitionIn):
+    """200 with the new state; 409 with the reasons when it is not possible (or someone else
+    changed the case at the same time); 403 when the caller may see but not change it."""
+    user = request.auth
+    case = selectors.get_visible_case(user, file_number=file_number)
+    if payload.expected_state and payload.expected_state != case.state:
+        return 409, {"detail": "conflict", "reasons": [_moved_on_message(case)]}
+    try:
+        case = services.fire_transition(
+            case=case,
+            user=user,
+            transition=payload.transition,
+            note=payload.note,
+            data=payload.data,
+        )
+    except PermissionDenied:
+        return 403, {"detail": "forbidden", "reasons": []}
+    except TransitionNotAllowed as exc:
+        return 409, {"detail": "not allowed", "reasons": [str(r) for r in exc.reasons]}
+    except ConcurrentChange:
+        return 409, {"detail": "conflict", "reasons": [_concurrent_message()]}
+    return 200, {
+        "file_number": case.file_number,
+        "state": case.state,
+        "state_title": str(CaseState(case.state).label),
+    }
+
+
+def _moved_on_message(case: Case) -> str:
+    return _("the case is now “%(state)s”") % {"state": case.get_state_display()}
+
+
+def _concurrent_message() -> str:
+    return _("someone else changed this case at the same time; nothing was changed")

@@ -1,0 +1,234 @@
+"""Forms of the back office. They validate input; the services decide what is allowed."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .constants import CaseState, PhotoSource
+from .models import CaseType, Department
+from .worklists import OPEN, WorklistFilters
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class WorklistFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    case_type = forms.ModelChoiceField(
+        label=_("Case type"), queryset=CaseType.objects.none(), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    assigned = forms.ChoiceField(
+        label=_("Assigned"),
+        required=False,
+        choices=[("", _("anyone")), ("me", _("to me")), ("none", _("to nobody"))],
+    )
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput)
+    received_to = forms.DateField(label=_("Received until"), required=False, widget=DateInput)
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            (OPEN, _("all open")),
+            ("", _("all states")),
+            *CaseState.choices,
+        ]
+        self.fields["case_type"].queryset = CaseType.objects.filter(active=True)
+        self.fields["department"].queryset = (
+            departments if departments is not None else Department.objects.all()
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date must not be after the end date."))
+        return data
+
+    def to_filters(self) -> WorklistFilters:
+        if not self.is_valid():
+            return WorklistFilters()
+        data = self.cleaned_data
+        return WorklistFilters(
+            state=data.get("state") if data.get("state") is not None else OPEN,
+            case_type=data["case_type"].pk if data.get("case_type") else None,
+            department=data["department"].pk if data.get("department") else None,
+            assigned=data.get("assigned") or "",
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            overdue=bool(data.get("overdue")),
+        )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("The comment is empty."))
+        return text
+
+
+class FeePaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount paid (EUR)"), min_value=0, max_digits=8, decimal_places=2
+    )
+    reduction_reason = forms.CharField(
+        label=_("Reduction (e.g. SGB II / SGB XII notice)"), required=False, max_length=200
+    )
+
+    def clean(self):
+        data = super().clean()
+        amount = data.get("amount")
+        if amount is not None and amount == 0 and not data.get("reduction_reason"):
+            raise forms.ValidationError(_("Enter an amount or the reason for a reduction."))
+        return data
+
+    @property
+    def amount_cents(self) -> int:
+        return int(self.cleaned_data["amount"] * 100)
+
+
+class BiometricsForm(forms.Form):
+    photo_source = forms.ChoiceField(
+        label=_("Photo"), choices=[c for c in PhotoSource.choices if c[0]]
+    )
+    photo_reference = forms.CharField(
+        label=_("Photo code reference"), required=False, max_length=200
+    )
+    fingerprints_exempt = forms.BooleanField(
+        label=_("Fingerprints exempt (under 6)"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("photo_source") == PhotoSource.QR_CODE and not data.get("photo_reference"):
+            self.add_error("photo_reference", _("Enter the reference of the photographer's code."))
+        return data
+
+
+class DocumentForm(forms.Form):
+    code = forms.SlugField(widget=forms.HiddenInput)
+    received = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+def _assignable_users(case=None, departments=None):
+    from .constants import Role
+
+    users = get_user_model().objects.filter(is_active=True, memberships__role=Role.CASEWORKER)
+    if case is not None:
+        users = users.filter(memberships__department=case.department)
+    elif departments is not None:
+        users = users.filter(memberships__department__in=departments)
+    return users.distinct().order_by("last_name", "first_name", "username")
+
+
+class ReassignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args, case=None, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _assignable_users(case, departments)
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class BulkReassignForm(ReassignForm):
+    cases = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, visible_cases, departments=None, **kwargs):
+        super().__init__(*args, departments=departments, **kwargs)
+        self.fields["cases"].queryset = visible_cases
+        self.fields["cases"].error_messages["required"] = _("Select at least one case.")
+
+
+class ShareForm(forms.Form):
+    grantee_user = forms.ModelChoiceField(
+        label=_("Person"), queryset=get_user_model().objects.none(), required=False
+    )
+    grantee_group = forms.ModelChoiceField(
+        label=_("Group"), queryset=Group.objects.none(), required=False
+    )
+    expires_at = forms.DateField(label=_("Until"), widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grantee_user"].queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("username")
+        )
+        self.fields["grantee_group"].queryset = Group.objects.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("grantee_user")) == bool(data.get("grantee_group")):
+            raise forms.ValidationError(_("Choose either a person or a group."))
+        expires = data.get("expires_at")
+        if expires and expires <= timezone.localdate():
+            self.add_error("expires_at", _("The date must be in the future."))
+        return data
+
+
+# --- transitions -------------------------------------------------------------------------
+
+
+def _input_field(spec) -> forms.Field:
+    """A form field for a workflow :class:`~workflows.engine.Input` (by its ``kind`` hint)."""
+    label, required = spec.title, spec.required
+    if spec.kind == "textarea":
+        return forms.CharField(
+            label=label, required=required, widget=forms.Textarea(attrs={"rows": 3})
+        )
+    if spec.kind == "date":
+        return forms.DateField(label=label, required=required, widget=DateInput)
+    if spec.kind == "bool":
+        # An unticked box is a valid answer; the workflow's guards say when it must be ticked.
+        return forms.BooleanField(label=label, required=False)
+    if spec.kind == "multiple":
+        return forms.MultipleChoiceField(
+            label=label, required=required, widget=forms.CheckboxSelectMultiple
+        )
+    if spec.kind == "choice":
+        return forms.ChoiceField(label=label, required=required, choices=[("", "—"), *spec.choices])
+    return forms.CharField(label=label, required=required, max_length=500)
+
+
+class TransitionForm(forms.Form):
+    """A transition's inputs, built from what the workflow declares for it.
+
+    ``state`` carries the state the page showed: a second POST of the same button (double
+    click, stale tab) no longer matches and changes nothing.
+    """
+
+    state = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, inputs=(), needs_comment=False, document_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inputs = tuple(inputs)
+        for spec in self.inputs:
+            self.fields[spec.name] = field = _input_field(spec)
+            if spec.kind == "multiple" and not spec.choices:
+                # The only list input so far: which checklist items are missing.
+                field.choices = list(document_choices)
+            elif spec.kind == "multiple":
+                field.choices = list(spec.choices)
+        if needs_comment:
+            self.fields["note"].required = True
+            self.fields["note"].label = _("Comment (required)")
+
+    def data_for_service(self) -> dict:
+        data = {}
+        for spec in self.inputs:
+            value = self.cleaned_data.get(spec.name)
+            data[spec.name] = value
+        return data

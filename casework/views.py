@@ -1,0 +1,481 @@
+"""The back office: worklists and the case file, as Wagtail admin views.
+
+Every view that takes a file number loads the case through
+:func:`casework.selectors.get_visible_case`, so a case of another department answers 404 and
+nothing is changed. Writes go through :mod:`casework.services`, which check the permission.
+"""
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from workflows.diagram import to_svg
+
+from . import selectors, services
+from .constants import CaseState
+from .exceptions import ConcurrentChange, TransitionNotAllowed
+from .forms import (
+    BiometricsForm,
+    BulkReassignForm,
+    CommentForm,
+    DocumentForm,
+    FeePaymentForm,
+    ReassignForm,
+    ShareForm,
+    TransitionForm,
+    WorklistFilterForm,
+)
+from .models import Department, Membership
+from .workflow import CASE_WORKFLOW
+from .worklists import SCOPE_FULL, case_scope, is_supervisor_of, worklist
+
+PAGE_SIZE = 50
+
+
+def euros(cents: int) -> str:
+    return f"{number_format(cents / 100, decimal_pos=2, use_l10n=True)} €"
+
+
+def can_use_casework(user) -> bool:
+    """Only members of a department (and office admins) see anything of the case files."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return selectors.is_office_admin(user) or Membership.objects.filter(user=user).exists()
+
+
+def casework_view(view):
+    """Answer ``PermissionDenied`` with a plain 403 page.
+
+    Wagtail's admin would turn it into a redirect to the dashboard; a 403 says clearly that the
+    case files are not for this account, and changes nothing.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return render(
+                request,
+                "casework/forbidden.html",
+                {"page_title": _("No access"), "header_icon": "warning"},
+                status=403,
+            )
+
+    return wrapper
+
+
+def _require_casework_user(request) -> None:
+    if not can_use_casework(request.user):
+        raise PermissionDenied
+
+
+def _visible_case(request, file_number: str):
+    _require_casework_user(request)
+    return selectors.get_visible_case(request.user, file_number=file_number)
+
+
+def _case_url(case) -> str:
+    return reverse("casework:case", args=[case.file_number])
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else None
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _validation_messages(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _user_departments(user):
+    if selectors.is_office_admin(user):
+        return Department.objects.filter(handles_cases=True)
+    return Department.objects.filter(memberships__user=user, handles_cases=True).distinct()
+
+
+def _supervised_departments(user):
+    if selectors.is_office_admin(user):
+        return Department.objects.filter(handles_cases=True)
+    return Department.objects.filter(
+        memberships__user=user, memberships__role="supervisor"
+    ).distinct()
+
+
+# --- worklists -----------------------------------------------------------------------------
+
+WORKLIST_TITLES = {
+    "mine": gettext_lazy("My cases"),
+    "department": gettext_lazy("Department worklist"),
+    "overdue": gettext_lazy("Overdue"),
+}
+
+
+@casework_view
+@require_GET
+def worklist_view(request, scope: str = "department"):
+    _require_casework_user(request)
+    user = request.user
+    data = request.GET.copy()
+    if scope == "overdue":
+        data["overdue"] = "on"
+    form = WorklistFilterForm(data or None, departments=_user_departments(user))
+    if form.is_bound and not form.is_valid():
+        _form_errors(request, form)
+    filters = form.to_filters()
+    cases = worklist(user, filters=filters, mine=scope == "mine")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("p"))
+    supervised = _supervised_departments(user)
+    can_bulk_reassign = supervised.exists()
+    return render(
+        request,
+        "casework/worklist.html",
+        {
+            "page_title": str(WORKLIST_TITLES.get(scope, WORKLIST_TITLES["department"])),
+            "header_icon": "folder-open-1",
+            "scope": scope,
+            "form": form,
+            "page_obj": page,
+            "items": page,
+            "elided_page_range": page.paginator.get_elided_page_range(page.number),
+            "can_bulk_reassign": can_bulk_reassign,
+            "reassign_form": ReassignForm(departments=supervised) if can_bulk_reassign else None,
+            "states": CaseState,
+        },
+    )
+
+
+@casework_view
+@require_POST
+def bulk_reassign(request):
+    """A supervisor hands a batch of cases to one caseworker (each case is checked)."""
+    _require_casework_user(request)
+    supervised = _supervised_departments(request.user)
+    if not supervised.exists():
+        raise PermissionDenied
+    form = BulkReassignForm(
+        request.POST,
+        visible_cases=selectors.cases_visible_to(request.user),
+        departments=supervised,
+    )
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(request.POST.get("next") or reverse("casework:worklist"))
+    done, refused = 0, []
+    for case in form.cleaned_data["cases"]:
+        try:
+            services.reassign(case=case, user=request.user, assignee=form.cleaned_data["assignee"])
+            done += 1
+        except (PermissionDenied, ValidationError):
+            refused.append(case.file_number)
+    if done:
+        messages.success(request, _("%(count)d case(s) reassigned.") % {"count": done})
+    if refused:
+        messages.error(
+            request,
+            _("Not reassigned (not permitted): %(cases)s") % {"cases": ", ".join(refused)},
+        )
+    return redirect(_safe_next(request) or reverse("casework:worklist"))
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+# --- the case file -------------------------------------------------------------------------
+
+
+@casework_view
+@require_GET
+def case_file(request, file_number: str):
+    case = _visible_case(request, file_number)
+    user = request.user
+    services.log_case_access(case=case, user=user, route="backoffice")
+    scope = case_scope(user, case)
+    full = scope == SCOPE_FULL
+    supervisor = is_supervisor_of(user, case)
+
+    options = selectors.available_transitions(case=case, user=user)
+    documents = list(case.documents.all()) if full else []
+    missing_documents = [(d.code, d.name) for d in documents if not d.received]
+    transitions = [
+        {
+            "option": option,
+            "form": TransitionForm(
+                initial={"state": case.state},
+                inputs=option.inputs,
+                needs_comment=option.needs_comment,
+                document_choices=missing_documents,
+                prefix=f"t-{option.name}",
+            ),
+        }
+        for option in options
+    ]
+    try:
+        hand_over = case.hand_over
+    except case._meta.model.hand_over.RelatedObjectDoesNotExist:
+        hand_over = None
+    access_log = None
+    if supervisor:
+        try:
+            access_log = list(selectors.access_log(case=case, user=user)[:100])
+        except PermissionDenied:
+            access_log = None
+    context = {
+        "page_title": f"{case.file_number} – {case.person}",
+        "header_icon": "doc-full",
+        "case": case,
+        "person": case.person,
+        "full": full,
+        "scope": scope,
+        "supervisor": supervisor,
+        "transitions": transitions,
+        "documents": documents,
+        "fees_open_cents": max(case.fee_due_cents - case.fee_paid_cents, 0),
+        "fee_due": euros(case.fee_due_cents),
+        "fee_paid": euros(case.fee_paid_cents),
+        "fee_open": euros(max(case.fee_due_cents - case.fee_paid_cents, 0)),
+        "card_orders": list(case.card_orders.all()),
+        "hand_over": hand_over,
+        "history": list(case.history.select_related("by")) if full else [],
+        "comments": list(case.comments.select_related("author")) if full else [],
+        "access_log": access_log,
+        "comment_form": CommentForm(),
+        "fee_form": FeePaymentForm(),
+        "biometrics_form": BiometricsForm(),
+        "reassign_form": ReassignForm(case=case, initial={"assignee": case.assigned_to_id})
+        if supervisor
+        else None,
+        "share_form": ShareForm() if supervisor else None,
+    }
+    return render(request, "casework/case_file.html", context)
+
+
+@casework_view
+@require_POST
+def fire_transition_view(request, file_number: str, name: str):
+    case = _visible_case(request, file_number)
+    transition = CASE_WORKFLOW.transitions.get(name)
+    if transition is None:
+        raise Http404
+    title = str(transition.title)
+    form = TransitionForm(
+        request.POST,
+        inputs=transition.inputs,
+        needs_comment=transition.needs_comment,
+        document_choices=[(d.code, d.name) for d in case.documents.all() if not d.received],
+        prefix=f"t-{name}",
+    )
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_case_url(case))
+    if form.cleaned_data["state"] != case.state:
+        # The page was rendered for another state: someone (or a double click) was first.
+        messages.error(
+            request,
+            _(
+                "The case was changed meanwhile (it is now “%(state)s”). Nothing was changed; "
+                "please check the case file and try again."
+            )
+            % {"state": case.get_state_display()},
+        )
+        return redirect(_case_url(case))
+    try:
+        case = services.fire_transition(
+            case=case,
+            user=request.user,
+            transition=name,
+            note=form.cleaned_data.get("note", ""),
+            data=form.data_for_service(),
+        )
+    except TransitionNotAllowed as exc:
+        messages.error(
+            request,
+            _("“%(transition)s” is not possible: %(reasons)s")
+            % {"transition": title, "reasons": "; ".join(map(str, exc.reasons))},
+        )
+    except ValidationError as exc:
+        _validation_messages(request, exc)
+    except ConcurrentChange:
+        messages.error(
+            request,
+            _(
+                "Someone else changed this case at the same time. Nothing was changed; "
+                "please check the case file and try again."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("Done: “%(transition)s”. The case is now “%(state)s”.")
+            % {"transition": title, "state": case.get_state_display()},
+        )
+    return redirect(_case_url(case))
+
+
+@casework_view
+@require_POST
+def add_comment_view(request, file_number: str):
+    case = _visible_case(request, file_number)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(case=case, user=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _validation_messages(request, exc)
+        else:
+            messages.success(request, _("Comment added."))
+    else:
+        _form_errors(request, form)
+    return redirect(_case_url(case) + "#comments")
+
+
+@casework_view
+@require_POST
+def document_view(request, file_number: str):
+    case = _visible_case(request, file_number)
+    form = DocumentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_document_received(
+                case=case,
+                user=request.user,
+                code=form.cleaned_data["code"],
+                received=form.cleaned_data["received"],
+            )
+        except ValidationError as exc:
+            _validation_messages(request, exc)
+        else:
+            messages.success(request, _("Document checklist updated."))
+    else:
+        _form_errors(request, form)
+    return redirect(_case_url(case) + "#documents")
+
+
+@casework_view
+@require_POST
+def fee_payment_view(request, file_number: str):
+    case = _visible_case(request, file_number)
+    form = FeePaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_fee_payment(
+                case=case,
+                user=request.user,
+                amount_cents=form.amount_cents,
+                reduction_reason=form.cleaned_data["reduction_reason"],
+            )
+        except ValidationError as exc:
+            _validation_messages(request, exc)
+        else:
+            messages.success(request, _("Payment recorded."))
+    else:
+        _form_errors(request, form)
+    return redirect(_case_url(case) + "#fees")
+
+
+@casework_view
+@require_POST
+def biometrics_view(request, file_number: str):
+    case = _visible_case(request, file_number)
+    form = BiometricsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_biometrics(case=case, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _validation_messages(request, exc)
+        else:
+            messages.success(request, _("Biometrics recorded."))
+    else:
+        _form_errors(request, form)
+    return redirect(_case_url(case) + "#biometrics")
+
+
+@casework_view
+@require_POST
+def card_delivered_view(request, file_number: str):
+    case = _visible_case(request, file_number)
+    try:
+        services.record_card_delivered(case=case, user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The card has arrived at the office."))
+    return redirect(_case_url(case) + "#card")
+
+
+@casework_view
+@require_POST
+def reassign_view(request, file_number: str):
+    case = _visible_case(request, file_number)
+    form = ReassignForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.reassign(case=case, user=request.user, assignee=form.cleaned_data["assignee"])
+        except ValidationError as exc:
+            _validation_messages(request, exc)
+        else:
+            messages.success(request, _("Case reassigned."))
+    else:
+        _form_errors(request, form)
+    return redirect(_case_url(case))
+
+
+@casework_view
+@require_POST
+def share_view(request, file_number: str):
+    case = _visible_case(request, file_number)
+    form = ShareForm(request.POST)
+    if form.is_valid():
+        expires = timezone.make_aware(
+            dt.datetime.combine(form.cleaned_data["expires_at"], dt.time(23, 59))
+        )
+        try:
+            services.share_case(
+                case=case,
+                user=request.user,
+                grantee_user=form.cleaned_data["grantee_user"],
+                grantee_group=form.cleaned_data["grantee_group"],
+                expires_at=expires,
+            )
+        except ValidationError as exc:
+            _validation_messages(request, exc)
+        else:
+            messages.success(request, _("Case shared."))
+    else:
+        _form_errors(request, form)
+    return redirect(_case_url(case))
+
+
+@casework_view
+@require_GET
+def workflow_diagram(request):
+    _require_casework_user(request)
+    svg = to_svg(CASE_WORKFLOW)
+    if request.GET.get("format") == "svg":
+        return HttpResponse(svg, content_type="image/svg+xml")
+    return render(
+        request,
+        "casework/workflow.html",
+        {"page_title": _("Case workflow"), "header_icon": "tasks", "svg": svg},
+    )

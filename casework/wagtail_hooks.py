@@ -1,0 +1,118 @@
+"""The back office inside the Wagtail admin: URLs, the "Cases" menu, and what staff see.
+
+Caseworkers, Service Point staff and supervisors reach the admin through the group
+"Casework staff" (``wagtailadmin.access_admin`` only, no page permissions); the page, image,
+document and snippet menus are hidden for them. Editors without a department membership never
+see the "Cases" menu, and the case views answer them with 403.
+"""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from . import views
+from .selectors import is_office_admin
+
+#: Menu items of the page editors' world that casework staff do not need.
+EDITOR_MENU_ITEMS = {"explorer", "images", "documents", "snippets", "reports"}
+
+
+urlpatterns = [
+    path("", views.worklist_view, {"scope": "department"}, name="worklist"),
+    path("mine/", views.worklist_view, {"scope": "mine"}, name="mine"),
+    path("overdue/", views.worklist_view, {"scope": "overdue"}, name="overdue"),
+    path("bulk/reassign/", views.bulk_reassign, name="bulk_reassign"),
+    path("workflow/", views.workflow_diagram, name="workflow"),
+    path("case/<str:file_number>/", views.case_file, name="case"),
+    path(
+        "case/<str:file_number>/transition/<slug:name>/",
+        views.fire_transition_view,
+        name="transition",
+    ),
+    path("case/<str:file_number>/comment/", views.add_comment_view, name="comment"),
+    path("case/<str:file_number>/document/", views.document_view, name="document"),
+    path("case/<str:file_number>/fees/", views.fee_payment_view, name="fees"),
+    path("case/<str:file_number>/biometrics/", views.biometrics_view, name="biometrics"),
+    path(
+        "case/<str:file_number>/card-delivered/", views.card_delivered_view, name="card_delivered"
+    ),
+    path("case/<str:file_number>/reassign/", views.reassign_view, name="reassign"),
+    path("case/<str:file_number>/share/", views.share_view, name="share"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_casework_urls():
+    return [path("cases/", include((urlpatterns, "casework"), namespace="casework"))]
+
+
+class CaseworkMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.can_use_casework(request.user)
+
+
+class CaseworkSubmenuItem(SubmenuMenuItem):
+    def is_shown(self, request):
+        return views.can_use_casework(request.user)
+
+
+cases_menu = Menu(
+    register_hook_name="register_casework_menu_item",
+    construct_hook_name="construct_casework_menu",
+)
+
+
+@hooks.register("register_casework_menu_item")
+def register_my_cases():
+    return CaseworkMenuItem(
+        _("My cases"), reverse("casework:mine"), name="casework-mine", icon_name="user", order=100
+    )
+
+
+@hooks.register("register_casework_menu_item")
+def register_department_worklist():
+    return CaseworkMenuItem(
+        _("Department worklist"),
+        reverse("casework:worklist"),
+        name="casework-worklist",
+        icon_name="list-ul",
+        order=200,
+    )
+
+
+@hooks.register("register_casework_menu_item")
+def register_overdue():
+    return CaseworkMenuItem(
+        _("Overdue"),
+        reverse("casework:overdue"),
+        name="casework-overdue",
+        icon_name="time",
+        order=300,
+    )
+
+
+@hooks.register("register_casework_menu_item")
+def register_workflow_diagram():
+    return CaseworkMenuItem(
+        _("Workflow diagram"),
+        reverse("casework:workflow"),
+        name="casework-workflow",
+        icon_name="tasks",
+        order=400,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_cases_menu():
+    return CaseworkSubmenuItem(
+        _("Cases"), cases_menu, name="cases", icon_name="folder-open-1", order=50
+    )
+
+
+@hooks.register("construct_main_menu")
+def hide_page_editing_from_casework_staff(request, menu_items):
+    user = request.user
+    if user.is_superuser or is_office_admin(user) or not views.can_use_casework(user):
+        return
+    menu_items[:] = [item for item in menu_items if item.name not in EDITOR_MENU_ITEMS]

@@ -1,0 +1,135 @@
+"""Reads for the back office and the API: worklists and what a user sees of one case file.
+
+Every list starts from :func:`casework.selectors.cases_visible_to`, so whatever filter is
+chained on, a user never gets a case of another department. A worklist is one SQL query (plus
+one ``COUNT`` when it is paged).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from .constants import FINAL_STATES, CaseState, Role
+from .models import Case, CaseDocument, CaseGroupObjectPermission, CaseUserObjectPermission
+from .selectors import SERVICE_POINT_STATES, cases_visible_to, is_office_admin
+
+__all__ = [
+    "OPEN",
+    "STALE_AFTER",
+    "WorklistFilters",
+    "case_scope",
+    "overdue_filter",
+    "worklist",
+]
+
+#: A pseudo-state for the filter: every state in which the case still moves.
+OPEN = "open"
+#: A case in an open state without a change of state for this long counts as overdue.
+STALE_AFTER = dt.timedelta(days=30)
+
+SCOPE_FULL = "full"
+SCOPE_SERVICE_POINT = "service_point"
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    """What a worklist may be narrowed by; empty values mean "no filter"."""
+
+    state: str = OPEN
+    case_type: int | None = None
+    department: int | None = None
+    assigned: str = ""  # "me", "none" or a user id
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    overdue: bool = False
+
+
+def overdue_filter(now: dt.datetime | None = None) -> Q:
+    """Cases waiting on documents past their deadline, or open and unchanged for too long."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    late_documents = CaseDocument.objects.filter(
+        case=OuterRef("pk"), received=False, due_on__lt=today
+    )
+    stale_since = now - STALE_AFTER
+    stale = ~Q(state__in=FINAL_STATES) & (
+        Q(last_transition_at__lt=stale_since)
+        | Q(last_transition_at__isnull=True, received_at__lt=stale_since)
+    )
+    return Q(state=CaseState.DOCUMENTS_REQUESTED) & Exists(late_documents) | stale
+
+
+def worklist(user, *, filters: WorklistFilters | None = None, mine: bool = False) -> QuerySet:
+    """The user's cases, oldest receipt first (the office works in order of receipt)."""
+    filters = filters or WorklistFilters()
+    qs = cases_visible_to(user)
+    if mine:
+        qs = qs.filter(assigned_to=user)
+    if filters.state == OPEN:
+        qs = qs.exclude(state__in=FINAL_STATES)
+    elif filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.case_type:
+        qs = qs.filter(case_type_id=filters.case_type)
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
+    if filters.assigned == "me":
+        qs = qs.filter(assigned_to=user)
+    elif filters.assigned == "none":
+        qs = qs.filter(assigned_to__isnull=True)
+    elif filters.assigned.isdigit():
+        qs = qs.filter(assigned_to_id=int(filters.assigned))
+    if filters.received_from:
+        qs = qs.filter(received_at__date__gte=filters.received_from)
+    if filters.received_to:
+        qs = qs.filter(received_at__date__lte=filters.received_to)
+    if filters.overdue:
+        qs = qs.filter(overdue_filter())
+    return qs.select_related("person", "case_type", "department", "assigned_to").order_by(
+        "received_at", "id"
+    )
+
+
+def _has_grant(user, case: Case) -> bool:
+    now = timezone.now()
+    unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    return (
+        CaseUserObjectPermission.objects.filter(
+            unexpired, user=user, content_object=case, permission__codename="view_case"
+        ).exists()
+        or CaseGroupObjectPermission.objects.filter(
+            unexpired, group__user=user, content_object=case, permission__codename="view_case"
+        ).exists()
+    )
+
+
+def case_scope(user, case: Case) -> str:
+    """How much of a visible case file the user sees.
+
+    Service Point staff see only what biometrics, fees and hand-over need; everyone else who
+    may see the case (department, office admin, a shared grant) sees the whole file.
+    """
+    if is_office_admin(user):
+        return SCOPE_FULL
+    memberships = list(user.memberships.values_list("department_id", "role"))
+    if any(
+        dept == case.department_id and role in (Role.CASEWORKER, Role.SUPERVISOR)
+        for dept, role in memberships
+    ):
+        return SCOPE_FULL
+    if _has_grant(user, case):
+        return SCOPE_FULL
+    if any(role == Role.SERVICE_POINT for _d, role in memberships) and (
+        case.state in SERVICE_POINT_STATES
+    ):
+        return SCOPE_SERVICE_POINT
+    return SCOPE_FULL
+
+
+def is_supervisor_of(user, case: Case) -> bool:
+    return (
+        is_office_admin(user)
+        or user.memberships.filter(department_id=case.department_id, role=Role.SUPERVISOR).exists()
+    )

@@ -1,0 +1,278 @@
+"""The back office in the Wagtail admin: worklists, the case file and its actions."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework import services
+from casework.constants import CaseState
+from casework.exceptions import ConcurrentChange
+from casework.models import Case, CaseAccessLog, CaseComment, CaseDocument, CaseHistory
+from casework.worklists import WorklistFilters, worklist
+
+from .backoffice import build_office, case_with_documents, member
+from .factories import CaseFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office():
+    return build_office()
+
+
+def _case_url(case, name="casework:case", *args):
+    return reverse(name, args=[case.file_number, *args])
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_worklist_lists_own_department_oldest_receipt_first(client, office):
+    now = timezone.now()
+    newer = CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=1))
+    older = CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=9))
+    other = CaseFactory(case_type=office.type_b, received_at=now - dt.timedelta(days=20))
+    client.force_login(office.worker_a)
+    response = client.get(reverse("casework:worklist"))
+    assert response.status_code == 200
+    listed = list(response.context["page_obj"].object_list)
+    assert listed == [older, newer]
+    assert other.file_number not in response.content.decode()
+
+
+def test_my_cases_lists_only_cases_assigned_to_me(client, office):
+    mine = CaseFactory(case_type=office.type_a, assigned_to=office.worker_a)
+    CaseFactory(case_type=office.type_a)
+    client.force_login(office.worker_a)
+    response = client.get(reverse("casework:mine"))
+    assert list(response.context["page_obj"].object_list) == [mine]
+
+
+def test_worklist_filters_by_state_and_hides_closed_cases_by_default(client, office):
+    received = CaseFactory(case_type=office.type_a)
+    checked = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    CaseFactory(case_type=office.type_a, state=CaseState.REFUSED)
+    client.force_login(office.worker_a)
+    default = client.get(reverse("casework:worklist"))
+    assert set(default.context["page_obj"].object_list) == {received, checked}
+    only_checked = client.get(reverse("casework:worklist"), {"state": CaseState.CHECKED})
+    assert list(only_checked.context["page_obj"].object_list) == [checked]
+
+
+def test_worklist_rejects_a_reversed_date_range_with_a_message(client, office):
+    CaseFactory(case_type=office.type_a)
+    client.force_login(office.worker_a)
+    response = client.get(
+        reverse("casework:worklist"),
+        {"received_from": "2026-05-01", "received_to": "2026-04-01"},
+    )
+    assert response.status_code == 200
+    assert any("start date" in m for m in _messages(response))
+
+
+def test_overdue_lists_past_deadlines_and_stale_cases_only(client, office):
+    now = timezone.now()
+    late = CaseFactory(case_type=office.type_a, state=CaseState.DOCUMENTS_REQUESTED)
+    CaseDocument.objects.create(
+        case=late, code="p", name="P", due_on=timezone.localdate() - dt.timedelta(days=2)
+    )
+    waiting = CaseFactory(case_type=office.type_a, state=CaseState.DOCUMENTS_REQUESTED)
+    CaseDocument.objects.create(
+        case=waiting, code="p", name="P", due_on=timezone.localdate() + dt.timedelta(days=5)
+    )
+    stale = CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=90))
+    CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=2))
+    client.force_login(office.worker_a)
+    response = client.get(reverse("casework:overdue"))
+    assert set(response.context["page_obj"].object_list) == {late, stale}
+
+
+def test_worklist_is_one_query(office, django_assert_num_queries):
+    for _ in range(3):
+        CaseFactory(case_type=office.type_a, assigned_to=office.worker_a)
+    qs = worklist(office.worker_a, filters=WorklistFilters(overdue=False))
+    with django_assert_num_queries(1):
+        rows = list(qs)
+        [(c.person.family_name, c.case_type.code, c.assigned_to.username) for c in rows]
+
+
+def test_case_file_shows_transitions_with_reasons_and_logs_access(client, office):
+    case = case_with_documents(case_type=office.type_a)
+    client.force_login(office.worker_a)
+    response = client.get(_case_url(case))
+    assert response.status_code == 200
+    html = response.content.decode()
+    check = next(t for t in response.context["transitions"] if t["option"].name == "check")
+    assert not check["option"].allowed
+    assert any("Passport" in str(r) for r in check["option"].reasons)
+    assert 'data-transition="check"' in html and "disabled" in html
+    assert CaseAccessLog.objects.filter(
+        case=case, user=office.worker_a, route="backoffice"
+    ).exists()
+
+
+def test_firing_a_transition_by_post_moves_the_case_and_writes_history(client, office):
+    case = case_with_documents(case_type=office.type_a, received=True)
+    client.force_login(office.worker_a)
+    response = client.post(
+        _case_url(case, "casework:transition", "check"),
+        {"t-check-state": CaseState.RECEIVED, "t-check-note": "alles da"},
+        follow=True,
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.CHECKED
+    assert CaseHistory.objects.filter(case=case, to_state=CaseState.CHECKED).count() == 1
+    assert any("Checked" in m or "Geprüft" in m for m in _messages(response))
+
+
+def test_a_double_post_of_the_same_transition_fires_once(client, office):
+    case = case_with_documents(case_type=office.type_a, received=True)
+    client.force_login(office.worker_a)
+    url = _case_url(case, "casework:transition", "check")
+    payload = {"t-check-state": CaseState.RECEIVED}
+    client.post(url, payload)
+    second = client.post(url, payload, follow=True)
+    assert CaseHistory.objects.filter(case=case).count() == 1
+    assert any("changed meanwhile" in m or "zwischenzeitlich" in m for m in _messages(second))
+
+
+def test_a_transition_the_guards_refuse_changes_nothing_and_says_why(client, office):
+    case = case_with_documents(case_type=office.type_a)
+    client.force_login(office.worker_a)
+    response = client.post(
+        _case_url(case, "casework:transition", "check"),
+        {"t-check-state": CaseState.RECEIVED},
+        follow=True,
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.RECEIVED
+    assert any("Passport" in m for m in _messages(response))
+
+
+def test_refusal_without_reason_is_a_form_error_and_changes_nothing(client, office):
+    case = CaseFactory(case_type=office.type_a)
+    client.force_login(office.worker_a)
+    response = client.post(
+        _case_url(case, "casework:transition", "refuse"),
+        {"t-refuse-state": CaseState.RECEIVED, "t-refuse-reason": "  "},
+        follow=True,
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.RECEIVED
+    assert _messages(response)
+
+
+def test_a_concurrent_change_shows_a_clear_conflict_message(client, office, monkeypatch):
+    case = CaseFactory(case_type=office.type_a)
+
+    def lose_the_race(**kwargs):
+        raise ConcurrentChange
+
+    monkeypatch.setattr(services, "fire_transition", lose_the_race)
+    client.force_login(office.worker_a)
+    response = client.post(
+        _case_url(case, "casework:transition", "withdraw"),
+        {"t-withdraw-state": CaseState.RECEIVED},
+        follow=True,
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.RECEIVED
+    assert any("at the same time" in m or "gleichzeitig" in m for m in _messages(response))
+
+
+def test_adding_a_comment(client, office):
+    case = CaseFactory(case_type=office.type_a)
+    client.force_login(office.worker_a)
+    client.post(_case_url(case, "casework:comment"), {"text": "Rückruf vereinbart"})
+    assert CaseComment.objects.get(case=case).text == "Rückruf vereinbart"
+    client.post(_case_url(case, "casework:comment"), {"text": "   "})
+    assert CaseComment.objects.filter(case=case).count() == 1
+
+
+def test_marking_a_document_received(client, office):
+    case = case_with_documents(case_type=office.type_a)
+    client.force_login(office.worker_a)
+    client.post(_case_url(case, "casework:document"), {"code": "passport", "received": "on"})
+    assert CaseDocument.objects.get(case=case, code="passport").received
+
+
+def test_supervisor_sees_the_access_log_and_caseworker_does_not(client, office):
+    case = CaseFactory(case_type=office.type_a)
+    client.force_login(office.worker_a)
+    as_worker = client.get(_case_url(case))
+    assert as_worker.context["access_log"] is None
+    assert 'id="access-log"' not in as_worker.content.decode()
+    client.force_login(office.supervisor_a)
+    as_supervisor = client.get(_case_url(case))
+    html = as_supervisor.content.decode()
+    assert 'id="access-log"' in html
+    assert "worker_a" in html
+
+
+def test_service_point_sees_no_address_or_history_of_the_person(client, office):
+    person = PersonFactory(street="Geheimweg 7", town="Hilden")
+    case = CaseFactory(case_type=office.type_b, person=person, state=CaseState.CHECKED)
+    CaseComment.objects.create(case=case, author=office.worker_b, text="interne Notiz")
+    client.force_login(office.counter)
+    response = client.get(_case_url(case))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert person.family_name in html
+    assert "Geheimweg" not in html
+    assert "interne Notiz" not in html
+
+
+def test_supervisor_bulk_reassigns_and_caseworker_may_not(client, office):
+    cases = [CaseFactory(case_type=office.type_a) for _ in range(2)]
+    other = member(office.dept_a, user__username="worker_a2")
+    client.force_login(office.worker_a)
+    denied = client.post(
+        reverse("casework:bulk_reassign"),
+        {"cases": [c.pk for c in cases], "assignee": other.pk},
+    )
+    assert denied.status_code == 403
+    client.force_login(office.supervisor_a)
+    client.post(
+        reverse("casework:bulk_reassign"),
+        {"cases": [c.pk for c in cases], "assignee": other.pk},
+    )
+    assert set(
+        Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("assigned_to", flat=True)
+    ) == {other.pk}
+
+
+def test_workflow_diagram_page_renders_the_svg(client, office):
+    client.force_login(office.worker_a)
+    response = client.get(reverse("casework:workflow"))
+    assert response.status_code == 200
+    assert "<svg" in response.content.decode()
+
+
+def test_editor_without_membership_sees_no_cases_menu_and_gets_403(client, office):
+    case = CaseFactory(case_type=office.type_a)
+    from django.contrib.auth.models import Permission
+
+    editor = UserFactory(username="editor_x")
+    editor.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    client.force_login(editor)
+    home = client.get(reverse("wagtailadmin_home"))
+    assert home.status_code == 200
+    assert '"name": "cases"' not in home.content.decode()
+    assert client.get(reverse("casework:worklist")).status_code == 403
+    assert client.get(_case_url(case)).status_code == 403
+    assert not CaseAccessLog.objects.exists()
+
+
+def test_caseworker_menu_has_cases_and_no_page_editing(client, office):
+    client.force_login(office.worker_a)
+    home = client.get(reverse("wagtailadmin_home"))
+    html = home.content.decode()
+    assert '"name": "cases"' in html
+    for hidden in ("explorer", "images", "documents", "snippets", "reports"):
+        assert f'"name": "{hidden}"' not in html
