@@ -97,7 +97,10 @@ def choose(request):
     service = Service.objects.filter(pk=data["service"]).first() if data else None
     if case is None or service is None:
         return render(
-            request, "appointments/book.html", {"form": ApplicantForm(), "expired": True}, 400
+            request,
+            "appointments/book.html",
+            {"form": ApplicantForm(), "expired": True},
+            status=400,
         )
     form = SlotForm(request.POST, slots=free_slots(service=service))
     if not form.is_valid():

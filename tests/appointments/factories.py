@@ -15,7 +15,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("kind",)
 
     kind = ServiceKind.BIOMETRICS
-    name = factory.LazyAttribute(lambda o: ServiceKind(o.kind).label)
+    name = factory.LazyAttribute(lambda o: str(ServiceKind(o.kind).label))
     duration_minutes = 15
 
 
