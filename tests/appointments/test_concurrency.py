@@ -1,0 +1,79 @@
+"""Real threads racing for slots on PostgreSQL: the database lets exactly one win."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from appointments.constants import BookingStatus
+from appointments.models import Booking
+from appointments.services import BookingError, book_slot
+from casework.constants import CaseState
+from tests.casework.factories import CaseFactory
+
+from .factories import SlotFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 16
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (set DATABASE_URL)")
+
+
+def _race(work, arguments):
+    barrier = threading.Barrier(len(arguments))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run(argument):
+        try:
+            barrier.wait()
+            work(argument)
+            outcome = "booked"
+        except BookingError as exc:
+            outcome = exc.code
+        except Exception as exc:  # noqa: BLE001 - any other error fails the test below
+            outcome = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_many_cases_racing_for_the_last_slot_exactly_one_wins(biometrics):
+    slot = SlotFactory(service=biometrics)
+    cases = [CaseFactory(state=CaseState.CHECKED) for _ in range(THREADS)]
+    outcomes = _race(lambda case: book_slot(case=case), cases)
+    assert outcomes.count("booked") == 1, outcomes
+    assert set(outcomes) <= {"booked", "no_slots", "slot_taken"}, outcomes
+    assert Booking.objects.filter(slot=slot).exclude(status=BookingStatus.CANCELLED).count() == 1
+
+
+def test_many_cases_racing_for_one_chosen_slot_exactly_one_wins(biometrics):
+    slot = SlotFactory(service=biometrics)
+    SlotFactory(service=biometrics)
+    cases = [CaseFactory(state=CaseState.CHECKED) for _ in range(THREADS)]
+    outcomes = _race(lambda case: book_slot(case=case, slot=slot), cases)
+    assert outcomes.count("booked") == 1, outcomes
+    assert set(outcomes) <= {"booked", "slot_taken"}, outcomes
+
+
+def test_duplicate_requests_of_one_case_leave_one_active_booking(biometrics):
+    slots = [SlotFactory(service=biometrics) for _ in range(THREADS)]
+    case = CaseFactory(state=CaseState.CHECKED)
+    outcomes = _race(lambda _slot: book_slot(case=case), slots)
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
+    assert Booking.objects.filter(case=case, status=BookingStatus.BOOKED).count() == 1
+    live = Booking.objects.exclude(status=BookingStatus.CANCELLED)
+    assert live.count() == 1
