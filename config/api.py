@@ -12,3 +12,4 @@ api = NinjaAPI(
 api.add_router("/cases", "casework.api.router")
 api.add_router("/search", "search.api.router")
 api.add_router("/statistics", "operations.api.router")
+api.add_router("/appointments", "appointments.api.router")
