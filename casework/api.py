@@ -7,9 +7,10 @@ number that does not exist.
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from . import selectors, services
@@ -24,7 +25,9 @@ router = Router(auth=token_auth, tags=["cases"])
 
 class CaseFilter(Schema):
     state: str | None = Field(
-        None, description="A state, or `open` for every state in which the case still moves."
+        None,
+        description="A state, `open` (the default: every state in which the case still "
+        "moves) or `all`.",
     )
     case_type: str | None = Field(None, description="Code of the case type, e.g. `18g`.")
     department: str | None = Field(None, description="Code of the department.")
@@ -105,7 +108,16 @@ class TransitionOption(Schema):
     reasons: list[str]
 
 
-class CaseDetail(CaseListItem):
+class CaseDetail(Schema):
+    file_number: str
+    state: str
+    state_title: str
+    case_type: str
+    legal_basis: str
+    department: str
+    assigned_to: str | None
+    received_at: dt.datetime
+    channel: str
     person: PersonOut
     is_extension: bool
     title_expires_on: dt.date | None
@@ -143,6 +155,8 @@ class Problem(Schema):
 def list_cases(request, filters: Query[CaseFilter]):
     """Oldest receipt first, the order in which the office works."""
     state = OPEN if filters.state is None else filters.state
+    if state not in {OPEN, "all", *CaseState.values}:
+        raise HttpError(422, _("Unknown state “%(state)s”.") % {"state": state})
     qs = worklist(
         request.auth,
         filters=WorklistFilters(
@@ -172,7 +186,15 @@ def case_detail(request, file_number: str):
     full = case_scope(user, case) == SCOPE_FULL
     options = selectors.available_transitions(case=case, user=user)
     return {
-        **CaseListItem.from_orm(case).dict(),
+        "file_number": case.file_number,
+        "state": case.state,
+        "state_title": CaseListItem.resolve_state_title(case),
+        "case_type": case.case_type.code,
+        "legal_basis": case.case_type.legal_basis,
+        "department": case.department.code,
+        "assigned_to": CaseListItem.resolve_assigned_to(case),
+        "received_at": case.received_at,
+        "channel": case.channel,
         "person": case.person,
         "is_extension": case.is_extension,
         "title_expires_on": case.title_expires_on,
@@ -211,16 +233,17 @@ def case_detail(request, file_number: str):
 
 @router.post(
     "/{file_number}/transitions",
-    response={200: TransitionOut, 403: Problem, 404: Problem, 409: Problem},
+    response={200: TransitionOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
     summary="Fire a transition",
 )
 def fire(request, file_number: str, payload: TransitionIn):
     """200 with the new state; 409 with the reasons when it is not possible (or someone else
-    changed the case at the same time); 403 when the caller may see but not change it."""
+    changed the case at the same time); 403 when the caller may see but not change it; 422
+    for malformed inputs."""
     user = request.auth
     case = selectors.get_visible_case(user, file_number=file_number)
     if payload.expected_state and payload.expected_state != case.state:
-        return 409, {"detail": "conflict", "reasons": [_moved_on_message(case)]}
+        return Status(409, {"detail": "conflict", "reasons": [_moved_on_message(case)]})
     try:
         case = services.fire_transition(
             case=case,
@@ -230,16 +253,21 @@ def fire(request, file_number: str, payload: TransitionIn):
             data=payload.data,
         )
     except PermissionDenied:
-        return 403, {"detail": "forbidden", "reasons": []}
+        return Status(403, {"detail": "forbidden", "reasons": []})
     except TransitionNotAllowed as exc:
-        return 409, {"detail": "not allowed", "reasons": [str(r) for r in exc.reasons]}
+        return Status(409, {"detail": "not allowed", "reasons": [str(r) for r in exc.reasons]})
+    except ValidationError as exc:
+        return Status(422, {"detail": "invalid input", "reasons": exc.messages})
     except ConcurrentChange:
-        return 409, {"detail": "conflict", "reasons": [_concurrent_message()]}
-    return 200, {
-        "file_number": case.file_number,
-        "state": case.state,
-        "state_title": str(CaseState(case.state).label),
-    }
+        return Status(409, {"detail": "conflict", "reasons": [_concurrent_message()]})
+    return Status(
+        200,
+        {
+            "file_number": case.file_number,
+            "state": case.state,
+            "state_title": str(CaseState(case.state).label),
+        },
+    )
 
 
 def _moved_on_message(case: Case) -> str:
