@@ -8,4 +8,5 @@ from . import views
 urlpatterns = [
     path(_("search/"), views.search, name="search"),
     path("termin/", include("appointments.urls")),
+    path("", include("applications.urls")),
 ]

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "casework",
     "search",
     "operations",
+    "applications",
     "appointments",
     "demo",
     # wagtail
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "taggit",
     # third party
     "guardian",
+    "django_countries",
     "django_tasks",
     "django_tasks_db",
     # django
@@ -141,6 +143,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Uploaded case documents live outside the web root and are served only through views
 # that check the object permission.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+APPLICATION_UPLOAD_MAX_BYTES = int(os.environ.get("APPLICATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,86 @@
+"""The online application forms and which case types each of them offers."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.constants import CaseState
+
+
+class ApplicationKind(models.TextChoices):
+    EMPLOYMENT = "employment", _("Residence permit for employment")
+    SETTLEMENT = "settlement", _("Settlement permit (Niederlassungserlaubnis)")
+    UKRAINE = "ukraine", _("Temporary protection for people from Ukraine (§ 24)")
+
+
+#: Case type codes (``casework.CaseType.code``) each form offers, in the order shown.
+CASE_TYPE_CODES: dict[str, tuple[str, ...]] = {
+    ApplicationKind.EMPLOYMENT: ("18b", "18a", "18g"),
+    ApplicationKind.SETTLEMENT: ("9",),
+    ApplicationKind.UKRAINE: ("24",),
+}
+
+#: Forms whose applicants may ask for the extension of a current title.
+EXTENSION_KINDS = frozenset({ApplicationKind.EMPLOYMENT, ApplicationKind.UKRAINE})
+
+
+class UploadType(models.TextChoices):
+    PDF = "pdf", "PDF"
+    JPEG = "jpg", "JPEG"
+    PNG = "png", "PNG"
+
+
+#: For each case state: what it means in plain words, and what happens next.
+STATE_TEXTS: dict[str, tuple[str, str]] = {
+    CaseState.RECEIVED: (
+        _("We have received your application. It has not been checked yet."),
+        _(
+            "Applications are checked strictly in the order they arrive. A caseworker will "
+            "check your application and documents. If anything is missing, we will write to you."
+        ),
+    ),
+    CaseState.DOCUMENTS_REQUESTED: (
+        _("We need more documents from you before we can go on."),
+        _(
+            "Please send the missing documents listed below by the deadline. Your application "
+            "waits until they arrive."
+        ),
+    ),
+    CaseState.CHECKED: (
+        _("Your application has been checked. The next step is your personal appointment."),
+        _(
+            "At the appointment we take your fingerprints, photo and signature, and you pay "
+            "the fee. Please book an appointment if you do not have one yet."
+        ),
+    ),
+    CaseState.BIOMETRICS: (
+        _("Your fingerprints and photo have been taken."),
+        _("We will now order your residence card. You do not need to do anything."),
+    ),
+    CaseState.PRODUCED: (
+        _("Your residence card has been ordered from the Federal Printing Office."),
+        _(
+            "Production usually takes four to six weeks. When the card has arrived, you can "
+            "book an appointment to collect it."
+        ),
+    ),
+    CaseState.PRODUCTION_FAILED: (
+        _("There was a problem producing your card. We have ordered it again."),
+        _("This delays the card by a few weeks. You do not need to do anything."),
+    ),
+    CaseState.HANDED_OVER: (
+        _("Your residence card has been handed over. The case is closed."),
+        _("Nothing more is needed for this application."),
+    ),
+    CaseState.REFUSED: (
+        _("Your application has been refused."),
+        _("You have received or will receive a written decision with the reasons."),
+    ),
+    CaseState.WITHDRAWN: (
+        _("Your application has been withdrawn. The case is closed."),
+        _("Nothing more is needed for this application."),
+    ),
+    CaseState.FORWARDED: (
+        _("Your case has been passed on to the immigration office now responsible for you."),
+        _("Please contact that office with any questions."),
+    ),
+}

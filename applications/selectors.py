@@ -1,0 +1,110 @@
+"""Reads for the applicant side: the confirmation of a submission and the case status."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Case as Case_
+from django.db.models import QuerySet, Value, When
+from django.utils import timezone
+
+from casework.models import Case, CaseType
+from casework.selectors import case_for_applicant
+
+from .constants import CASE_TYPE_CODES, STATE_TEXTS
+from .models import Submission
+
+__all__ = [
+    "CaseStatus",
+    "available_case_types",
+    "case_status_for_applicant",
+    "filed_in_time",
+    "missing_documents",
+    "submission_for_token",
+]
+
+
+def available_case_types(kind: str) -> QuerySet[CaseType]:
+    """The active case types an application form offers, in the form's order."""
+    codes = CASE_TYPE_CODES.get(kind, ())
+    order = Case_(*[When(code=code, then=Value(i)) for i, code in enumerate(codes)], default=99)
+    return (
+        CaseType.objects.filter(code__in=codes, active=True)
+        .prefetch_related("required_documents")
+        .order_by(order, "pk")
+    )
+
+
+def submission_for_token(token: str) -> Submission | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        Submission.objects.select_related("case", "case__case_type")
+        .filter(token=token, case__isnull=False)
+        .first()
+    )
+
+
+def filed_in_time(case: Case) -> bool | None:
+    """For an extension: did it arrive before the current title expired (§ 81 (4) AufenthG)?"""
+    if not case.is_extension:
+        return None
+    if case.filed_in_time is not None:
+        return case.filed_in_time
+    if case.title_expires_on is None:
+        return None
+    return timezone.localtime(case.received_at).date() <= case.title_expires_on
+
+
+def missing_documents(case: Case) -> list[str]:
+    return list(case.documents.filter(received=False).order_by("id").values_list("name", flat=True))
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """What an applicant may learn about their case: nothing that identifies them."""
+
+    file_number: str
+    state: str
+    state_text: str
+    next_text: str
+    received_on: dt.date
+    missing_documents: list[str] = field(default_factory=list)
+    documents_due_on: dt.date | None = None
+    appointment: object | None = None
+    card_expected_on: dt.date | None = None
+
+
+def _active_booking(case: Case):
+    if not apps.is_installed("appointments"):
+        return None
+    try:
+        from appointments.selectors import active_booking_for_case
+    except ImportError:
+        return None
+    return active_booking_for_case(case)
+
+
+def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | None:
+    """The status of the case that file number and birth date identify, else ``None``.
+
+    A wrong birth date and an unknown file number both answer ``None``.
+    """
+    case = case_for_applicant(file_number=file_number, birth_date=birth_date)
+    if case is None:
+        return None
+    state_text, next_text = STATE_TEXTS.get(case.state, ("", ""))
+    missing = case.documents.filter(received=False).order_by("id")
+    due_dates = [d.due_on for d in missing if d.due_on]
+    latest_order = case.card_orders.order_by("-ordered_at", "-id").first()
+    return CaseStatus(
+        file_number=case.file_number,
+        state=case.state,
+        state_text=str(state_text),
+        next_text=str(next_text),
+        received_on=timezone.localtime(case.received_at).date(),
+        missing_documents=[d.name for d in missing],
+        documents_due_on=min(due_dates) if due_dates else None,
+        appointment=_active_booking(case),
+        card_expected_on=latest_order.expected_on if latest_order else None,
+    )

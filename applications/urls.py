@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("antrag/", views.index, name="index"),
+    path("antrag/bestaetigung/<str:token>/", views.confirmation, name="confirmation"),
+    path("antrag/bestaetigung/<str:token>/quittung.pdf", views.receipt, name="receipt"),
+    path("antrag/intern/dokument/<int:pk>/", views.document, name="document"),
+    path("antrag/intern/akte/<str:file_number>/", views.case_documents, name="case_documents"),
+    path("antrag/<slug:kind>/", views.ApplicationWizard.as_view(), name="apply"),
+    path("status/", views.status, name="status"),
+]

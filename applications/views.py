@@ -1,0 +1,294 @@
+"""Public views: the application forms, the confirmation, the receipt and the status lookup;
+and one staff view that serves uploaded documents to those allowed to see the case."""
+
+import mimetypes
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django_ratelimit.core import is_ratelimited
+from formtools.wizard.views import SessionWizardView
+
+from casework.constants import PhotoSource
+from casework.models import CaseDocument
+from casework.selectors import cases_visible_to
+from casework.services import log_case_access
+
+from . import selectors, services
+from .constants import EXTENSION_KINDS, ApplicationKind
+from .forms import (
+    ApplicationForm,
+    ConsentForm,
+    DocumentsForm,
+    PersonalForm,
+    PhotoForm,
+    StatusForm,
+    SummaryForm,
+)
+from .receipt import render_receipt
+from .uploads import incoming_storage, max_upload_bytes, private_storage
+
+DEFAULT_RATES = {
+    "APPLICATION_FORM_RATE": "120/h",
+    "APPLICATION_STATUS_RATE": "20/h",
+    "APPLICATION_STATUS_PER_CASE_RATE": "10/h",
+}
+
+
+def _rate(name: str):
+    def rate(group, request):
+        return getattr(settings, name, DEFAULT_RATES[name])
+
+    return rate
+
+
+def _limited(request, group: str, setting: str, key="ip") -> bool:
+    return is_ratelimited(
+        request, group=group, key=key, rate=_rate(setting), method="POST", increment=True
+    )
+
+
+def _too_many(request, template: str, context: dict):
+    context = {**context, "throttled": True}
+    return render(request, template, context, status=429)
+
+
+STEPS = [
+    ("personal", PersonalForm),
+    ("application", ApplicationForm),
+    ("documents", DocumentsForm),
+    ("photo", PhotoForm),
+    ("consent", ConsentForm),
+    ("summary", SummaryForm),
+]
+
+
+def step_titles():
+    return {
+        "personal": _("Personal data"),
+        "application": _("Application"),
+        "documents": _("Documents"),
+        "photo": _("Photo"),
+        "consent": _("Consent"),
+        "summary": _("Check and send"),
+    }
+
+
+def index(request):
+    kinds = [
+        (kind, selectors.available_case_types(kind.value).exists()) for kind in ApplicationKind
+    ]
+    return render(request, "applications/index.html", {"kinds": kinds})
+
+
+class ApplicationWizard(SessionWizardView):
+    """The steps of one application form; ``kind`` in the URL picks the form."""
+
+    form_list = STEPS
+    template_name = "applications/wizard.html"
+
+    @property
+    def file_storage(self):
+        return incoming_storage()
+
+    def dispatch(self, request, *args, **kwargs):
+        kind = kwargs.get("kind")
+        if kind not in ApplicationKind.values:
+            raise Http404
+        self.kind = ApplicationKind(kind)
+        self.case_types = selectors.available_case_types(self.kind)
+        if not self.case_types.exists():
+            return render(request, "applications/unavailable.html", {"kind": self.kind})
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"application_{kwargs['kind']}"
+
+    def get(self, request, *args, **kwargs):
+        self.storage.reset()
+        self.storage.current_step = self.steps.first
+        self.storage.extra_data = {"token": secrets.token_urlsafe(32)}
+        return self.render(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        # A repeated final POST (double click, reload, retry) answers the first submission.
+        previous = selectors.submission_for_token(request.POST.get("summary-token", ""))
+        if previous is not None:
+            return redirect("applications:confirmation", token=previous.token)
+        if _limited(request, "applications.form", "APPLICATION_FORM_RATE"):
+            return _too_many(request, "applications/throttled.html", {"kind": self.kind})
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self, step=None):
+        if step == "application":
+            return {"case_types": self.case_types, "allow_extension": self.kind in EXTENSION_KINDS}
+        if step == "documents":
+            return {"required_documents": self._required_documents()}
+        return {}
+
+    def get_form_initial(self, step):
+        if step == "summary":
+            return {"token": self.storage.extra_data.get("token", "")}
+        if step == "personal":
+            return {"language": self.request.LANGUAGE_CODE}
+        if step == "application" and self.case_types.count() == 1:
+            return {"case_type": self.case_types.first()}
+        return super().get_form_initial(step)
+
+    def _chosen_case_type(self):
+        data = self.get_cleaned_data_for_step("application")
+        return data["case_type"] if data else None
+
+    def _required_documents(self):
+        case_type = self._chosen_case_type()
+        return list(case_type.required_documents.all()) if case_type else []
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        titles = step_titles()
+        context.update(
+            kind=self.kind,
+            step_title=titles[self.steps.current],
+            step_titles=[(name, titles[name]) for name in self.get_form_list()],
+            upload_limit=max_upload_bytes(),
+        )
+        if self.steps.current == "summary":
+            context["summary"] = self._summary()
+        return context
+
+    def _summary(self) -> dict:
+        personal = self.get_cleaned_data_for_step("personal") or {}
+        application = self.get_cleaned_data_for_step("application") or {}
+        documents_form = self.get_form(
+            step="documents",
+            data=self.storage.get_step_data("documents"),
+            files=self.storage.get_step_files("documents"),
+        )
+        uploaded = documents_form.uploads() if documents_form.is_valid() else {}
+        photo = self.get_cleaned_data_for_step("photo") or {}
+        nationality = dict(PersonalForm.base_fields["nationality"].choices).get(
+            personal.get("nationality"), personal.get("nationality")
+        )
+        return {
+            "personal": personal,
+            "nationality": nationality,
+            "application": application,
+            "documents": [
+                (document.name, uploaded.get(document.code))
+                for document in documents_form.required_documents
+            ],
+            "photo": photo,
+            "photo_on_site": photo.get("photo_source") == PhotoSource.ON_SITE,
+        }
+
+    def done(self, form_list, form_dict, **kwargs):
+        result = services.submit_application(
+            token=form_dict["summary"].cleaned_data["token"],
+            kind=self.kind,
+            personal=form_dict["personal"].cleaned_data,
+            application=form_dict["application"].cleaned_data,
+            uploads=form_dict["documents"].uploads(),
+            photo=form_dict["photo"].cleaned_data,
+        )
+        return redirect("applications:confirmation", token=result.submission.token)
+
+
+@never_cache
+def confirmation(request, token: str):
+    submission = selectors.submission_for_token(token)
+    if submission is None:
+        raise Http404
+    context = services.confirmation_context(submission)
+    context["receipt_url"] = reverse("applications:receipt", kwargs={"token": token})
+    return render(request, "applications/confirmation.html", context)
+
+
+@never_cache
+def receipt(request, token: str):
+    submission = selectors.submission_for_token(token)
+    if submission is None:
+        raise Http404
+    response = HttpResponse(render_receipt(submission), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{submission.case.file_number}.pdf"'
+    return response
+
+
+def _file_number_key(group, request):
+    form_value = request.POST.get("file_number", "")
+    return "".join(form_value.split()).upper()[:32]
+
+
+@never_cache
+@csrf_protect
+def status(request):
+    """Where is my case? File number plus birth date; unknown and wrong answer alike."""
+    context: dict = {}
+    if request.method == "POST":
+        form = StatusForm(request.POST)
+        limited = _limited(request, "applications.status", "APPLICATION_STATUS_RATE")
+        limited = (
+            _limited(
+                request,
+                "applications.status.case",
+                "APPLICATION_STATUS_PER_CASE_RATE",
+                key=_file_number_key,
+            )
+            or limited
+        )
+        if limited:
+            return _too_many(request, "applications/status.html", {"form": StatusForm()})
+        if form.is_valid():
+            found = selectors.case_status_for_applicant(**form.cleaned_data)
+            if found is None:
+                context["not_found"] = True
+            else:
+                context["status"] = found
+                form = StatusForm()
+    else:
+        form = StatusForm()
+    context["form"] = form
+    return render(request, "applications/status.html", context)
+
+
+def document(request, pk: int):
+    """Serve an uploaded case document to staff who may see the case; 404 for everyone else."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    item = get_object_or_404(CaseDocument.objects.exclude(file=""), pk=pk)
+    if not cases_visible_to(request.user).filter(pk=item.case_id).exists():
+        raise Http404
+    storage = private_storage()
+    if not storage.exists(item.file):
+        raise Http404
+    log_case_access(case=item.case, user=request.user, route="backoffice")
+    content_type = mimetypes.guess_type(item.file)[0] or "application/octet-stream"
+    response = FileResponse(
+        storage.open(item.file, "rb"),
+        content_type=content_type,
+        as_attachment=False,
+        filename=f"{item.case.file_number}-{Path(item.file).name}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def case_documents(request, file_number: str):
+    """Staff list of the uploaded documents of one case (linked from the back office)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    case = get_object_or_404(cases_visible_to(request.user), file_number=file_number)
+    log_case_access(case=case, user=request.user, route="backoffice")
+    return render(
+        request,
+        "applications/staff/case_documents.html",
+        {"case": case, "documents": case.documents.order_by("id")},
+    )
