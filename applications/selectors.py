@@ -76,13 +76,12 @@ class CaseStatus:
 
 
 def _active_booking(case: Case):
+    """The case's live appointment, if the appointments app is installed."""
     if not apps.is_installed("appointments"):
         return None
-    try:
-        from appointments.selectors import active_booking_for_case
-    except ImportError:
-        return None
-    return active_booking_for_case(case)
+    from appointments import selectors as appointment_selectors
+
+    return appointment_selectors.active_booking_of(case)
 
 
 def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | None:

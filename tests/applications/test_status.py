@@ -119,3 +119,14 @@ def test_status_form_errors_for_invalid_input(client):
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"file_number", "birth_date"}
+
+
+def test_status_shows_the_active_appointment(client, case):
+    from appointments.models import Booking
+    from tests.appointments.factories import SlotFactory
+
+    slot = SlotFactory(start=timezone.make_aware(dt.datetime(2030, 3, 4, 9, 15)))
+    Booking.objects.create(case=case, slot=slot, cancel_key_hash="0" * 64)
+    response = look_up(client, case.file_number, BIRTH, language="de")
+    assert 'data-testid="appointment"' in response.text
+    assert "4. März 2030 09:15" in response.text
