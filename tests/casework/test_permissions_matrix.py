@@ -1,0 +1,147 @@
+"""Every role x every state x every transition: allowed exactly where the office's rules say.
+
+The expected table below is written out by hand (it is the specification); the test fires
+every transition from every state as every kind of user, through the service layer, on a case
+on which all guards pass, and checks the outcome and that a refused attempt changes nothing.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from casework import services
+from casework.constants import CaseState, Role
+from casework.exceptions import TransitionNotAllowed
+from casework.models import Case, CaseHistory
+from casework.permissions import can_fire, can_view
+from casework.selectors import OFFICE_ADMIN_GROUP, cases_visible_to
+from casework.workflow import CASE_WORKFLOW
+
+from .factories import CaseTypeFactory, DepartmentFactory, MembershipFactory, UserFactory
+from .test_workflow import FULL_DATA, ready_case
+
+pytestmark = pytest.mark.django_db
+
+S = CaseState
+OPEN = {S.RECEIVED, S.DOCUMENTS_REQUESTED, S.CHECKED, S.BIOMETRICS, S.PRODUCED,
+        S.PRODUCTION_FAILED}  # fmt: skip
+SERVICE_POINT_STEPS = {S.CHECKED, S.BIOMETRICS, S.PRODUCED}
+
+ACTORS = [
+    "caseworker_own",
+    "caseworker_other",
+    "service_point",
+    "supervisor_own",
+    "supervisor_other",
+    "editor",
+    "office_admin",
+    "anonymous",
+]
+DECIDE = {"caseworker_own", "supervisor_own", "office_admin"}
+
+#: transition -> (source states, target, actors allowed to fire it)
+EXPECTED = {
+    "check": ({S.RECEIVED}, S.CHECKED, DECIDE),
+    "request_documents": ({S.RECEIVED, S.CHECKED}, S.DOCUMENTS_REQUESTED, DECIDE),
+    "documents_received": ({S.DOCUMENTS_REQUESTED}, S.RECEIVED, DECIDE),
+    "take_biometrics": ({S.CHECKED}, S.BIOMETRICS, DECIDE | {"service_point"}),
+    "order_card": ({S.BIOMETRICS}, S.PRODUCED, DECIDE),
+    "production_failed": ({S.PRODUCED}, S.PRODUCTION_FAILED, DECIDE),
+    "reorder": ({S.PRODUCTION_FAILED}, S.PRODUCED, DECIDE),
+    "hand_over": ({S.PRODUCED}, S.HANDED_OVER, {"service_point", "office_admin"}),
+    "refuse": ({S.RECEIVED, S.DOCUMENTS_REQUESTED, S.CHECKED}, S.REFUSED, DECIDE),
+    "withdraw": (OPEN, S.WITHDRAWN, DECIDE),
+    "forward": (OPEN, S.FORWARDED, DECIDE),
+}
+
+
+def test_expected_table_covers_the_declaration_exactly():
+    assert set(EXPECTED) == set(CASE_WORKFLOW.transitions)
+    for name, (sources, target, _actors) in EXPECTED.items():
+        t = CASE_WORKFLOW.transition(name)
+        assert (set(t.sources), t.target) == (sources, target), name
+
+
+@pytest.fixture
+def world():
+    own, other = DepartmentFactory(code="own"), DepartmentFactory(code="other")
+    counter = DepartmentFactory(code="service-point", handles_cases=False)
+    admin = UserFactory(username="admin")
+    admin.groups.add(Group.objects.get_or_create(name=OFFICE_ADMIN_GROUP)[0])
+    users = {
+        "caseworker_own": MembershipFactory(department=own, role=Role.CASEWORKER).user,
+        "caseworker_other": MembershipFactory(department=other, role=Role.CASEWORKER).user,
+        "service_point": MembershipFactory(department=counter, role=Role.SERVICE_POINT).user,
+        "supervisor_own": MembershipFactory(department=own, role=Role.SUPERVISOR).user,
+        "supervisor_other": MembershipFactory(department=other, role=Role.SUPERVISOR).user,
+        "editor": UserFactory(username="editor"),
+        "office_admin": admin,
+        "anonymous": AnonymousUser(),
+    }
+    # § 104c: the strictest case type (Belehrung at hand-over, § 25a/§ 25b before the check).
+    case_type = CaseTypeFactory(chancen=True, department=own)
+    return users, case_type
+
+
+def expected_outcome(actor: str, state: str, transition: str) -> str:
+    sources, _target, actors = EXPECTED[transition]
+    holds_role = actor in actors and (actor != "service_point" or state in SERVICE_POINT_STEPS)
+    if not holds_role:
+        return "denied"
+    return "done" if state in sources else "not allowed"
+
+
+def attempt(case: Case, user, transition: str) -> str:
+    try:
+        services.fire_transition(
+            case=case, user=user, transition=transition, data=FULL_DATA.get(transition, {})
+        )
+    except PermissionDenied:
+        return "denied"
+    except TransitionNotAllowed:
+        return "not allowed"
+    return "done"
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_every_state_and_transition_for(actor, world):
+    users, case_type = world
+    user = users[actor]
+    mismatches = []
+    for state in CaseState:
+        case = ready_case(state, case_type=case_type)
+        for transition in CASE_WORKFLOW.transitions:
+            expected = expected_outcome(actor, state, transition)
+            assert can_fire(user, case, transition) is (expected == "done")
+            history = CaseHistory.objects.filter(case=case).count()
+            with transaction.atomic():
+                outcome = attempt(case, user, transition)
+                stored = Case.objects.get(pk=case.pk)
+                if outcome == "done":
+                    assert stored.state == EXPECTED[transition][1]
+                    assert CaseHistory.objects.filter(case=case).count() == history + 1
+                else:
+                    # A refused attempt changes nothing, in the database or on the instance.
+                    assert stored.state == state == case.state
+                    assert CaseHistory.objects.filter(case=case).count() == history
+                transaction.set_rollback(True)
+            case.refresh_from_db()
+            if outcome != expected:
+                mismatches.append((state.value, transition, expected, outcome))
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_visibility_matches_the_roles(actor, world):
+    """can_view (used by the services) and cases_visible_to (used by lists) agree."""
+    users, case_type = world
+    user = users[actor]
+    for state in CaseState:
+        case = ready_case(state, case_type=case_type)
+        visible = case in cases_visible_to(user)
+        assert can_view(user, case) is visible
+        expect = actor in {"caseworker_own", "supervisor_own", "office_admin"} or (
+            actor == "service_point" and state in SERVICE_POINT_STEPS
+        )
+        assert visible is expect, (actor, state)
