@@ -113,6 +113,16 @@ def test_rebooking_releases_the_old_slot(biometrics, checked_case):
     assert Booking.objects.filter(case=checked_case, status=BookingStatus.BOOKED).count() == 1
 
 
+def test_a_repeated_request_without_a_chosen_time_changes_nothing(biometrics, checked_case):
+    SlotFactory(service=biometrics)
+    SlotFactory(service=biometrics)
+    first = book_slot(case=checked_case).booking
+    with pytest.raises(BookingError) as exc:
+        book_slot(case=checked_case)
+    assert exc.value.code == "already_booked"
+    assert Booking.objects.get(case=checked_case) == first
+
+
 def test_rebooking_onto_a_taken_slot_keeps_the_old_booking(biometrics, checked_case):
     mine, theirs = SlotFactory(service=biometrics), SlotFactory(service=biometrics)
     book_slot(case=CaseFactory(state=CaseState.CHECKED), slot=theirs)
