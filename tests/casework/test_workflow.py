@@ -57,6 +57,7 @@ def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), **kwar
 
 #: Inputs that satisfy every transition.
 FULL_DATA = {
+    "check": {"checked_25a": True, "checked_25b": True},
     "request_documents": {"due_on": dt.date.today() + dt.timedelta(days=14)},
     "hand_over": {
         "collected_by": "Holder in person",

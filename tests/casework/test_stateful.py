@@ -1,0 +1,233 @@
+"""Random users fire random transitions and edits; no illegal state or unauthorised change.
+
+A Hypothesis rule-based state machine drives one case through the service layer as any of the
+eight kinds of user and checks after every step that
+
+- a refused step changed nothing (state, history, fees, biometrics),
+- a step that went through was permitted to that user's roles, from a source state, and wrote
+  exactly one history row,
+- the history is an unbroken chain from "received" to the current state and never leaves a
+  final state.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from casework import services
+from casework.constants import FINAL_STATES, CaseState, PhotoSource, Role
+from casework.exceptions import TransitionNotAllowed
+from casework.models import Case, CaseHistory, RequiredDocument
+from casework.permissions import case_roles
+from casework.selectors import OFFICE_ADMIN_GROUP
+from casework.workflow import CASE_WORKFLOW
+
+from .factories import (
+    CaseTypeFactory,
+    DepartmentFactory,
+    MembershipFactory,
+    PersonFactory,
+    UserFactory,
+)
+from .test_workflow import FULL_DATA
+
+ACTORS = [
+    "caseworker_own",
+    "caseworker_other",
+    "service_point",
+    "supervisor_own",
+    "supervisor_other",
+    "editor",
+    "office_admin",
+    "anonymous",
+]
+WATCHED = (
+    "state",
+    "fee_due_cents",
+    "fee_paid_cents",
+    "photo_source",
+    "biometrics_taken_at",
+    "refusal_reason",
+    "forwarded_to",
+    "assigned_to_id",
+)
+EXPECTED_ERRORS = (PermissionDenied, TransitionNotAllowed, ValidationError)
+#: Every kind of user, with the two that work on most steps drawn more often so that random
+#: runs also get deep into the workflow.
+actors = st.sampled_from(ACTORS + ["caseworker_own", "service_point"] * 3)
+MAIN_LINE = ("check", "take_biometrics", "order_card", "hand_over", "documents_received",
+             "production_failed", "reorder")  # fmt: skip
+
+
+def snapshot(case_id: int) -> dict:
+    return Case.objects.filter(pk=case_id).values(*WATCHED).get()
+
+
+class CaseMachine(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        own, other = DepartmentFactory(code="own"), DepartmentFactory(code="other")
+        counter = DepartmentFactory(code="sp", handles_cases=False)
+        admin = UserFactory()
+        admin.groups.add(Group.objects.get_or_create(name=OFFICE_ADMIN_GROUP)[0])
+        self.users = {
+            "caseworker_own": MembershipFactory(department=own, role=Role.CASEWORKER).user,
+            "caseworker_other": MembershipFactory(department=other, role=Role.CASEWORKER).user,
+            "service_point": MembershipFactory(department=counter, role=Role.SERVICE_POINT).user,
+            "supervisor_own": MembershipFactory(department=own, role=Role.SUPERVISOR).user,
+            "supervisor_other": MembershipFactory(department=other, role=Role.SUPERVISOR).user,
+            "editor": UserFactory(),
+            "office_admin": admin,
+            "anonymous": AnonymousUser(),
+        }
+        case_type = CaseTypeFactory(chancen=True, department=own)
+        RequiredDocument.objects.create(case_type=case_type, code="photo", name="Photo")
+        self.case = services.create_case(
+            person=PersonFactory(), case_type=case_type, channel="online"
+        )
+        self.steps = 0
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def _attempt(self, actor: str, write) -> bool:
+        """Run a write; on an expected refusal check that nothing changed."""
+        before = snapshot(self.case.pk)
+        history = CaseHistory.objects.filter(case=self.case).count()
+        try:
+            write(self.users[actor])
+        except EXPECTED_ERRORS:
+            assert snapshot(self.case.pk) == before
+            assert CaseHistory.objects.filter(case=self.case).count() == history
+            return False
+        return True
+
+    @rule(
+        actor=actors,
+        name=st.sampled_from(sorted(CASE_WORKFLOW.transitions)),
+        with_inputs=st.booleans(),
+    )
+    def fire(self, actor, name, with_inputs):
+        user = self.users[actor]
+        source = self.case.state
+        roles = case_roles(user, self.case)
+        history = CaseHistory.objects.filter(case=self.case).count()
+        data = FULL_DATA.get(name, {}) if with_inputs else {}
+        done = self._attempt(
+            actor,
+            lambda u: services.fire_transition(case=self.case, user=u, transition=name, data=data),
+        )
+        if done:
+            t = CASE_WORKFLOW.transition(name)
+            assert source in t.sources
+            assert roles & t.permission, (actor, name, roles)
+            assert snapshot(self.case.pk)["state"] == t.target == self.case.state
+            assert CaseHistory.objects.filter(case=self.case).count() == history + 1
+            self.steps += 1
+
+    @rule(data=st.data())
+    def advance(self, data):
+        """A permitted user does what the next main-line step needs, then fires it."""
+        names = [t.name for t in CASE_WORKFLOW.transitions_from(self.case.state)]
+        names = [name for name in names if name in MAIN_LINE]
+        if not names:
+            return
+        name = data.draw(st.sampled_from(names))
+        permitted = [
+            actor
+            for actor in ACTORS
+            if CASE_WORKFLOW.is_permitted(name, self.users[actor], self.case)
+        ]
+        prepare = {
+            "check": self.documents_arrive,
+            "take_biometrics": self.biometrics,
+            "order_card": lambda actor: self.pay(actor, "rest"),
+            "reorder": lambda actor: self.pay(actor, "rest"),
+            "hand_over": self.card_arrives,
+        }
+        if name in prepare:
+            prepare[name](data.draw(st.sampled_from(permitted)))
+        self.fire(actor=data.draw(st.sampled_from(permitted)), name=name, with_inputs=True)
+
+    @rule(
+        actor=actors,
+        cents=st.one_of(st.just("rest"), st.integers(min_value=-100, max_value=20000)),
+    )
+    def pay(self, actor, cents):
+        if cents == "rest":
+            cents = max(self.case.fee_due_cents - self.case.fee_paid_cents, 0)
+        self._attempt(
+            actor,
+            lambda u: services.record_fee_payment(case=self.case, user=u, amount_cents=cents),
+        )
+
+    @rule(actor=actors)
+    def biometrics(self, actor):
+        self._attempt(
+            actor,
+            lambda u: services.record_biometrics(
+                case=self.case, user=u, photo_source=PhotoSource.ON_SITE
+            ),
+        )
+
+    @rule(actor=actors)
+    def documents_arrive(self, actor):
+        self._attempt(
+            actor,
+            lambda u: services.mark_document_received(case=self.case, user=u, code="photo"),
+        )
+
+    @rule(actor=actors)
+    def card_arrives(self, actor):
+        self._attempt(actor, lambda u: services.record_card_delivered(case=self.case, user=u))
+
+    @rule(actor=actors)
+    def record_25a_25b(self, actor):
+        self._attempt(
+            actor,
+            lambda u: services.update_case(
+                case=self.case, user=u, changes={"checked_25a": True, "checked_25b": True}
+            ),
+        )
+
+    @rule()
+    def reload(self):
+        self.case = Case.objects.get(pk=self.case.pk)
+
+    @invariant()
+    def history_is_an_unbroken_chain(self):
+        rows = list(CaseHistory.objects.filter(case=self.case).order_by("at", "id"))
+        assert rows[0].from_state == "" and rows[0].to_state == CaseState.RECEIVED
+        for previous, row in zip(rows, rows[1:], strict=False):
+            assert row.from_state == previous.to_state
+            assert previous.to_state not in FINAL_STATES
+            t = CASE_WORKFLOW.transition(row.transition)
+            assert row.from_state in t.sources and row.to_state == t.target
+        assert rows[-1].to_state == snapshot(self.case.pk)["state"]
+        assert len(rows) == self.steps + 1
+
+    @invariant()
+    def fees_stay_within_bounds(self):
+        values = snapshot(self.case.pk)
+        assert 0 <= values["fee_paid_cents"] <= values["fee_due_cents"]
+
+
+@pytest.mark.django_db
+def test_random_users_and_transitions_never_reach_an_illegal_or_unauthorised_state():
+    run_state_machine_as_test(
+        CaseMachine,
+        settings=settings(
+            max_examples=10,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            database=None,
+        ),
+    )
