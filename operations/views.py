@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,9 +22,28 @@ from .models import ContinuationItem, ContinuationOrdinance
 PREVIEW_ROWS = 200
 
 
-def _require_statistics_user(request) -> None:
-    if not selectors.can_see_statistics(request.user):
-        raise PermissionDenied
+def supervisors_only(view):
+    """Supervisors and office management only; others get a plain 403 page.
+
+    Wagtail's admin would turn ``PermissionDenied`` into a redirect to its dashboard; a 403
+    says clearly that these figures are not for this account.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            if not selectors.can_see_statistics(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return render(
+                request,
+                "operations/forbidden.html",
+                {"page_title": _("No access"), "header_icon": "warning"},
+                status=403,
+            )
+
+    return wrapper
 
 
 def _filter_form(request) -> StatisticsFilterForm:
@@ -51,8 +72,8 @@ def _tables(request, values: dict) -> list[reports.Table]:
 
 
 @require_GET
+@supervisors_only
 def dashboard(request):
-    _require_statistics_user(request)
     form = _filter_form(request)
     values = form.values()
     tables = _tables(request, values)
@@ -72,8 +93,8 @@ def dashboard(request):
 
 
 @require_GET
+@supervisors_only
 def export(request, key: str, fmt: str):
-    _require_statistics_user(request)
     if key not in reports.TABLE_KEYS or fmt not in ("csv", "xlsx"):
         raise Http404
     values = _filter_form(request).values()
@@ -111,8 +132,8 @@ def export(request, key: str, fmt: str):
 
 
 @require_http_methods(["GET", "POST"])
+@supervisors_only
 def ordinance_list(request):
-    _require_statistics_user(request)
     form = OrdinanceForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -139,8 +160,8 @@ def ordinance_list(request):
 
 
 @require_GET
+@supervisors_only
 def ordinance_detail(request, pk: int):
-    _require_statistics_user(request)
     ordinance = get_object_or_404(ContinuationOrdinance.objects.select_related("case_type"), pk=pk)
     candidates = services.continuation_candidates(ordinance, request.user)
     progress = services.continuation_progress(ordinance)
@@ -167,8 +188,8 @@ def ordinance_detail(request, pk: int):
 
 
 @require_POST
+@supervisors_only
 def ordinance_run(request, pk: int):
-    _require_statistics_user(request)
     ordinance = get_object_or_404(ContinuationOrdinance, pk=pk)
     try:
         services.start_continuation(ordinance=ordinance, user=request.user)
@@ -185,8 +206,8 @@ def ordinance_run(request, pk: int):
 
 
 @require_GET
+@supervisors_only
 def ordinance_print_file(request, pk: int):
-    _require_statistics_user(request)
     ordinance = get_object_or_404(ContinuationOrdinance, pk=pk)
     if (
         not ordinance.print_file
@@ -203,8 +224,8 @@ def ordinance_print_file(request, pk: int):
 
 
 @require_GET
+@supervisors_only
 def certificate(request, pk: int, item_pk: int):
-    _require_statistics_user(request)
     item = get_object_or_404(
         ContinuationItem.objects.select_related("ordinance", "ordinance__case_type"),
         pk=item_pk,
