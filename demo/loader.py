@@ -5,6 +5,7 @@ from importlib import import_module
 LOADERS = [
     "cms.demo",
     "casework.demo",
+    "operations.demo",
     "search.demo",
 ]
 

@@ -27,8 +27,10 @@ from .models import ContinuationItem, ContinuationOrdinance, LetterTemplate, Rem
 
 __all__ = [
     "CONTINUATION_TRANSITION",
+    "belehrung_pdf",
     "certificate_letters",
     "certificate_pdf",
+    "receipt_pdf",
     "continuation_candidates",
     "continuation_progress",
     "create_expiry_reminders",
@@ -446,3 +448,26 @@ def certificate_pdf(item: ContinuationItem) -> bytes:
     ordinance = item.ordinance
     items = ContinuationItem.objects.filter(pk=item.pk)
     return render_letters_pdf(certificate_letters(ordinance, items))
+
+
+def receipt_pdf(case: Case) -> bytes:
+    """The acknowledgement of receipt, in the applicant's language (German otherwise)."""
+    person = case.person
+    context = {"person": person, "case": case, "office": office_letterhead()}
+    letter = TemplateSet().letter(
+        LetterKind.RECEIPT, [person.preferred_language], context, person=person
+    )
+    return render_letters_pdf([letter], office=context["office"])
+
+
+def belehrung_pdf(case: Case, *, language: str | None = None) -> bytes:
+    """The § 104c instruction sheet handed over with the card: German and the holder's language."""
+    person = case.person
+    context = {"person": person, "case": case, "office": office_letterhead()}
+    letter = TemplateSet().letter(
+        LetterKind.BELEHRUNG_104C,
+        ["de", language or person.preferred_language],
+        context,
+        person=person,
+    )
+    return render_letters_pdf([letter], office=context["office"])
