@@ -1,0 +1,820 @@
+"""Demo office for casework: departments, case types, one login per role, persons and cases.
+
+Called by :mod:`demo.loader` (``manage.py load_demo``). Idempotent: departments, case types,
+groups and users are created or updated; the persons and cases are created once (skipped when
+demo cases exist). Cases are moved through the services, so every case has a consistent
+history; timestamps are then spread over the past months so that worklists and the overdue
+list look like a real office's.
+"""
+
+import datetime as dt
+import random
+from contextlib import contextmanager
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .constants import FINAL_STATES, CaseCategory, CaseState, Channel, Language, PhotoSource, Role
+from .exceptions import ConcurrentChange, TransitionNotAllowed
+from .models import (
+    Case,
+    CaseDocument,
+    CaseHistory,
+    CaseType,
+    Department,
+    Membership,
+    Person,
+    RequiredDocument,
+)
+
+__all__ = ["CASEWORK_STAFF_GROUP", "DEMO_NOTE", "PASSWORD", "USERS", "load"]
+
+#: Marks the demo's cases (so a second run skips them).
+DEMO_NOTE = "Demo-Datensatz"
+PASSWORD = "demo"  # noqa: S105 (local demo logins, documented in README)
+CASEWORK_STAFF_GROUP = "Casework staff"
+OFFICE_ADMIN_GROUP = "Office admins"
+PERSONS = 260
+SEED = 20260301
+
+DEPARTMENTS = [
+    # code, name, handles cases
+    ("aufenthalt", "Aufenthalt/Anerkennung", True),
+    ("asyl-eu", "Asyl/EU", True),
+    ("service-point", "Service Point", False),
+    ("einbuergerung", "Einbürgerung/Staatsangehörigkeit", True),
+    ("integration", "Integration", True),
+]
+
+_PASSPORT = ("passport", "Gültiger Reisepass")
+_REGISTRATION = ("registration", "Meldebescheinigung")
+_INSURANCE = ("health-insurance", "Nachweis der Krankenversicherung")
+_INCOME = ("income", "Nachweis des Lebensunterhalts (Gehaltsabrechnungen)")
+_CONTRACT = ("employment-contract", "Arbeitsvertrag")
+_RENT = ("tenancy", "Mietvertrag oder Wohnraumnachweis")
+_BAMF = ("bamf-decision", "Bescheid des BAMF")
+_MARRIAGE = ("marriage-certificate", "Heiratsurkunde")
+_BIRTH = ("birth-certificate", "Geburtsurkunde")
+
+# code, name, legal basis, category, department, title fee (cents), card fee (cents),
+# requires Belehrung, max validity (years), documents
+CASE_TYPES = [
+    (
+        "16a",
+        "Aufenthaltserlaubnis zur Berufsausbildung",
+        "§ 16a AufenthG",
+        CaseCategory.EDUCATION,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        3,
+        [_PASSPORT, ("training-contract", "Ausbildungsvertrag"), _INSURANCE, _REGISTRATION],
+    ),
+    (
+        "16b",
+        "Aufenthaltserlaubnis zum Studium",
+        "§ 16b AufenthG",
+        CaseCategory.EDUCATION,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        2,
+        [
+            _PASSPORT,
+            ("admission", "Zulassung der Hochschule"),
+            ("blocked-account", "Finanzierungsnachweis (Sperrkonto)"),
+            _INSURANCE,
+        ],
+    ),
+    (
+        "16f",
+        "Aufenthaltserlaubnis für einen Sprachkurs",
+        "§ 16f AufenthG",
+        CaseCategory.EDUCATION,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        1,
+        [_PASSPORT, ("course-enrolment", "Anmeldung zum Sprachkurs"), _INCOME, _INSURANCE],
+    ),
+    (
+        "18a",
+        "Fachkraft mit Berufsausbildung",
+        "§ 18a AufenthG",
+        CaseCategory.EMPLOYMENT,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        4,
+        [_PASSPORT, _CONTRACT, ("recognition", "Anerkennung der Berufsqualifikation"), _INSURANCE],
+    ),
+    (
+        "18b",
+        "Fachkraft mit akademischer Ausbildung",
+        "§ 18b AufenthG",
+        CaseCategory.EMPLOYMENT,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        4,
+        [_PASSPORT, _CONTRACT, ("degree", "Hochschulabschluss (anerkannt)"), _INSURANCE],
+    ),
+    (
+        "18g",
+        "Blaue Karte EU",
+        "§ 18g AufenthG",
+        CaseCategory.EMPLOYMENT,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        4,
+        [
+            _PASSPORT,
+            _CONTRACT,
+            ("degree", "Hochschulabschluss (anerkannt)"),
+            ("salary", "Nachweis des Mindestgehalts"),
+        ],
+    ),
+    (
+        "19c",
+        "Beschäftigung (sonstige Zwecke)",
+        "§ 19c AufenthG",
+        CaseCategory.EMPLOYMENT,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        2,
+        [_PASSPORT, _CONTRACT, ("ba-approval", "Zustimmung der Bundesagentur für Arbeit")],
+    ),
+    (
+        "21",
+        "Selbständige Tätigkeit",
+        "§ 21 AufenthG",
+        CaseCategory.EMPLOYMENT,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        3,
+        [
+            _PASSPORT,
+            ("business-plan", "Geschäftsplan"),
+            ("financing", "Finanzierungsnachweis"),
+            _INSURANCE,
+        ],
+    ),
+    (
+        "24",
+        "Vorübergehender Schutz (Ukraine)",
+        "§ 24 AufenthG",
+        CaseCategory.HUMANITARIAN,
+        "asyl-eu",
+        0,
+        6700,
+        False,
+        2,
+        [
+            _PASSPORT,
+            ("ukraine-residence", "Nachweis des Aufenthalts in der Ukraine"),
+            _REGISTRATION,
+        ],
+    ),
+    (
+        "25-1",
+        "Asylberechtigte",
+        "§ 25 Abs. 1 AufenthG",
+        CaseCategory.HUMANITARIAN,
+        "aufenthalt",
+        0,
+        6700,
+        False,
+        3,
+        [_PASSPORT, _BAMF, _REGISTRATION],
+    ),
+    (
+        "25-2",
+        "Flüchtlingseigenschaft / subsidiärer Schutz",
+        "§ 25 Abs. 2 AufenthG",
+        CaseCategory.HUMANITARIAN,
+        "aufenthalt",
+        0,
+        6700,
+        False,
+        3,
+        [_PASSPORT, _BAMF, _REGISTRATION],
+    ),
+    (
+        "25a",
+        "Gut integrierte Jugendliche und junge Volljährige",
+        "§ 25a AufenthG",
+        CaseCategory.HUMANITARIAN,
+        "integration",
+        10000,
+        6700,
+        False,
+        3,
+        [_PASSPORT, ("school", "Schulbescheinigung oder Ausbildungsnachweis"), _REGISTRATION],
+    ),
+    (
+        "25b",
+        "Nachhaltige Integration",
+        "§ 25b AufenthG",
+        CaseCategory.HUMANITARIAN,
+        "integration",
+        10000,
+        6700,
+        False,
+        2,
+        [
+            _PASSPORT,
+            ("language-a2", "Sprachnachweis A2"),
+            _INCOME,
+            ("orientation", "Kenntnisse der Rechts- und Gesellschaftsordnung"),
+        ],
+    ),
+    (
+        "28",
+        "Familiennachzug zu Deutschen",
+        "§ 28 AufenthG",
+        CaseCategory.FAMILY,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        3,
+        [_PASSPORT, _MARRIAGE, ("german-partner", "Ausweis des deutschen Familienangehörigen")],
+    ),
+    (
+        "30",
+        "Ehegattennachzug",
+        "§ 30 AufenthG",
+        CaseCategory.FAMILY,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        3,
+        [_PASSPORT, _MARRIAGE, ("language-a1", "Sprachnachweis A1"), _RENT, _INCOME],
+    ),
+    (
+        "32",
+        "Kindernachzug",
+        "§ 32 AufenthG",
+        CaseCategory.FAMILY,
+        "aufenthalt",
+        10000,
+        6700,
+        False,
+        3,
+        [_PASSPORT, _BIRTH, ("custody", "Sorgerechtsnachweis"), _RENT],
+    ),
+    (
+        "104c",
+        "Chancen-Aufenthaltsrecht",
+        "§ 104c AufenthG",
+        CaseCategory.HUMANITARIAN,
+        "asyl-eu",
+        10000,
+        6700,
+        True,
+        1,
+        [
+            _PASSPORT,
+            ("toleration", "Duldungsbescheinigung"),
+            ("identity", "Nachweis der Identität"),
+        ],
+    ),
+    (
+        "9",
+        "Niederlassungserlaubnis",
+        "§ 9 AufenthG",
+        CaseCategory.PERMANENT,
+        "einbuergerung",
+        11300,
+        6700,
+        False,
+        10,
+        [
+            _PASSPORT,
+            ("pension", "Rentenversicherungsverlauf (60 Monate)"),
+            ("language-b1", "Sprachnachweis B1"),
+            ("lid-test", "Test „Leben in Deutschland“"),
+            _INCOME,
+        ],
+    ),
+    (
+        "9a",
+        "Erlaubnis zum Daueraufenthalt-EU",
+        "§ 9a AufenthG",
+        CaseCategory.PERMANENT,
+        "einbuergerung",
+        10900,
+        6700,
+        False,
+        10,
+        [_PASSPORT, ("language-b1", "Sprachnachweis B1"), _INCOME, _INSURANCE],
+    ),
+    (
+        "eu-family",
+        "Aufenthaltskarte für Familienangehörige von Unionsbürgern",
+        "§ 5 FreizügG/EU",
+        CaseCategory.EU,
+        "asyl-eu",
+        0,
+        3750,
+        False,
+        5,
+        [_PASSPORT, _MARRIAGE, ("eu-citizen", "Nachweis der Freizügigkeit des Unionsbürgers")],
+    ),
+]
+
+# username, first name, last name, [(department code, role)], groups, superuser
+USERS = [
+    (
+        "sachbearbeitung",
+        "Sabine",
+        "Krüger",
+        [("aufenthalt", Role.CASEWORKER)],
+        [CASEWORK_STAFF_GROUP],
+        False,
+    ),
+    (
+        "sachbearbeitung2",
+        "Murat",
+        "Yıldız",
+        [("asyl-eu", Role.CASEWORKER)],
+        [CASEWORK_STAFF_GROUP],
+        False,
+    ),
+    (
+        "einbuergerung",
+        "Petra",
+        "Lehmann",
+        [("einbuergerung", Role.CASEWORKER)],
+        [CASEWORK_STAFF_GROUP],
+        False,
+    ),
+    (
+        "integration",
+        "Jonas",
+        "Becker",
+        [("integration", Role.CASEWORKER)],
+        [CASEWORK_STAFF_GROUP],
+        False,
+    ),
+    (
+        "servicepoint",
+        "Olena",
+        "Schmidt",
+        [("service-point", Role.SERVICE_POINT)],
+        [CASEWORK_STAFF_GROUP],
+        False,
+    ),
+    (
+        "sachgebietsleitung",
+        "Thomas",
+        "Wagner",
+        [("aufenthalt", Role.SUPERVISOR), ("asyl-eu", Role.SUPERVISOR)],
+        [CASEWORK_STAFF_GROUP],
+        False,
+    ),
+    ("amtsleitung", "Claudia", "Hoffmann", [], [CASEWORK_STAFF_GROUP, OFFICE_ADMIN_GROUP], False),
+    ("admin", "Admin", "", [], [], True),
+]
+
+#: Family names, given names (passport spelling), native spelling; by nationality.
+NAMES = {
+    "UKR": [
+        (("SHEVCHENKO", "Шевченко"), ("OLENA", "Олена")),
+        (("KOVALENKO", "Коваленко"), ("MYKOLA", "Микола")),
+        (("BONDARENKO", "Бондаренко"), ("IRYNA", "Ірина")),
+        (("TKACHENKO", "Ткаченко"), ("ANDRIY", "Андрій")),
+        (("KRAVCHUK", "Кравчук"), ("OKSANA", "Оксана")),
+        (("MELNYK", "Мельник"), ("SERHIY", "Сергій")),
+        (("POLISHCHUK", "Поліщук"), ("YULIIA", "Юлія")),
+        (("HRYTSENKO", "Гриценко"), ("DMYTRO", "Дмитро")),
+        (("SAVCHENKO", "Савченко"), ("KATERYNA", "Катерина")),
+        (("ZHURAVEL", "Журавель"), ("VOLODYMYR", "Володимир")),
+    ],
+    "SYR": [
+        (("AL-HASSAN", "الحسن"), ("MOHAMMED", "محمد")),
+        (("KHALIL", "خليل"), ("FATIMA", "فاطمة")),
+        (("AL-AHMAD", "الأحمد"), ("OMAR", "عمر")),
+        (("HADDAD", "حداد"), ("LAYLA", "ليلى")),
+        (("SAEED", "سعيد"), ("AHMAD", "أحمد")),
+        (("NASSER", "ناصر"), ("RANA", "رنا")),
+    ],
+    "IRQ": [
+        (("AL-JABOURI", "الجبوري"), ("MUHAMMAD", "محمد")),
+        (("HUSSEIN", "حسين"), ("ZAINAB", "زينب")),
+        (("KAREEM", "كريم"), ("ALI", "علي")),
+    ],
+    "TUR": [
+        (("YILMAZ", "Yılmaz"), ("AYŞE", "Ayşe")),
+        (("ÖZTÜRK", "Öztürk"), ("MEHMET", "Mehmet")),
+        (("ÇELİK", "Çelik"), ("EMİNE", "Emine")),
+        (("ŞAHİN", "Şahin"), ("MUSTAFA", "Mustafa")),
+        (("KOÇ", "Koç"), ("GÜLŞEN", "Gülşen")),
+        (("DOĞAN", "Doğan"), ("İBRAHİM", "İbrahim")),
+    ],
+    "POL": [
+        (("WIŚNIEWSKA", "Wiśniewska"), ("AGNIESZKA", "Agnieszka")),
+        (("WÓJCIK", "Wójcik"), ("PIOTR", "Piotr")),
+        (("ZIELIŃSKI", "Zieliński"), ("ŁUKASZ", "Łukasz")),
+        (("KOWALCZYK", "Kowalczyk"), ("MAŁGORZATA", "Małgorzata")),
+    ],
+    "VNM": [
+        (("NGUYEN", "Nguyễn"), ("THI HUONG", "Thị Hương")),
+        (("TRAN", "Trần"), ("VAN DUC", "Văn Đức")),
+        (("PHAM", "Phạm"), ("MINH ANH", "Minh Anh")),
+        (("LE", "Lê"), ("QUANG HUY", "Quang Huy")),
+    ],
+    "AFG": [
+        (("AHMADI", "احمدی"), ("FARID", "فرید")),
+        (("RAHIMI", "رحیمی"), ("MARYAM", "مریم")),
+    ],
+    "IND": [
+        (("SHARMA", ""), ("PRIYA", "")),
+        (("PATEL", ""), ("RAHUL", "")),
+        (("IYER", ""), ("ANANYA", "")),
+    ],
+    "BRA": [
+        (("SILVA", ""), ("JOÃO PEDRO", "")),
+        (("CONCEIÇÃO", ""), ("MARIA", "")),
+    ],
+    "NGA": [
+        (("OKAFOR", ""), ("CHIDI", "")),
+        (("ADEYEMI", ""), ("FOLASADE", "")),
+    ],
+    "RUS": [
+        (("IVANOVA", "Иванова"), ("ANNA", "Анна")),
+        (("SMIRNOV", "Смирнов"), ("ALEKSEI", "Алексей")),
+    ],
+}
+#: Which nationalities typically apply for which case types (others: any).
+PREFERRED = {
+    "24": ["UKR"],
+    "25-1": ["SYR", "AFG", "IRQ"],
+    "25-2": ["SYR", "AFG", "IRQ"],
+    "104c": ["AFG", "IRQ", "SYR", "NGA"],
+    "25a": ["AFG", "SYR", "IRQ"],
+    "25b": ["AFG", "SYR", "IRQ", "NGA"],
+    "18g": ["IND", "BRA", "TUR", "VNM", "RUS"],
+    "18b": ["IND", "TUR", "VNM", "BRA"],
+    "16b": ["IND", "VNM", "TUR", "NGA"],
+}
+TOWNS = [
+    "Erkrath",
+    "Haan",
+    "Heiligenhaus",
+    "Hilden",
+    "Langenfeld",
+    "Mettmann",
+    "Monheim am Rhein",
+    "Ratingen",
+    "Velbert",
+    "Wülfrath",
+]
+STREETS = ["Hauptstraße", "Bahnhofstraße", "Gartenstraße", "Schulstraße", "Lindenallee"]
+PREFERRED_LANGUAGE = {
+    "UKR": Language.UK,
+    "RUS": Language.RU,
+    "SYR": Language.AR,
+    "IRQ": Language.AR,
+    "TUR": Language.TR,
+}
+#: The mix of states: roughly how an office's open and closed cases spread.
+STATE_WEIGHTS = [
+    (CaseState.RECEIVED, 22),
+    (CaseState.DOCUMENTS_REQUESTED, 12),
+    (CaseState.CHECKED, 10),
+    (CaseState.BIOMETRICS, 8),
+    (CaseState.PRODUCED, 8),
+    (CaseState.PRODUCTION_FAILED, 3),
+    (CaseState.HANDED_OVER, 20),
+    (CaseState.REFUSED, 6),
+    (CaseState.WITHDRAWN, 5),
+    (CaseState.FORWARDED, 6),
+]
+OTHER_OFFICES = [
+    "Ausländerbehörde Düsseldorf",
+    "Ausländerbehörde Köln",
+    "Ausländerbehörde Wuppertal",
+    "Kreis Mettmann – Ausländeramt Velbert",
+]
+
+
+def _ensure_groups() -> dict[str, Group]:
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    groups = {}
+    for name in (CASEWORK_STAFF_GROUP, OFFICE_ADMIN_GROUP):
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(access_admin)
+        groups[name] = group
+    return groups
+
+
+def _ensure_catalogue() -> dict[str, CaseType]:
+    departments = {}
+    for code, name, handles in DEPARTMENTS:
+        departments[code], _created = Department.objects.update_or_create(
+            code=code, defaults={"name": name, "handles_cases": handles}
+        )
+    types = {}
+    for (
+        code,
+        name,
+        basis,
+        category,
+        dept,
+        fee_title,
+        fee_card,
+        belehrung,
+        years,
+        documents,
+    ) in CASE_TYPES:
+        case_type, _created = CaseType.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "legal_basis": basis,
+                "category": category,
+                "department": departments[dept],
+                "fee_title_cents": fee_title,
+                "fee_card_cents": fee_card,
+                "requires_belehrung": belehrung,
+                "max_validity_years": years,
+            },
+        )
+        for order, (doc_code, doc_name) in enumerate(documents):
+            RequiredDocument.objects.update_or_create(
+                case_type=case_type,
+                code=doc_code,
+                defaults={"name": doc_name, "sort_order": order},
+            )
+        types[code] = case_type
+    return types
+
+
+def _ensure_users(groups: dict[str, Group]) -> dict[str, object]:
+    user_model = get_user_model()
+    users = {}
+    password_hash = make_password(PASSWORD)  # hashed once: the hasher is slow by design
+    for username, first, last, memberships, group_names, superuser in USERS:
+        user, created = user_model.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@abh.example.org",
+                "is_staff": True,
+                "is_superuser": superuser,
+            },
+        )
+        if created:
+            user.password = password_hash
+            user.save(update_fields=["password"])
+        for code, role in memberships:
+            Membership.objects.get_or_create(
+                user=user, department=Department.objects.get(code=code), role=role
+            )
+        for name in group_names:
+            user.groups.add(groups[name])
+        users[username] = user
+    return users
+
+
+def _person(rng: random.Random, index: int, nationality: str) -> Person:
+    (family, family_native), (given, given_native) = rng.choice(NAMES[nationality])
+    today = timezone.localdate()
+    age = rng.randint(6, 68)
+    birth = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
+    town = rng.choice(TOWNS)
+    return Person(
+        family_name=family,
+        given_names=given,
+        family_name_native=family_native if family_native != family.title() else "",
+        given_names_native=given_native,
+        birth_date=birth,
+        birth_place="",
+        nationality=nationality,
+        passport_number=f"{nationality[:1]}{index:08d}",
+        passport_valid_until=today + dt.timedelta(days=rng.randint(200, 3000)),
+        street=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+        postal_code=f"40{rng.randint(100, 999)}",
+        town=town,
+        email=f"person{index}@example.org",
+        preferred_language=PREFERRED_LANGUAGE.get(nationality, Language.EN),
+    )
+
+
+# --- moving a case to its target state through the services --------------------------------
+
+PATHS = {
+    CaseState.RECEIVED: [],
+    CaseState.DOCUMENTS_REQUESTED: ["request_documents"],
+    CaseState.CHECKED: ["check"],
+    CaseState.BIOMETRICS: ["check", "take_biometrics"],
+    CaseState.PRODUCED: ["check", "take_biometrics", "order_card"],
+    CaseState.PRODUCTION_FAILED: ["check", "take_biometrics", "order_card", "production_failed"],
+    CaseState.HANDED_OVER: ["check", "take_biometrics", "order_card", "hand_over"],
+    CaseState.REFUSED: ["refuse"],
+    CaseState.WITHDRAWN: ["withdraw"],
+    CaseState.FORWARDED: ["forward"],
+}
+
+
+def _prepare_and_fire(case, name, *, rng, caseworker, counter, today):
+    """Do what the office does before a step (documents, fees, photo), then fire it."""
+    user = caseworker
+    data: dict = {}
+    note = ""
+    if name == "check":
+        # The checklist is data entry, not a decision: ticked in one go for the demo.
+        case.documents.filter(received=False).update(received=True, received_at=timezone.now())
+        if case.case_type.code == "104c":
+            data = {"checked_25a": True, "checked_25b": True}
+        note = "Allgemeine Erteilungsvoraussetzungen (§ 5 AufenthG) geprüft."
+    elif name == "request_documents":
+        missing = list(case.documents.values_list("code", flat=True)[:2])
+        data = {"due_on": today + dt.timedelta(days=rng.randint(7, 28)), "documents": missing}
+        note = "Fehlende Unterlagen angefordert."
+    elif name == "take_biometrics":
+        user = counter
+        qr = rng.random() < 0.6
+        services.record_biometrics(
+            case=case,
+            user=counter,
+            photo_source=PhotoSource.QR_CODE if qr else PhotoSource.ON_SITE,
+            photo_reference=f"QR-{rng.randint(10**7, 10**8 - 1)}" if qr else "",
+            fingerprints_exempt=case.person.birth_date > today - dt.timedelta(days=6 * 365),
+        )
+    elif name == "order_card":
+        open_cents = case.fee_due_cents - case.fee_paid_cents
+        if open_cents > 0:
+            services.record_fee_payment(case=case, user=counter, amount_cents=open_cents)
+    elif name == "production_failed":
+        data = {"failure_reason": "Chip-Fehler bei der Personalisierung"}
+    elif name == "hand_over":
+        services.record_card_delivered(case=case, user=counter)
+        user = counter
+        person = case.person
+        data = {
+            "collected_by": f"{person.given_names.title()} {person.family_name.title()}",
+            "collected_by_authorised": False,
+            "belehrung_handed_over": case.case_type.requires_belehrung,
+            "belehrung_language": person.preferred_language
+            if case.case_type.requires_belehrung
+            else "",
+        }
+    elif name == "refuse":
+        data = {
+            "reason": rng.choice(
+                [
+                    "Lebensunterhalt nicht gesichert (§ 5 Abs. 1 Nr. 1 AufenthG).",
+                    "Identität nicht geklärt; Pass nicht vorgelegt.",
+                    "Erforderliche Unterlagen trotz Fristsetzung nicht eingereicht.",
+                ]
+            )
+        }
+    elif name == "forward":
+        data = {"forwarded_to": rng.choice(OTHER_OFFICES)}
+        note = "Umzug; Akte abgegeben."
+    elif name == "withdraw":
+        note = "Antrag schriftlich zurückgenommen."
+    return services.fire_transition(case=case, user=user, transition=name, note=note, data=data)
+
+
+def _backdate(case: Case, received_at: dt.datetime, rng: random.Random, now) -> None:
+    """Spread a case's history between its receipt and now (demo realism)."""
+    rows = list(case.history.order_by("id").values_list("id", flat=True))
+    if not rows:
+        return
+    span = max((now - received_at).total_seconds(), 3600)
+    moments = sorted(received_at + dt.timedelta(seconds=rng.uniform(0, span)) for _ in rows)
+    for row_id, moment in zip(rows, moments, strict=True):
+        CaseHistory.objects.filter(pk=row_id).update(at=moment)
+    Case.objects.filter(pk=case.pk).update(last_transition_at=moments[-1])
+
+
+def _create_cases(types, users, stdout, style) -> int:
+    rng = random.Random(SEED)
+    now = timezone.now()
+    today = timezone.localdate()
+    caseworkers = {
+        "aufenthalt": users["sachbearbeitung"],
+        "asyl-eu": users["sachbearbeitung2"],
+        "einbuergerung": users["einbuergerung"],
+        "integration": users["integration"],
+    }
+    counter = users["servicepoint"]
+    nationalities = list(NAMES)
+    type_codes = list(types)
+    states = [s for s, _w in STATE_WEIGHTS]
+    weights = [w for _s, w in STATE_WEIGHTS]
+
+    # Every department and every state appears at least once; the rest is weighted.
+    # One case type per department, rotated over the states: ten cases cover both.
+    covering = ("18b", "24", "9", "25b")
+    plan = [(covering[i % len(covering)], state) for i, state in enumerate(states)]
+    while len(plan) < PERSONS:
+        plan.append((rng.choice(type_codes), rng.choices(states, weights)[0]))
+    rng.shuffle(plan)
+
+    failures = 0
+    for index, (code, target) in enumerate(plan, start=1):
+        case_type = types[code]
+        pool = PREFERRED.get(code, nationalities)
+        person = _person(rng, index, rng.choice(pool))
+        person.save()
+        received_at = now - dt.timedelta(days=rng.randint(1, 240), minutes=rng.randint(0, 600))
+        channel = rng.choice(list(Channel))
+        is_extension = code not in ("24",) and rng.random() < 0.4
+        title_expires_on = None
+        if is_extension:
+            title_expires_on = timezone.localdate(received_at) + dt.timedelta(
+                days=rng.randint(-20, 120)
+            )
+        caseworker = caseworkers[case_type.department.code]
+        case = services.create_case(
+            person=person,
+            case_type=case_type,
+            channel=channel,
+            received_at=received_at,
+            user=caseworker,
+            channel_town=rng.choice(TOWNS) if channel == Channel.BUERGERBUERO else "",
+            is_extension=is_extension,
+            current_title=case_type.legal_basis if is_extension else "",
+            title_expires_on=title_expires_on,
+            notes=DEMO_NOTE,
+        )
+        if case.assigned_to_id is None and rng.random() < 0.85:
+            Case.objects.filter(pk=case.pk).update(assigned_to=caseworker)
+            case.assigned_to = caseworker
+        try:
+            for name in PATHS[target]:
+                case = _prepare_and_fire(
+                    case, name, rng=rng, caseworker=caseworker, counter=counter, today=today
+                )
+        except (TransitionNotAllowed, ConcurrentChange, ValidationError) as exc:
+            failures += 1
+            stdout.write(style.WARNING(f"  {case.file_number}: stopped before {target}: {exc}"))
+        _backdate(case, received_at, rng, now)
+        if target == CaseState.DOCUMENTS_REQUESTED and rng.random() < 0.5:
+            # Some deadlines have passed: these cases show up as overdue.
+            CaseDocument.objects.filter(case=case, due_on__isnull=False).update(
+                due_on=today - dt.timedelta(days=rng.randint(1, 30))
+            )
+    if failures:
+        stdout.write(style.WARNING(f"  {failures} case(s) did not reach their planned state."))
+    return len(plan)
+
+
+@contextmanager
+def _deferred_indexing():
+    """Index the demo cases once at the end instead of after every single change."""
+    try:
+        from search import signals as search_signals
+    except ImportError:
+        yield
+        return
+    original = search_signals.schedule
+    changed: set[int] = set()
+
+    def collect(case_ids, *, delete: bool = False) -> None:
+        changed.update(pk for pk in case_ids if pk is not None)
+
+    search_signals.schedule = collect
+    try:
+        yield
+    finally:
+        search_signals.schedule = original
+    original(sorted(changed))
+
+
+def load(*, stdout, style) -> None:
+    with transaction.atomic():
+        groups = _ensure_groups()
+        types = _ensure_catalogue()
+        users = _ensure_users(groups)
+    if Case.objects.filter(notes=DEMO_NOTE).exists():
+        stdout.write("  casework: demo cases exist, skipped.")
+        return
+    with _deferred_indexing(), transaction.atomic():
+        count = _create_cases(types, users, stdout, style)
+    open_count = Case.objects.exclude(state__in=FINAL_STATES).count()
+    stdout.write(f"  casework: {count} cases created ({open_count} open).")

@@ -1,0 +1,128 @@
+"""The casework demo: idempotent, every state and department, one login per role."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+
+from casework import demo
+from casework.constants import CaseState, Role
+from casework.models import Case, CaseHistory, CaseType, Department, Membership, Person
+from casework.selectors import cases_visible_to, is_office_admin
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_demo(monkeypatch):
+    # The plan always holds one case per state, spread over the departments; two on top.
+    monkeypatch.setattr(demo, "PERSONS", 12)
+
+    def run():
+        out = io.StringIO()
+        demo.load(stdout=out, style=no_style())
+        return out.getvalue()
+
+    return run
+
+
+def counts() -> dict:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Case, CaseHistory, CaseType, Department, Membership, Person)
+    } | {"users": get_user_model().objects.count()}
+
+
+def test_loading_twice_changes_nothing_the_second_time(small_demo):
+    small_demo()
+    first = counts()
+    output = small_demo()
+    assert counts() == first
+    assert "skipped" in output
+
+
+def test_demo_covers_every_state_and_every_case_department(small_demo):
+    small_demo()
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == set(CaseState.values)
+    handling = set(Department.objects.filter(handles_cases=True).values_list("code", flat=True))
+    assert set(Case.objects.values_list("department__code", flat=True)) == handling
+    assert Department.objects.get(code="service-point").handles_cases is False
+
+
+def test_every_demo_case_has_a_consistent_history(small_demo):
+    small_demo()
+    for case in Case.objects.prefetch_related("history"):
+        rows = list(case.history.order_by("at", "id"))
+        assert rows[0].transition == "create"
+        assert rows[-1].to_state == case.state
+        for before, after in zip(rows, rows[1:], strict=False):
+            assert after.from_state == before.to_state
+
+
+def test_one_login_per_role_with_the_documented_password(small_demo):
+    small_demo()
+    users = get_user_model().objects
+    for username in (
+        "sachbearbeitung",
+        "sachbearbeitung2",
+        "servicepoint",
+        "sachgebietsleitung",
+        "amtsleitung",
+        "admin",
+    ):
+        assert users.get(username=username).check_password("demo"), username
+    worker = users.get(username="sachbearbeitung")
+    assert Membership.objects.filter(
+        user=worker, role=Role.CASEWORKER, department__code="aufenthalt"
+    ).exists()
+    assert worker.has_perm("wagtailadmin.access_admin")
+    supervisor = users.get(username="sachgebietsleitung")
+    assert set(
+        Membership.objects.filter(user=supervisor, role=Role.SUPERVISOR).values_list(
+            "department__code", flat=True
+        )
+    ) == {"aufenthalt", "asyl-eu"}
+    office_admin = users.get(username="amtsleitung")
+    assert is_office_admin(office_admin) and not office_admin.is_superuser
+    assert users.get(username="admin").is_superuser
+    assert not cases_visible_to(worker).exclude(department__code="aufenthalt").exists()
+
+
+def test_names_come_in_their_native_scripts(small_demo):
+    small_demo()
+    natives = "".join(Person.objects.values_list("family_name_native", flat=True))
+    assert any("\u0400" <= ch <= "\u04ff" for ch in natives)  # Cyrillic
+    assert any("\u0600" <= ch <= "\u06ff" for ch in natives)  # Arabic script
+
+
+def test_catalogue_has_the_legal_bases_with_documents_and_fees(small_demo):
+    small_demo()
+    bases = set(CaseType.objects.values_list("code", flat=True))
+    assert {
+        "16a",
+        "16b",
+        "16f",
+        "18a",
+        "18b",
+        "18g",
+        "19c",
+        "21",
+        "24",
+        "25-1",
+        "25-2",
+        "25a",
+        "25b",
+        "28",
+        "30",
+        "32",
+        "104c",
+        "9",
+        "9a",
+        "eu-family",
+    } <= bases
+    chancen = CaseType.objects.get(code="104c")
+    assert chancen.requires_belehrung
+    assert chancen.required_documents.exists()
+    assert CaseType.objects.get(code="18g").fee_card_cents == 6700
