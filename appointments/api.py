@@ -16,7 +16,7 @@ from casework.selectors import case_for_applicant
 
 from .models import Slot
 from .services import BookingError, book_slot
-from .views import post_rate
+from .views import THROTTLE_GROUP, post_rate
 
 router = Router(tags=["appointments"])
 
@@ -47,7 +47,7 @@ class Problem(Schema):
 )
 def create_booking(request: HttpRequest, payload: BookingIn):
     if is_ratelimited(
-        request, group="appointments.api", key="ip", rate=post_rate, method="POST", increment=True
+        request, group=THROTTLE_GROUP, key="ip", rate=post_rate, method="POST", increment=True
     ):
         return 429, {"code": "throttled", "detail": "Too many requests; try again in a minute."}
     case = case_for_applicant(file_number=payload.file_number, birth_date=payload.birth_date)

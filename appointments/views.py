@@ -28,8 +28,15 @@ def post_rate(group, request) -> str | None:
     return rate
 
 
+#: One counter per client for all applicant POSTs (pages and API), so that guesses cannot be
+#: spread over several forms.
+THROTTLE_GROUP = "appointments"
+
+
 def throttled(view):
-    return ratelimit(key="ip", rate=post_rate, method="POST", block=False)(view)
+    return ratelimit(group=THROTTLE_GROUP, key="ip", rate=post_rate, method="POST", block=False)(
+        view
+    )
 
 
 def _too_many(request):

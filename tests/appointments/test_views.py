@@ -148,6 +148,15 @@ def test_lookups_are_throttled_per_client(client, settings, checked_case):
     assert other.status_code == 400
 
 
+def test_the_throttle_is_shared_by_all_applicant_forms(client, settings):
+    settings.APPOINTMENTS_RATE_LIMIT = "2/m"
+    data = {"file_number": "ABH-2026-999999", "birth_date": "1980-01-01"}
+    client.post(url("book"), data)
+    client.post(url("waiting_list"), {**data, "email": "a@example.org"})
+    assert client.post(url("book"), data).status_code == 429
+    assert client.post(url("waiting_list"), {**data, "email": "a@example.org"}).status_code == 429
+
+
 def test_throttle_can_be_switched_off(client, settings):
     settings.APPOINTMENTS_RATE_LIMIT = "off"
     data = {"file_number": "X", "birth_date": "1980-01-01"}
