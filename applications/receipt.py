@@ -61,7 +61,9 @@ def _draw(submission: Submission, font: str) -> bytes:
     def line(text: str, size: int = 11, gap: float = 5.5 * mm) -> None:
         nonlocal y
         pdf.setFont(font, size)
-        for part in simpleSplit(text, font, size, right - left) or [""]:
+        # Lines beside the QR code in the top right corner leave room for it.
+        width = right - left - (35 * mm if y > height - 50 * mm else 0)
+        for part in simpleSplit(text, font, size, width) or [""]:
             pdf.drawString(left, y, part)
             y -= gap if size <= 12 else size * 0.5 * mm
 
