@@ -34,6 +34,7 @@ class WorklistFilterForm(forms.Form):
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["state"].initial = OPEN
         self.fields["state"].choices = [
             (OPEN, _("all open")),
             ("", _("all states")),
@@ -56,7 +57,8 @@ class WorklistFilterForm(forms.Form):
             return WorklistFilters()
         data = self.cleaned_data
         return WorklistFilters(
-            state=data.get("state") if data.get("state") is not None else OPEN,
+            # A page link without filters ("?p=2") keeps the default: open cases.
+            state=data.get("state", "") if "state" in self.data else OPEN,
             case_type=data["case_type"].pk if data.get("case_type") else None,
             department=data["department"].pk if data.get("department") else None,
             assigned=data.get("assigned") or "",

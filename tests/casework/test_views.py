@@ -59,6 +59,8 @@ def test_worklist_filters_by_state_and_hides_closed_cases_by_default(client, off
     client.force_login(office.worker_a)
     default = client.get(reverse("casework:worklist"))
     assert set(default.context["page_obj"].object_list) == {received, checked}
+    paged = client.get(reverse("casework:worklist"), {"p": "1"})
+    assert set(paged.context["page_obj"].object_list) == {received, checked}
     only_checked = client.get(reverse("casework:worklist"), {"state": CaseState.CHECKED})
     assert list(only_checked.context["page_obj"].object_list) == [checked]
 
