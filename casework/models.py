@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .constants import (
+    FINAL_STATES,
     CardOrderStatus,
     CaseCategory,
     CaseState,
@@ -214,6 +215,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["department", "state", "received_at"]),
             models.Index(fields=["assigned_to", "state", "received_at"]),
             models.Index(fields=["title_expires_on"]),
+            # Worklists: a department's open cases, oldest receipt first (partial index, so
+            # the closed files that pile up over the years do not slow it down).
+            models.Index(
+                fields=["department", "received_at", "id"],
+                condition=~models.Q(state__in=sorted(FINAL_STATES)),
+                name="case_open_worklist",
+            ),
         ]
         permissions = [
             ("transition_case", _("Can fire case transitions")),
