@@ -44,7 +44,7 @@ class DateInput(forms.DateInput):
 
 
 def _latin_name(value: str) -> str:
-    if value and not LATIN_NAME.match(value):
+    if value and not (LATIN_NAME.match(value) and any(c.isalpha() for c in value)):
         raise ValidationError(
             _("Please write the name in Latin letters exactly as in your passport."),
             code="not_latin",

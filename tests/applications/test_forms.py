@@ -3,7 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from applications.forms import ApplicationForm, PersonalForm, PhotoForm, StatusForm
 
@@ -119,3 +123,23 @@ def test_status_form_normalises_the_file_number():
     form = StatusForm(data={"file_number": " abh-2026-000001 ", "birth_date": "1990-05-17"})
     assert form.is_valid()
     assert form.cleaned_data["file_number"] == "ABH-2026-000001"
+
+
+@given(
+    name=st.text(
+        alphabet=st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÄÖÜäöüß-' "),
+        min_size=1,
+        max_size=300,
+    )
+)
+@hypothesis_settings(max_examples=60, deadline=None)
+def test_latin_names_are_accepted_up_to_the_limit_and_rejected_beyond(name):
+    field = PersonalForm.base_fields["family_name"]
+    stripped = name.strip()
+    try:
+        field.clean(name)
+    except ValidationError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == (0 < len(stripped) <= 100 and any(c.isalpha() for c in stripped))
