@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, DownloadsBlock, TopTaskBlock
 from .constants import Weekday
+from .selectors import public
 
 
 class HoursBlock(blocks.StructBlock):
@@ -125,10 +126,14 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = (
-            NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")
-        )[: self.news_count]
-        context["topics"] = TopicPage.objects.live().public().child_of(self)
+        task_keys = {
+            block.value["page"].translation_key for block in self.top_tasks if block.value["page"]
+        }
+        news = NewsPage.objects.live().descendant_of(self).order_by("-date", "-pk")
+        context["latest_news"] = public(news, request)[: self.news_count]
+        context["news_index"] = NewsIndexPage.objects.live().child_of(self).first()
+        topics = TopicPage.objects.live().child_of(self).exclude(translation_key__in=task_keys)
+        context["topics"] = public(topics, request)
         return context
 
 
@@ -153,7 +158,9 @@ class TopicPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["subtopics"] = TopicPage.objects.live().public().child_of(self)
+        context["subtopics"] = (
+            public(TopicPage.objects.live().child_of(self), request) if self.numchild else []
+        )
         return context
 
 
@@ -172,8 +179,8 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        news = NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk")
-        context["news"] = Paginator(news, 10).get_page(request.GET.get("page"))
+        news = NewsPage.objects.live().child_of(self).order_by("-date", "-pk")
+        context["news"] = Paginator(public(news, request), 10).get_page(request.GET.get("page"))
         return context
 
 

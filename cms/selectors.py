@@ -2,10 +2,25 @@
 
 from wagtail.models import Locale, Page
 
-__all__ = ["search_pages"]
+__all__ = ["public", "search_pages"]
 
 
 def search_pages(*, query: str, locale: Locale | None = None):
     """Live, public pages of one language matching ``query``, best match first."""
     locale = locale or Locale.get_active()
     return Page.objects.live().public().filter(locale=locale, depth__gt=1).specific().search(query)
+
+
+def public(queryset, request=None):
+    """``queryset.public()``, reading the view restrictions once per request.
+
+    Wagtail's ``public()`` queries the restrictions every time it is called; a page with a
+    menu and two lists would ask three times.
+    """
+    if request is None:
+        return queryset.public()
+    private_q = getattr(request, "_cms_private_q", None)
+    if private_q is None:
+        private_q = Page.objects.all().private_q()
+        request._cms_private_q = private_q
+    return queryset.exclude(private_q)

@@ -2,31 +2,54 @@
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
+from cms import cache as page_cache
 from cms.constants import Weekday
+from cms.selectors import public
 
 register = template.Library()
 
 
-def _home_page(request):
+def _ancestors(page: Page) -> list[Page]:
+    """Live ancestors below the tree root, read once per page object."""
+    cached = getattr(page, "_cms_ancestors", None)
+    if cached is None:
+        cached = list(page.get_ancestors().live().filter(depth__gt=1))
+        page._cms_ancestors = cached
+    return cached
+
+
+def _home_page(request, page):
+    if isinstance(page, Page) and page.pk and page.depth >= 2:
+        return page if page.depth == 2 else next(iter(_ancestors(page)), None)
     site = Site.find_for_request(request) if request is not None else None
-    if site is None:
-        return None
-    root = site.root_page
-    return root.localized
+    return site.root_page.localized if site is not None else None
 
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """Children of the current language's home page that are marked 'show in menus'."""
+    """Children of the current language's home page that are marked 'show in menus'.
+
+    The entries are kept in the cache under the page-cache generation, so a publish anywhere
+    rebuilds them.
+    """
     request = context.get("request")
-    home = _home_page(request)
+    home = _home_page(request, context.get("page"))
     if home is None:
         return {"home": None, "items": []}
-    items = Page.objects.live().public().in_menu().child_of(home)
+    key = f"cms:menu:{page_cache.generation()}:{home.pk}"
+    items = cache.get(key)
+    if items is None:
+        pages = public(Page.objects.live().in_menu().child_of(home), request)
+        items = [
+            {"pk": p.pk, "title": p.title, "path": p.path, "url": p.get_url(request=request)}
+            for p in pages
+        ]
+        cache.set(key, items, page_cache.timeout())
     return {"home": home, "items": items}
 
 
@@ -70,9 +93,16 @@ def _link(code: str, url: str, current: str) -> dict:
 @register.simple_tag
 def breadcrumbs(page):
     """The live ancestors of ``page`` below the tree root, starting with the home page."""
-    if not isinstance(page, Page) or page.depth <= 2:
+    if not isinstance(page, Page) or not page.pk or page.depth <= 2:
         return []
-    return list(page.get_ancestors().live().filter(depth__gt=1))
+    return _ancestors(page)
+
+
+@register.filter
+def is_below(page, path: str) -> bool:
+    """Whether ``page`` lies strictly below the tree position ``path``."""
+    own = getattr(page, "path", "")
+    return own != path and own.startswith(path)
 
 
 @register.filter
@@ -84,5 +114,10 @@ def weekday_name(code: str) -> str:
 
 
 @register.simple_tag
-def active_locale():
-    return Locale.get_active()
+def localized_target(target, page=None):
+    """``target`` in the language of ``page``; skips the lookup when it already matches."""
+    if target is None:
+        return None
+    if isinstance(page, Page) and target.locale_id == page.locale_id:
+        return target
+    return target.localized

@@ -1,0 +1,324 @@
+"""Demo content of the public site: locales, site, settings, pages in four languages, editors.
+
+Idempotent: what exists is left alone, what is missing is created. Called by ``load_demo``.
+"""
+
+import json
+from datetime import date, time
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.db import transaction
+from wagtail.documents import get_document_model
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from . import demo_content as content
+from .models import DownloadsPage, HomePage, NewsIndexPage, NewsPage, OfficeSettings, TopicPage
+
+LANGUAGES = ["de", "en", "uk", "ru"]
+PAGE_TYPES = {
+    "HomePage": HomePage,
+    "TopicPage": TopicPage,
+    "NewsIndexPage": NewsIndexPage,
+    "NewsPage": NewsPage,
+    "DownloadsPage": DownloadsPage,
+}
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+WORKFLOW_NAME = "Freigabe durch die Redaktionsleitung"
+TASK_NAME = "Freigabe Redaktionsleitung"
+DEMO_PASSWORD = "demo"  # noqa: S105 - local demo logins, documented in the README
+USERS = [
+    ("editor", "Erika", "Redakteurin", EDITORS),
+    ("redaktionsleitung", "Rainer", "Redaktionsleiter", MODERATORS),
+]
+
+
+def load(*, stdout, style) -> None:
+    with transaction.atomic():
+        locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES}
+        documents = _documents()
+        pages = _german_pages(documents)
+        _site(pages["home"])
+        _office_settings()
+        for code in LANGUAGES[1:]:
+            _translate(pages, locales[code], content.CONTENT[code], documents)
+        _groups_and_workflow()
+        _users()
+    stdout.write(style.SUCCESS(f"  public site: {len(pages)} pages in {len(LANGUAGES)} languages"))
+
+
+def _stream(blocks: list) -> str:
+    return json.dumps(blocks)
+
+
+def _fields(key: str, kind: str, text: dict, pages: dict, documents: dict) -> dict:
+    fields = {"title": text["title"], "slug": text["slug"]}
+    if kind == "HomePage":
+        fields["intro"] = text["intro"]
+        fields["top_tasks"] = _stream(
+            [
+                {
+                    "type": "task",
+                    "value": {
+                        "title": text["tasks"][task][0],
+                        "text": text["tasks"][task][1],
+                        "page": pages[task].pk if task in pages else None,
+                        "url": "",
+                    },
+                }
+                for task in content.TOP_TASKS
+            ]
+        )
+    elif kind == "TopicPage":
+        fields["intro"] = text["intro"]
+        fields["body"] = _stream(text["body"])
+    elif kind == "NewsIndexPage":
+        fields["intro"] = text["intro"]
+    elif kind == "NewsPage":
+        fields["date"] = date.fromisoformat(content.NEWS_DATES[key])
+        fields["teaser"] = text["teaser"]
+        fields["body"] = _stream(text["body"])
+    elif kind == "DownloadsPage":
+        fields["intro"] = text["intro"]
+        fields["body"] = _stream(
+            [
+                {"type": "download", "value": {"document": documents[doc].pk, "description": d}}
+                for doc, d in text["downloads"].items()
+            ]
+        )
+    return fields
+
+
+def _publish(page: Page) -> None:
+    page.save_revision().publish()
+
+
+def _german_pages(documents: dict) -> dict:
+    """Create the German tree; the home page's top tasks are set once their targets exist."""
+    root = Page.get_first_root_node()
+    german = content.CONTENT["de"]
+    pages: dict[str, Page] = {}
+    for key, parent_key, kind, in_menu in content.TREE:
+        model = PAGE_TYPES[kind]
+        text = german[key]
+        parent = root if parent_key is None else pages[parent_key]
+        existing = model.objects.child_of(parent).filter(slug=text["slug"]).first()
+        if existing is not None:
+            pages[key] = existing
+            continue
+        page = model(show_in_menus=in_menu, **_fields(key, kind, text, pages, documents))
+        parent.add_child(instance=page)
+        _publish(page)
+        pages[key] = page
+    home = pages["home"]
+    home.refresh_from_db()  # its child count changed while the tree was built
+    if not home.top_tasks:
+        home.top_tasks = _fields("home", "HomePage", german["home"], pages, documents)["top_tasks"]
+        _publish(home)
+    return pages
+
+
+def _translate(pages: dict, locale: Locale, texts: dict, documents: dict) -> None:
+    """Copy each German page into ``locale`` and fill in the translated texts."""
+    translated: dict[str, Page] = {}
+    for key, _parent, kind, _menu in content.TREE:
+        source = pages[key]
+        existing = source.get_translation_or_none(locale)
+        if existing is not None:
+            translated[key] = existing.specific
+            continue
+        page = source.copy_for_translation(locale).specific
+        for name, value in _fields(key, kind, texts[key], translated, documents).items():
+            setattr(page, name, value)
+        page.save()
+        _publish(page)
+        translated[key] = page
+    home = translated["home"]
+    home.refresh_from_db()  # its child count changed while the tree was built
+    if not any(block.value["page"] for block in home.top_tasks):
+        home.top_tasks = _fields("home", "HomePage", texts["home"], translated, documents)[
+            "top_tasks"
+        ]
+        _publish(home)
+
+
+def _site(home: Page) -> None:
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True)
+    old_root = site.root_page if site.pk else None
+    site.root_page = home
+    site.site_name = content.OFFICE["office_name"]
+    site.save()
+    # Wagtail's installer leaves a "Welcome" page behind; it has no place in the office's tree.
+    if old_root is not None and old_root.pk != home.pk and old_root.specific_class is Page:
+        old_root.delete()
+
+
+def _hours(slots) -> str:
+    return _stream(
+        [
+            {
+                "type": "slot",
+                "value": {
+                    "weekday": day,
+                    "opens": time.fromisoformat(start).isoformat(),
+                    "closes": time.fromisoformat(end).isoformat(),
+                },
+            }
+            for day, start, end in slots
+        ]
+    )
+
+
+def _office_settings() -> None:
+    site = Site.objects.get(is_default_site=True)
+    office = content.OFFICE
+    settings_obj, created = OfficeSettings.objects.get_or_create(site=site)
+    if not created and settings_obj.office_name:
+        return
+    for name in ("office_name", "street", "postcode", "city", "phone", "email"):
+        setattr(settings_obj, name, office[name])
+    for name in ("accepts_girocard", "accepts_credit_card", "accepts_cash"):
+        setattr(settings_obj, name, office[name])
+    settings_obj.phone_hours = _hours(office["phone_hours"])
+    settings_obj.opening_hours = _hours(office["opening_hours"])
+    settings_obj.towns = "\n".join(office["towns"])
+    settings_obj.save()
+
+
+def _pdf(line: str) -> bytes:
+    """A minimal one-page PDF with one line of text, enough for a demo download."""
+    stream = f"BT /F1 14 Tf 72 770 Td ({line}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _documents() -> dict:
+    Document = get_document_model()
+    collection = Collection.get_first_root_node()
+    documents = {}
+    for key, title, line in content.DOCUMENTS:
+        document = Document.objects.filter(title=title).first()
+        if document is None:
+            document = Document(title=title, collection=collection)
+            document.file.save(f"{key}.pdf", ContentFile(_pdf(line)), save=False)
+            document.file_size = document.file.size
+            document.save()
+        documents[key] = document
+    return documents
+
+
+PAGE_PERMISSIONS = {
+    EDITORS: ["add_page", "change_page"],
+    MODERATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+COLLECTION_PERMISSIONS = {
+    EDITORS: ["add_document", "change_document", "choose_document", "add_image", "choose_image"],
+    MODERATORS: [
+        "add_document",
+        "change_document",
+        "delete_document",
+        "choose_document",
+        "add_image",
+        "change_image",
+        "choose_image",
+    ],
+}
+MODEL_PERMISSIONS = {
+    EDITORS: [("wagtailadmin", "access_admin"), ("simple_translation", "submit_translation")],
+    MODERATORS: [
+        ("wagtailadmin", "access_admin"),
+        ("simple_translation", "submit_translation"),
+        ("cms", "change_officesettings"),
+    ],
+}
+
+
+def _groups_and_workflow() -> None:
+    """Editors write, the Redaktionsleitung approves: one approval task on the whole tree."""
+    root = Page.get_first_root_node()
+    collection = Collection.get_first_root_node()
+    groups = {}
+    for name in (EDITORS, MODERATORS):
+        group, _ = Group.objects.get_or_create(name=name)
+        groups[name] = group
+        for app_label, codename in MODEL_PERMISSIONS[name]:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        for codename in PAGE_PERMISSIONS[name]:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=root,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+        for codename in COLLECTION_PERMISSIONS[name]:
+            app_label = "wagtaildocs" if codename.endswith("document") else "wagtailimages"
+            GroupCollectionPermission.objects.get_or_create(
+                group=group,
+                collection=collection,
+                permission=Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                ),
+            )
+
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    task.groups.add(groups[MODERATORS])
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+
+
+def _users() -> None:
+    User = get_user_model()
+    for username, first_name, last_name, group_name in USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.org",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        user.groups.add(Group.objects.get(name=group_name))

@@ -1,0 +1,112 @@
+"""Shared fixtures for browser tests: Debian's chromium through Playwright, a live server with
+the public site's demo content, an artifacts folder and an axe-core accessibility check.
+
+Use them from any tests/browser/test_*.py::
+
+    pytestmark = pytest.mark.browser
+
+    def test_something(demo_live_server, make_page, assert_accessible, artifacts_dir):
+        page = make_page(width=375)
+        page.goto(demo_live_server.url + "/de/")
+        assert_accessible(page)
+        page.screenshot(path=artifacts_dir / "home.png")
+"""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture
+def chromium_browser():
+    """A headless chromium, one per test (function scope keeps other tests' own Playwright
+    sessions from colliding with a long-lived one)."""
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # still synchronous, so Django's async guard would refuse them.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is not installed at /usr/bin/chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def make_page(chromium_browser):
+    """Factory: ``make_page(width=1280, height=900, locale="de-DE")`` opens a fresh page in its
+    own browser context (no cookies shared between pages)."""
+    contexts = []
+
+    def factory(*, width: int = 1280, height: int = 900, locale: str = "de-DE"):
+        context = chromium_browser.new_context(
+            viewport={"width": width, "height": height}, locale=locale, accept_downloads=True
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """test-artifacts/ at the repository root (git-ignored), created on demand."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def assert_accessible():
+    """Callable that runs axe-core on a page and fails on serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page, *, impacts=BLOCKING_IMPACTS) -> None:
+        results = axe.run(page)
+        violations = [v for v in results.response["violations"] if v.get("impact") in set(impacts)]
+        report = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+            for v in violations
+        )
+        assert not violations, f"axe found violations on {page.url}:\n{report}"
+
+    return check
+
+
+@pytest.fixture
+def demo_live_server(live_server, transactional_db, django_db_serialized_rollback):
+    """pytest-django's live server with the public site's demo content loaded.
+
+    Serialized rollback restores what migrations created (tree root, default locale, site)
+    after each test's flush, so the loader finds the same starting point every time.
+    """
+    from django.core.cache import cache
+    from django.core.management.color import no_style
+
+    from cms import demo
+
+    cache.clear()
+    demo.load(stdout=io.StringIO(), style=no_style())
+    yield live_server
+    cache.clear()
