@@ -6,7 +6,8 @@ the usual questions. The rules match :func:`casework.selectors.cases_visible_to`
 case implies that the case is visible to the user.
 """
 
-from django.db.models import Q
+from django.contrib.auth.models import Group
+from django.db.models import BigIntegerField, Q, Value
 from django.utils import timezone
 
 from .constants import Role
@@ -17,7 +18,7 @@ from .models import (
     Department,
     Membership,
 )
-from .selectors import SERVICE_POINT_STATES, is_office_admin
+from .selectors import OFFICE_ADMIN_GROUP, SERVICE_POINT_STATES
 
 __all__ = [
     "CASEWORKER",
@@ -64,13 +65,23 @@ def case_roles(user, case: Case) -> set[str]:
     if not _active(user):
         return set()
     roles: set[str] = set()
-    if is_office_admin(user):
+    if user.is_superuser:
         roles.add(OFFICE_ADMIN)
-    rows = Membership.objects.filter(user=user).filter(
-        Q(department_id=case.department_id) | Q(role=Role.SERVICE_POINT)
+    # Memberships and the office admin group in one query.
+    office_admin = (
+        Group.objects.filter(name=OFFICE_ADMIN_GROUP, user=user)
+        .annotate(role=Value(OFFICE_ADMIN), department_id=Value(None, BigIntegerField()))
+        .values_list("role", "department_id")
     )
-    for role, department_id in rows.values_list("role", "department_id"):
-        if role == Role.SERVICE_POINT:
+    memberships = (
+        Membership.objects.filter(user=user)
+        .filter(Q(department_id=case.department_id) | Q(role=Role.SERVICE_POINT))
+        .values_list("role", "department_id")
+    )
+    for role, department_id in memberships.union(office_admin, all=True):
+        if role == OFFICE_ADMIN:
+            roles.add(OFFICE_ADMIN)
+        elif role == Role.SERVICE_POINT:
             # The Service Point serves every department, but only at its own steps.
             if case.state in SERVICE_POINT_STATES:
                 roles.add(SERVICE_POINT)
