@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+import itertools
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,6 +26,7 @@ from django.utils import timezone, translation
 from .constants import DEFAULT_LETTER_LANGUAGE, LETTER_LANGUAGES
 from .defaults import DEFAULT_TEMPLATES
 from .models import LetterTemplate
+from .pdf import html_to_pdf
 
 __all__ = [
     "Letter",
@@ -29,6 +34,7 @@ __all__ = [
     "TemplateSet",
     "letter_language",
     "office_letterhead",
+    "pdf_workers",
     "render_letters_pdf",
 ]
 
@@ -128,35 +134,55 @@ class TemplateSet:
         return Letter(person=person, sections=[self.section(kind, lang, context) for lang in seen])
 
 
-def _render_batch(letters: Sequence[Letter], office: Office, font_config) -> bytes:
-    from weasyprint import HTML
-
-    today = timezone.localdate()
-    html = render_to_string(
+def _batch_html(letters: Sequence[Letter], office: Office) -> str:
+    return render_to_string(
         "operations/letters.html",
-        {"letters": letters, "office": office, "today": today},
+        {"letters": letters, "office": office, "today": timezone.localdate()},
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config)
 
 
-def render_letters_pdf(letters: Iterable[Letter], *, office: Office | None = None) -> bytes:
-    """One PDF with every letter starting on a new page, ready to print."""
-    from pypdf import PdfWriter
-    from weasyprint.text.fonts import FontConfiguration
-
-    office = office or office_letterhead()
-    font_config = FontConfiguration()
-    parts: list[bytes] = []
+def _batches(letters: Iterable[Letter], office: Office) -> Iterator[str]:
     batch: list[Letter] = []
     for letter in letters:
         batch.append(letter)
         if len(batch) >= BATCH_SIZE:
-            parts.append(_render_batch(batch, office, font_config))
+            yield _batch_html(batch, office)
             batch = []
-    if batch or not parts:
-        parts.append(_render_batch(batch, office, font_config))
-    if len(parts) == 1:
-        return parts[0]
+    if batch:
+        yield _batch_html(batch, office)
+
+
+def pdf_workers() -> int:
+    """Processes rendering a big print run (``OPERATIONS_PDF_WORKERS``; default: all cores)."""
+    configured = getattr(settings, "OPERATIONS_PDF_WORKERS", None)
+    return max(1, int(configured or os.cpu_count() or 1))
+
+
+def render_letters_pdf(letters: Iterable[Letter], *, office: Office | None = None) -> bytes:
+    """One PDF with every letter starting on a new page, ready to print.
+
+    Letters are rendered in batches; a print run of several batches is spread over worker
+    processes (WeasyPrint is CPU-bound) and the parts are joined with pypdf in order.
+    """
+    from pypdf import PdfWriter
+
+    office = office or office_letterhead()
+    base_url = str(settings.BASE_DIR)
+    html_parts = _batches(letters, office)
+    first = next(html_parts, None)
+    if first is None:
+        return html_to_pdf(_batch_html([], office), base_url)
+    second = next(html_parts, None)
+    if second is None:
+        return html_to_pdf(first, base_url)
+    workers = pdf_workers()
+    htmls = itertools.chain([first, second], html_parts)
+    if workers > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = list(pool.map(html_to_pdf, htmls, itertools.repeat(base_url)))
+    else:
+        parts = [html_to_pdf(html, base_url) for html in htmls]
     writer = PdfWriter()
     for part in parts:
         writer.append(io.BytesIO(part))

@@ -388,7 +388,8 @@ def run_continuation(
                 continued += 1
                 if on_progress:
                     on_progress(continued)
-        render_certificates(ordinance)
+        if continued or not ordinance.print_file:
+            render_certificates(ordinance)
     except Exception as exc:
         ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(
             status=RunStatus.FAILED, error=str(exc)[:2000]

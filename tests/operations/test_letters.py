@@ -110,3 +110,29 @@ def test_demo_loader_is_idempotent(db):
         (demo.ORDINANCES[0][0], demo.ORDINANCES[0][1]),
         (demo.ORDINANCES[1][0], demo.ORDINANCES[1][1]),
     ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_print_run_of_several_batches_keeps_every_letter_in_order(
+    db, settings, monkeypatch, workers
+):
+    """Big runs are rendered in batches (in worker processes) and joined in order."""
+    from operations import letters
+
+    monkeypatch.setattr(letters, "BATCH_SIZE", 2)
+    settings.OPERATIONS_PDF_WORKERS = workers
+    templates = TemplateSet()
+    people = [PersonFactory(family_name=f"Person{i}", preferred_language="en") for i in range(5)]
+    batch = [
+        templates.letter(
+            LetterKind.PASSPORT_REMINDER,
+            ["en"],
+            {"person": person, "expires_on": None, "office": office_letterhead()},
+            person=person,
+        )
+        for person in people
+    ]
+    reader = PdfReader(io.BytesIO(letters.render_letters_pdf(batch)))
+    assert len(reader.pages) == 5
+    for index, page in enumerate(reader.pages):
+        assert f"Person{index}" in page.extract_text()

@@ -1,0 +1,365 @@
+#!/usr/bin/env python
+"""Office operations on PostgreSQL: bulk continuation and the statistics dashboard.
+
+Creates a scratch database, migrates it and bulk-creates an office (default 300,000 cases
+with history rows, 5,000 of them § 24 titles to continue). Then measures
+
+1. the bulk continuation of every § 24 title, with the certificate print file (goal: 5,000
+   titles under 60 s), and its query count;
+2. the dashboard statistics (every table plus the council report) as office admin and as the
+   supervisor of one department, repeated; prints p50/p95 and queries per dashboard (goal:
+   p95 under 1 s over 300,000 cases).
+
+    .venv/bin/python bench/operations.py
+    .venv/bin/python bench/operations.py --cases 20000 --titles 500 --repeat 5 --keep
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=300_000)
+    parser.add_argument("--titles", type=int, default=5_000, help="§ 24 titles to continue")
+    parser.add_argument("--repeat", type=int, default=20, help="dashboard repetitions per user")
+    parser.add_argument("--database", default="abh_bench_ops")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL without database name",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure on a database kept by an earlier --keep run"
+    )
+    parser.add_argument("--skip-continuation", action="store_true")
+    return parser.parse_args()
+
+
+def run_sql_on_server(server: str, statement) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def recreate_database(server: str, name: str) -> None:
+    from psycopg import sql
+
+    run_sql_on_server(
+        server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    )
+    run_sql_on_server(server, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(server: str, name: str) -> None:
+    from psycopg import sql
+
+    run_sql_on_server(
+        server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    )
+
+
+def setup_django(args, media: str) -> None:
+    os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.PRIVATE_MEDIA_ROOT = Path(media) / "private"
+    settings.MEDIA_ROOT = Path(media) / "media"
+
+
+def timed(label: str):
+    class Timer:
+        def __enter__(self):
+            self.start = time.perf_counter()
+            return self
+
+        def __exit__(self, *exc):
+            self.seconds = time.perf_counter() - self.start
+            print(f"  {label}: {self.seconds:.1f} s", flush=True)
+
+    return Timer()
+
+
+STATES = [
+    # (state, weight, history path)
+    ("handed_over", 55, ["checked", "biometrics", "produced", "handed_over"]),
+    ("refused", 6, ["refused"]),
+    ("withdrawn", 4, ["withdrawn"]),
+    ("forwarded", 2, ["forwarded"]),
+    ("received", 10, []),
+    ("documents_requested", 6, ["documents_requested"]),
+    ("checked", 6, ["checked"]),
+    ("biometrics", 4, ["checked", "biometrics"]),
+    ("produced", 6, ["checked", "biometrics", "produced"]),
+    ("production_failed", 1, ["checked", "biometrics", "produced", "production_failed"]),
+]
+
+
+def build_office(args) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from casework.constants import CaseCategory, Role
+    from casework.models import Case, CaseHistory, CaseType, Department, Membership, Person
+
+    rng = random.Random(7)
+    User = get_user_model()  # noqa: N806
+    admin = User.objects.create(username="bench-admin", is_superuser=True, is_staff=True)
+    departments = [
+        Department.objects.create(code=code, name=name)
+        for code, name in [
+            ("aufenthalt", "Aufenthalt/Anerkennung"),
+            ("asyl-eu", "Asyl/EU"),
+            ("einbuergerung", "Einbürgerung"),
+            ("integration", "Integration"),
+        ]
+    ]
+    types = [
+        CaseType.objects.create(
+            code=code,
+            name=name,
+            legal_basis=basis,
+            category=category,
+            department=departments[dept],
+        )
+        for code, name, basis, category, dept in [
+            ("24", "Vorübergehender Schutz", "§ 24 AufenthG", CaseCategory.HUMANITARIAN, 0),
+            ("104c", "Chancen-Aufenthaltsrecht", "§ 104c AufenthG", CaseCategory.HUMANITARIAN, 0),
+            ("18b", "Fachkräfte mit Hochschulabschluss", "§ 18b AufenthG", "employment", 0),
+            ("18g", "Blaue Karte EU", "§ 18g AufenthG", CaseCategory.EMPLOYMENT, 0),
+            ("28", "Familiennachzug zu Deutschen", "§ 28 AufenthG", CaseCategory.FAMILY, 1),
+            ("eu", "Aufenthaltskarte", "§ 5 FreizügG/EU", CaseCategory.EU, 1),
+            ("16b", "Studium", "§ 16b AufenthG", CaseCategory.EDUCATION, 2),
+            ("9", "Niederlassungserlaubnis", "§ 9 AufenthG", CaseCategory.PERMANENT, 3),
+        ]
+    ]
+    supervisor = User.objects.create(username="bench-supervisor", is_staff=True)
+    Membership.objects.create(user=supervisor, department=departments[1], role=Role.SUPERVISOR)
+    workers = []
+    for i in range(40):
+        user = User.objects.create(username=f"bench-cw{i}", is_staff=True)
+        Membership.objects.create(user=user, department=departments[i % 4], role=Role.CASEWORKER)
+        workers.append(user)
+
+    now = timezone.now()
+    today = timezone.localdate()
+    weights = [w for _, w, _ in STATES]
+    languages = ["de", "en", "uk", "ru", "ar", "tr"]
+    batch = 10_000
+    total = args.cases
+    ukraine_type = types[0]
+    created = 0
+    with timed(f"bulk-create {total:,} persons, cases and their history"):
+        while created < total:
+            size = min(batch, total - created)
+            persons = Person.objects.bulk_create(
+                [
+                    Person(
+                        family_name=f"Name{created + i}",
+                        given_names="Vorname",
+                        birth_date=dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(20000)),
+                        nationality=rng.choice(["UKR", "SYR", "TUR", "AFG", "IND"]),
+                        preferred_language=rng.choice(languages),
+                        passport_valid_until=today + dt.timedelta(days=rng.randrange(-100, 3000)),
+                    )
+                    for i in range(size)
+                ]
+            )
+            cases, paths = [], []
+            for i, person in enumerate(persons):
+                n = created + i
+                if n < args.titles:  # the § 24 titles the ordinance continues
+                    case_type, state, path = ukraine_type, "handed_over", STATES[0][2]
+                    granted = dt.date(2025, 2, 1) + dt.timedelta(days=rng.randrange(0, 330))
+                else:
+                    case_type = types[1 + rng.randrange(len(types) - 1)]
+                    state, _, path = rng.choices(STATES, weights)[0]
+                    granted = (
+                        today + dt.timedelta(days=rng.randrange(-200, 1200))
+                        if state == "handed_over"
+                        else None
+                    )
+                received = now - dt.timedelta(days=rng.randrange(1, 1100), hours=rng.randrange(24))
+                case = Case(
+                    file_number=f"B-{n:08d}",
+                    person=person,
+                    case_type=case_type,
+                    department=case_type.department,
+                    assigned_to=rng.choice(workers) if rng.random() < 0.8 else None,
+                    channel="online",
+                    received_at=received,
+                    granted_until=granted,
+                    is_extension=rng.random() < 0.3,
+                    title_expires_on=today + dt.timedelta(days=rng.randrange(-30, 700)),
+                    last_transition_at=received + dt.timedelta(days=len(path) * 10),
+                )
+                case.__dict__["state"] = state
+                cases.append(case)
+                paths.append(path)
+            with transaction.atomic():
+                cases = Case.objects.bulk_create(cases)
+                history = []
+                for case, path in zip(cases, paths, strict=True):
+                    previous = "received"
+                    for step, target in enumerate(path, start=1):
+                        history.append(
+                            CaseHistory(
+                                case=case,
+                                transition=target,
+                                from_state=previous,
+                                to_state=target,
+                                at=case.received_at + dt.timedelta(days=step * 10),
+                            )
+                        )
+                        previous = target
+                CaseHistory.objects.bulk_create(history, batch_size=5000)
+            created += size
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"admin": admin, "supervisor": supervisor, "ukraine_type": ukraine_type}
+
+
+def bench_continuation(office, args) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from operations import services
+    from operations.models import ContinuationOrdinance
+
+    ordinance = ContinuationOrdinance.objects.create(
+        case_type=office["ukraine_type"],
+        cut_off_on=dt.date(2025, 2, 1),
+        valid_until=dt.date(2027, 3, 4),
+        reference="Bench ordinance",
+        created_by=office["admin"],
+        run_by=office["admin"],
+    )
+    ordinance.total = services.continuation_candidates(ordinance, office["admin"]).count()
+    ordinance.save()
+    print(f"\nBulk continuation of {ordinance.total:,} titles (goal: 5,000 under 60 s)")
+    with CaptureQueriesContext(connection) as queries, timed("continue titles + certificates"):
+        original = services.render_certificates
+        timings = {}
+
+        def timed_render(o):
+            start = time.perf_counter()
+            original(o)
+            timings["render"] = time.perf_counter() - start
+
+        services.render_certificates = timed_render
+        start = time.perf_counter()
+        result = services.run_continuation(ordinance.pk)
+        total = time.perf_counter() - start
+        services.render_certificates = original
+    ordinance.refresh_from_db()
+    size = ordinance.print_file.size
+    print(
+        f"  continued {result['continued']:,}; titles: {total - timings['render']:.1f} s, "
+        f"certificates: {timings['render']:.1f} s; print file {size / 1e6:.1f} MB; "
+        f"queries: {len(queries):,} ({len(queries) / max(result['continued'], 1):.1f} per title)"
+    )
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        again = services.run_continuation(ordinance.pk)
+    print(
+        f"  rerun (idempotent): continued {again['continued']}, "
+        f"{time.perf_counter() - start:.1f} s, queries {len(queries)}"
+    )
+
+
+def bench_dashboard(office, args) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from operations import reports, selectors
+    from operations.selectors import Period
+
+    today = dt.date.today()
+    period = Period(start=today.replace(month=1, day=1), end=today)
+    print(f"\nDashboard over {args.cases:,} cases, {args.repeat} runs each (goal: p95 under 1 s)")
+    for label, user in (("office admin", office["admin"]), ("supervisor", office["supervisor"])):
+        times, count = [], 0
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                tables = reports.build_tables(user, period=period)
+                tables.append(
+                    reports.council_table(
+                        user,
+                        ukraine_since=dt.date(2022, 2, 24),
+                        chancen_since=dt.date(2022, 12, 31),
+                    )
+                )
+            times.append(time.perf_counter() - start)
+            count = len(queries)
+        times.sort()
+        p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+        received = selectors.period_counts(selectors.case_scope(user), period)["received"]
+        print(
+            f"  {label}: p50 {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+            f"max {times[-1] * 1000:.0f} ms, {count} queries per dashboard "
+            f"({received:,} received this year)"
+        )
+
+
+def existing_office() -> dict:
+    from django.contrib.auth import get_user_model
+
+    from casework.models import CaseType
+
+    User = get_user_model()  # noqa: N806
+    return {
+        "admin": User.objects.get(username="bench-admin"),
+        "supervisor": User.objects.get(username="bench-supervisor"),
+        "ukraine_type": CaseType.objects.get(code="24"),
+    }
+
+
+def main() -> None:
+    args = parse_args()
+    print(f"Scratch database {args.database} on {args.server}")
+    if not args.reuse:
+        recreate_database(args.server, args.database)
+    try:
+        with tempfile.TemporaryDirectory() as media:
+            setup_django(args, media)
+            from django.core.management import call_command
+
+            if args.reuse:
+                office = existing_office()
+            else:
+                with timed("migrate"):
+                    call_command("migrate", verbosity=0)
+                office = build_office(args)
+            bench_dashboard(office, args)
+            if not args.skip_continuation:
+                bench_continuation(office, args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop_database(args.server, args.database)
+            print(f"dropped {args.database}")
+
+
+if __name__ == "__main__":
+    main()
