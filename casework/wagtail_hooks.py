@@ -10,9 +10,11 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 
 from . import views
 from .selectors import is_office_admin
+from .worklists import WorklistFilters, worklist
 
 #: Menu items of the page editors' world that casework staff do not need.
 EDITOR_MENU_ITEMS = {"explorer", "images", "documents", "snippets", "reports"}
@@ -116,3 +118,27 @@ def hide_page_editing_from_casework_staff(request, menu_items):
     if user.is_superuser or is_office_admin(user) or not views.can_use_casework(user):
         return
     menu_items[:] = [item for item in menu_items if item.name not in EDITOR_MENU_ITEMS]
+
+
+class CaseworkSummaryPanel(Component):
+    """The dashboard's first panel for casework staff: their open cases and what is late."""
+
+    name = "casework_summary"
+    template_name = "casework/home_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context):
+        user = parent_context["request"].user
+        mine = worklist(user, mine=True)
+        return {
+            "mine_count": mine.count(),
+            "oldest_mine": mine.first(),
+            "overdue_count": worklist(user, filters=WorklistFilters(overdue=True)).count(),
+            "open_count": worklist(user).count(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_casework_panel(request, panels):
+    if views.can_use_casework(request.user):
+        panels.insert(0, CaseworkSummaryPanel())
