@@ -10,7 +10,7 @@ import uuid
 from django.http import HttpRequest
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from casework.selectors import case_for_applicant
 
@@ -49,24 +49,31 @@ def create_booking(request: HttpRequest, payload: BookingIn):
     if is_ratelimited(
         request, group=THROTTLE_GROUP, key="ip", rate=post_rate, method="POST", increment=True
     ):
-        return 429, {"code": "throttled", "detail": "Too many requests; try again in a minute."}
+        return Status(
+            429, {"code": "throttled", "detail": "Too many requests; try again in a minute."}
+        )
     case = case_for_applicant(file_number=payload.file_number, birth_date=payload.birth_date)
     if case is None:
         # Same answer for an unknown file number and a wrong date of birth.
-        return 404, {"code": "not_found", "detail": "No case with this file number and birth date."}
+        return Status(
+            404, {"code": "not_found", "detail": "No case with this file number and birth date."}
+        )
     slot = None
     if payload.slot is not None:
         slot = Slot.objects.filter(pk=payload.slot).first()
         if slot is None:
-            return 409, {"code": "slot_taken", "detail": "This time is not available."}
+            return Status(409, {"code": "slot_taken", "detail": "This time is not available."})
     try:
         result = book_slot(case=case, slot=slot)
     except BookingError as exc:
-        return 409, {"code": exc.code, "detail": str(exc.message)}
+        return Status(409, {"code": exc.code, "detail": str(exc.message)})
     booking = result.booking
-    return 201, {
-        "reference": booking.reference,
-        "start": timezone.localtime(booking.slot.start),
-        "counter": booking.slot.counter.name,
-        "cancel_key": result.cancel_key,
-    }
+    return Status(
+        201,
+        {
+            "reference": booking.reference,
+            "start": timezone.localtime(booking.slot.start),
+            "counter": booking.slot.counter.name,
+            "cancel_key": result.cancel_key,
+        },
+    )

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.core import signing
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Slot
@@ -86,7 +87,8 @@ class SlotForm(forms.Form):
 
 def _slot_label(slot: Slot) -> str:
     local = timezone.localtime(slot.start)
-    return f"{local:%d.%m.%Y %H:%M} – {slot.counter.name}"
+    day = f"{date_format(local, 'D')}, {date_format(local, 'SHORT_DATE_FORMAT')}"
+    return f"{day}, {time_format(local, 'TIME_FORMAT')} – {slot.counter.name}"
 
 
 def make_token(*, case_id: int, service_id: int) -> str:
