@@ -1,0 +1,109 @@
+"""The bulk continuation pages: enter, preview, run, progress, downloads."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from casework.constants import CaseState, Role
+from operations.models import ContinuationItem, ContinuationOrdinance
+from tests.casework.factories import (
+    CaseFactory,
+    CaseTypeFactory,
+    DepartmentFactory,
+    MembershipFactory,
+)
+
+
+def login(client, user):
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    client.force_login(user)
+
+
+@pytest.fixture
+def office(db):
+    dept_a, dept_b = DepartmentFactory(code="a"), DepartmentFactory(code="b")
+    temporary = CaseTypeFactory(code="24", legal_basis="§ 24 AufenthG", department=dept_a)
+    temporary_b = CaseTypeFactory(code="24-b", legal_basis="§ 24 AufenthG", department=dept_b)
+    for _ in range(3):
+        CaseFactory(
+            case_type=temporary, state=CaseState.HANDED_OVER, granted_until=dt.date(2025, 5, 1)
+        )
+    hidden = CaseFactory(
+        case_type=temporary_b, state=CaseState.HANDED_OVER, granted_until=dt.date(2025, 5, 1)
+    )
+    return {
+        "type": temporary,
+        "hidden": hidden,
+        "supervisor": MembershipFactory(department=dept_a, role=Role.SUPERVISOR).user,
+        "supervisor_b": MembershipFactory(department=dept_b, role=Role.SUPERVISOR).user,
+        "caseworker": MembershipFactory(department=dept_a, role=Role.CASEWORKER).user,
+    }
+
+
+def enter(client, office, **overrides):
+    data = {
+        "case_type": office["type"].pk,
+        "cut_off_on": "2025-02-01",
+        "valid_until": "2027-03-04",
+        "reference": "Fortgeltungsverordnung",
+        **overrides,
+    }
+    return client.post(reverse("operations:ordinances"), data)
+
+
+def test_enter_preview_run_and_download(client, office, django_capture_on_commit_callbacks):
+    login(client, office["supervisor"])
+    response = enter(client, office)
+    ordinance = ContinuationOrdinance.objects.get()
+    assert response.status_code == 302
+    detail = client.get(reverse("operations:ordinance", args=[ordinance.pk]))
+    html = detail.content.decode()
+    assert detail.context["candidate_count"] == 3  # department B's holder is not shown
+    assert office["hidden"].file_number not in html
+    assert ContinuationItem.objects.count() == 0  # the preview changed nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("operations:ordinance_run", args=[ordinance.pk]))
+    detail = client.get(reverse("operations:ordinance", args=[ordinance.pk]))
+    assert detail.context["progress"] == {"done": 3, "total": 3}
+    assert detail.context["candidate_count"] == 0
+    pdf = client.get(reverse("operations:print_file", args=[ordinance.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    item = ContinuationItem.objects.first()
+    single = client.get(reverse("operations:certificate", args=[ordinance.pk, item.pk]))
+    assert single.content.startswith(b"%PDF")
+
+    # another department's supervisor gets neither the print file nor a certificate
+    login(client, office["supervisor_b"])
+    assert client.get(reverse("operations:print_file", args=[ordinance.pk])).status_code == 404
+    url = reverse("operations:certificate", args=[ordinance.pk, item.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_page_refreshes_while_running(client, office):
+    login(client, office["supervisor"])
+    enter(client, office)
+    ordinance = ContinuationOrdinance.objects.get()
+    ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(status="running", total=3)
+    html = client.get(reverse("operations:ordinance", args=[ordinance.pk])).content.decode()
+    assert 'http-equiv="refresh"' in html
+    assert "0 of 3" in html or "0 von 3" in html
+
+
+def test_bad_dates_are_refused_and_nothing_is_saved(client, office):
+    login(client, office["supervisor"])
+    response = enter(client, office, valid_until="2025-01-01")
+    assert response.status_code == 200
+    assert response.context["form"].errors["valid_until"]
+    assert ContinuationOrdinance.objects.count() == 0
+
+
+def test_caseworkers_cannot_enter_or_run(client, office):
+    login(client, office["caseworker"])
+    assert enter(client, office).status_code == 403
+    assert ContinuationOrdinance.objects.count() == 0
