@@ -128,7 +128,7 @@ def submit_application(
             submission.case = case
             submission.linked_existing_person = linked
             submission.save(update_fields=["case", "linked_existing_person"])
-            transaction.on_commit(lambda: send_confirmation(submission_id=submission.pk))
+            transaction.on_commit(lambda: _confirm_after_commit(submission.pk))
     except IntegrityError:
         _remove(written)
         previous = _existing(token)
@@ -162,6 +162,15 @@ def confirmation_context(submission: Submission) -> dict:
         "filed_in_time": filed_in_time(case),
         "missing_documents": missing_documents(case),
     }
+
+
+def _confirm_after_commit(submission_id: int) -> None:
+    """The case exists whatever the mail server says: a failed e-mail is logged, not raised,
+    so the applicant still sees the confirmation page and can download the receipt."""
+    try:
+        send_confirmation(submission_id=submission_id)
+    except Exception:
+        logger.exception("confirmation e-mail for submission %s failed", submission_id)
 
 
 def send_confirmation(*, submission_id: int) -> None:

@@ -296,3 +296,19 @@ def test_form_posts_are_throttled_per_client(client, case_types, settings):
     assert response.status_code == 429
     other = Wizard(client.__class__(REMOTE_ADDR="10.9.9.9"))
     assert other.post("personal", {"family_name": ""}).status_code == 200
+
+
+def test_failing_mail_server_still_shows_the_confirmation(
+    client, case_types, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    wizard = Wizard(client)
+    wizard.fill_until_documents(case_types["18b"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response, token = wizard.finish()
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+    assert Submission.objects.get(token=token).case is not None
