@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from appointments.constants import BookingStatus, WaitingStatus
 from appointments.models import Booking, Slot
@@ -293,3 +293,21 @@ def test_upcoming_release_is_created_hidden_until_its_instant(biometrics):
     assert upcoming.released_at == dt.datetime(2026, 10, 26, 6, 30, tzinfo=dt.UTC)
     assert upcoming not in free_slots(service=biometrics, now=now)
     assert upcoming in free_slots(service=biometrics, now=upcoming.released_at)
+
+
+def test_a_race_past_the_locks_ends_in_a_clear_message_not_an_error(
+    biometrics, checked_case, monkeypatch
+):
+    """If the lock step ever hands out a taken slot, the constraint turns it into a message."""
+    from appointments import services
+
+    slot = SlotFactory(service=biometrics)
+    other = book_slot(case=CaseFactory(state=CaseState.CHECKED), slot=slot).booking
+    monkeypatch.setattr(services, "_lock_free_slot", lambda **kwargs: slot)
+    with pytest.raises(BookingError) as exc:
+        book_slot(case=checked_case)
+    assert exc.value.code == "slot_taken"
+    with translation.override("en"):
+        assert "taken a moment ago" in str(exc.value.message)
+    assert list(Booking.objects.filter(slot=slot).exclude(status="cancelled")) == [other]
+    assert not Booking.objects.filter(case=checked_case).exists()
