@@ -527,6 +527,18 @@ def query_keys(parsed: ParsedQuery) -> set[str]:
     return keys
 
 
+def query_key_levels(parsed: ParsedQuery) -> tuple[set[str], set[str]]:
+    """(precise keys: spellings and phonetic keys, coarse keys: consonant skeletons)."""
+    precise: set[str] = set()
+    coarse: set[str] = set()
+    for token, _covers in query_units(parsed):
+        precise |= set(token.folds) | set(token.keys)
+        if token.native:
+            precise.add(token.native)
+        coarse |= {s for s in token.skeletons if len(s) >= 3}
+    return {k for k in precise if k}, coarse - precise
+
+
 # --- similarity and ranking ------------------------------------------------------------------
 
 

@@ -1,0 +1,474 @@
+"""The case search backend interface and what every backend shares.
+
+A backend finds *candidates* (cases whose name keys or text match); everything else happens
+here, the same for every backend: the permission filter (inside the SQL query), the filters,
+ranking by :func:`search.names.score`, facets, highlighting and the search log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, QuerySet
+from django.utils.dateparse import parse_date
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from casework.selectors import cases_visible_to
+
+from .. import names
+from ..models import CaseIndexEntry, SearchLog
+
+__all__ = [
+    "SORTS",
+    "BaseCaseSearchBackend",
+    "Candidates",
+    "SearchFilters",
+    "SearchHit",
+    "SearchResults",
+]
+
+SORTS = {
+    "relevance": _("Relevance"),
+    "received": _("Receipt date (oldest first)"),
+    "-received": _("Receipt date (newest first)"),
+    "expiry": _("Title expiry date"),
+}
+FACETS = ("state", "case_type", "department", "nationality")
+#: A person whose name explains less of the query than this is not a result.
+MIN_NAME_SCORE = 0.62
+#: Candidates a backend hands over for re-ranking.
+CANDIDATE_LIMIT = 400
+#: Score of an exact file-number or passport-number match (always first).
+IDENTIFIER_SCORE = 100.0
+
+
+@dataclass
+class SearchFilters:
+    """Filters next to the search box; all optional, all combined with AND."""
+
+    file_number: str = ""
+    passport_number: str = ""
+    birth_date: dt.date | None = None
+    nationality: str = ""
+    case_type: str = ""
+    state: str = ""
+    department: str = ""
+    assigned_to: int | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> SearchFilters:
+        """Read filters from a form or query string; bad values raise ``ValidationError``."""
+        data = data or {}
+        errors: dict[str, Any] = {}
+
+        def text(name: str, limit: int = 200) -> str:
+            return names.clean_text(data.get(name) or "", limit)
+
+        def date(name: str) -> dt.date | None:
+            value = text(name, 20)
+            if not value:
+                return None
+            try:
+                parsed = parse_date(value)
+            except ValueError:
+                parsed = None
+            if parsed is None:
+                errors[name] = _("Enter a date as YYYY-MM-DD.")
+            return parsed
+
+        assigned = text("assigned_to", 20)
+        assigned_to = None
+        if assigned:
+            if assigned.isdigit():
+                assigned_to = int(assigned)
+            else:
+                errors["assigned_to"] = _("Choose a caseworker from the list.")
+        nationality = text("nationality", 10).upper()
+        if nationality and not re.fullmatch(r"[A-Z]{3}", nationality):
+            errors["nationality"] = _("Enter a three-letter country code (ISO 3166), e.g. UKR.")
+        filters = cls(
+            file_number=text("file_number", 40).upper(),
+            passport_number="".join(text("passport_number", 40).split()).upper(),
+            birth_date=date("birth_date"),
+            nationality=nationality,
+            case_type=text("case_type", 60),
+            state=text("state", 40),
+            department=text("department", 60),
+            assigned_to=assigned_to,
+            received_from=date("received_from"),
+            received_to=date("received_to"),
+            text=text("text", names.MAX_QUERY_LENGTH),
+        )
+        if errors:
+            raise ValidationError(errors)
+        return filters
+
+    def as_log(self) -> dict[str, str]:
+        return {k: str(v) for k, v in asdict(self).items() if v not in ("", None)}
+
+    def apply(self, qs: QuerySet[CaseIndexEntry]) -> QuerySet[CaseIndexEntry]:
+        if self.file_number:
+            qs = qs.filter(file_number__iexact=self.file_number)
+        if self.passport_number:
+            qs = qs.filter(passport_number=self.passport_number)
+        if self.birth_date:
+            qs = qs.filter(birth_date=self.birth_date)
+        if self.nationality:
+            qs = qs.filter(nationality=self.nationality)
+        if self.case_type:
+            key = "case_type_id" if self.case_type.isdigit() else "case_type__code"
+            qs = qs.filter(**{key: self.case_type})
+        if self.state:
+            qs = qs.filter(state=self.state)
+        if self.department:
+            key = "department_id" if self.department.isdigit() else "department__code"
+            qs = qs.filter(**{key: self.department})
+        if self.assigned_to:
+            qs = qs.filter(assigned_to_id=self.assigned_to)
+        if self.received_from:
+            qs = qs.filter(received_at__date__gte=self.received_from)
+        if self.received_to:
+            qs = qs.filter(received_at__date__lte=self.received_to)
+        return qs
+
+
+@dataclass
+class Candidates:
+    """What a backend found: case ids by name keys, by free text, and their text rank."""
+
+    by_name: list[int] = field(default_factory=list)
+    by_text: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass
+class SearchHit:
+    entry: CaseIndexEntry
+    score: float
+    highlights: dict[str, SafeString]
+
+    @property
+    def case_id(self) -> int:
+        return self.entry.case_id
+
+    @property
+    def file_number(self) -> str:
+        return self.entry.file_number
+
+
+class SearchResults:
+    """Lazy and sliceable: ranking is known, rows are loaded only for the requested slice."""
+
+    def __init__(
+        self,
+        *,
+        queryset: QuerySet[CaseIndexEntry],
+        ranked: list[tuple[int, float]] | None,
+        parsed: names.ParsedQuery,
+        text_words: list[str],
+        sort: str,
+    ):
+        self._qs = queryset
+        self._ranked = ranked
+        self._parsed = parsed
+        self._text_words = text_words
+        self.sort = sort
+        self._count: int | None = None
+        self._facets: dict[str, list[dict[str, Any]]] | None = None
+
+    # -- counting and slicing --------------------------------------------------------------
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = len(self._ranked) if self._ranked is not None else self._qs.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            hits = self[key : key + 1]
+            if not hits:
+                raise IndexError(key)
+            return hits[0]
+        start = key.start or 0
+        stop = key.stop if key.stop is not None else self.count()
+        if start < 0 or stop < 0:
+            raise ValueError("Negative indexing is not supported.")
+        if stop <= start:
+            return []
+        related = self._qs.select_related("department", "case_type", "assigned_to")
+        if self._ranked is None:
+            entries = list(self._ordered(related)[start:stop])
+            scores = dict.fromkeys((e.case_id for e in entries), 0.0)
+        elif self.sort == "relevance":
+            page = self._ranked[start:stop]
+            scores = dict(page)
+            by_id = related.in_bulk([pk for pk, _ in page])
+            entries = [by_id[pk] for pk, _ in page if pk in by_id]
+        else:
+            scores = dict(self._ranked)
+            entries = list(self._ordered(related.filter(pk__in=list(scores)))[start:stop])
+        return [SearchHit(e, scores.get(e.case_id, 0.0), self._highlight(e)) for e in entries]
+
+    def _ordered(self, qs: QuerySet[CaseIndexEntry]) -> QuerySet[CaseIndexEntry]:
+        if self.sort == "-received":
+            return qs.order_by("-received_at", "-case_id")
+        if self.sort == "expiry":
+            return qs.order_by(F("title_expires_on").asc(nulls_last=True), "received_at")
+        return qs.order_by("received_at", "case_id")
+
+    def ids(self) -> list[int]:
+        if self._ranked is not None:
+            return [pk for pk, _ in self._ranked]
+        return list(self._ordered(self._qs).values_list("case_id", flat=True))
+
+    # -- facets ------------------------------------------------------------------------------
+
+    def facets(self) -> dict[str, list[dict[str, Any]]]:
+        """Counts per state, case type, department and nationality over all results."""
+        if self._facets is not None:
+            return self._facets
+        qs = self._qs
+        if self._ranked is not None:
+            qs = qs.filter(pk__in=[pk for pk, _ in self._ranked])
+        out: dict[str, list[dict[str, Any]]] = {}
+        from casework.constants import CaseState
+
+        labels = dict(CaseState.choices)
+        rows = qs.order_by().values("state").annotate(n=Count("pk")).order_by("-n", "state")
+        out["state"] = [
+            {"value": r["state"], "label": str(labels.get(r["state"], r["state"])), "count": r["n"]}
+            for r in rows
+        ]
+        rows = (
+            qs.order_by()
+            .values("case_type__code", "case_type__legal_basis", "case_type__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "case_type__code")
+        )
+        out["case_type"] = [
+            {
+                "value": r["case_type__code"],
+                "label": f"{r['case_type__legal_basis']} – {r['case_type__name']}",
+                "count": r["n"],
+            }
+            for r in rows
+        ]
+        rows = (
+            qs.order_by()
+            .values("department__code", "department__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "department__code")
+        )
+        out["department"] = [
+            {"value": r["department__code"], "label": r["department__name"], "count": r["n"]}
+            for r in rows
+        ]
+        rows = qs.order_by().values("nationality").annotate(n=Count("pk"))
+        out["nationality"] = [
+            {"value": r["nationality"], "label": r["nationality"], "count": r["n"]}
+            for r in sorted(rows, key=lambda r: (-r["n"], r["nationality"]))
+        ]
+        self._facets = out
+        return out
+
+    # -- highlighting ----------------------------------------------------------------------
+
+    def _highlight(self, entry: CaseIndexEntry) -> dict[str, SafeString]:
+        return {
+            "name": highlight_name(entry, self._parsed),
+            "text": highlight_text(entry.body, self._text_words),
+        }
+
+
+def highlight_name(entry: CaseIndexEntry, parsed: names.ParsedQuery) -> SafeString:
+    """The person's names with the words that matched the query in ``<mark>``."""
+    parts = []
+    for label, text in (
+        ("family", entry.family_name),
+        ("given", entry.given_names),
+        ("native", " ".join(p for p in (entry.family_name_native, entry.given_names_native) if p)),
+    ):
+        if not text:
+            continue
+        words = []
+        for word in text.split():
+            token = names.make_token(word)
+            hit = token is not None and any(
+                names.token_similarity(q, token) >= 0.75 for q in parsed.tokens
+            )
+            words.append(f"<mark>{escape(word)}</mark>" if hit else escape(word))
+        joined = " ".join(words)
+        parts.append(f"{joined}," if label == "family" and entry.given_names else joined)
+    return mark_safe(" ".join(parts))  # noqa: S308 (every piece is escaped above)
+
+
+def highlight_text(body: str, words: list[str], width: int = 80) -> SafeString:
+    """A snippet of the notes and comments around the first matching word."""
+    if not body or not words:
+        return mark_safe("")
+    folded = body.casefold()
+    positions = [(folded.find(w.casefold()), w) for w in words if len(w) >= 2]
+    positions = [(pos, w) for pos, w in positions if pos >= 0]
+    if not positions:
+        return mark_safe("")
+    pos, _word = min(positions)
+    start = max(0, pos - width // 2)
+    snippet = body[start : start + width * 2]
+    pattern = re.compile("|".join(re.escape(w) for _, w in positions), re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(snippet):
+        out.append(escape(snippet[last : match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(escape(snippet[last:]))
+    prefix = "… " if start else ""
+    return mark_safe(prefix + "".join(out).replace("\n", " "))  # noqa: S308
+
+
+class BaseCaseSearchBackend:
+    """Subclasses implement :meth:`find_candidates` and the index writes."""
+
+    name = "base"
+
+    def __init__(self, params: dict[str, Any] | None = None):
+        self.params = params or {}
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def index_cases(self, case_ids) -> int:
+        raise NotImplementedError
+
+    def remove_cases(self, case_ids) -> None:
+        raise NotImplementedError
+
+    def rebuild(self, progress=None) -> int:
+        raise NotImplementedError
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def find_candidates(
+        self,
+        parsed: names.ParsedQuery,
+        text_words: list[str],
+        queryset: QuerySet[CaseIndexEntry],
+    ) -> Candidates:
+        raise NotImplementedError
+
+    def visible_entries(self, user) -> QuerySet[CaseIndexEntry]:
+        """Index rows of the cases the user may see: the permission is part of every query."""
+        return CaseIndexEntry.objects.filter(case_id__in=cases_visible_to(user).values("pk"))
+
+    def search(
+        self,
+        query: str | None,
+        *,
+        user,
+        filters: SearchFilters | dict | None = None,
+        sort: str = "relevance",
+        log: bool = True,
+        route: str = "",
+    ) -> SearchResults:
+        if not isinstance(filters, SearchFilters):
+            filters = SearchFilters.from_mapping(filters)
+        if sort not in SORTS:
+            raise ValidationError({"sort": _("Unknown sort order.")})
+        parsed = names.parse_query(query)
+        text_words = _text_words(parsed, filters)
+        qs = filters.apply(self.visible_entries(user))
+        ranked = None
+        if not parsed.is_empty or filters.text:
+            ranked = self._rank(parsed, text_words, qs, filters)
+        results = SearchResults(
+            queryset=qs, ranked=ranked, parsed=parsed, text_words=text_words, sort=sort
+        )
+        if log:
+            SearchLog.objects.create(
+                user=user if getattr(user, "is_authenticated", False) else None,
+                query=(query or "")[:500].replace("\x00", ""),
+                filters=filters.as_log(),
+                result_count=results.count(),
+                backend=self.name,
+                route=route[:20],
+            )
+        return results
+
+    def _rank(
+        self,
+        parsed: names.ParsedQuery,
+        text_words: list[str],
+        qs: QuerySet[CaseIndexEntry],
+        filters: SearchFilters,
+    ) -> list[tuple[int, float]]:
+        scores: dict[int, float] = {}
+        # Exact identifiers first: file number, passport number.
+        idents = set(parsed.file_numbers) | set(parsed.identifiers)
+        if idents:
+            for pk in qs.filter(file_number__in=idents).values_list("case_id", flat=True):
+                scores[pk] = IDENTIFIER_SCORE
+            for pk in qs.filter(passport_number__in=idents).values_list("case_id", flat=True):
+                scores[pk] = IDENTIFIER_SCORE
+        candidates = Candidates()
+        if parsed.tokens or text_words:
+            candidates = self.find_candidates(parsed, text_words, qs)
+        ids = set(candidates.by_name) | set(candidates.by_text)
+        if parsed.dates:
+            ids |= set(
+                qs.filter(birth_date__in=parsed.dates).values_list("case_id", flat=True)[
+                    :CANDIDATE_LIMIT
+                ]
+            )
+        ids -= set(scores)
+        rows = qs.filter(case_id__in=list(ids)).values_list(
+            "case_id",
+            "family_name",
+            "given_names",
+            "family_name_native",
+            "given_names_native",
+            "birth_date",
+        )
+        name_only = not filters.text
+        for pk, family, given, family_native, given_native, birth in rows:
+            text_rank = candidates.by_text.get(pk)
+            s = 0.0
+            if parsed.tokens or parsed.dates:
+                person = names.person_name(family, given, family_native, given_native)
+                s = names.score(parsed, person, birth)
+            if text_rank is not None:
+                # Every word is in the notes, comments or names: a result in its own right.
+                s = max(s, 0.7 + 0.1 * text_rank) if name_only else s + 0.7 + 0.1 * text_rank
+            elif not name_only:
+                continue
+            threshold = MIN_NAME_SCORE if parsed.tokens else 0.5
+            if s >= threshold:
+                scores[pk] = s
+        if not scores:
+            return []
+        order = dict(qs.filter(case_id__in=list(scores)).values_list("case_id", "received_at"))
+        return sorted(
+            ((pk, s) for pk, s in scores.items() if pk in order),
+            key=lambda item: (-item[1], -order[item[0]].timestamp(), item[0]),
+        )
+
+
+_WORD_RE = re.compile(r"[^\W_]{2,}", re.UNICODE)
+
+
+def _text_words(parsed: names.ParsedQuery, filters: SearchFilters) -> list[str]:
+    """Words for the full-text leg: the query's words, or the free-text filter's if set."""
+    source = filters.text or parsed.text
+    words = [w for w in _WORD_RE.findall(source) if w.upper() not in {"AND", "OR", "NOT", "NEAR"}]
+    return words[:12]

@@ -1,0 +1,220 @@
+"""The database backend: SQLite FTS5 or PostgreSQL full text, plus name keys and trigrams.
+
+Names: the query's keys (:func:`search.names.query_keys`), widened by near spellings from the
+name vocabulary (one typo: rapidfuzz over the vocabulary, and on PostgreSQL also pg_trgm
+trigram similarity), are looked up in the full-text index over ``name_keys``; the best
+candidates are re-ranked in Python by :func:`search.names.score`.
+
+Free text: all words must occur in the case's document (notes, comments, names, type);
+PostgreSQL uses the German configuration (stemming), SQLite FTS5 with diacritics removed.
+Every query string handed to the database is built from quoted terms, never from raw input.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import connection
+from django.db.models import Max, QuerySet
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from .. import indexing, names
+from ..models import CaseIndexEntry, NameTerm
+from .base import CANDIDATE_LIMIT, BaseCaseSearchBackend, Candidates
+
+__all__ = ["DatabaseCaseSearchBackend", "SearchBackend"]
+
+#: A vocabulary word this similar to a query word counts as "the same with one typo".
+TYPO_SIMILARITY = 0.78
+MAX_KEYS = 250
+
+
+class _Vocabulary:
+    """The name keys of the index, cached per process and reloaded when new keys appear."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._stamp: tuple[str, int | None] | None = None
+        self._by_length: dict[int, list[str]] = {}
+
+    def near(self, words: set[str]) -> set[str]:
+        stamp = (connection.settings_dict.get("NAME", ""), _max_term_id())
+        with self._lock:
+            if stamp != self._stamp:
+                by_length: dict[int, list[str]] = {}
+                for key in NameTerm.objects.values_list("key", flat=True).iterator(5000):
+                    by_length.setdefault(len(key), []).append(key)
+                self._by_length = by_length
+                self._stamp = stamp
+            by_length = self._by_length
+        out: set[str] = set()
+        for word in words:
+            if len(word) < 4:
+                continue
+            span = max(1, len(word) // 4)
+            pool = [
+                k
+                for n in range(len(word) - span, len(word) + span + 1)
+                for k in by_length.get(n, ())
+            ]
+            for match, _score, _i in process.extract(
+                word,
+                pool,
+                scorer=DamerauLevenshtein.normalized_similarity,
+                score_cutoff=TYPO_SIMILARITY,
+                limit=15,
+            ):
+                out.add(match)
+        return out
+
+
+def _max_term_id() -> int | None:
+    return NameTerm.objects.aggregate(m=Max("id"))["m"]
+
+
+_vocabulary = _Vocabulary()
+
+
+def _fts_quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _ts_quote(term: str) -> str:
+    return "'" + term.replace("'", "''").replace("\\", "") + "'"
+
+
+class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
+    name = "database"
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def index_cases(self, case_ids) -> int:
+        return indexing.index_cases(case_ids)
+
+    def remove_cases(self, case_ids) -> None:
+        indexing.remove_cases(case_ids)
+
+    def rebuild(self, progress=None) -> int:
+        return indexing.rebuild(progress)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def name_keys(self, parsed: names.ParsedQuery) -> tuple[list[str], list[str], list[str]]:
+        """Keys in three tiers: spellings and phonetic keys, near spellings, skeletons."""
+        precise, coarse = names.query_key_levels(parsed)
+        typo_words = {f for t in parsed.tokens for f in (*t.folds, *t.keys)}
+        near = _vocabulary.near(typo_words)
+        if connection.vendor == "postgresql":
+            near |= _trigram_near(typo_words)
+        return (
+            sorted(precise)[:MAX_KEYS],
+            sorted(near - precise)[:MAX_KEYS],
+            sorted(coarse - near)[:MAX_KEYS],
+        )
+
+    def find_candidates(
+        self,
+        parsed: names.ParsedQuery,
+        text_words: list[str],
+        queryset: QuerySet[CaseIndexEntry],
+    ) -> Candidates:
+        subquery, params = queryset.values("case_id").query.sql_with_params()
+        candidates = Candidates()
+        levels = self.name_keys(parsed) if parsed.tokens else ([], [], [])
+        by_name: dict[int, None] = {}
+        lookup = self._pg_names if connection.vendor == "postgresql" else self._fts_names
+        # Precise keys first, so that common coarse keys cannot crowd out a true match.
+        limits = (CANDIDATE_LIMIT, CANDIDATE_LIMIT // 2, CANDIDATE_LIMIT // 2)
+        for keys, limit in zip(levels, limits, strict=True):
+            if keys:
+                by_name.update(dict.fromkeys(lookup(keys, subquery, params, limit)))
+        candidates.by_name = list(by_name)
+        if connection.vendor == "postgresql":
+            if text_words:
+                candidates.by_text = self._pg_text(text_words, subquery, params)
+        else:
+            if text_words:
+                candidates.by_text = self._fts_text(text_words, subquery, params)
+        return candidates
+
+    def _fts_names(self, keys, subquery, params, limit) -> list[int]:
+        match = "name_keys : (" + " OR ".join(_fts_quote(k) for k in keys) + ")"
+        sql = (
+            "WITH m AS MATERIALIZED (SELECT rowid AS id, rank FROM search_case_fts "  # noqa: S608 (subquery compiled by Django, terms quoted)
+            "WHERE search_case_fts MATCH %s) "
+            f"SELECT id FROM m WHERE id IN ({subquery}) ORDER BY rank LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, *params, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _fts_text(self, words, subquery, params) -> dict[int, float]:
+        match = "body : (" + " AND ".join(_fts_quote(w) + "*" for w in words) + ")"
+        sql = (
+            "WITH m AS MATERIALIZED (SELECT rowid AS id, rank FROM search_case_fts "  # noqa: S608 (subquery compiled by Django, terms quoted)
+            "WHERE search_case_fts MATCH %s) "
+            f"SELECT id, rank FROM m WHERE id IN ({subquery}) ORDER BY rank LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, *params, CANDIDATE_LIMIT])
+            rows = cursor.fetchall()
+        return _normalise({pk: -rank for pk, rank in rows})
+
+    def _pg_names(self, keys, subquery, params, limit) -> list[int]:
+        tsquery = " | ".join(_ts_quote(k) for k in keys)
+        sql = (
+            "SELECT e.case_id FROM search_caseindexentry e "  # noqa: S608 (subquery compiled by Django, terms quoted)
+            "WHERE to_tsvector('simple'::regconfig, e.name_keys) "
+            "@@ to_tsquery('simple'::regconfig, %s) "
+            f"AND e.case_id IN ({subquery}) "
+            "ORDER BY ts_rank(to_tsvector('simple'::regconfig, e.name_keys), "
+            "to_tsquery('simple'::regconfig, %s)) DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [tsquery, *params, tsquery, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _pg_text(self, words, subquery, params) -> dict[int, float]:
+        text = " ".join(words)
+        sql = (
+            "SELECT e.case_id, ts_rank(to_tsvector('german'::regconfig, e.body), q) "  # noqa: S608 (subquery compiled by Django, terms quoted)
+            "FROM search_caseindexentry e, plainto_tsquery('german'::regconfig, %s) q "
+            "WHERE to_tsvector('german'::regconfig, e.body) @@ q "
+            f"AND e.case_id IN ({subquery}) ORDER BY 2 DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [text, *params, CANDIDATE_LIMIT])
+            rows = cursor.fetchall()
+        return _normalise(dict(rows))
+
+
+def _trigram_near(words: set[str]) -> set[str]:
+    """Vocabulary keys with a high trigram similarity (pg_trgm, GIN index)."""
+    out: set[str] = set()
+    long_words = [w for w in words if len(w) >= 5][:8]
+    if not long_words:
+        return out
+    with connection.cursor() as cursor:
+        for word in long_words:
+            cursor.execute(
+                "SELECT key FROM search_nameterm WHERE key %% %s "
+                "ORDER BY similarity(key, %s) DESC LIMIT 10",
+                [word, word],
+            )
+            out.update(
+                key
+                for (key,) in cursor.fetchall()
+                if DamerauLevenshtein.normalized_similarity(word, key) >= TYPO_SIMILARITY
+            )
+    return out
+
+
+def _normalise(ranks: dict[int, float]) -> dict[int, float]:
+    if not ranks:
+        return {}
+    top = max(ranks.values()) or 1.0
+    return {pk: max(0.0, float(r)) / top for pk, r in ranks.items()}
+
+
+SearchBackend = DatabaseCaseSearchBackend

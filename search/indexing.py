@@ -1,0 +1,177 @@
+"""Building the case index from case data (the only writer of :class:`CaseIndexEntry`).
+
+Search reads casework's models here for one purpose: to copy what a search needs into its
+own table. Writes come from signals after commit (:mod:`search.signals`) and from
+``rebuild_case_index``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from casework.models import Case, CaseComment
+
+from . import names
+from .models import CaseIndexEntry, NameTerm
+
+__all__ = ["build_entry", "index_cases", "rebuild", "remove_cases"]
+
+BATCH_SIZE = 2000
+#: Comments beyond this much text are not searched (a case file is not a chat log).
+MAX_BODY = 20_000
+
+
+def _person_keys(person) -> list[str]:
+    return names.index_keys(
+        person.family_name,
+        person.given_names,
+        person.family_name_native,
+        person.given_names_native,
+    )
+
+
+def build_entry(case: Case, comments: Iterable[str] = ()) -> CaseIndexEntry:
+    """The index row of a case (``case`` with ``person``, ``case_type``, ``department``)."""
+    person = case.person
+    keys = _person_keys(person)
+    body_parts = [
+        case.file_number,
+        person.family_name,
+        person.given_names,
+        person.family_name_native,
+        person.given_names_native,
+        person.passport_number,
+        case.case_type.name,
+        case.case_type.legal_basis,
+        case.department.name,
+        case.current_title,
+        case.channel_town,
+        case.notes,
+        *comments,
+    ]
+    body = "\n".join(part for part in body_parts if part)[:MAX_BODY]
+    return CaseIndexEntry(
+        case_id=case.pk,
+        person_id=person.pk,
+        file_number=case.file_number,
+        passport_number=_identifier(person.passport_number),
+        family_name=person.family_name,
+        given_names=person.given_names,
+        family_name_native=person.family_name_native,
+        given_names_native=person.given_names_native,
+        birth_date=person.birth_date,
+        nationality=(person.nationality or "").upper(),
+        department_id=case.department_id,
+        case_type_id=case.case_type_id,
+        assigned_to_id=case.assigned_to_id,
+        state=case.state,
+        received_at=case.received_at,
+        title_expires_on=case.title_expires_on,
+        name_keys=" ".join(keys),
+        body=body,
+    )
+
+
+def _identifier(value: str | None) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def _comments_by_case(case_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    rows = CaseComment.objects.filter(case_id__in=case_ids).order_by("created_at", "id")
+    for case_id, text in rows.values_list("case_id", "text"):
+        out.setdefault(case_id, []).append(text)
+    return out
+
+
+def _save_terms(entries: list[CaseIndexEntry]) -> None:
+    keys = {k for entry in entries for k in entry.name_keys.split() if len(k) <= 200}
+    if keys:
+        NameTerm.objects.bulk_create(
+            [NameTerm(key=k) for k in sorted(keys)], ignore_conflicts=True, batch_size=5000
+        )
+
+
+def _insert(entries: list[CaseIndexEntry]) -> None:
+    """A plain multi-row insert: ``bulk_create`` spends most of a rebuild preparing values."""
+    fields = CaseIndexEntry._meta.concrete_fields
+    ops = connection.ops
+    converters = []
+    for f in fields:
+        internal = f.get_internal_type()
+        if internal == "DateTimeField":
+            converters.append(ops.adapt_datetimefield_value)
+        elif internal == "DateField":
+            converters.append(ops.adapt_datefield_value)
+        else:
+            converters.append(None)
+    if any(f.attname == "indexed_at" for f in fields):
+        now = timezone.now()
+        for e in entries:
+            e.indexed_at = now
+    rows = [
+        tuple(
+            conv(getattr(e, f.attname)) if conv else getattr(e, f.attname)
+            for f, conv in zip(fields, converters, strict=True)
+        )
+        for e in entries
+    ]
+    table = ops.quote_name(CaseIndexEntry._meta.db_table)
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (model metadata)
+        cursor.executemany(sql, rows)
+
+
+def _write(entries: list[CaseIndexEntry]) -> None:
+    with transaction.atomic():
+        CaseIndexEntry.objects.filter(case_id__in=[e.case_id for e in entries]).delete()
+        _insert(entries)
+        _save_terms(entries)
+
+
+def _cases(case_ids: list[int] | None):
+    qs = Case.objects.select_related("person", "case_type", "department").order_by("pk")
+    if case_ids is not None:
+        qs = qs.filter(pk__in=case_ids)
+    return qs
+
+
+def index_cases(case_ids: Iterable[int]) -> int:
+    """(Re-)index the given cases; ids of cases that no longer exist are removed."""
+    ids = sorted(set(case_ids))
+    done = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        cases = list(_cases(chunk))
+        comments = _comments_by_case([c.pk for c in cases])
+        entries = [build_entry(c, comments.get(c.pk, ())) for c in cases]
+        missing = set(chunk) - {c.pk for c in cases}
+        if missing:
+            remove_cases(missing)
+        if entries:
+            _write(entries)
+        done += len(entries)
+    return done
+
+
+def remove_cases(case_ids: Iterable[int]) -> None:
+    CaseIndexEntry.objects.filter(case_id__in=list(case_ids)).delete()
+
+
+def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    """Index every case again, in batches; ``progress(done, total)`` after each batch."""
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    total = len(ids)
+    with transaction.atomic():
+        CaseIndexEntry.objects.exclude(case_id__in=Case.objects.values("pk")).delete()
+    done = 0
+    for start in range(0, total, BATCH_SIZE):
+        done += index_cases(ids[start : start + BATCH_SIZE])
+        if progress:
+            progress(done, total)
+    return done

@@ -1,0 +1,89 @@
+"""The case index (one row per case, denormalised for filters) and the search log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseIndexEntry(models.Model):
+    """What search knows about a case: filter fields, name keys and the free-text document.
+
+    Written only by :mod:`search.indexing`. The name keys come from :mod:`search.names`; the
+    database backend adds a full-text index over ``name_keys`` and ``body`` (SQLite FTS5 or
+    PostgreSQL ``tsvector`` with the German configuration, see the migrations).
+    """
+
+    case = models.OneToOneField(
+        "casework.Case",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+        db_constraint=False,
+    )
+    person_id = models.BigIntegerField(db_index=True)
+    file_number = models.CharField(max_length=32, db_index=True)
+    passport_number = models.CharField(max_length=30, blank=True, db_index=True)
+    family_name = models.CharField(max_length=200)
+    given_names = models.CharField(max_length=200, blank=True)
+    family_name_native = models.CharField(max_length=200, blank=True)
+    given_names_native = models.CharField(max_length=200, blank=True)
+    birth_date = models.DateField(null=True, db_index=True)
+    nationality = models.CharField(max_length=3, blank=True, db_index=True)
+    department = models.ForeignKey(
+        "casework.Department", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    case_type = models.ForeignKey(
+        "casework.CaseType", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    state = models.CharField(max_length=30, db_index=True)
+    received_at = models.DateTimeField(db_index=True)
+    title_expires_on = models.DateField(null=True, db_index=True)
+    name_keys = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["department", "state", "received_at"])]
+        verbose_name = _("case index entry")
+        verbose_name_plural = _("case index entries")
+
+    def __str__(self) -> str:
+        return self.file_number
+
+
+class NameTerm(models.Model):
+    """The vocabulary of name keys in the index, for typo-tolerant lookups of query words."""
+
+    key = models.CharField(max_length=200, unique=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SearchLog(models.Model):
+    """Every case search: who, when, what, how many results (data protection)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    query = models.CharField(_("query"), max_length=500, blank=True)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    result_count = models.PositiveIntegerField(_("number of results"), default=0)
+    backend = models.CharField(_("backend"), max_length=40, blank=True)
+    route = models.CharField(_("route"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("search log entry")
+        verbose_name_plural = _("search log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id}: {self.query}"
