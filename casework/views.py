@@ -205,6 +205,15 @@ def _safe_next(request) -> str:
 # --- the case file -------------------------------------------------------------------------
 
 
+def _history_rows(case) -> list:
+    """History rows with the title of their step (``create`` is the receipt)."""
+    rows = list(case.history.select_related("by"))
+    for row in rows:
+        transition = CASE_WORKFLOW.transitions.get(row.transition)
+        row.step_title = str(transition.title) if transition else _("Application received")
+    return rows
+
+
 @casework_view
 @require_GET
 def case_file(request, file_number: str):
@@ -257,7 +266,7 @@ def case_file(request, file_number: str):
         "fee_open": euros(max(case.fee_due_cents - case.fee_paid_cents, 0)),
         "card_orders": list(case.card_orders.all()),
         "hand_over": hand_over,
-        "history": list(case.history.select_related("by")) if full else [],
+        "history": _history_rows(case) if full else [],
         "comments": list(case.comments.select_related("author")) if full else [],
         "access_log": access_log,
         "comment_form": CommentForm(),
