@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.core import signing
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Slot
@@ -86,9 +86,21 @@ class SlotForm(forms.Form):
 
 
 def _slot_label(slot: Slot) -> str:
-    local = timezone.localtime(slot.start)
-    day = f"{date_format(local, 'D')}, {date_format(local, 'SHORT_DATE_FORMAT')}"
-    return f"{day}, {time_format(local, 'TIME_FORMAT')} – {slot.counter.name}"
+    """Time and counter; the day is the legend of the group the slot is shown in."""
+    return f"{time_format(timezone.localtime(slot.start), 'TIME_FORMAT')} – {slot.counter.name}"
+
+
+#: How many free times the page lists; the earliest come first.
+SHOWN_SLOTS = 60
+
+
+def slot_days(bound_field) -> list[tuple[dt.date, list]]:
+    """The first free times of a slot field, grouped by office-local day."""
+    days: dict[dt.date, list] = {}
+    for radio in list(bound_field)[:SHOWN_SLOTS]:
+        day = timezone.localdate(radio.data["value"].instance.start)
+        days.setdefault(day, []).append(radio)
+    return list(days.items())
 
 
 def make_token(*, case_id: int, service_id: int) -> str:

@@ -14,7 +14,7 @@ from django_ratelimit.decorators import ratelimit
 from casework.models import Case
 from casework.selectors import case_for_applicant
 
-from .forms import ApplicantForm, SlotForm, WaitingListForm, make_token
+from .forms import ApplicantForm, SlotForm, WaitingListForm, make_token, slot_days
 from .models import Service
 from .selectors import active_booking_of, booking_for_cancel_link, free_slots, service_ready_for
 from .services import BookingError, book_slot, cancel_booking, join_waiting_list
@@ -61,6 +61,7 @@ def _choose(request, *, case: Case, service: Service, form=None, status=200):
         )
     context = {
         "form": form,
+        "days": slot_days(form["slot"]),
         "service": service,
         "current": active_booking_of(case),
         "slot_count": slots.aggregate(n=Count("pk"))["n"],
