@@ -68,6 +68,8 @@ def _fields(key: str, kind: str, text: dict, pages: dict, documents: dict) -> di
     fields = {"title": text["title"], "slug": text["slug"]}
     if kind == "HomePage":
         fields["intro"] = text["intro"]
+        if not all(task in pages for task in content.TOP_TASKS):
+            return fields  # the targets do not exist yet; filled in once they do
         fields["top_tasks"] = _stream(
             [
                 {
@@ -75,7 +77,7 @@ def _fields(key: str, kind: str, text: dict, pages: dict, documents: dict) -> di
                     "value": {
                         "title": text["tasks"][task][0],
                         "text": text["tasks"][task][1],
-                        "page": pages[task].pk if task in pages else None,
+                        "page": pages[task].pk,
                         "url": "",
                     },
                 }
@@ -125,7 +127,7 @@ def _german_pages(documents: dict) -> dict:
         pages[key] = page
     home = pages["home"]
     home.refresh_from_db()  # its child count changed while the tree was built
-    if not home.top_tasks:
+    if not any(block.value["page"] for block in home.top_tasks):
         home.top_tasks = _fields("home", "HomePage", german["home"], pages, documents)["top_tasks"]
         _publish(home)
     return pages

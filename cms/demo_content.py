@@ -94,7 +94,7 @@ TREE = [
     ("settlement", "residence", "TopicPage", False),
     ("eat", "home", "TopicPage", False),
     ("photo", "home", "TopicPage", False),
-    ("ukraine", "home", "TopicPage", True),
+    ("ukraine", "home", "TopicPage", False),
     ("chancen", "home", "TopicPage", False),
     ("apply", "home", "TopicPage", False),
     ("appointment", "home", "TopicPage", False),

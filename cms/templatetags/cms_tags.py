@@ -106,6 +106,19 @@ def is_below(page, path: str) -> bool:
 
 
 @register.filter
+def by_weekday(hours) -> list[dict]:
+    """Time slots grouped per weekday in week order: ``[{"day": "Donnerstag", "slots": [...]}]``."""
+    order = {code: index for index, code in enumerate(Weekday.values)}
+    days: dict[str, list] = {}
+    for slot in hours or []:
+        days.setdefault(slot.value["weekday"], []).append(slot.value)
+    return [
+        {"day": weekday_name(code), "slots": sorted(slots, key=lambda s: s["opens"])}
+        for code, slots in sorted(days.items(), key=lambda item: order.get(item[0], 99))
+    ]
+
+
+@register.filter
 def weekday_name(code: str) -> str:
     try:
         return Weekday(code).label
