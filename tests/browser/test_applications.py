@@ -177,7 +177,8 @@ def test_apply_with_uploads_and_look_the_case_up(
     expires = (timezone.localdate() + dt.timedelta(days=40)).isoformat()
     page.fill("#id_application-title_expires_on", expires)
     shot(page, language, "04-application")
-    page.click(f"button:has-text('{texts['continue']}')")
+    page.press("#id_application-current_title", "Enter")  # Enter continues, it does not go back
+    page.wait_for_selector("#id_documents-doc_passport")
 
     # Step 3: documents; a program named .pdf is refused, then real files are accepted.
     page.set_input_files("#id_documents-doc_passport", str(files["pdf"]))
@@ -204,7 +205,7 @@ def test_apply_with_uploads_and_look_the_case_up(
     # Step 6: summary, then send.
     assert "SHEVCHENKO" in page.inner_text("main")
     shot(page, language, "09-summary")
-    page.click(f"button:has-text('{texts['send']}')")
+    page.dblclick(f"button:has-text('{texts['send']}')")  # an impatient double click
     page.wait_for_selector("[data-testid=file-number]")
     assert texts["received"] in page.inner_text("h1")
     assert page.locator("[data-testid=in-time]").inner_text().startswith(texts["in_time"])
