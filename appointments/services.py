@@ -40,6 +40,7 @@ __all__ = [
     "cancel_booking",
     "join_waiting_list",
     "mark_attendance",
+    "release_case_bookings",
     "release_slots",
 ]
 
@@ -217,6 +218,31 @@ def cancel_booking(*, reference, key: str, now: dt.datetime | None = None) -> bo
         booking.save(update_fields=["status", "cancelled_at"])
         _offer_to_waiting_list(slot=booking.slot, now=now)
     return True
+
+
+def release_case_bookings(*, case: Case, now: dt.datetime | None = None) -> int:
+    """Cancel a case's appointment and waiting-list places, e.g. when it is refused or withdrawn.
+
+    Meant to be called from the case workflow; the freed slot goes to the waiting list.
+    Returns the number of bookings cancelled.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        bookings = list(
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("slot", "slot__service")
+            .filter(CASE_ACTIVE, case=case)
+        )
+        for booking in bookings:
+            booking.status = BookingStatus.CANCELLED
+            booking.cancelled_at = now
+            booking.save(update_fields=["status", "cancelled_at"])
+        WaitingListEntry.objects.filter(case=case, status=WaitingStatus.WAITING).update(
+            status=WaitingStatus.WITHDRAWN
+        )
+        for booking in bookings:
+            _offer_to_waiting_list(slot=booking.slot, now=now)
+    return len(bookings)
 
 
 def join_waiting_list(*, case: Case, email: str, now=None) -> WaitingListEntry:

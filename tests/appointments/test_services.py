@@ -16,6 +16,7 @@ from appointments.services import (
     cancel_booking,
     join_waiting_list,
     mark_attendance,
+    release_case_bookings,
     release_slots,
 )
 from casework.constants import CardOrderStatus, CaseState, Role
@@ -311,3 +312,13 @@ def test_a_race_past_the_locks_ends_in_a_clear_message_not_an_error(
         assert "taken a moment ago" in str(exc.value.message)
     assert list(Booking.objects.filter(slot=slot).exclude(status="cancelled")) == [other]
     assert not Booking.objects.filter(case=checked_case).exists()
+
+
+def test_releasing_a_closed_case_frees_its_slot_for_the_waiting_list(biometrics, checked_case):
+    slot = SlotFactory(service=biometrics)
+    booking = book_slot(case=checked_case, slot=slot).booking
+    waiting = _waiting(biometrics, None, "next@example.org")
+    assert release_case_bookings(case=checked_case) == 1
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert Booking.objects.get(slot=slot, status=BookingStatus.BOOKED).case == waiting
