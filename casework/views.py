@@ -6,11 +6,13 @@ nothing is changed. Writes go through :mod:`casework.services`, which check the 
 """
 
 import datetime as dt
+from dataclasses import replace
 from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -140,6 +142,7 @@ def worklist_view(request, scope: str = "department"):
     filters = form.to_filters()
     cases = worklist(user, filters=filters, mine=scope == "mine")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("p"))
+    by_state = _state_counts(request, user, filters, mine=scope == "mine")
     supervised = _supervised_departments(user)
     can_bulk_reassign = supervised.exists()
     return render(
@@ -156,8 +159,34 @@ def worklist_view(request, scope: str = "department"):
             "can_bulk_reassign": can_bulk_reassign,
             "reassign_form": ReassignForm(departments=supervised) if can_bulk_reassign else None,
             "states": CaseState,
+            "by_state": by_state,
         },
     )
+
+
+def _state_counts(request, user, filters, *, mine: bool) -> list[dict]:
+    """Cases per state under the other filters (one ``GROUP BY`` query), as filter links."""
+    counts = dict(
+        worklist(user, filters=replace(filters, state=""), mine=mine)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("id"))
+    )
+    links = []
+    for value, label in CaseState.choices:
+        query = request.GET.copy()
+        query["state"] = value
+        query.pop("p", None)
+        links.append(
+            {
+                "value": value,
+                "label": label,
+                "count": counts.get(value, 0),
+                "url": "?" + query.urlencode(),
+                "active": filters.state == value,
+            }
+        )
+    return links
 
 
 @casework_view

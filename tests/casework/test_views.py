@@ -283,3 +283,16 @@ def test_caseworker_menu_has_cases_and_no_page_editing(client, office):
     assert 'id="casework-summary' in html
     for hidden in ("explorer", "images", "documents", "snippets", "reports"):
         assert f'"name": "{hidden}"' not in html
+
+
+def test_worklist_counts_cases_per_state_for_the_filter_links(client, office):
+    CaseFactory(case_type=office.type_a)
+    CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    CaseFactory(case_type=office.type_b, state=CaseState.CHECKED)
+    client.force_login(office.worker_a)
+    response = client.get(reverse("casework:worklist"))
+    counts = {item["value"]: item["count"] for item in response.context["by_state"]}
+    assert counts[CaseState.CHECKED] == 2
+    assert counts[CaseState.RECEIVED] == 1
+    assert counts[CaseState.REFUSED] == 0
