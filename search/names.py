@@ -463,10 +463,14 @@ def parse_query(text: str | None) -> ParsedQuery:
     for match in _FILE_NUMBER_RE.finditer(rest):
         parsed.file_numbers.append(match.group(0).upper())
     rest = _FILE_NUMBER_RE.sub(" ", rest)
+    kept = []
     for word in rest.split():
         stripped = word.strip("\"'()[]{}*:;,.!?+-")
         if _IDENTIFIER_RE.match(stripped):
             parsed.identifiers.append(stripped.upper())
+        else:
+            kept.append(word)
+    rest = " ".join(kept)
     words = [m.group(0) for m in _TOKEN_RE.finditer(rest)]
     parsed.words = words
     for word in words:
