@@ -255,12 +255,13 @@ def bench_worklist(worker, department, repeat: int):
         )
 
     page()  # warm caches
-    timings, queries = [], []
+    timings, cpu, queries = [], [], []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             rows = page()
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         queries.append(len(captured.captured_queries))
     assert len(rows) == 50
     received = [row.received_at for row in rows]
@@ -274,9 +275,19 @@ def bench_worklist(worker, department, repeat: int):
             .order_by("received_at", "id")[:50]
         )
         sql, params = qs.query.sql_with_params()
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    return timings, queries, plan
+        server = []
+        for _ in range(min(repeat, 50)):
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + sql, params)
+            lines = [row[0] for row in cursor.fetchall()]
+            server.append(
+                sum(
+                    float(line.split(":")[1].split()[0])
+                    for line in lines
+                    if line.startswith(("Planning Time", "Execution Time"))
+                )
+            )
+        plan = "\n".join(lines)
+    return {"wall": timings, "python_cpu": cpu, "server": server}, queries, plan
 
 
 def main() -> int:
@@ -307,6 +318,7 @@ def main() -> int:
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         print(f"migrated scratch database {SCRATCH_DB} in {time.perf_counter() - started:.1f} s")
+        print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
         started = time.perf_counter()
         departments, workers = populate(args.cases)
@@ -322,17 +334,26 @@ def main() -> int:
             print(f"  {label}: {rate:,.0f}/s ({rate / raw_rate:.2f} of raw UPDATE)")
 
         timings, queries, plan = bench_worklist(workers[1], departments[1], args.repeat)
+        wall = timings["wall"]
         print(
-            f"worklist (first 50 open cases of a department, oldest first, {args.cases:,} cases): "
-            f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms, "
-            f"max {max(timings):.1f} ms, queries per page: {max(queries)}"
+            f"worklist (first 50 open cases of a department, oldest first, {args.cases:,} cases), "
+            f"{max(queries)} query per page:"
         )
+        for label, values in (
+            ("wall time", wall),
+            ("Python CPU time", timings["python_cpu"]),
+            ("PostgreSQL planning + execution (EXPLAIN ANALYZE)", timings["server"]),
+        ):
+            print(
+                f"  {label}: p50 {statistics.median(values):.1f} ms, "
+                f"p95 {percentile(values, 95):.1f} ms"
+            )
         if args.plan:
             print(plan)
         goals = [
             ("transitions/s >= 200 (service alone, one client)", service_rate >= 200),
             ("worklist in one query", max(queries) == 1),
-            ("worklist p95 < 50 ms", percentile(timings, 95) < 50),
+            ("worklist p95 < 50 ms (wall)", percentile(wall, 95) < 50),
         ]
         for goal, met in goals:
             print(f"  goal {goal}: {'met' if met else 'NOT met'}")
