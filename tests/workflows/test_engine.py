@@ -6,9 +6,16 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.test.utils import isolate_apps
+from django.utils import translation
 from django_fsm import FSMField, can_proceed, has_transition_perm
 
 from workflows import Input, State, Transition, Workflow
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @dataclass
@@ -281,3 +288,12 @@ def test_binding_refuses_to_overwrite_an_existing_method():
                 return None
 
             workflow = wf.bind()
+
+
+def test_reasons_are_translated():
+    wf = make_workflow()
+    doc = Doc(state="review", reviewer_roles={"rita": {"reviewer"}})
+    with translation.override("de"):
+        assert wf.check(doc, User("ann"), "publish", {}) == ["dazu fehlt Ihnen die Berechtigung"]
+        option = wf.available(Doc(reviewer_roles={"ann": {"author"}}), User("ann"))[0]
+        assert option.explain("Prüfung").startswith("Wechsel zu „Prüfung“ nicht möglich: ")
