@@ -101,3 +101,41 @@ def test_book_and_cancel_an_appointment(browser_page, live_server, settings, lan
     shot(page, language, "6-cancelled")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+
+
+def test_service_point_records_a_no_show_in_the_admin(browser_page, live_server):
+    """The day view per counter in the Wagtail admin; a no-show is recorded and kept."""
+    import datetime as dt
+
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+    from django.utils import timezone
+
+    from appointments.services import book_slot
+    from casework.constants import Role
+    from tests.casework.factories import DepartmentFactory, MembershipFactory
+
+    service = ServiceFactory(kind="biometrics", name="Biometrie")
+    slot = SlotFactory(service=service, start=timezone.now() + dt.timedelta(minutes=10))
+    case = CaseFactory(state=CaseState.CHECKED)
+    booking = book_slot(case=case, slot=slot).booking
+    staff = MembershipFactory(
+        department=DepartmentFactory(code="service-point"), role=Role.SERVICE_POINT
+    ).user
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client = Client()
+    client.force_login(staff)
+    page = browser_page
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/admin/appointments/")
+    row = page.locator(f'tr[data-booking="{booking.pk}"]')
+    assert case.file_number in row.inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "staff-1-day.png"), full_page=True)
+    row.locator('button[value="no_show"]').click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(ARTIFACTS / "staff-2-no-show.png"), full_page=True)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.NO_SHOW
