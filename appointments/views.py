@@ -75,7 +75,7 @@ def book(request):
     """Step one: the applicant proves the case is theirs; step two follows on success."""
     if request.method == "POST" and getattr(request, "limited", False):
         return _too_many(request)
-    form = ApplicantForm(request.POST or None)
+    form = ApplicantForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         case = case_for_applicant(
             file_number=form.cleaned_data["file_number"],
@@ -154,7 +154,7 @@ def waiting_list(request):
     """Join the waiting list: freed slots go to whose title runs out first."""
     if request.method == "POST" and getattr(request, "limited", False):
         return _too_many(request)
-    form = WaitingListForm(request.POST or None)
+    form = WaitingListForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         case = case_for_applicant(
             file_number=form.cleaned_data["file_number"],

@@ -86,6 +86,12 @@ def test_invalid_birth_dates_get_a_field_error(client, checked_case, birth_date)
     assert 'id="error-summary"' in response.content.decode()
 
 
+def test_an_empty_post_gets_field_errors(client):
+    response = client.post(url("book"), {})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"file_number", "birth_date"}
+
+
 def test_a_case_not_ready_gets_no_slots(client, biometrics):
     SlotFactory(service=biometrics)
     response = _lookup(client, CaseFactory(state=CaseState.RECEIVED))
