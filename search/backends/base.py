@@ -12,14 +12,14 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Count, F, QuerySet
+from django.core.exceptions import FieldError, ValidationError
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.dateparse import parse_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from casework.selectors import cases_visible_to
+from casework.selectors import cases_visible_to, visibility_filter
 
 from .. import names
 from ..models import CaseIndexEntry, SearchLog
@@ -369,8 +369,22 @@ class BaseCaseSearchBackend:
         raise NotImplementedError
 
     def visible_entries(self, user) -> QuerySet[CaseIndexEntry]:
-        """Index rows of the cases the user may see: the permission is part of every query."""
-        return CaseIndexEntry.objects.filter(case_id__in=cases_visible_to(user).values("pk"))
+        """Index rows of the cases the user may see: the permission is part of every query.
+
+        casework's visibility condition names ``department_id``, ``state`` and ``pk``; the
+        index has the same columns (``pk`` is the case id), so the condition runs on the index
+        table itself and uses its indexes. Should the condition ever name a column the index
+        lacks, the case queryset is used as a subquery instead.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return CaseIndexEntry.objects.none()
+        condition = visibility_filter(user)
+        if condition is None:
+            return CaseIndexEntry.objects.all()
+        try:
+            return CaseIndexEntry.objects.filter(condition)
+        except FieldError:
+            return CaseIndexEntry.objects.filter(case_id__in=cases_visible_to(user).values("pk"))
 
     def search(
         self,
@@ -417,10 +431,11 @@ class BaseCaseSearchBackend:
         # Exact identifiers first: file number, passport number.
         idents = set(parsed.file_numbers) | set(parsed.identifiers)
         if idents:
-            for pk in qs.filter(file_number__in=idents).values_list("case_id", flat=True):
+            exact = qs.filter(Q(file_number__in=idents) | Q(passport_number__in=idents))
+            for pk in exact.values_list("case_id", flat=True):
                 scores[pk] = IDENTIFIER_SCORE
-            for pk in qs.filter(passport_number__in=idents).values_list("case_id", flat=True):
-                scores[pk] = IDENTIFIER_SCORE
+        if not parsed.tokens and not filters.text:
+            text_words = []  # only numbers and dates: nothing for the full-text leg
         candidates = Candidates()
         if parsed.tokens or text_words:
             candidates = self.find_candidates(parsed, text_words, qs)
@@ -432,16 +447,21 @@ class BaseCaseSearchBackend:
                 ]
             )
         ids -= set(scores)
-        rows = qs.filter(case_id__in=list(ids)).values_list(
+        rows = qs.filter(case_id__in=list(ids | set(scores))).values_list(
             "case_id",
             "family_name",
             "given_names",
             "family_name_native",
             "given_names_native",
             "birth_date",
+            "received_at",
         )
         name_only = not filters.text
-        for pk, family, given, family_native, given_native, birth in rows:
+        order = {}
+        for pk, family, given, family_native, given_native, birth, received in rows:
+            order[pk] = received
+            if pk in scores:
+                continue
             text_rank = candidates.by_text.get(pk)
             s = 0.0
             if parsed.tokens or parsed.dates:

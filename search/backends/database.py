@@ -122,14 +122,12 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         subquery, params = queryset.values("case_id").query.sql_with_params()
         candidates = Candidates()
         levels = self.name_keys(parsed) if parsed.tokens else ([], [], [])
-        by_name: dict[int, None] = {}
         lookup = self._pg_names if connection.vendor == "postgresql" else self._fts_names
-        # Precise keys first, so that common coarse keys cannot crowd out a true match.
+        # Each tier has its own limit, so that common coarse keys cannot crowd out a true match.
         limits = (CANDIDATE_LIMIT, CANDIDATE_LIMIT // 2, CANDIDATE_LIMIT // 2)
-        for keys, limit in zip(levels, limits, strict=True):
-            if keys:
-                by_name.update(dict.fromkeys(lookup(keys, subquery, params, limit)))
-        candidates.by_name = list(by_name)
+        tiers = [(keys, limit) for keys, limit in zip(levels, limits, strict=True) if keys]
+        if tiers:
+            candidates.by_name = list(dict.fromkeys(lookup(tiers, subquery, params)))
         if connection.vendor == "postgresql":
             if text_words:
                 candidates.by_text = self._pg_text(text_words, subquery, params)
@@ -138,16 +136,19 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
                 candidates.by_text = self._fts_text(text_words, subquery, params)
         return candidates
 
-    def _fts_names(self, keys, subquery, params, limit) -> list[int]:
-        match = "name_keys : (" + " OR ".join(_fts_quote(k) for k in keys) + ")"
-        sql = (
-            "WITH m AS MATERIALIZED (SELECT rowid AS id, rank FROM search_case_fts "  # noqa: S608 (subquery compiled by Django, terms quoted)
-            "WHERE search_case_fts MATCH %s) "
-            f"SELECT id FROM m WHERE id IN ({subquery}) ORDER BY rank LIMIT %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [match, *params, limit])
-            return [row[0] for row in cursor.fetchall()]
+    def _fts_names(self, tiers, subquery, params) -> list[int]:
+        out: list[int] = []
+        for keys, limit in tiers:
+            match = "name_keys : (" + " OR ".join(_fts_quote(k) for k in keys) + ")"
+            sql = (
+                "WITH m AS MATERIALIZED (SELECT rowid AS id, rank FROM search_case_fts "  # noqa: S608 (subquery compiled by Django, terms quoted)
+                "WHERE search_case_fts MATCH %s) "
+                f"SELECT id FROM m WHERE id IN ({subquery}) ORDER BY rank LIMIT %s"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [match, *params, limit])
+                out.extend(row[0] for row in cursor.fetchall())
+        return out
 
     def _fts_text(self, words, subquery, params) -> dict[int, float]:
         match = "body : (" + " AND ".join(_fts_quote(w) + "*" for w in words) + ")"
@@ -161,26 +162,28 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             rows = cursor.fetchall()
         return _normalise({pk: -rank for pk, rank in rows})
 
-    def _pg_names(self, keys, subquery, params, limit) -> list[int]:
-        tsquery = " | ".join(_ts_quote(k) for k in keys)
-        sql = (
-            "SELECT e.case_id FROM search_caseindexentry e "  # noqa: S608 (subquery compiled by Django, terms quoted)
-            "WHERE to_tsvector('simple'::regconfig, e.name_keys) "
-            "@@ to_tsquery('simple'::regconfig, %s) "
-            f"AND e.case_id IN ({subquery}) "
-            "ORDER BY ts_rank(to_tsvector('simple'::regconfig, e.name_keys), "
-            "to_tsquery('simple'::regconfig, %s)) DESC LIMIT %s"
-        )
+    def _pg_names(self, tiers, subquery, params) -> list[int]:
+        """All tiers in one round trip (``UNION ALL`` of separately limited selects)."""
+        parts, args = [], []
+        for keys, limit in tiers:
+            tsquery = " | ".join(_ts_quote(k) for k in keys)
+            parts.append(
+                "(SELECT e.case_id FROM search_caseindexentry e "  # noqa: S608 (subquery compiled by Django, terms quoted)
+                "WHERE e.name_tsv @@ to_tsquery('simple'::regconfig, %s) "
+                f"AND e.case_id IN ({subquery}) "
+                "ORDER BY ts_rank(e.name_tsv, to_tsquery('simple'::regconfig, %s)) DESC LIMIT %s)"
+            )
+            args += [tsquery, *params, tsquery, limit]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [tsquery, *params, tsquery, limit])
+            cursor.execute(" UNION ALL ".join(parts), args)
             return [row[0] for row in cursor.fetchall()]
 
     def _pg_text(self, words, subquery, params) -> dict[int, float]:
         text = " ".join(words)
         sql = (
-            "SELECT e.case_id, ts_rank(to_tsvector('german'::regconfig, e.body), q) "  # noqa: S608 (subquery compiled by Django, terms quoted)
+            "SELECT e.case_id, ts_rank(e.body_tsv, q) "  # noqa: S608 (subquery compiled by Django, terms quoted)
             "FROM search_caseindexentry e, plainto_tsquery('german'::regconfig, %s) q "
-            "WHERE to_tsvector('german'::regconfig, e.body) @@ q "
+            "WHERE e.body_tsv @@ q "
             f"AND e.case_id IN ({subquery}) ORDER BY 2 DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
@@ -192,7 +195,7 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
 def _trigram_near(words: set[str]) -> set[str]:
     """Vocabulary keys with a high trigram similarity (pg_trgm, GIN index)."""
     out: set[str] = set()
-    long_words = [w for w in words if len(w) >= 5][:8]
+    long_words = sorted((w for w in words if len(w) >= 5), key=len, reverse=True)[:2]
     if not long_words:
         return out
     with connection.cursor() as cursor:

@@ -1,0 +1,318 @@
+"""Case search speed on PostgreSQL: index build time and query latency at office scale.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/search.py
+    ... bench/search.py --n 20000        # quicker
+    ... bench/search.py --million        # 1,000,000 cases
+
+Works in a scratch database (created and dropped). Generates N persons with a case each in
+five departments, builds the index, then runs name queries (German transcriptions, typos,
+birth dates), file-number queries and free-text queries with filters as a caseworker of one
+department, next to the raw SQL full-text query on the same table. Prints p50/p95 latency.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from search import fulltext, indexing, names  # noqa: E402
+from search.backends import get_search_backend  # noqa: E402
+
+FAMILY_NATIVE = [
+    "Шевченко",
+    "Ковальчук",
+    "Ткаченко",
+    "Кравченко",
+    "Мельник",
+    "Шевчук",
+    "Поліщук",
+    "Лисенко",
+    "Бондаренко",
+    "Коваленко",
+    "Бойко",
+    "Олійник",
+    "Марченко",
+    "Савченко",
+    "Руденко",
+    "Петренко",
+    "Кравець",
+    "Мороз",
+    "Павленко",
+    "Литвиненко",
+    "Гнатюк",
+    "Приходько",
+    "Зайченко",
+    "Ярошенко",
+    "Юрченко",
+    "Клименко",
+    "Кушнір",
+    "Гуменюк",
+]
+GIVEN_NATIVE = [
+    "Олександр",
+    "Юлія",
+    "Наталія",
+    "Сергій",
+    "Андрій",
+    "Євген",
+    "Ірина",
+    "Вікторія",
+    "Максим",
+    "Тетяна",
+    "Оксана",
+    "Дмитро",
+    "Олена",
+    "Іван",
+    "Богдан",
+    "Галина",
+    "Людмила",
+    "Тарас",
+    "Василь",
+    "Микола",
+]
+FAMILY_LATIN = [
+    "Al-Ahmad",
+    "Hussain",
+    "Öztürk",
+    "Wiśniewski",
+    "Nguyễn",
+    "Gebremedhin",
+    "Ahmadi",
+    "Abdelrahman",
+    "Müller",
+    "Şahin",
+    "Yilmaz",
+    "Kaya",
+    "Demir",
+    "Haddad",
+    "Mansour",
+    "Khalil",
+    "Rahimi",
+    "Karimi",
+    "Nowak",
+    "Kowalski",
+    "Jovanović",
+    "Horváth",
+]
+GIVEN_LATIN = [
+    "Mohammed",
+    "Ali",
+    "Fatima",
+    "Ayşe",
+    "Łukasz",
+    "Huong",
+    "Tesfay",
+    "Reza",
+    "Youssef",
+    "Jürgen",
+    "Gülşen",
+    "Omar",
+    "Layla",
+    "Karim",
+    "Zeynep",
+    "Mehmet",
+    "Anna",
+    "Maria",
+]
+WORDS = [
+    "Arbeitsvertrag",
+    "Mietvertrag",
+    "Krankenversicherung",
+    "Fiktionsbescheinigung",
+    "Reisepass",
+    "Meldebescheinigung",
+    "Gehaltsabrechnung",
+    "Sprachzertifikat",
+    "Geburtsurkunde",
+    "Heiratsurkunde",
+]
+DEPARTMENTS = ["aufenthalt", "asyl-eu", "einbuergerung", "integration", "service"]
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def generate(n: int, rng: random.Random):
+    from django.contrib.auth import get_user_model
+
+    from casework.constants import CaseCategory, CaseState, Channel, Role
+    from casework.models import Case, CaseType, Department, Membership, Person
+
+    departments = [Department.objects.create(code=c, name=c.title()) for c in DEPARTMENTS]
+    types = [
+        CaseType.objects.create(
+            code=f"t{i}",
+            name=f"Aufenthaltstitel {i}",
+            legal_basis=f"§ {i} AufenthG",
+            category=CaseCategory.OTHER,
+            department=d,
+        )
+        for i, d in enumerate(departments)
+    ]
+    user = get_user_model().objects.create(username="bench-caseworker", is_staff=True)
+    Membership.objects.create(user=user, department=departments[0], role=Role.CASEWORKER)
+    states = list(CaseState.values)
+    now = timezone.now()
+    people = []
+    batch = 5000
+    for start in range(0, n, batch):
+        persons = []
+        for _ in range(start, min(n, start + batch)):
+            birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(25000))
+            if rng.random() < 0.6:
+                fam, giv = rng.choice(FAMILY_NATIVE), rng.choice(GIVEN_NATIVE)
+                latin_f = names._translit(fam.lower(), names._UKR, names._UKR_INITIAL).upper()
+                latin_g = names._translit(giv.lower(), names._UKR, names._UKR_INITIAL).upper()
+                persons.append(
+                    Person(
+                        family_name=latin_f,
+                        given_names=latin_g,
+                        family_name_native=fam,
+                        given_names_native=giv,
+                        birth_date=birth,
+                        nationality="UKR",
+                        passport_number=f"FA{rng.randrange(10**7):07d}",
+                    )
+                )
+            else:
+                persons.append(
+                    Person(
+                        family_name=rng.choice(FAMILY_LATIN),
+                        given_names=rng.choice(GIVEN_LATIN),
+                        birth_date=birth,
+                        nationality=rng.choice(["SYR", "TUR", "POL", "VNM", "ERI", "AFG"]),
+                        passport_number=f"P{rng.randrange(10**8):08d}",
+                    )
+                )
+        with transaction.atomic():
+            created = Person.objects.bulk_create(persons, batch_size=2000)
+            cases = []
+            for i, person in enumerate(created, start):
+                k = rng.randrange(len(departments))
+                case = Case(
+                    file_number=f"ABH-2026-{i + 1:07d}",
+                    person=person,
+                    case_type=types[k],
+                    department=departments[k],
+                    received_at=now - dt.timedelta(minutes=rng.randrange(500000)),
+                    channel=Channel.POST,
+                    notes=" ".join(rng.sample(WORDS, 2)) + " nachgereicht",
+                    title_expires_on=(now + dt.timedelta(days=rng.randrange(-100, 700))).date(),
+                )
+                case.__dict__["state"] = rng.choice(states)
+                cases.append(case)
+            Case.objects.bulk_create(cases, batch_size=2000)
+            people.extend((c.file_number, c.person, c.department_id) for c in cases)
+    return user, departments[0], people
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--million", action="store_true")
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    n = 1_000_000 if args.million else args.n
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (the bench measures PostgreSQL).")
+    rng = random.Random(20260301)
+    old_name = connection.settings_dict["NAME"]
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"abh_search_bench_{os.getpid()}"
+    connection.settings_dict["TEST"]["MIGRATE"] = False
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    fulltext.install(connection)
+    try:
+        started = time.monotonic()
+        user, department, people = generate(n, rng)
+        print(f"generated {n} cases in {time.monotonic() - started:.1f}s")
+        started = time.monotonic()
+        indexing.rebuild()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_caseindexentry")
+            cursor.execute("ANALYZE casework_case")
+        print(f"index build: {time.monotonic() - started:.1f}s for {n} cases")
+        run_queries(user, department, people, rng, args.queries)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run_queries(user, department, people, rng, count):
+    backend = get_search_backend()
+    own = [p for p in people if p[2] == department.pk]
+
+    def name_query():
+        _number, person, _dept = rng.choice(own)
+        if person.family_name_native:
+            family = names._german(person.family_name_native.lower(), names._GER_UKR).title()
+        else:
+            family = person.family_name
+        if rng.random() < 0.3:
+            i = rng.randrange(1, len(family) - 1)
+            family = family[:i] + family[i + 1] + family[i] + family[i + 2 :]
+        if rng.random() < 0.5:
+            return f"{family} {person.birth_date:%d.%m.%Y}", {}
+        return f"{person.given_names.title()} {family}", {}
+
+    def file_number_query():
+        return rng.choice(people)[0], {}
+
+    def text_query():
+        return rng.choice(WORDS), {"state": rng.choice(["received", "checked", "biometrics"])}
+
+    kinds = {"name": name_query, "file number": file_number_query, "free text + filter": text_query}
+    # warm-up (vocabulary cache, plan cache)
+    for make in kinds.values():
+        q, f = make()
+        list(backend.search(q, user=user, filters=f, log=False)[:20])
+    print(f"queries as a caseworker of one department ({len(own)} of {len(people)} cases):")
+    for label, make in kinds.items():
+        timings = []
+        for _ in range(count):
+            q, f = make()
+            started = time.perf_counter()
+            results = backend.search(q, user=user, filters=f)
+            list(results[:20])
+            results.count()
+            timings.append(1000 * (time.perf_counter() - started))
+        print(
+            f"  {label:20s} p50={statistics.median(timings):6.1f} ms "
+            f"p95={percentile(timings, 0.95):6.1f} ms"
+        )
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(count):
+            word = rng.choice(WORDS)
+            started = time.perf_counter()
+            cursor.execute(
+                "SELECT case_id FROM search_caseindexentry "
+                "WHERE body_tsv @@ plainto_tsquery('german', %s) AND department_id = %s "
+                "AND state = %s ORDER BY ts_rank(body_tsv, plainto_tsquery('german', %s)) DESC "
+                "LIMIT 20",
+                [word, department.pk, "received", word],
+            )
+            cursor.fetchall()
+            timings.append(1000 * (time.perf_counter() - started))
+    print(
+        f"  {'raw SQL full text':20s} p50={statistics.median(timings):6.1f} ms "
+        f"p95={percentile(timings, 0.95):6.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
