@@ -72,16 +72,20 @@ class CaseStatus:
     missing_documents: list[str] = field(default_factory=list)
     documents_due_on: dt.date | None = None
     appointment: object | None = None
+    can_book_appointment: bool = False
     card_expected_on: dt.date | None = None
 
 
-def _active_booking(case: Case):
-    """The case's live appointment, if the appointments app is installed."""
+def _appointment(case: Case) -> tuple[object | None, bool]:
+    """The case's live appointment, and whether it may book one now (if the app is installed)."""
     if not apps.is_installed("appointments"):
-        return None
+        return None, False
     from appointments import selectors as appointment_selectors
 
-    return appointment_selectors.active_booking_of(case)
+    booking = appointment_selectors.active_booking_of(case)
+    if booking is not None:
+        return booking, False
+    return None, appointment_selectors.service_ready_for(case) is not None
 
 
 def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | None:
@@ -95,6 +99,7 @@ def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | N
     state_text, next_text = STATE_TEXTS.get(case.state, ("", ""))
     missing = case.documents.filter(received=False).order_by("id")
     due_dates = [d.due_on for d in missing if d.due_on]
+    appointment, can_book = _appointment(case)
     latest_order = case.card_orders.order_by("-ordered_at", "-id").first()
     return CaseStatus(
         file_number=case.file_number,
@@ -104,6 +109,7 @@ def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | N
         received_on=timezone.localtime(case.received_at).date(),
         missing_documents=[d.name for d in missing],
         documents_due_on=min(due_dates) if due_dates else None,
-        appointment=_active_booking(case),
+        appointment=appointment,
+        can_book_appointment=can_book,
         card_expected_on=latest_order.expected_on if latest_order else None,
     )

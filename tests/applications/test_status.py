@@ -130,3 +130,16 @@ def test_status_shows_the_active_appointment(client, case):
     response = look_up(client, case.file_number, BIRTH, language="de")
     assert 'data-testid="appointment"' in response.text
     assert "4. März 2030 09:15" in response.text
+
+
+def test_status_offers_booking_once_the_case_is_ready(client, case):
+    from tests.appointments.factories import ServiceFactory
+
+    ServiceFactory()  # biometrics, offered once a case is checked
+    response = look_up(client, case.file_number, BIRTH)
+    assert 'data-testid="book-appointment"' not in response.text  # documents still requested
+
+    ready = CaseFactory(person=case.person, state=CaseState.CHECKED)
+    response = look_up(client, ready.file_number, BIRTH)
+    assert 'data-testid="book-appointment"' in response.text
+    assert "/en/termin/" in response.text
