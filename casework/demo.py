@@ -22,11 +22,13 @@ from . import services
 from .constants import FINAL_STATES, CaseCategory, CaseState, Channel, Language, PhotoSource, Role
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .models import (
+    CardOrder,
     Case,
     CaseDocument,
     CaseHistory,
     CaseType,
     Department,
+    HandOver,
     Membership,
     Person,
     RequiredDocument,
@@ -508,6 +510,19 @@ STATE_WEIGHTS = [
     (CaseState.WITHDRAWN, 5),
     (CaseState.FORWARDED, 6),
 ]
+#: How long ago cases in each state typically arrived (days).
+AGE_DAYS = {
+    CaseState.RECEIVED: (1, 50),
+    CaseState.DOCUMENTS_REQUESTED: (14, 90),
+    CaseState.CHECKED: (10, 80),
+    CaseState.BIOMETRICS: (20, 100),
+    CaseState.PRODUCED: (30, 120),
+    CaseState.PRODUCTION_FAILED: (40, 140),
+    CaseState.HANDED_OVER: (50, 240),
+    CaseState.REFUSED: (30, 240),
+    CaseState.WITHDRAWN: (5, 200),
+    CaseState.FORWARDED: (5, 200),
+}
 OTHER_OFFICES = [
     "Ausländerbehörde Düsseldorf",
     "Ausländerbehörde Köln",
@@ -599,7 +614,9 @@ def _ensure_users(groups: dict[str, Group]) -> dict[str, object]:
 
 
 def _person(rng: random.Random, index: int, nationality: str) -> Person:
-    (family, family_native), (given, given_native) = rng.choice(NAMES[nationality])
+    # Family and given names drawn separately: more people from a short list.
+    (family, family_native), _given = rng.choice(NAMES[nationality])
+    _family, (given, given_native) = rng.choice(NAMES[nationality])
     today = timezone.localdate()
     age = rng.randint(6, 68)
     birth = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
@@ -700,15 +717,42 @@ def _prepare_and_fire(case, name, *, rng, caseworker, counter, today):
 
 
 def _backdate(case: Case, received_at: dt.datetime, rng: random.Random, now) -> None:
-    """Spread a case's history between its receipt and now (demo realism)."""
-    rows = list(case.history.order_by("id").values_list("id", flat=True))
-    if not rows:
+    """Spread a case's history between its receipt and now, and date what each step wrote
+    (checklist, deadlines, biometrics, card order, hand-over) at that step's moment."""
+    rows = list(case.history.order_by("id").values_list("id", "transition"))
+    if len(rows) <= 1:
         return
     span = max((now - received_at).total_seconds(), 3600)
-    moments = sorted(received_at + dt.timedelta(seconds=rng.uniform(0, span)) for _ in rows)
-    for row_id, moment in zip(rows, moments, strict=True):
-        CaseHistory.objects.filter(pk=row_id).update(at=moment)
+    moments = [received_at] + sorted(
+        received_at + dt.timedelta(seconds=rng.uniform(0, span)) for _ in rows[1:]
+    )
+    CaseHistory.objects.bulk_update(
+        [
+            CaseHistory(pk=row_id, at=moment)
+            for (row_id, _name), moment in zip(rows, moments, strict=True)
+        ],
+        ["at"],
+    )
     Case.objects.filter(pk=case.pk).update(last_transition_at=moments[-1])
+    documents = CaseDocument.objects.filter(case=case)
+    for (_row_id, name), moment in zip(rows, moments, strict=True):
+        if name == "check":
+            documents.filter(received=True).update(received_at=moment - dt.timedelta(hours=2))
+        elif name == "request_documents":
+            due = timezone.localdate(moment) + dt.timedelta(days=rng.randint(14, 28))
+            documents.filter(received=False).update(requested_at=moment, due_on=due)
+        elif name == "take_biometrics":
+            Case.objects.filter(pk=case.pk).update(biometrics_taken_at=moment)
+        elif name in ("order_card", "reorder"):
+            CardOrder.objects.filter(case=case).update(
+                ordered_at=moment,
+                expected_on=timezone.localdate(moment) + dt.timedelta(weeks=6),
+            )
+        elif name == "hand_over":
+            HandOver.objects.filter(case=case).update(handed_over_at=moment)
+            CardOrder.objects.filter(case=case, delivered_at__isnull=False).update(
+                delivered_at=moment - dt.timedelta(days=2)
+            )
 
 
 def _create_cases(types, users, stdout, style) -> int:
@@ -733,15 +777,19 @@ def _create_cases(types, users, stdout, style) -> int:
     plan = [(covering[i % len(covering)], state) for i, state in enumerate(states)]
     while len(plan) < PERSONS:
         plan.append((rng.choice(type_codes), rng.choices(states, weights)[0]))
-    rng.shuffle(plan)
+    # Cases further along arrived earlier; file numbers follow the order of receipt.
+    received = [
+        now - dt.timedelta(days=rng.randint(*AGE_DAYS[state]), minutes=rng.randint(0, 600))
+        for _code, state in plan
+    ]
+    ordered = sorted(zip(received, plan, strict=True), key=lambda item: item[0])
 
     failures = 0
-    for index, (code, target) in enumerate(plan, start=1):
+    for index, (received_at, (code, target)) in enumerate(ordered, start=1):
         case_type = types[code]
         pool = PREFERRED.get(code, nationalities)
         person = _person(rng, index, rng.choice(pool))
         person.save()
-        received_at = now - dt.timedelta(days=rng.randint(1, 240), minutes=rng.randint(0, 600))
         channel = rng.choice(list(Channel))
         is_extension = code not in ("24",) and rng.random() < 0.4
         title_expires_on = None
@@ -774,11 +822,6 @@ def _create_cases(types, users, stdout, style) -> int:
             failures += 1
             stdout.write(style.WARNING(f"  {case.file_number}: stopped before {target}: {exc}"))
         _backdate(case, received_at, rng, now)
-        if target == CaseState.DOCUMENTS_REQUESTED and rng.random() < 0.5:
-            # Some deadlines have passed: these cases show up as overdue.
-            CaseDocument.objects.filter(case=case, due_on__isnull=False).update(
-                due_on=today - dt.timedelta(days=rng.randint(1, 30))
-            )
     if failures:
         stdout.write(style.WARNING(f"  {failures} case(s) did not reach their planned state."))
     return len(plan)
