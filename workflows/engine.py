@@ -127,6 +127,8 @@ class Option:
     reasons: list[str]
     #: False when the user lacks the permission (only listed with ``include_forbidden``).
     permitted: bool = True
+    #: The title of the target state (as declared; translated when shown).
+    target_title: str = ""
 
     @property
     def name(self) -> str:
@@ -153,7 +155,7 @@ class Option:
         if self.allowed:
             return ""
         return _("cannot move to %(target)s: %(reasons)s") % {
-            "target": target_title or self.target,
+            "target": target_title or self.target_title or self.target,
             "reasons": "; ".join(self.reasons),
         }
 
@@ -322,11 +324,17 @@ class Workflow:
             if not self.is_permitted(t, user, obj, roles):
                 if include_forbidden:
                     options.append(
-                        Option(t, False, [_("you are not permitted to do this")], permitted=False)
+                        Option(
+                            t,
+                            False,
+                            [_("you are not permitted to do this")],
+                            permitted=False,
+                            target_title=self.state_title(t.target),
+                        )
                     )
                 continue
             reasons = self._guard_reasons(t, obj, user, data)
-            options.append(Option(t, not reasons, reasons))
+            options.append(Option(t, not reasons, reasons, target_title=self.state_title(t.target)))
         return options
 
     def editable_fields(self, obj: Any, user: Any, *, roles: set[str] | None = None) -> set[str]:

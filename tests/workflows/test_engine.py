@@ -109,7 +109,8 @@ def test_available_lists_transitions_from_the_current_state_with_reasons():
     assert not submit.allowed
     assert submit.reasons == ["no title yet", "only 0 page(s)"]
     assert submit.target == "review"
-    assert submit.explain("In review") == "cannot move to In review: no title yet; only 0 page(s)"
+    assert submit.explain() == "cannot move to In review: no title yet; only 0 page(s)"
+    assert submit.explain("review") == "cannot move to review: no title yet; only 0 page(s)"
 
 
 def test_option_is_allowed_once_the_guards_pass():
