@@ -150,9 +150,11 @@ def book_slot(
                 .select_related("slot")
                 .first()
             )
-            if current is not None and (slot is None or current.slot_id == slot.pk):
-                # A repeated request (double click, retry) changes nothing; moving an
-                # appointment needs an explicit new time.
+            # A repeated request (double click, retry) changes nothing; moving an
+            # appointment needs an explicit new time.
+            if current is not None and slot is None:
+                raise BookingError("already_booked", _("You already have an appointment."))
+            if current is not None and current.slot_id == slot.pk:
                 raise BookingError("already_booked", _("You have already booked this time."))
             chosen = _lock_free_slot(service=service, slot=slot, now=now)
             if current is not None:
