@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -138,20 +139,33 @@ def book_slot(
     try:
         with transaction.atomic():
             # One request per case at a time: duplicate clicks queue here, not in the slots.
-            case = Case.objects.select_for_update().get(pk=case.pk)
+            # The same round trip tells whether the case holds a booking or a waiting place.
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .annotate(
+                    active_booking_id=Subquery(
+                        Booking.objects.filter(CASE_ACTIVE, case=OuterRef("pk")).values("pk")[:1]
+                    ),
+                    is_waiting=Exists(
+                        WaitingListEntry.objects.filter(
+                            case=OuterRef("pk"), status=WaitingStatus.WAITING
+                        )
+                    ),
+                )
+                .get(pk=case.pk)
+            )
             service = service_ready_for(case)
             if service is None:
                 raise BookingError("not_ready", _("Your case is not ready for an appointment."))
             if slot is not None and slot.service_id != service.pk:
                 raise BookingError("slot_taken", _("This time is no longer available."))
-            current = (
-                Booking.objects.select_for_update(of=("self",))
-                .filter(CASE_ACTIVE, case=case)
-                .select_related("slot")
-                .first()
-            )
-            # A repeated request (double click, retry) changes nothing; moving an
-            # appointment needs an explicit new time.
+            current = None
+            if case.active_booking_id is not None:
+                current = (
+                    Booking.objects.select_for_update(of=("self",))
+                    .select_related("slot")
+                    .get(pk=case.active_booking_id)
+                )
             if current is not None and slot is None:
                 raise BookingError("already_booked", _("You already have an appointment."))
             if current is not None and current.slot_id == slot.pk:
@@ -165,20 +179,32 @@ def book_slot(
             booking = Booking.objects.create(
                 case=case, slot=chosen, cancel_key_hash=key_hash, email=email, created_at=now
             )
-            WaitingListEntry.objects.filter(
-                case=case, service=service, status=WaitingStatus.WAITING
-            ).update(status=WaitingStatus.WITHDRAWN)
+            if case.is_waiting:
+                WaitingListEntry.objects.filter(
+                    case=case, service=service, status=WaitingStatus.WAITING
+                ).update(status=WaitingStatus.WITHDRAWN)
             if current is not None:
                 _offer_to_waiting_list(slot=current.slot, now=now)
             if email:
                 _notify_on_commit(booking, key, "booked")
     except IntegrityError as exc:
-        # The constraints caught a race the locks did not: someone else was faster.
+        # The constraints caught a race the locks did not: another request was faster.
         logger.info("booking conflict for case %s: %s", case.pk, exc)
+        if _violated_constraint(exc) == "unique_active_booking_per_case":
+            raise BookingError("already_booked", _("You already have an appointment.")) from exc
         raise BookingError(
             "slot_taken", _("This time was taken a moment ago. Please choose another one.")
         ) from exc
     return BookingResult(booking=booking, cancel_key=key)
+
+
+def _violated_constraint(exc: IntegrityError) -> str:
+    """The constraint name PostgreSQL reports; SQLite names only the columns."""
+    diag = getattr(exc.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return name
+    return "unique_active_booking_per_case" if "case_id" in str(exc) else ""
 
 
 def _lock_free_slot(*, service, slot: Slot | None, now: dt.datetime) -> Slot:

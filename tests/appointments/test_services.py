@@ -322,3 +322,25 @@ def test_releasing_a_closed_case_frees_its_slot_for_the_waiting_list(biometrics,
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
     assert Booking.objects.get(slot=slot, status=BookingStatus.BOOKED).case == waiting
+
+
+def test_a_second_active_booking_of_a_case_is_reported_as_already_booked():
+    """The message after a constraint violation names the rule that was broken."""
+    from django.db import IntegrityError, transaction
+
+    from appointments.services import _violated_constraint
+
+    case = CaseFactory(state=CaseState.CHECKED)
+    first = Booking.objects.create(case=case, slot=SlotFactory(), cancel_key_hash="x" * 64)
+    errors = []
+    for kwargs in (
+        {"case": case, "slot": SlotFactory()},
+        {"case": CaseFactory(), "slot": first.slot},
+    ):
+        try:
+            with transaction.atomic():
+                Booking.objects.create(cancel_key_hash="y" * 64, **kwargs)
+        except IntegrityError as exc:
+            errors.append(_violated_constraint(exc))
+    assert errors[0] == "unique_active_booking_per_case"
+    assert errors[1] != "unique_active_booking_per_case"
