@@ -7,7 +7,7 @@ facets contain only cases the caller may see; every call is logged.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -92,19 +92,25 @@ def search(request, params: Query[SearchParams]):
         )
     except ValidationError as exc:
         errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        return 422, {
-            "detail": "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()),
-            "errors": errors,
-        }
+        return Status(
+            422,
+            {
+                "detail": "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()),
+                "errors": errors,
+            },
+        )
     start = (params.page - 1) * params.page_size
     hits = results[start : start + params.page_size]
-    return 200, {
-        "count": results.count(),
-        "page": params.page,
-        "page_size": params.page_size,
-        "results": [_hit(h) for h in hits],
-        "facets": results.facets(),
-    }
+    return Status(
+        200,
+        {
+            "count": results.count(),
+            "page": params.page,
+            "page_size": params.page_size,
+            "results": [_hit(h) for h in hits],
+            "facets": results.facets(),
+        },
+    )
 
 
 def _hit(hit) -> dict:

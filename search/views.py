@@ -1,7 +1,8 @@
 """The search page of the back office (Wagtail admin)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseForbidden
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -53,7 +54,8 @@ class _Page:
 @require_GET
 def search_view(request):
     if not can_search_cases(request.user):
-        raise PermissionDenied
+        # A plain 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
+        return HttpResponseForbidden(_("The case search is only for staff with case access."))
     query = request.GET.get("q", "")
     sort = request.GET.get("sort", "relevance")
     if sort not in SORTS:

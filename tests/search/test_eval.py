@@ -1,0 +1,42 @@
+"""A small slice of the shared evaluation file, so that ranking regressions show.
+
+All expected persons plus a few hundred near-neighbour distractors; the full file is scored
+by ``manage.py search_eval``.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval" / "names-public.jsonl"
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(not EVAL.exists(), reason="shared evaluation file not present")
+
+
+def test_recall_and_mrr_stay_above_the_floor(tmp_path):
+    records = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines()]
+    persons = [r for r in records if r["kind"] == "person"]
+    queries = [r for r in records if r["kind"] == "query"]
+    expected = {ref for q in queries for ref in q["expect"]}
+    sample = [p for p in persons if p["ref"] in expected]
+    sample += [p for p in persons if p["ref"] not in expected][:400]
+    path = tmp_path / "slice.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in sample + queries), encoding="utf-8"
+    )
+    # A process of its own: the command builds and drops its own scratch database.
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "search_eval", str(path), "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    last = done.stdout.strip().splitlines()[-1]
+    figures = dict(part.split("=") for part in last.split())
+    assert float(figures["recall@10"]) >= 0.97
+    assert float(figures["mrr"]) >= 0.9

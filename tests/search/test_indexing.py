@@ -1,0 +1,58 @@
+"""The index follows the cases: after commit, on deletion, and by the rebuild command."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from casework.models import CaseComment
+from search.backends import get_search_backend
+from search.models import CaseIndexEntry
+
+from .conftest import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers(user, q):
+    return [h.file_number for h in get_search_backend().search(q, user=user)[:20]]
+
+
+def test_new_case_is_found_after_commit(office, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        case = make_case(office["type_a"], family_name="Kowalczyk", given_names="Anna")
+    assert not CaseIndexEntry.objects.filter(case=case).exists()  # not before commit
+    for callback in callbacks:
+        callback()
+    assert numbers(office["worker_a"], "Kowaltschik Anna") == [case.file_number]
+
+
+def test_person_change_and_comment_reach_the_index(office, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(office["type_a"], family_name="Kovalenko", given_names="Iryna")
+    with django_capture_on_commit_callbacks(execute=True):
+        person = case.person
+        person.family_name = "Bondarenko"
+        person.save()
+        CaseComment.objects.create(case=case, author=office["worker_a"], text="Mietvertrag da")
+    assert numbers(office["worker_a"], "Bondarenko") == [case.file_number]
+    assert numbers(office["worker_a"], "Mietvertrag") == [case.file_number]
+
+
+def test_deleted_case_disappears(office, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(office["type_a"], family_name="Tkachuk", given_names="Petro")
+    assert numbers(office["worker_a"], "Tkachuk") == [case.file_number]
+    with django_capture_on_commit_callbacks(execute=True):
+        case.delete()
+    assert numbers(office["worker_a"], "Tkachuk") == []
+    assert not CaseIndexEntry.objects.filter(case_id=case.pk).exists()
+
+
+def test_rebuild_command_indexes_everything(office):
+    case = make_case(office["type_a"], family_name="Moroz", given_names="Olha")
+    CaseIndexEntry.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_case_index", stdout=out)
+    assert "100%" in out.getvalue()
+    assert numbers(office["worker_a"], "Moros Olga") == [case.file_number]
