@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from workflows.diagram import to_svg
 
 from . import selectors, services
-from .constants import CaseState
+from .constants import CaseState, Role
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .forms import (
     BiometricsForm,
@@ -106,7 +106,12 @@ def _validation_messages(request, exc: ValidationError) -> None:
 
 
 def _user_departments(user):
-    if selectors.is_office_admin(user):
+    """Departments to filter by: the user's own; all for office admins and the Service Point
+    (which serves every department's cases at its steps)."""
+    if (
+        selectors.is_office_admin(user)
+        or Membership.objects.filter(user=user, role=Role.SERVICE_POINT).exists()
+    ):
         return Department.objects.filter(handles_cases=True)
     return Department.objects.filter(memberships__user=user, handles_cases=True).distinct()
 
@@ -115,7 +120,7 @@ def _supervised_departments(user):
     if selectors.is_office_admin(user):
         return Department.objects.filter(handles_cases=True)
     return Department.objects.filter(
-        memberships__user=user, memberships__role="supervisor"
+        memberships__user=user, memberships__role=Role.SUPERVISOR
     ).distinct()
 
 

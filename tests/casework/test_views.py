@@ -296,3 +296,13 @@ def test_worklist_counts_cases_per_state_for_the_filter_links(client, office):
     assert counts[CaseState.CHECKED] == 2
     assert counts[CaseState.RECEIVED] == 1
     assert counts[CaseState.REFUSED] == 0
+
+
+def test_service_point_worklist_spans_departments_at_its_steps(client, office):
+    at_counter = CaseFactory(case_type=office.type_b, state=CaseState.BIOMETRICS)
+    CaseFactory(case_type=office.type_a, state=CaseState.RECEIVED)
+    client.force_login(office.counter)
+    response = client.get(reverse("casework:worklist"))
+    assert list(response.context["page_obj"].object_list) == [at_counter]
+    departments = set(response.context["form"].fields["department"].queryset)
+    assert {office.dept_a, office.dept_b} <= departments
