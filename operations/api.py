@@ -49,17 +49,21 @@ def statistics(request, filters: Query[StatisticsFilter]):
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
     cases = selectors.case_scope(user, department=filters.department)
+    summary = selectors.period_summary(cases, period)
     return {
         "period": {"start": period.start, "end": period.end},
-        "totals": selectors.period_counts(cases, period),
-        "departments": selectors.counts_by_department(cases, period),
+        "totals": {
+            key: sum(row[key] for row in summary["departments"])
+            for key in ("received", "granted", "refused", "withdrawn", "handed_over")
+        },
+        "departments": summary["departments"],
         "handed_over_by_type": [
             {
                 "legal_basis": row["case__case_type__legal_basis"],
                 "case_type": row["case__case_type__name"],
                 "count": row["count"],
             }
-            for row in selectors.handed_over_by_type(cases, period)
+            for row in summary["handed_over_by_type"]
         ],
         "processing_time_days": selectors.processing_times(cases, period),
         "open_by_state": [

@@ -88,7 +88,8 @@ def build_tables(
     cases = selectors.case_scope(user, department=department)
     tables = []
 
-    by_dept = selectors.counts_by_department(cases, period)
+    summary = selectors.period_summary(cases, period)
+    by_dept = summary["departments"]
     keys = ["received", "granted", "refused", "withdrawn", "handed_over", "open"]
     rows = [[row["department"], *(row[k] for k in keys)] for row in by_dept]
     rows.append([str(_("Total")), *(sum(row[k] for row in by_dept) for k in keys)])
@@ -123,7 +124,7 @@ def build_tables(
             [str(_("Legal basis")), str(_("Case type")), str(_("Titles"))],
             [
                 [r["case__case_type__legal_basis"], r["case__case_type__name"], r["count"]]
-                for r in selectors.handed_over_by_type(cases, period)
+                for r in summary["handed_over_by_type"]
             ],
             chart=(0, 2),
         )

@@ -108,7 +108,7 @@ def test_department_export_figures(client, office):
     rows = csv_rows(
         get(client, office.admin, reverse("operations:export", args=["departments", "csv"]), QUERY)
     )
-    assert rows[0][0] == "Abteilung" or rows[0][0] == "Department"
+    assert len(rows[0]) == 7  # department, five counts of the period, open now
     totals = rows[-1]
     assert totals[1:] == ["9", "5", "1", "1", "3", "4"]
 
