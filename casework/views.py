@@ -54,7 +54,12 @@ def can_use_casework(user) -> bool:
     """Only members of a department (and office admins) see anything of the case files."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return selectors.is_office_admin(user) or Membership.objects.filter(user=user).exists()
+    # Asked by every menu item and hook of a request: remembered on the request's user.
+    cached = getattr(user, "_casework_access", None)
+    if cached is None:
+        cached = selectors.is_office_admin(user) or Membership.objects.filter(user=user).exists()
+        user._casework_access = cached
+    return cached
 
 
 def casework_view(view):
