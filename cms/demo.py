@@ -49,6 +49,7 @@ USERS = [
 def load(*, stdout, style) -> None:
     with transaction.atomic():
         locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES}
+        _tree_roots(locales["de"])
         documents = _documents()
         pages = _german_pages(documents)
         _site(pages["home"])
@@ -58,6 +59,15 @@ def load(*, stdout, style) -> None:
         _groups_and_workflow()
         _users()
     stdout.write(style.SUCCESS(f"  public site: {len(pages)} pages in {len(LANGUAGES)} languages"))
+
+
+def _tree_roots(locale: Locale) -> None:
+    """Wagtail's migrations create the page and collection roots; a flushed test database
+    (or a restored dump without them) may lack them."""
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 def _stream(blocks: list) -> str:
