@@ -4,6 +4,10 @@ Anonymous GET requests for a page are answered from the cache without touching t
 Every cached response is stored under a generation number; publishing, unpublishing, moving or
 deleting a page or changing the office settings bumps the generation, so the next request
 renders afresh. Editors (anyone with a session cookie) always get a fresh page.
+
+The generation lives in the default cache. With several server processes that cache must be
+shared (set REDIS_URL); with the per-process local-memory cache another process may serve
+the previous version for up to ``CMS_PAGE_CACHE_TIMEOUT`` seconds (default 300).
 """
 
 import hashlib
