@@ -477,7 +477,6 @@ class BaseCaseSearchBackend:
                 scores[pk] = s
         if not scores:
             return []
-        order = dict(qs.filter(case_id__in=list(scores)).values_list("case_id", "received_at"))
         return sorted(
             ((pk, s) for pk, s in scores.items() if pk in order),
             key=lambda item: (-item[1], -order[item[0]].timestamp(), item[0]),

@@ -122,12 +122,17 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         subquery, params = queryset.values("case_id").query.sql_with_params()
         candidates = Candidates()
         levels = self.name_keys(parsed) if parsed.tokens else ([], [], [])
-        lookup = self._pg_names if connection.vendor == "postgresql" else self._fts_names
+        postgres = connection.vendor == "postgresql"
         # Each tier has its own limit, so that common coarse keys cannot crowd out a true match.
         limits = (CANDIDATE_LIMIT, CANDIDATE_LIMIT // 2, CANDIDATE_LIMIT // 2)
         tiers = [(keys, limit) for keys, limit in zip(levels, limits, strict=True) if keys]
         if tiers:
-            candidates.by_name = list(dict.fromkeys(lookup(tiers, subquery, params)))
+            found = (
+                self._pg_names(tiers, subquery, params, parsed)
+                if postgres
+                else self._fts_names(tiers, subquery, params)
+            )
+            candidates.by_name = list(dict.fromkeys(found))
         if connection.vendor == "postgresql":
             if text_words:
                 candidates.by_text = self._pg_text(text_words, subquery, params)
@@ -162,18 +167,30 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             rows = cursor.fetchall()
         return _normalise({pk: -rank for pk, rank in rows})
 
-    def _pg_names(self, tiers, subquery, params) -> list[int]:
-        """All tiers in one round trip (``UNION ALL`` of separately limited selects)."""
+    def _pg_names(self, tiers, subquery, params, parsed=None) -> list[int]:
+        """All tiers in one round trip (``UNION ALL`` of separately limited selects).
+
+        Without ``ORDER BY ts_rank`` a tier costs one GIN bitmap scan, not a rank per match;
+        the first tier asks for cases matching every query word, so a common family name
+        cannot crowd out the person whose given name also matches.
+        """
         parts, args = [], []
-        for keys, limit in tiers:
-            tsquery = " | ".join(_ts_quote(k) for k in keys)
+        if parsed is not None and len(parsed.tokens) > 1:
+            groups = []
+            for token in parsed.tokens:
+                keys = {*token.folds, *token.keys} | ({token.native} if token.native else set())
+                groups.append("(" + " | ".join(_ts_quote(k) for k in sorted(keys) if k) + ")")
+            tiers = [(None, CANDIDATE_LIMIT, " & ".join(groups))] + [(*t, None) for t in tiers]
+        else:
+            tiers = [(*t, None) for t in tiers]
+        for keys, limit, raw in tiers:
+            tsquery = raw if raw is not None else " | ".join(_ts_quote(k) for k in keys)
             parts.append(
                 "(SELECT e.case_id FROM search_caseindexentry e "  # noqa: S608 (subquery compiled by Django, terms quoted)
                 "WHERE e.name_tsv @@ to_tsquery('simple'::regconfig, %s) "
-                f"AND e.case_id IN ({subquery}) "
-                "ORDER BY ts_rank(e.name_tsv, to_tsquery('simple'::regconfig, %s)) DESC LIMIT %s)"
+                f"AND e.case_id IN ({subquery}) LIMIT %s)"
             )
-            args += [tsquery, *params, tsquery, limit]
+            args += [tsquery, *params, limit]
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), args)
             return [row[0] for row in cursor.fetchall()]
@@ -181,13 +198,13 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
     def _pg_text(self, words, subquery, params) -> dict[int, float]:
         text = " ".join(words)
         sql = (
-            "SELECT e.case_id, ts_rank(e.body_tsv, q) "  # noqa: S608 (subquery compiled by Django, terms quoted)
-            "FROM search_caseindexentry e, plainto_tsquery('german'::regconfig, %s) q "
-            "WHERE e.body_tsv @@ q "
-            f"AND e.case_id IN ({subquery}) ORDER BY 2 DESC LIMIT %s"
+            "SELECT m.case_id, ts_rank(m.body_tsv, plainto_tsquery('german'::regconfig, %s)) "  # noqa: S608 (subquery compiled by Django, terms quoted)
+            "FROM (SELECT e.case_id, e.body_tsv FROM search_caseindexentry e "
+            "WHERE e.body_tsv @@ plainto_tsquery('german'::regconfig, %s) "
+            f"AND e.case_id IN ({subquery}) LIMIT %s) m"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [text, *params, CANDIDATE_LIMIT])
+            cursor.execute(sql, [text, text, *params, CANDIDATE_LIMIT])
             rows = cursor.fetchall()
         return _normalise(dict(rows))
 
