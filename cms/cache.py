@@ -10,6 +10,7 @@ shared (set REDIS_URL); with the per-process local-memory cache another process 
 the previous version for up to ``CMS_PAGE_CACHE_TIMEOUT`` seconds (default 300).
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -69,6 +70,7 @@ def is_cacheable_response(response) -> bool:
 def cached_view(view):
     """Wrap a page-serving view so that anonymous GETs are served from the cache."""
 
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_cacheable_request(request):
             return view(request, *args, **kwargs)
@@ -87,6 +89,4 @@ def cached_view(view):
             response["X-Page-Cache"] = "miss"
         return response
 
-    wrapper.__name__ = getattr(view, "__name__", "cached_view")
-    wrapper.__doc__ = view.__doc__
     return wrapper

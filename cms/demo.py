@@ -23,6 +23,7 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.search.backends import get_search_backend
 
 from . import demo_content as content
 from .models import DownloadsPage, HomePage, NewsIndexPage, NewsPage, OfficeSettings, TopicPage
@@ -58,7 +59,15 @@ def load(*, stdout, style) -> None:
             _translate(pages, locales[code], content.CONTENT[code], documents)
         _groups_and_workflow()
         _users()
+        _index_pages()
     stdout.write(style.SUCCESS(f"  public site: {len(pages)} pages in {len(LANGUAGES)} languages"))
+
+
+def _index_pages() -> None:
+    """Index the public pages now; on save Wagtail only queues the work for a task worker."""
+    backend = get_search_backend()
+    for model in PAGE_TYPES.values():
+        backend.add_bulk(model, model.objects.all())
 
 
 def _tree_roots(locale: Locale) -> None:
