@@ -68,6 +68,11 @@ class WorklistFilterForm(forms.Form):
         )
 
 
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What is it for?"), max_length=100, required=False)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 

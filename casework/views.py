@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -26,9 +26,11 @@ from django.views.decorators.http import require_GET, require_POST
 from workflows.diagram import to_svg
 
 from . import selectors, services
+from .auth import issue_token, revoke_token
 from .constants import CaseState, Role
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .forms import (
+    ApiTokenForm,
     BiometricsForm,
     BulkReassignForm,
     CommentForm,
@@ -39,7 +41,7 @@ from .forms import (
     TransitionForm,
     WorklistFilterForm,
 )
-from .models import Department, Membership
+from .models import ApiToken, Department, Membership
 from .workflow import CASE_WORKFLOW
 from .worklists import SCOPE_FULL, case_scope, is_supervisor_of, worklist
 
@@ -527,3 +529,45 @@ def workflow_diagram(request):
         "casework/workflow.html",
         {"page_title": _("Case workflow"), "header_icon": "tasks", "svg": svg},
     )
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+@casework_view
+def api_tokens(request):
+    """The user's own API tokens: create one (the key is shown once), see when each was used."""
+    _require_casework_user(request)
+    new_key = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            days = form.cleaned_data["days"]
+            expires_at = timezone.now() + dt.timedelta(days=days) if days else None
+            _token, new_key = issue_token(
+                user=request.user, name=form.cleaned_data["name"], expires_at=expires_at
+            )
+            form = ApiTokenForm()
+        else:
+            _form_errors(request, form)
+    return render(
+        request,
+        "casework/api_tokens.html",
+        {
+            "page_title": _("API tokens"),
+            "header_icon": "key",
+            "tokens": ApiToken.objects.filter(user=request.user),
+            "form": form,
+            "new_key": new_key,
+        },
+    )
+
+
+@casework_view
+@require_POST
+def revoke_api_token(request, pk: int):
+    _require_casework_user(request)
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    revoke_token(token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("casework:api_tokens")

@@ -41,6 +41,8 @@ urlpatterns = [
     ),
     path("case/<str:file_number>/reassign/", views.reassign_view, name="reassign"),
     path("case/<str:file_number>/share/", views.share_view, name="share"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]
 
 
@@ -102,6 +104,17 @@ def register_workflow_diagram():
         name="casework-workflow",
         icon_name="tasks",
         order=400,
+    )
+
+
+@hooks.register("register_casework_menu_item")
+def register_api_tokens():
+    return CaseworkMenuItem(
+        _("API tokens"),
+        reverse("casework:api_tokens"),
+        name="casework-api-tokens",
+        icon_name="key",
+        order=500,
     )
 
 

@@ -192,3 +192,23 @@ def test_openapi_schema_lists_the_case_endpoints(client):
         scheme.get("scheme") == "bearer"
         for scheme in schema["components"]["securitySchemes"].values()
     )
+
+
+def test_back_office_page_creates_a_working_token_and_revokes_it(client, office):
+    from django.urls import reverse
+
+    client.force_login(office.worker_a)
+    response = client.post(reverse("casework:api_tokens"), {"name": "Skript", "days": "30"})
+    key = response.context["new_key"]
+    assert key and key in response.content.decode()
+    assert client.get(f"{BASE}/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    token = ApiToken.objects.get(user=office.worker_a)
+    # another user cannot revoke it
+    client.force_login(office.worker_b)
+    other = client.post(reverse("casework:revoke_api_token", args=[token.pk]))
+    assert other.status_code == 404
+    client.force_login(office.worker_a)
+    client.post(reverse("casework:revoke_api_token", args=[token.pk]))
+    assert client.get(f"{BASE}/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+    # the key itself is never shown again
+    assert key not in client.get(reverse("casework:api_tokens")).content.decode()
