@@ -28,6 +28,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -371,30 +372,38 @@ def _stalled_q(now: dt.datetime) -> Q:
 
 
 def workload(cases: QuerySet[Case], *, now: dt.datetime | None = None) -> list[dict]:
-    """Open cases per caseworker (unassigned included), how many wait and how many stall."""
+    """Open cases per caseworker (unassigned included), how many wait and how many stall.
+
+    Grouped by user id only; the few names are looked up afterwards (no join over the cases).
+    """
     now = now or timezone.now()
-    rows = (
+    rows = list(
         cases.exclude(state__in=FINAL_STATES)
-        .values(
-            "assigned_to",
-            "assigned_to__username",
-            "assigned_to__first_name",
-            "assigned_to__last_name",
-        )
+        .values("assigned_to")
         .annotate(
             open=Count("pk"),
             waiting=Count("pk", filter=Q(state=CaseState.DOCUMENTS_REQUESTED)),
             stalled=Count("pk", filter=_stalled_q(now)),
             oldest=Min("received_at"),
         )
-        .order_by("-open", "assigned_to__username")
+        .order_by()
     )
+    users = {
+        user.pk: user
+        for user in get_user_model().objects.filter(
+            pk__in=[row["assigned_to"] for row in rows if row["assigned_to"]]
+        )
+    }
     result = []
     for row in rows:
-        full = f"{row['assigned_to__first_name']} {row['assigned_to__last_name']}".strip()
-        name = full or row["assigned_to__username"] or str(_("unassigned"))
-        result.append({**row, "name": name})
-    return result
+        user = users.get(row["assigned_to"])
+        if user is None:
+            name, username = str(_("unassigned")), ""
+        else:
+            username = user.get_username()
+            name = user.get_full_name() or username
+        result.append({**row, "name": name, "assigned_to__username": username})
+    return sorted(result, key=lambda row: (-row["open"], row["assigned_to__username"]))
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
