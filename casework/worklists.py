@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .constants import FINAL_STATES, CaseState, Role
-from .models import Case, CaseDocument, CaseGroupObjectPermission, CaseUserObjectPermission
-from .selectors import SERVICE_POINT_STATES, cases_visible_to, is_office_admin
+from .constants import FINAL_STATES, CaseState
+from .models import Case, CaseDocument
+from .permissions import OFFICE_ADMIN, SERVICE_POINT, SUPERVISOR, case_roles
+from .selectors import cases_visible_to
 
 __all__ = [
     "OPEN",
     "STALE_AFTER",
     "WorklistFilters",
     "case_scope",
+    "is_supervisor_of",
     "overdue_filter",
     "worklist",
 ]
@@ -92,44 +94,18 @@ def worklist(user, *, filters: WorklistFilters | None = None, mine: bool = False
     )
 
 
-def _has_grant(user, case: Case) -> bool:
-    now = timezone.now()
-    unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    return (
-        CaseUserObjectPermission.objects.filter(
-            unexpired, user=user, content_object=case, permission__codename="view_case"
-        ).exists()
-        or CaseGroupObjectPermission.objects.filter(
-            unexpired, group__user=user, content_object=case, permission__codename="view_case"
-        ).exists()
-    )
-
-
 def case_scope(user, case: Case) -> str:
     """How much of a visible case file the user sees.
 
     Service Point staff see only what biometrics, fees and hand-over need; everyone else who
     may see the case (department, office admin, a shared grant) sees the whole file.
     """
-    if is_office_admin(user):
-        return SCOPE_FULL
-    memberships = list(user.memberships.values_list("department_id", "role"))
-    if any(
-        dept == case.department_id and role in (Role.CASEWORKER, Role.SUPERVISOR)
-        for dept, role in memberships
-    ):
-        return SCOPE_FULL
-    if _has_grant(user, case):
-        return SCOPE_FULL
-    if any(role == Role.SERVICE_POINT for _d, role in memberships) and (
-        case.state in SERVICE_POINT_STATES
-    ):
+    roles = case_roles(user, case)
+    if roles == {SERVICE_POINT}:
         return SCOPE_SERVICE_POINT
     return SCOPE_FULL
 
 
 def is_supervisor_of(user, case: Case) -> bool:
-    return (
-        is_office_admin(user)
-        or user.memberships.filter(department_id=case.department_id, role=Role.SUPERVISOR).exists()
-    )
+    """Supervisors of the case's department and office admins: reassign, share, access log."""
+    return bool(case_roles(user, case) & {SUPERVISOR, OFFICE_ADMIN})
