@@ -306,3 +306,24 @@ def test_service_point_worklist_spans_departments_at_its_steps(client, office):
     assert list(response.context["page_obj"].object_list) == [at_counter]
     departments = set(response.context["form"].fields["department"].queryset)
     assert {office.dept_a, office.dept_b} <= departments
+
+
+def test_supervisor_shares_a_case_until_a_date_and_the_grantee_can_open_it(client, office):
+    case = CaseFactory(case_type=office.type_a)
+    client.force_login(office.worker_b)
+    assert client.get(_case_url(case)).status_code == 404
+    client.force_login(office.supervisor_a)
+    until = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    client.post(
+        _case_url(case, "casework:share"),
+        {"grantee_user": office.worker_b.pk, "expires_at": until},
+    )
+    client.force_login(office.worker_b)
+    assert client.get(_case_url(case)).status_code == 200
+    # a caseworker may not share
+    client.force_login(office.worker_a)
+    response = client.post(
+        _case_url(case, "casework:share"),
+        {"grantee_user": office.counter.pk, "expires_at": until},
+    )
+    assert response.status_code == 403
