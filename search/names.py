@@ -431,6 +431,7 @@ class ParsedQuery:
     file_numbers: list[str] = field(default_factory=list)
     identifiers: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    _units: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_empty(self) -> bool:
@@ -491,6 +492,8 @@ def _unit_keys(token: Token) -> set[str]:
     keys = set(token.folds) | set(token.keys) | {s for s in token.skeletons if len(s) >= 2}
     if token.native:
         keys.add(token.native)
+    if token.canonical:
+        keys.add(token.canonical)
     return {k for k in keys if k}
 
 
@@ -507,6 +510,8 @@ def index_keys(
 
 def query_units(parsed: ParsedQuery) -> list[tuple[Token, tuple[int, ...]]]:
     """Query words alone, and adjacent words joined (two or three), with the words they cover."""
+    if parsed._units is not None:
+        return parsed._units
     tokens = parsed.tokens
     units: list[tuple[Token, tuple[int, ...]]] = []
     for i, token in enumerate(tokens):
@@ -521,6 +526,7 @@ def query_units(parsed: ParsedQuery) -> list[tuple[Token, tuple[int, ...]]]:
             joined = _join(tokens[i : i + size])
             if joined:
                 units.append((joined, tuple(range(i, i + size))))
+    parsed._units = units
     return units
 
 
@@ -539,6 +545,8 @@ def query_key_levels(parsed: ParsedQuery) -> tuple[set[str], set[str]]:
         precise |= set(token.folds) | set(token.keys)
         if token.native:
             precise.add(token.native)
+        if token.canonical:
+            precise.add(token.canonical)
         coarse |= {s for s in token.skeletons if len(s) >= 3}
     return {k for k in precise if k}, coarse - precise
 

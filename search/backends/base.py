@@ -458,6 +458,7 @@ class BaseCaseSearchBackend:
         )
         name_only = not filters.text
         order = {}
+        memo: dict[tuple, float] = {}  # namesakes are scored once
         for pk, family, given, family_native, given_native, birth, received in rows:
             order[pk] = received
             if pk in scores:
@@ -465,8 +466,11 @@ class BaseCaseSearchBackend:
             text_rank = candidates.by_text.get(pk)
             s = 0.0
             if parsed.tokens or parsed.dates:
-                person = names.person_name(family, given, family_native, given_native)
-                s = names.score(parsed, person, birth)
+                memo_key = (family, given, family_native, given_native, birth)
+                s = memo.get(memo_key)
+                if s is None:
+                    person = names.person_name(family, given, family_native, given_native)
+                    s = memo[memo_key] = names.score(parsed, person, birth)
             if text_rank is not None:
                 # Every word is in the notes, comments or names: a result in its own right.
                 s = max(s, 0.7 + 0.1 * text_rank) if name_only else s + 0.7 + 0.1 * text_rank

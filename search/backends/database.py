@@ -180,7 +180,7 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             for token in parsed.tokens:
                 keys = {*token.folds, *token.keys} | ({token.native} if token.native else set())
                 groups.append("(" + " | ".join(_ts_quote(k) for k in sorted(keys) if k) + ")")
-            tiers = [(None, CANDIDATE_LIMIT, " & ".join(groups))] + [(*t, None) for t in tiers]
+            tiers = [(None, CANDIDATE_LIMIT // 2, " & ".join(groups))] + [(*t, None) for t in tiers]
         else:
             tiers = [(*t, None) for t in tiers]
         for keys, limit, raw in tiers:
