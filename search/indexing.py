@@ -17,7 +17,7 @@ from casework.models import Case, CaseComment
 from . import names
 from .models import CaseIndexEntry, NameTerm
 
-__all__ = ["build_entry", "index_cases", "rebuild", "remove_cases"]
+__all__ = ["build_entry", "bulk_insert", "index_cases", "rebuild", "remove_cases"]
 
 BATCH_SIZE = 2000
 #: Comments beyond this much text are not searched (a case file is not a chat log).
@@ -96,8 +96,22 @@ def _save_terms(entries: list[CaseIndexEntry]) -> None:
 
 
 def _insert(entries: list[CaseIndexEntry]) -> None:
-    """A plain multi-row insert: ``bulk_create`` spends most of a rebuild preparing values."""
-    fields = CaseIndexEntry._meta.concrete_fields
+    if entries:
+        now = timezone.now()
+        for e in entries:
+            e.indexed_at = now
+        bulk_insert(entries)
+
+
+def bulk_insert(objects: list) -> None:
+    """A plain ``executemany`` insert of model instances with their primary keys set.
+
+    ``bulk_create`` spends most of a rebuild preparing values field by field.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    fields = model._meta.concrete_fields
     ops = connection.ops
     converters = []
     for f in fields:
@@ -108,18 +122,14 @@ def _insert(entries: list[CaseIndexEntry]) -> None:
             converters.append(ops.adapt_datefield_value)
         else:
             converters.append(None)
-    if any(f.attname == "indexed_at" for f in fields):
-        now = timezone.now()
-        for e in entries:
-            e.indexed_at = now
     rows = [
         tuple(
             conv(getattr(e, f.attname)) if conv else getattr(e, f.attname)
             for f, conv in zip(fields, converters, strict=True)
         )
-        for e in entries
+        for e in objects
     ]
-    table = ops.quote_name(CaseIndexEntry._meta.db_table)
+    table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
