@@ -9,7 +9,7 @@ from django.core.management.color import no_style
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page, Site, Workflow, WorkflowPage
 
-from cms import demo
+from cms import demo, selectors
 from cms.models import HomePage, OfficeSettings
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,12 @@ def test_demo_users_groups_and_workflow(demo_site):
     # every page in every language is covered by it
     for page in Page.objects.filter(depth__gt=1)[:5]:
         assert page.get_workflow() == workflow
+
+
+def test_demo_pages_are_searchable_without_a_task_worker(db, settings):
+    """Saving only queues index updates for a worker; the loader indexes its pages itself."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    demo.load(stdout=io.StringIO(), style=no_style())
+    german = Locale.objects.get(language_code="de")
+    titles = [page.title for page in selectors.search_pages(query="Drogerie", locale=german)]
+    assert titles == ["Biometrisches Lichtbild"]
