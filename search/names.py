@@ -141,7 +141,22 @@ def _cyrillic_spellings(word: str) -> list[str]:
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe"})
 _PHONETIC_DIACRITICS = str.maketrans(
-    {"š": "sh", "ş": "sh", "ș": "sh", "ž": "zh", "č": "ch", "ç": "ch", "ć": "ch", "ğ": ""}
+    {
+        "š": "sh",
+        "ş": "sh",
+        "ș": "sh",
+        "ś": "sh",
+        "ž": "zh",
+        "ż": "zh",
+        "ź": "zh",
+        "č": "ch",
+        "ç": "ch",
+        "ć": "ch",
+        "ğ": "",
+        "ř": "rzh",
+        "ő": "oe",
+        "ű": "ue",
+    }  # fmt: skip
 )
 _NON_LETTERS_RE = re.compile(r"[^a-z]")
 
@@ -171,8 +186,9 @@ _L1_RULES = [
     (re.compile(r"x"), "ks"),
     (re.compile(r"q"), "k"),
     (re.compile(r"c(?=[eiy])"), "C"),
-    (re.compile(r"schtsch|shtsh|shch|sch|sh|zh|sz|ss?j"), "X"),
+    (re.compile(r"schtsch|shtsch|shch|sch?tsch"), "XQ"),
     (re.compile(r"tsch|tch|cz"), "Q"),
+    (re.compile(r"sch|sh|zh|sz"), "X"),
     (re.compile(r"kh"), "H"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"th"), "t"),
@@ -195,12 +211,12 @@ def phonetic_keys(latin: str) -> tuple[str, ...]:
     if not latin:
         return ()
     s = latin
-    for pattern, repl in _L1_RULES[:4]:
+    for pattern, repl in _L1_RULES[:6]:
         s = pattern.sub(repl, s)
     variants = {s.replace("ch", "Q"), s.replace("ch", "H")} if "ch" in s else {s}
     out = []
     for v in sorted(variants):
-        for pattern, repl in _L1_RULES[4:]:
+        for pattern, repl in _L1_RULES[6:]:
             v = pattern.sub(repl, v)
         v = v.replace("c", "k").lower()
         out.append(_DOUBLES_RE.sub(r"\1", v))
