@@ -32,6 +32,7 @@ __all__ = [
     "ParsedQuery",
     "PersonName",
     "clean_text",
+    "date_bonus",
     "index_keys",
     "parse_query",
     "person_name",
@@ -668,12 +669,16 @@ def name_score(parsed: ParsedQuery, name: PersonName) -> float:
     return 0.88 * q_score + 0.08 * p_cover + 0.04 * family_hit
 
 
+def date_bonus(parsed: ParsedQuery, birth_date: dt.date | None) -> float:
+    """What a birth date in the query adds (or takes away) for a person."""
+    if not parsed.dates:
+        return 0.0
+    if birth_date in parsed.dates:
+        return 0.3 if parsed.tokens else 1.0
+    return -0.05 if parsed.tokens else 0.0
+
+
 def score(parsed: ParsedQuery, name: PersonName, birth_date: dt.date | None) -> float:
     """Relevance of a person for a query: name similarity plus a birth-date match."""
     s = name_score(parsed, name) if parsed.tokens else 0.0
-    if parsed.dates:
-        if birth_date in parsed.dates:
-            s += 0.3 if parsed.tokens else 1.0
-        elif parsed.tokens:
-            s -= 0.05
-    return s
+    return s + date_bonus(parsed, birth_date)

@@ -163,6 +163,13 @@ class SearchHit:
     def file_number(self) -> str:
         return self.entry.file_number
 
+    @property
+    def state_label(self) -> str:
+        from casework.constants import CaseState
+
+        labels = dict(CaseState.choices)
+        return str(labels.get(self.entry.state, self.entry.state))
+
 
 class SearchResults:
     """Lazy and sliceable: ranking is known, rows are loaded only for the requested slice."""
@@ -466,11 +473,12 @@ class BaseCaseSearchBackend:
             text_rank = candidates.by_text.get(pk)
             s = 0.0
             if parsed.tokens or parsed.dates:
-                memo_key = (family, given, family_native, given_native, birth)
+                memo_key = (family, given, family_native, given_native)
                 s = memo.get(memo_key)
                 if s is None:
                     person = names.person_name(family, given, family_native, given_native)
-                    s = memo[memo_key] = names.score(parsed, person, birth)
+                    s = memo[memo_key] = names.name_score(parsed, person) if parsed.tokens else 0.0
+                s += names.date_bonus(parsed, birth)
             if text_rank is not None:
                 # Every word is in the notes, comments or names: a result in its own right.
                 s = max(s, 0.7 + 0.1 * text_rank) if name_only else s + 0.7 + 0.1 * text_rank
