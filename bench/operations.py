@@ -82,6 +82,25 @@ def setup_django(args, media: str) -> None:
     settings.MEDIA_ROOT = Path(media) / "media"
 
 
+class QueryCounter:
+    """Counts every query on the default connection (no log, no limit)."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.count = 0
+        self._cm = connection.execute_wrapper(self)
+        self._cm.__enter__()
+        return self
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __exit__(self, *exc):
+        self._cm.__exit__(*exc)
+
+
 def cpu_seconds() -> float:
     """CPU time of this process plus finished children (the PDF worker processes)."""
     import resource
@@ -247,16 +266,20 @@ def build_office(args) -> dict:
 
 
 def bench_continuation(office, args) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from operations import services
     from operations.models import ContinuationOrdinance
 
+    # On a reused database the titles were continued already: chain a further ordinance.
+    last = ContinuationOrdinance.objects.order_by("-valid_until").first()
+    cut_off_on = last.valid_until if last else dt.date(2025, 2, 1)
+    valid_until = (
+        last.valid_until.replace(year=last.valid_until.year + 1) if last else dt.date(2027, 3, 4)
+    )
     ordinance = ContinuationOrdinance.objects.create(
         case_type=office["ukraine_type"],
-        cut_off_on=dt.date(2025, 2, 1),
-        valid_until=dt.date(2027, 3, 4),
+        cut_off_on=cut_off_on,
+        valid_until=valid_until,
         reference="Bench ordinance",
         created_by=office["admin"],
         run_by=office["admin"],
@@ -264,7 +287,7 @@ def bench_continuation(office, args) -> None:
     ordinance.total = services.continuation_candidates(ordinance, office["admin"]).count()
     ordinance.save()
     print(f"\nBulk continuation of {ordinance.total:,} titles (goal: 5,000 under 60 s)")
-    with CaptureQueriesContext(connection) as queries, timed("continue titles + certificates"):
+    with QueryCounter() as queries, timed("continue titles + certificates"):
         original = services.render_certificates
         timings = {}
 
@@ -285,18 +308,18 @@ def bench_continuation(office, args) -> None:
     print(
         f"  continued {result['continued']:,}; titles: {total - timings['render']:.1f} s, "
         f"certificates: {timings['render']:.1f} s; print file {size / 1e6:.1f} MB; "
-        f"queries: {len(queries):,} ({len(queries) / max(result['continued'], 1):.1f} per title)"
+        f"queries: {queries.count:,} ({queries.count / max(result['continued'], 1):.1f} per title)"
     )
     print(
         f"  CPU time of this process and its PDF workers: {cpu:.1f} s "
         f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
     start = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCounter() as queries:
         again = services.run_continuation(ordinance.pk)
     print(
         f"  rerun (idempotent): continued {again['continued']}, "
-        f"{time.perf_counter() - start:.1f} s, queries {len(queries)}"
+        f"{time.perf_counter() - start:.1f} s, queries {queries.count}"
     )
 
 
