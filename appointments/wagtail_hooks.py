@@ -1,14 +1,17 @@
 """Appointments in the Wagtail admin for Service Point staff and caseworkers."""
 
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
-from .models import Counter, ReleaseRule, Service
+from .constants import BookingStatus, WaitingStatus
+from .models import Booking, Counter, ReleaseRule, Service, WaitingListEntry
 from .selectors import can_manage_appointments
 
 urlpatterns = [
@@ -68,3 +71,47 @@ class ReleaseRuleViewSet(SnippetViewSet):
 register_snippet(ServiceViewSet)
 register_snippet(CounterViewSet)
 register_snippet(ReleaseRuleViewSet)
+
+
+class CaseAppointmentsPanel(Component):
+    """The case file's appointments: the live one first, then every earlier booking."""
+
+    name = "appointments"
+    title = _("Appointments")
+    order = 50
+    template_name = "appointments/admin/case_file_panel.html"
+
+    def __init__(self, case, user) -> None:
+        self.case = case
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        bookings = list(
+            Booking.objects.filter(case=self.case)
+            .select_related("slot__counter", "slot__service", "marked_by")
+            .order_by("-slot__start", "-id")
+        )
+        active = next((b for b in bookings if b.status == BookingStatus.BOOKED), None)
+        waiting = (
+            None
+            if active
+            else WaitingListEntry.objects.filter(case=self.case, status=WaitingStatus.WAITING)
+            .select_related("service")
+            .first()
+        )
+        day_url = None
+        if active is not None and can_manage_appointments(self.user):
+            day = timezone.localtime(active.slot.start).date()
+            day_url = f"{reverse('appointments_admin:day')}?day={day.isoformat()}"
+        return {
+            "active": active,
+            "history": [b for b in bookings if b is not active],
+            "no_shows": sum(b.status == BookingStatus.NO_SHOW for b in bookings),
+            "waiting": waiting,
+            "day_url": day_url,
+        }
+
+
+@hooks.register("casework_case_file_panels")
+def case_appointments_panel(request, case):
+    return CaseAppointmentsPanel(case, request.user)

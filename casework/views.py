@@ -6,7 +6,7 @@ nothing is changed. Writes go through :mod:`casework.services`, which check the 
 """
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import wraps
 
 from django.contrib import messages
@@ -15,13 +15,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from wagtail import hooks
 
 from workflows.diagram import to_svg
 
@@ -255,6 +258,56 @@ def _history_rows(case) -> list:
     return rows
 
 
+#: Other apps add sections to the case file through this Wagtail hook, so casework imports
+#: none of them. ``fn(request, case)`` is called once the user may see the case and returns
+#: ``None``, a panel or a list of panels. A panel is a Wagtail ``Component`` with ``name`` and
+#: ``title`` attributes, or a dict with ``name``, ``title`` and ``html`` (or ``template`` and
+#: ``context``); optional ``order`` (default 100) and ``full_file_only`` (hidden from the
+#: Service Point, like the document checklist).
+CASE_FILE_PANELS_HOOK = "casework_case_file_panels"
+
+
+@dataclass(frozen=True)
+class CaseFilePanel:
+    name: str
+    title: str
+    html: str
+    order: int = 100
+
+
+def _panel_attr(item, key: str, default=None):
+    return item.get(key, default) if isinstance(item, dict) else getattr(item, key, default)
+
+
+def _case_file_panels(request, case, *, full: bool) -> list[CaseFilePanel]:
+    """The panels the installed apps contribute, rendered, in their order."""
+    parent_context = {"request": request, "case": case}
+    panels = []
+    for fn in hooks.get_hooks(CASE_FILE_PANELS_HOOK):
+        result = fn(request, case)
+        items = result if isinstance(result, list | tuple) else [result]
+        for item in items:
+            if item is None or (_panel_attr(item, "full_file_only", False) and not full):
+                continue
+            if isinstance(item, dict) and "html" in item:
+                # A plain string is escaped: pass ``format_html`` or ``render_to_string`` output.
+                html = conditional_escape(item["html"])
+            elif isinstance(item, dict):
+                context = {**parent_context, **item.get("context", {})}
+                html = render_to_string(item["template"], context, request)
+            else:
+                html = item.render_html(parent_context)
+            panels.append(
+                CaseFilePanel(
+                    name=str(_panel_attr(item, "name")),
+                    title=str(_panel_attr(item, "title")),
+                    html=html,
+                    order=_panel_attr(item, "order", 100),
+                )
+            )
+    return sorted(panels, key=lambda panel: (panel.order, panel.name))
+
+
 @casework_view
 @require_GET
 def case_file(request, file_number: str):
@@ -291,6 +344,7 @@ def case_file(request, file_number: str):
             access_log = list(selectors.access_log(case=case, user=user)[:100])
         except PermissionDenied:
             access_log = None
+    panels = _case_file_panels(request, case, full=full)
     context = {
         "page_title": f"{case.file_number} – {case.person}",
         "header_icon": "doc-full",
@@ -317,6 +371,8 @@ def case_file(request, file_number: str):
         if supervisor
         else None,
         "share_form": ShareForm() if supervisor else None,
+        "panels": panels,
+        "has_appointments_panel": any(panel.name == "appointments" for panel in panels),
     }
     return render(request, "casework/case_file.html", context)
 
