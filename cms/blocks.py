@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from .constants import Service
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
@@ -121,12 +123,21 @@ class DownloadBlock(blocks.StructBlock):
 class TopTaskBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=60)
     text = blocks.CharBlock(label=_("Short text"), required=False, max_length=160)
+    service = blocks.ChoiceBlock(
+        label=_("Online service"),
+        choices=Service.choices,
+        required=False,
+        help_text=_(
+            "Links straight to the online service in the page's language; "
+            "takes precedence over page and address."
+        ),
+    )
     page = blocks.PageChooserBlock(label=_("Page"), required=False)
     url = blocks.CharBlock(
         label=_("Or address"),
         required=False,
         max_length=300,
-        help_text=_("Used when no page is chosen, e.g. an online service."),
+        help_text=_("Used when neither a service nor a page is chosen."),
     )
 
     class Meta:

@@ -96,7 +96,8 @@ def _fields(key: str, kind: str, text: dict, pages: dict, documents: dict) -> di
                     "value": {
                         "title": text["tasks"][task][0],
                         "text": text["tasks"][task][1],
-                        "page": pages[task].pk,
+                        "service": content.SERVICES.get(task, ""),
+                        "page": None if task in content.SERVICES else pages[task].pk,
                         "url": "",
                     },
                 }
@@ -105,6 +106,7 @@ def _fields(key: str, kind: str, text: dict, pages: dict, documents: dict) -> di
         )
     elif kind == "TopicPage":
         fields["intro"] = text["intro"]
+        fields["service"] = content.SERVICES.get(key, "")
         fields["body"] = _stream(text["body"])
     elif kind == "NewsIndexPage":
         fields["intro"] = text["intro"]
@@ -136,19 +138,20 @@ def _german_pages(documents: dict) -> dict:
         model = PAGE_TYPES[kind]
         text = german[key]
         parent = root if parent_key is None else pages[parent_key]
-        existing = model.objects.child_of(parent).filter(slug=text["slug"]).first()
+        slugs = [text["slug"], *content.FORMER_SLUGS.get(key, [])]
+        existing = model.objects.child_of(parent).filter(slug__in=slugs).first()
         if existing is not None:
+            if existing.slug != text["slug"]:
+                existing.slug = text["slug"]
+                _publish(existing)
             pages[key] = existing
             continue
         page = model(show_in_menus=in_menu, **_fields(key, kind, text, pages, documents))
         parent.add_child(instance=page)
         _publish(page)
         pages[key] = page
-    home = pages["home"]
-    home.refresh_from_db()  # its child count changed while the tree was built
-    if not any(block.value["page"] for block in home.top_tasks):
-        home.top_tasks = _fields("home", "HomePage", german["home"], pages, documents)["top_tasks"]
-        _publish(home)
+    _top_tasks(pages, german, documents)
+    _topic_services(pages)
     return pages
 
 
@@ -167,13 +170,61 @@ def _translate(pages: dict, locale: Locale, texts: dict, documents: dict) -> Non
         page.save()
         _publish(page)
         translated[key] = page
-    home = translated["home"]
+    _top_tasks(translated, texts, documents)
+    _topic_services(translated)
+
+
+def _top_tasks(pages: dict, texts: dict, documents: dict) -> None:
+    """Fill in the home page's top tasks once their targets exist, in the page's language.
+
+    A home page loaded by an earlier version links the service tasks to their topic pages;
+    those tiles are switched to the service itself. A translated home page starts as a copy
+    of the German one; tiles still carrying the German texts get the translated ones. Tiles
+    an editor changed otherwise stay as they are.
+    """
+    home = pages["home"]
     home.refresh_from_db()  # its child count changed while the tree was built
-    if not any(block.value["page"] for block in home.top_tasks):
-        home.top_tasks = _fields("home", "HomePage", texts["home"], translated, documents)[
-            "top_tasks"
-        ]
+    if not any(block.value["page"] or block.value.get("service") for block in home.top_tasks):
+        home.top_tasks = _fields("home", "HomePage", texts["home"], pages, documents)["top_tasks"]
         _publish(home)
+        return
+    by_service = {service: task for task, service in content.SERVICES.items()}
+    by_page = {pages[task].translation_key: task for task in content.TOP_TASKS}
+    german = content.CONTENT["de"]["home"]["tasks"]
+    tasks = []
+    changed = False
+    for block in home.top_tasks:
+        value = dict(block.value)
+        target = value.get("page")
+        task = by_service.get(value.get("service")) or (
+            by_page.get(target.translation_key) if target is not None else None
+        )
+        if task is None:
+            tasks.append(("task", value))
+            continue
+        if task in content.SERVICES and not value.get("service"):
+            value["service"] = content.SERVICES[task]
+            value["page"] = None
+        elif task not in content.SERVICES and target is not None and target.pk != pages[task].pk:
+            value["page"] = pages[task]  # the copy still points at the German page
+        wanted = texts["home"]["tasks"][task]
+        if (value["title"], value["text"]) == german[task] and german[task] != wanted:
+            value["title"], value["text"] = wanted
+        changed = changed or value != dict(block.value)
+        tasks.append(("task", value))
+    if changed:
+        home.top_tasks = tasks
+        _publish(home)
+
+
+def _topic_services(pages: dict) -> None:
+    """Give the topic pages about an online service their call-to-action link."""
+    for key, service in content.SERVICES.items():
+        page = pages[key]
+        if page.service:
+            continue
+        page.service = service
+        _publish(page)
 
 
 def _site(home: Page) -> None:

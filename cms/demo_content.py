@@ -135,6 +135,10 @@ DOCUMENTS = [
 ]
 
 TOP_TASKS = ["apply", "appointment", "status", "contact"]
+# Top tasks and topic pages leading straight to an online service (cms.constants.Service)
+SERVICES = {"apply": "application", "appointment": "appointment", "status": "status"}
+# Slugs used by earlier versions of the demo; /de/termin/ now belongs to the booking service.
+FORMER_SLUGS = {"appointment": ["termin"]}
 
 DE = {
     "home": {
@@ -471,7 +475,7 @@ DE = {
     },
     "appointment": {
         "title": "Termin vereinbaren",
-        "slug": "termin",
+        "slug": "terminvereinbarung",
         "intro": (
             "Für Biometrie, Fotoaufnahme und die Abholung Ihrer Karte brauchen Sie einen Termin."
         ),

@@ -12,8 +12,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, DownloadsBlock, TopTaskBlock
-from .constants import Weekday
-from .selectors import public
+from .constants import Service, Weekday
+from .selectors import public, service_url
 
 
 class HoursBlock(blocks.StructBlock):
@@ -126,8 +126,12 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Pages that a tile already links to are not listed again; a tile that leads to a
+        # service does not link its page, so that page stays in the list.
         task_keys = {
-            block.value["page"].translation_key for block in self.top_tasks if block.value["page"]
+            block.value["page"].translation_key
+            for block in self.top_tasks
+            if block.value["page"] and not block.value.get("service")
         }
         news = NewsPage.objects.live().descendant_of(self).order_by("-date", "-pk")
         context["latest_news"] = public(news, request)[: self.news_count]
@@ -141,9 +145,21 @@ class TopicPage(Page):
     intro = models.TextField(
         _("introduction"), blank=True, help_text=_("One or two sentences shown in lists.")
     )
+    service = models.CharField(
+        _("online service"),
+        max_length=20,
+        choices=Service.choices,
+        blank=True,
+        help_text=_("Shown below the introduction as a prominent link to the online service."),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True, default=list)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("service"),
+        FieldPanel("body"),
+    ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
@@ -160,6 +176,9 @@ class TopicPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["subtopics"] = (
             public(TopicPage.objects.live().child_of(self), request) if self.numchild else []
+        )
+        context["service_url"] = (
+            service_url(self.service, self.locale.language_code) if self.service else None
         )
         return context
 

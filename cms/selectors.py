@@ -1,8 +1,12 @@
 """Read access to the public site for other apps and for the views."""
 
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from wagtail.models import Locale, Page
 
-__all__ = ["public", "search_pages"]
+from .constants import SERVICE_URL_NAMES, Service
+
+__all__ = ["public", "search_pages", "service_url"]
 
 
 def search_pages(*, query: str, locale: Locale | None = None):
@@ -24,3 +28,20 @@ def public(queryset, request=None):
         private_q = Page.objects.all().private_q()
         request._cms_private_q = private_q
     return queryset.exclude(private_q)
+
+
+def service_url(service: str, language: str | None = None) -> str | None:
+    """The address of an online service under the prefix of ``language`` (default: active).
+
+    ``None`` for an unknown service or one whose app is not installed, so a link is left out
+    rather than the page failing.
+    """
+    try:
+        name = SERVICE_URL_NAMES[Service(service)]
+    except ValueError:
+        return None
+    with translation.override(language or translation.get_language()):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            return None

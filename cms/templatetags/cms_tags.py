@@ -4,12 +4,12 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, pgettext_lazy
 from wagtail.models import Page, Site
 
 from cms import cache as page_cache
-from cms.constants import Weekday
-from cms.selectors import public
+from cms.constants import Service, Weekday
+from cms.selectors import public, service_url
 
 register = template.Library()
 
@@ -134,3 +134,42 @@ def localized_target(target, page=None):
     if isinstance(page, Page) and target.locale_id == page.locale_id:
         return target
     return target.localized
+
+
+@register.simple_tag
+def service_link(service: str, page=None) -> str:
+    """The address of ``service`` in the language of ``page`` (or the active one); "" if none."""
+    if not service:
+        return ""
+    language = page.locale.language_code if isinstance(page, Page) and page.pk else None
+    return service_url(service, language) or ""
+
+
+NAVIGATION_SERVICES = [
+    (Service.APPLICATION, pgettext_lazy("navigation", "Online application")),
+    (Service.APPOINTMENT, pgettext_lazy("navigation", "Appointment")),
+    (Service.STATUS, pgettext_lazy("navigation", "Where is my application?")),
+]
+
+
+@register.simple_tag(takes_context=True)
+def service_links(context) -> list[dict]:
+    """The online services for header and footer, in the active language.
+
+    ``current`` marks the service whose pages the visitor is on.
+    """
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    links = []
+    for service, title in NAVIGATION_SERVICES:
+        url = service_url(service)
+        if url:
+            links.append(
+                {
+                    "service": service.value,
+                    "title": title,
+                    "url": url,
+                    "current": path.startswith(url),
+                }
+            )
+    return links
