@@ -28,6 +28,7 @@ __all__ = ["DatabaseCaseSearchBackend", "SearchBackend"]
 #: A vocabulary word this similar to a query word counts as "the same with one typo".
 TYPO_SIMILARITY = 0.78
 MAX_KEYS = 250
+_TABLE = CaseIndexEntry._meta.db_table
 
 
 class _Vocabulary:
@@ -128,14 +129,14 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         tiers = [(keys, limit) for keys, limit in zip(levels, limits, strict=True) if keys]
         if tiers:
             found = (
-                self._pg_names(tiers, subquery, params, parsed)
+                self._pg_names(tiers, queryset, parsed)
                 if postgres
                 else self._fts_names(tiers, subquery, params)
             )
             candidates.by_name = list(dict.fromkeys(found))
         if connection.vendor == "postgresql":
             if text_words:
-                candidates.by_text = self._pg_text(text_words, subquery, params)
+                candidates.by_text = self._pg_text(text_words, queryset)
         else:
             if text_words:
                 candidates.by_text = self._fts_text(text_words, subquery, params)
@@ -167,45 +168,49 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             rows = cursor.fetchall()
         return _normalise({pk: -rank for pk, rank in rows})
 
-    def _pg_names(self, tiers, subquery, params, parsed=None) -> list[int]:
+    def _pg_names(self, tiers, queryset, parsed=None) -> list[int]:
         """All tiers in one round trip (``UNION ALL`` of separately limited selects).
 
-        Without ``ORDER BY ts_rank`` a tier costs one GIN bitmap scan, not a rank per match;
-        the first tier asks for cases matching every query word, so a common family name
-        cannot crowd out the person whose given name also matches.
+        The GIN match is a condition on the same row as the permission condition, so
+        PostgreSQL answers each tier with one bitmap scan and no per-match ranking. The
+        first tier asks for cases matching every query word, so a common family name cannot
+        crowd out the person whose given name also matches.
         """
-        parts, args = [], []
+        raw_tiers = [(" | ".join(_ts_quote(k) for k in keys), limit) for keys, limit in tiers]
         if parsed is not None and len(parsed.tokens) > 1:
             groups = []
             for token in parsed.tokens:
                 keys = {*token.folds, *token.keys} | ({token.native} if token.native else set())
                 groups.append("(" + " | ".join(_ts_quote(k) for k in sorted(keys) if k) + ")")
-            tiers = [(None, CANDIDATE_LIMIT // 2, " & ".join(groups))] + [(*t, None) for t in tiers]
-        else:
-            tiers = [(*t, None) for t in tiers]
-        for keys, limit, raw in tiers:
-            tsquery = raw if raw is not None else " | ".join(_ts_quote(k) for k in keys)
-            parts.append(
-                "(SELECT e.case_id FROM search_caseindexentry e "  # noqa: S608 (subquery compiled by Django, terms quoted)
-                "WHERE e.name_tsv @@ to_tsquery('simple'::regconfig, %s) "
-                f"AND e.case_id IN ({subquery}) LIMIT %s)"
+            raw_tiers.insert(0, (" & ".join(groups), CANDIDATE_LIMIT // 2))
+        selects = [
+            queryset.extra(  # noqa: S610 (fixed SQL, values passed as parameters)
+                where=[f"{_TABLE}.name_tsv @@ to_tsquery('simple'::regconfig, %s)"],
+                params=[tsquery],
             )
-            args += [tsquery, *params, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), args)
-            return [row[0] for row in cursor.fetchall()]
+            .order_by()
+            .values_list("case_id", flat=True)[:limit]
+            for tsquery, limit in raw_tiers
+        ]
+        if len(selects) == 1:
+            return list(selects[0])
+        return list(selects[0].union(*selects[1:], all=True))
 
-    def _pg_text(self, words, subquery, params) -> dict[int, float]:
+    def _pg_text(self, words, queryset) -> dict[int, float]:
         text = " ".join(words)
-        sql = (
-            "SELECT m.case_id, ts_rank(m.body_tsv, plainto_tsquery('german'::regconfig, %s)) "  # noqa: S608 (subquery compiled by Django, terms quoted)
-            "FROM (SELECT e.case_id, e.body_tsv FROM search_caseindexentry e "
-            "WHERE e.body_tsv @@ plainto_tsquery('german'::regconfig, %s) "
-            f"AND e.case_id IN ({subquery}) LIMIT %s) m"
+        rows = (
+            queryset.extra(  # noqa: S610 (fixed SQL, values passed as parameters)
+                select={
+                    "text_rank": f"ts_rank({_TABLE}.body_tsv, "
+                    "plainto_tsquery('german'::regconfig, %s))"
+                },
+                select_params=[text],
+                where=[f"{_TABLE}.body_tsv @@ plainto_tsquery('german'::regconfig, %s)"],
+                params=[text],
+            )
+            .order_by()
+            .values_list("case_id", "text_rank")[:CANDIDATE_LIMIT]
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [text, text, *params, CANDIDATE_LIMIT])
-            rows = cursor.fetchall()
         return _normalise(dict(rows))
 
 
