@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from casework.auth import issue_token
@@ -28,6 +29,12 @@ def get(client, user, url, data=None):
     return client.get(url, data or {})
 
 
+def total_label(response):
+    """The label of the total row in the language the response was rendered in."""
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        return translation.gettext("Total")
+
+
 def csv_rows(response):
     text = response.content.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text), delimiter=";"))
@@ -46,7 +53,7 @@ def test_supervisor_sees_only_their_departments_figures(client, office):
     response = get(client, office.supervisor_a, reverse("operations:dashboard"), QUERY)
     assert response.status_code == 200
     departments = next(t for t in response.context["tables"] if t.key == "departments")
-    assert [row[0] for row in departments.rows] == ["Aufenthalt", "Total"]
+    assert [row[0] for row in departments.rows] == ["Aufenthalt", total_label(response)]
     assert departments.rows[-1][1:] == [7, 4, 1, 1, 2, 3]
     assert "<svg" in response.content.decode()
 
@@ -68,7 +75,7 @@ def test_supervisor_cannot_pick_another_department(client, office):
     # the invalid choice is reported and the default (own department) figures are shown
     assert response.context["form"].errors
     departments = next(t for t in response.context["tables"] if t.key == "departments")
-    assert [row[0] for row in departments.rows] == ["Aufenthalt", "Total"]
+    assert [row[0] for row in departments.rows] == ["Aufenthalt", total_label(response)]
 
 
 def test_bad_period_gives_an_error_and_the_default(client, office):
@@ -169,3 +176,14 @@ def test_menu_shows_statistics_to_supervisors_only(client, office):
     login(client, office.caseworker_a)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("operations:dashboard") not in html
+
+
+def test_council_report_is_one_click_from_the_dashboard(client, office):
+    response = get(client, office.admin, reverse("operations:dashboard"), QUERY)
+    assert "report=council" in response.content.decode()
+    assert [t.key for t in response.context["tables"]] == list(TABLE_KEYS[:-1])
+    council = get(
+        client, office.admin, reverse("operations:dashboard"), {**QUERY, "report": "council"}
+    )
+    assert [t.key for t in council.context["tables"]] == ["council"]
+    assert council.context["tables"][0].rows[3][1] == 2  # § 104c applications received
