@@ -27,6 +27,9 @@ _PAD = 24
 #: A transition from this many states or more is drawn once, from an "any of" node.
 _GROUP_MIN_SOURCES = 4
 _GROUP_PREFIX = "__any_of_"
+#: Unconnected parts of the graph go side by side up to this width, then on a new row.
+_MAX_ROW_WIDTH = 960
+_COMPONENT_GAP = 60
 
 
 def _dot_quote(text: str) -> str:
@@ -149,19 +152,23 @@ def _python_svg(workflow: Workflow) -> str:
                 a, b = edge.v[0].view.xy, edge.v[1].view.xy
                 edge.view.points = [a, b]
 
-    # Place the components side by side, by everything they draw (edges bend around boxes).
-    offset_x = 0.0
+    # Place the components side by side, in rows no wider than a page, by everything they
+    # draw (edges bend around boxes).
+    offset_x = row_top = row_bottom = 0.0
     for component in components:
-        left, _top, right, _bottom = _bounds(
+        left, top, right, bottom = _bounds(
             [_box_corners(v) for v in component.sV]
             + [e.view.points for e in component.sE if e.view.points]
         )
-        shift = offset_x - left
+        if offset_x and offset_x + right - left > _MAX_ROW_WIDTH:
+            offset_x, row_top = 0.0, row_bottom + _COMPONENT_GAP
+        shift_x, shift_y = offset_x - left, row_top - top
         for v in component.sV:
-            v.view.xy = (v.view.xy[0] + shift, v.view.xy[1])
+            v.view.xy = (v.view.xy[0] + shift_x, v.view.xy[1] + shift_y)
         for e in component.sE:
-            e.view.points = [(x + shift, y) for x, y in e.view.points]
-        offset_x = right + shift + 60
+            e.view.points = [(x + shift_x, y + shift_y) for x, y in e.view.points]
+        offset_x = right + shift_x + _COMPONENT_GAP
+        row_bottom = max(row_bottom, bottom + shift_y)
 
     # Opposite edges drawn as straight lines would share one line.
     straight = {(e.v[0].data, e.v[1].data) for e in edges if len(e.view.points) <= 2}

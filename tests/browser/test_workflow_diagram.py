@@ -1,0 +1,47 @@
+"""The workflow diagram page in a real browser: the whole drawing is visible, nothing cut off.
+
+The screenshot goes to test-artifacts/casework/workflow-diagram.png.
+"""
+
+import pytest
+
+from tests.casework.backoffice import build_office
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_supervisor_sees_the_whole_workflow_diagram(live_server, make_page, artifacts_dir):
+    office = build_office()
+    page = make_page(width=1280, height=900)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", office.supervisor_a.username)
+    page.fill("input[name=password]", "demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    page.goto(f"{live_server.url}/admin/cases/workflow/")
+    svg = page.locator("figure.casework-diagram svg")
+    svg.wait_for()
+    # Every line and label lies inside the drawing's own box, and the drawing inside the page.
+    outside = page.evaluate(
+        """() => {
+            const svg = document.querySelector("figure.casework-diagram svg");
+            const [minX, minY, w, h] = svg.getAttribute("viewBox").split(" ").map(Number);
+            return [...svg.querySelectorAll("polyline, text, rect")].filter(el => {
+                if (el.closest("marker")) return false;
+                const b = el.getBBox();
+                return b.x < minX || b.y < minY || b.x + b.width > minX + w + 0.5
+                    || b.y + b.height > minY + h + 0.5;
+            }).map(el => el.outerHTML.slice(0, 120));
+        }"""
+    )
+    assert outside == []
+    figure = page.locator("figure.casework-diagram")
+    assert figure.evaluate("f => f.scrollWidth <= f.clientWidth + 1")
+    box = svg.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280
+
+    folder = artifacts_dir / "casework"
+    folder.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 1100})
+    page.screenshot(path=str(folder / "workflow-diagram.png"))
