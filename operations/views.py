@@ -56,38 +56,43 @@ def _filter_form(request) -> StatisticsFilterForm:
     return form
 
 
-def _tables(request, values: dict) -> list[reports.Table]:
-    tables = reports.build_tables(
+def _tables(request, values: dict, *, council: bool) -> list[reports.Table]:
+    if council:
+        return [
+            reports.council_table(
+                request.user,
+                ukraine_since=values["ukraine_since"],
+                chancen_since=values["chancen_since"],
+                department=values["department"],
+            )
+        ]
+    return reports.build_tables(
         request.user, period=values["period"], department=values["department"]
     )
-    tables.append(
-        reports.council_table(
-            request.user,
-            ukraine_since=values["ukraine_since"],
-            chancen_since=values["chancen_since"],
-            department=values["department"],
-        )
-    )
-    return tables
 
 
 @require_GET
 @supervisors_only
 def dashboard(request):
+    """The figures of a period; ``?report=council`` shows the council report's figures."""
     form = _filter_form(request)
     values = form.values()
-    tables = _tables(request, values)
-    query = request.GET.urlencode()
+    council = request.GET.get("report") == "council"
+    tables = _tables(request, values, council=council)
+    params = request.GET.copy()
+    params.pop("report", None)
     return render(
         request,
         "operations/dashboard.html",
         {
-            "page_title": _("Statistics"),
+            "page_title": _("Council report") if council else _("Statistics"),
             "header_icon": "table",
             "form": form,
             "period": values["period"],
             "tables": tables,
-            "query": query,
+            "council": council,
+            "query": request.GET.urlencode(),
+            "base_query": params.urlencode(),
         },
     )
 

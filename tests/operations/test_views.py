@@ -176,3 +176,14 @@ def test_menu_shows_statistics_to_supervisors_only(client, office):
     login(client, office.caseworker_a)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("operations:dashboard") not in html
+
+
+def test_council_report_is_one_click_from_the_dashboard(client, office):
+    response = get(client, office.admin, reverse("operations:dashboard"), QUERY)
+    assert "report=council" in response.content.decode()
+    assert [t.key for t in response.context["tables"]] == list(TABLE_KEYS[:-1])
+    council = get(
+        client, office.admin, reverse("operations:dashboard"), {**QUERY, "report": "council"}
+    )
+    assert [t.key for t in council.context["tables"]] == ["council"]
+    assert council.context["tables"][0].rows[3][1] == 2  # § 104c applications received
