@@ -2,7 +2,9 @@
 
 :func:`to_svg` uses the ``dot`` program when it is installed and otherwise lays the graph out
 in pure Python (grandalf's Sugiyama layout) and writes the SVG itself, so the back office
-shows a diagram on machines without Graphviz.
+shows a diagram on machines without Graphviz. There a transition possible from many states
+(withdrawal from every open state) is drawn once, from an "any open state" node, and the
+drawing's box is taken from everything drawn: boxes, bent edges and their labels.
 """
 
 from __future__ import annotations

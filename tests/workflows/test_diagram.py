@@ -4,6 +4,7 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import translation
 
 from workflows.diagram import to_dot, to_svg
 
@@ -126,3 +127,20 @@ def test_a_transition_from_many_states_is_drawn_once_from_an_any_state_node():
     tooltip = groups[0].find(f"{SVG}title").text
     assert str(workflow.states["received"].title) in tooltip
     assert str(workflow.states["refused"].title) not in tooltip
+
+
+def test_a_group_of_some_open_states_is_named_by_its_count():
+    from workflows import State, Transition, Workflow
+
+    states = [State(name, name.upper()) for name in "abcde"] + [State("z", "Z", final=True)]
+    transitions = [
+        Transition(f"{a}{b}", f"{a}->{b}", (a,), b, frozenset())
+        for a, b in zip("abcd", "bcde", strict=True)
+    ]
+    transitions.append(Transition("stop", "Stop", tuple("abcd"), "z", frozenset()))
+    wf = Workflow(name="g", title="G", states=states, transitions=transitions, initial="a")
+    with translation.override("en"):
+        root = ET.fromstring(to_svg(wf, engine="python"))  # noqa: S314
+    group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "state-group")
+    assert group.find(f"{SVG}text").text == "Any of 4 states"
+    assert group.find(f"{SVG}title").text == "A, B, C, D"
