@@ -16,7 +16,10 @@ from casework.constants import CaseCategory
 from casework.models import Case, RequiredDocument
 from tests.casework.factories import CaseTypeFactory, DepartmentFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "applications"
 CHROMIUM_ARGS = [

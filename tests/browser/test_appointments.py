@@ -14,7 +14,10 @@ from casework.constants import CaseState
 from tests.appointments.factories import ServiceFactory, SlotFactory
 from tests.casework.factories import CaseFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "appointments"
 CHROMIUM_ARGS = [

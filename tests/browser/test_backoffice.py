@@ -12,7 +12,10 @@ from casework.constants import CaseState
 from casework.models import Case, CaseHistory
 from tests.casework.backoffice import build_office, case_with_documents, member
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def shot(page, artifacts_dir, name: str) -> None:

@@ -7,7 +7,10 @@ import pytest
 
 from tests.casework.backoffice import build_office
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_supervisor_sees_the_whole_workflow_diagram(live_server, make_page, artifacts_dir):
