@@ -9,7 +9,6 @@ list look like a real office's.
 
 import datetime as dt
 import random
-from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -827,28 +826,6 @@ def _create_cases(types, users, stdout, style) -> int:
     return len(plan)
 
 
-@contextmanager
-def _deferred_indexing():
-    """Index the demo cases once at the end instead of after every single change."""
-    try:
-        from search import signals as search_signals
-    except ImportError:
-        yield
-        return
-    original = search_signals.schedule
-    changed: set[int] = set()
-
-    def collect(case_ids, *, delete: bool = False) -> None:
-        changed.update(pk for pk in case_ids if pk is not None)
-
-    search_signals.schedule = collect
-    try:
-        yield
-    finally:
-        search_signals.schedule = original
-    original(sorted(changed))
-
-
 def load(*, stdout, style) -> None:
     with transaction.atomic():
         groups = _ensure_groups()
@@ -857,7 +834,7 @@ def load(*, stdout, style) -> None:
     if Case.objects.filter(notes=DEMO_NOTE).exists():
         stdout.write("  casework: demo cases exist, skipped.")
         return
-    with _deferred_indexing(), transaction.atomic():
+    with transaction.atomic():
         count = _create_cases(types, users, stdout, style)
     open_count = Case.objects.exclude(state__in=FINAL_STATES).count()
     stdout.write(f"  casework: {count} cases created ({open_count} open).")

@@ -11,7 +11,6 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from casework.models import Case, CaseComment, Person
-        from casework.services import case_changed
 
         from . import signals
 
@@ -24,4 +23,5 @@ class SearchConfig(AppConfig):
         post_delete.connect(
             signals.comment_changed, sender=CaseComment, dispatch_uid="search_comment_deleted"
         )
-        case_changed.connect(signals.case_changed, dispatch_uid="search_case_changed")
+        # casework's ``case_changed`` signal is not needed: every service write saves the case,
+        # and the post_save above already indexes it once per transaction.

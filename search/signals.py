@@ -15,25 +15,58 @@ from .backends import get_search_backends
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["case_changed", "case_deleted", "comment_changed", "person_changed", "schedule"]
+__all__ = ["case_deleted", "case_saved", "comment_changed", "person_changed", "schedule"]
+
+
+def _index(ids, delete: bool) -> None:
+    for name, backend in get_search_backends().items():
+        try:
+            if delete:
+                backend.remove_cases(ids)
+            else:
+                backend.index_cases(ids)
+        except Exception:  # the index can be rebuilt; the case change has committed
+            logger.exception("Updating the case index %s failed for %s", name, ids)
+
+
+def _flush() -> None:
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_case_index_pending", None) or {}
+    connection._case_index_pending = {}
+    removed = sorted(pk for pk, delete in pending.items() if delete)
+    changed = sorted(pk for pk, delete in pending.items() if not delete)
+    if changed:
+        _index(changed, delete=False)
+    if removed:
+        _index(removed, delete=True)
 
 
 def schedule(case_ids, *, delete: bool = False) -> None:
+    """Index (or remove) the cases once the transaction commits.
+
+    A transaction that saves a case several times (a transition saves the case, its
+    documents and its history) indexes it once: ids are collected on the connection and
+    a single commit hook writes them.
+    """
     ids = [pk for pk in case_ids if pk is not None]
     if not ids:
         return
-
-    def run():
-        for name, backend in get_search_backends().items():
-            try:
-                if delete:
-                    backend.remove_cases(ids)
-                else:
-                    backend.index_cases(ids)
-            except Exception:  # the index can be rebuilt; the case change has committed
-                logger.exception("Updating the case index %s failed for %s", name, ids)
-
-    transaction.on_commit(run)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _index(ids, delete)
+        return
+    pending = getattr(connection, "_case_index_pending", None)
+    if pending is None:
+        pending = connection._case_index_pending = {}
+    # Register the hook for the first id of a transaction, and again if a rollback
+    # discarded the hook while ids were still waiting.
+    needs_hook = not pending or not any(
+        func is _flush for _sids, func, _robust in connection.run_on_commit
+    )
+    for pk in ids:
+        pending[pk] = delete or pending.get(pk, False)
+    if needs_hook:
+        transaction.on_commit(_flush)
 
 
 def case_saved(sender, instance, raw=False, **kwargs):
@@ -56,9 +89,3 @@ def person_changed(sender, instance, raw=False, **kwargs):
 def comment_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         schedule([instance.case_id])
-
-
-def case_changed(sender, case=None, **kwargs):
-    """casework's own signal (sent after commit, e.g. after a bulk reassignment)."""
-    if case is not None:
-        schedule([case.pk])

@@ -56,3 +56,18 @@ def test_rebuild_command_indexes_everything(office):
     call_command("rebuild_case_index", stdout=out)
     assert "100%" in out.getvalue()
     assert numbers(office["worker_a"], "Moros Olga") == [case.file_number]
+
+
+def test_a_case_saved_several_times_in_one_transaction_is_indexed_once(
+    office, django_capture_on_commit_callbacks, monkeypatch
+):
+    from search import signals
+
+    calls = []
+    monkeypatch.setattr(signals, "_index", lambda ids, delete: calls.append((list(ids), delete)))
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(office["type_a"], family_name="Lysenko", given_names="Taras")
+        case.notes = "Mietvertrag fehlt"
+        case.save()
+        CaseComment.objects.create(case=case, author=office["worker_a"], text="Rückruf")
+    assert calls == [([case.pk], False)]
