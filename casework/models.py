@@ -309,6 +309,8 @@ class CaseHistory(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # Statistics count state changes into a state over a period.
+        indexes = [models.Index(fields=["to_state", "at"])]
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
 

@@ -195,11 +195,11 @@ if ELASTICSEARCH_URL:
         "INDEX": os.environ.get("ELASTICSEARCH_INDEX", "abh-cases"),
     }
 
-# guardian
-ANONYMOUS_USER_NAME = None
 # Per-IP limit for applicant POSTs on the booking pages ("off" disables, e.g. for bench runs).
 APPOINTMENTS_RATE_LIMIT = os.environ.get("APPOINTMENTS_RATE_LIMIT", "10/m")
 
+# guardian
+ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
 LOGGING = {
