@@ -6,6 +6,7 @@ LOADERS = [
     "cms.demo",
     "casework.demo",
     "operations.demo",
+    "appointments.demo",
     "search.demo",
 ]
 
