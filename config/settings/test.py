@@ -11,5 +11,3 @@ STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Tests never run collectstatic; whitenoise need not look for the collected files.
-STATIC_ROOT = None
