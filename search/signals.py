@@ -58,11 +58,11 @@ def schedule(case_ids, *, delete: bool = False) -> None:
     pending = getattr(connection, "_case_index_pending", None)
     if pending is None:
         pending = connection._case_index_pending = {}
-    # Register the hook for the first id of a transaction, and again if a rollback
-    # discarded the hook while ids were still waiting.
-    needs_hook = not pending or not any(
-        func is _flush for _sids, func, _robust in connection.run_on_commit
-    )
+    hooked = any(func is _flush for _sids, func, _robust in connection.run_on_commit)
+    if pending and not hooked:
+        # A rollback discarded the hook: the ids still waiting belong to undone work.
+        pending.clear()
+    needs_hook = not pending or not hooked
     for pk in ids:
         pending[pk] = delete or pending.get(pk, False)
     if needs_hook:
