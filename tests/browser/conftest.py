@@ -110,3 +110,12 @@ def demo_live_server(live_server, transactional_db, django_db_serialized_rollbac
     demo.load(stdout=io.StringIO(), style=no_style())
     yield live_server
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_restore_migrated_data(request):
+    """A transactional browser test that does not restore the migrated rows (content types,
+    permissions, the page tree root) breaks every browser test after it: require it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+        pytest.fail("Mark browser tests django_db(transaction=True, serialized_rollback=True).")

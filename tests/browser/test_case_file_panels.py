@@ -14,7 +14,10 @@ from tests.appointments.factories import CounterFactory, ServiceFactory, SlotFac
 from tests.casework.backoffice import build_office
 from tests.casework.factories import CaseFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_caseworker_sees_the_appointment_and_opens_an_upload(live_server, make_page, artifacts_dir):
