@@ -44,6 +44,7 @@ def parse_args():
         "--reuse", action="store_true", help="measure on a database kept by an earlier --keep run"
     )
     parser.add_argument("--skip-continuation", action="store_true")
+    parser.add_argument("--skip-dashboard", action="store_true")
     return parser.parse_args()
 
 
@@ -396,7 +397,8 @@ def main() -> None:
                 with timed("migrate"):
                     call_command("migrate", verbosity=0)
                 office = build_office(args)
-            bench_dashboard(office, args)
+            if not args.skip_dashboard:
+                bench_dashboard(office, args)
             if not args.skip_continuation:
                 bench_continuation(office, args)
     finally:
