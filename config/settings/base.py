@@ -195,8 +195,17 @@ if ELASTICSEARCH_URL:
         "INDEX": os.environ.get("ELASTICSEARCH_INDEX", "abh-cases"),
     }
 
+# Rate limits key on the client address; behind N proxies of our own set TRUSTED_PROXY_COUNT=N
+# so the address comes from X-Forwarded-For (see config/client_ip.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
+
 # Per-IP limit for applicant POSTs on the booking pages ("off" disables, e.g. for bench runs).
 APPOINTMENTS_RATE_LIMIT = os.environ.get("APPOINTMENTS_RATE_LIMIT", "10/m")
+
+# Office operations: a case without a change of state for longer than this many days is
+# flagged as over the office's service standard (worklists, dashboard).
+OPERATIONS_SERVICE_STANDARD_DAYS = int(os.environ.get("OPERATIONS_SERVICE_STANDARD_DAYS", "42"))
 
 # guardian
 ANONYMOUS_USER_NAME = None
