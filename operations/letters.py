@@ -1,32 +1,30 @@
-"""Letters from editable templates, with the office letterhead, rendered to PDF by WeasyPrint.
+"""Letters from editable templates, with the office letterhead, rendered to PDF by reportlab.
 
 A letter is one or more *sections* (a bilingual certificate has a German section and one in
-the holder's language) under one letterhead and address block. Many letters are rendered in
-one WeasyPrint pass (one page break between letters): that keeps a print run of thousands
-of certificates within a minute, where one pass per letter would not.
+the holder's language) under one letterhead and address block. The templates are Django
+template text rendered as plain text (no autoescape) and split into paragraphs; the PDF
+renderer (:mod:`operations.pdf`) escapes everything it draws, so neither the office's text
+nor the data in it can inject markup. A whole print run is one document build that pulls
+the letters one by one: thousands of certificates within a minute, with flat memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import itertools
-import multiprocessing
-import os
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template import Context, Template
-from django.template.defaultfilters import linebreaks_filter
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.text import normalize_newlines
 
 from .constants import DEFAULT_LETTER_LANGUAGE, LETTER_LANGUAGES
 from .defaults import DEFAULT_TEMPLATES
 from .models import LetterTemplate
-from .pdf import html_to_pdf
+from .pdf import Letterhead, LetterPage, render_pdf
 
 __all__ = [
     "Letter",
@@ -38,8 +36,7 @@ __all__ = [
     "render_letters_pdf",
 ]
 
-#: Letters per WeasyPrint pass; bounded so memory stays flat for big print runs.
-BATCH_SIZE = 250
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 
 
 def letter_language(language: str | None) -> str:
@@ -82,11 +79,31 @@ def office_letterhead() -> Office:
     )
 
 
+def paragraphs_of(text: str) -> tuple[str, ...]:
+    """Plain text split at blank lines; single line breaks stay inside their paragraph."""
+    parts = _PARAGRAPH_BREAK.split(normalize_newlines(text).strip())
+    return tuple(part.strip() for part in parts if part.strip())
+
+
 @dataclass
 class LetterSection:
+    """One language of a letter: the subject and the body's paragraphs, as plain text."""
+
     language: str
     subject: str
-    body_html: str
+    paragraphs: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The body as plain text (the e-mail with the letter attached)."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def body_html(self) -> str:
+        """The body as escaped HTML paragraphs (``<p>``, line breaks as ``<br>``)."""
+        return "\n\n".join(
+            "<p>{}</p>".format(escape(part).replace("\n", "<br>")) for part in self.paragraphs
+        )
 
 
 @dataclass
@@ -115,14 +132,12 @@ class TemplateSet:
             key = (str(kind), DEFAULT_LETTER_LANGUAGE)
         subject_tpl, body_tpl = self._compiled[key]
         with translation.override(language):
-            # Rendered as plain text (no autoescape), then escaped as a whole: the office's
-            # text and the data in it can never inject markup into the letter.
+            # Rendered as plain text (no autoescape); the PDF renderer escapes all of it, so
+            # the office's text and the data in it can never inject markup into the letter.
             ctx = Context(context, autoescape=False)
-            subject = subject_tpl.render(ctx).strip()
-            body = body_tpl.render(ctx).strip()
-        return LetterSection(
-            language=language, subject=subject, body_html=linebreaks_filter(body, True)
-        )
+            subject = " ".join(subject_tpl.render(ctx).split())
+            body = body_tpl.render(ctx)
+        return LetterSection(language=language, subject=subject, paragraphs=paragraphs_of(body))
 
     def letter(self, kind: str, languages: Sequence[str], context: dict, *, person) -> Letter:
         """A letter with one section per language; duplicates (German twice) collapse."""
@@ -134,58 +149,50 @@ class TemplateSet:
         return Letter(person=person, sections=[self.section(kind, lang, context) for lang in seen])
 
 
-def _batch_html(letters: Sequence[Letter], office: Office) -> str:
-    return render_to_string(
-        "operations/letters.html",
-        {"letters": letters, "office": office, "today": timezone.localdate()},
+def _letterhead(office: Office) -> Letterhead:
+    address = ", ".join(
+        part for part in (office.street, f"{office.postcode} {office.city}".strip()) if part
+    )
+    address = " · ".join(part for part in (address, office.phone, office.email) if part)
+    sender = office.name
+    if office.city:
+        sender += ", " + f"{office.postcode} {office.city}".strip()
+    return Letterhead(name=office.name, address=address, sender=sender)
+
+
+def _page(letter: Letter, office: Office, today: dt.date) -> LetterPage:
+    """The plain strings of one letter, in the layout of the printed page."""
+    person = letter.person
+
+    def attr(name: str) -> str:
+        return str(getattr(person, name, "") or "")
+
+    recipient = [f"{attr('given_names')} {attr('family_name')}".strip()]
+    if attr("street"):
+        recipient.append(attr("street"))
+    if attr("town"):
+        recipient.append(f"{attr('postal_code')} {attr('town')}".strip())
+    date = (letter.date or today).strftime("%d.%m.%Y")
+    return LetterPage(
+        recipient=tuple(recipient),
+        date_line=f"{office.city}, {date}" if office.city else date,
+        sections=tuple((section.subject, section.paragraphs) for section in letter.sections),
     )
 
 
-def _batches(letters: Iterable[Letter], office: Office) -> Iterator[str]:
-    batch: list[Letter] = []
-    for letter in letters:
-        batch.append(letter)
-        if len(batch) >= BATCH_SIZE:
-            yield _batch_html(batch, office)
-            batch = []
-    if batch:
-        yield _batch_html(batch, office)
-
-
 def pdf_workers() -> int:
-    """Processes rendering a big print run (``OPERATIONS_PDF_WORKERS``; default: all cores)."""
+    """Processes rendering a big print run (``OPERATIONS_PDF_WORKERS``; default: one)."""
     configured = getattr(settings, "OPERATIONS_PDF_WORKERS", None)
-    return max(1, int(configured or os.cpu_count() or 1))
+    return max(1, int(configured or 1))
 
 
 def render_letters_pdf(letters: Iterable[Letter], *, office: Office | None = None) -> bytes:
     """One PDF with every letter starting on a new page, ready to print.
 
-    Letters are rendered in batches; a print run of several batches is spread over worker
-    processes (WeasyPrint is CPU-bound) and the parts are joined with pypdf in order.
+    The letters are consumed one by one while the pages are laid out, so a print run of
+    thousands of letters (a generator over the database) keeps memory flat.
     """
-    from pypdf import PdfWriter
-
     office = office or office_letterhead()
-    base_url = str(settings.BASE_DIR)
-    html_parts = _batches(letters, office)
-    first = next(html_parts, None)
-    if first is None:
-        return html_to_pdf(_batch_html([], office), base_url)
-    second = next(html_parts, None)
-    if second is None:
-        return html_to_pdf(first, base_url)
-    workers = pdf_workers()
-    htmls = itertools.chain([first, second], html_parts)
-    if workers > 1:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(html_to_pdf, htmls, itertools.repeat(base_url)))
-    else:
-        parts = [html_to_pdf(html, base_url) for html in htmls]
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(io.BytesIO(part))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    today = timezone.localdate()
+    pages = (_page(letter, office, today) for letter in letters)
+    return render_pdf(pages, _letterhead(office), title=office.name, author=office.name)

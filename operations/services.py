@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import DateField, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from casework.constants import FINAL_STATES, CaseState, Role
@@ -148,7 +147,7 @@ def _create_reminder(
         # Another run created it in the meantime: once per title, whoever was first.
         return None
     section = letter.sections[0]
-    reminder._mail = (section.subject, strip_tags(section.body_html), pdf)  # noqa: SLF001
+    reminder._mail = (section.subject, section.text, pdf)  # noqa: SLF001
     return reminder
 
 
@@ -180,7 +179,7 @@ def _resend_pending_mails(templates, office) -> int:
         section = templates.section(letter_kind, reminder.language, context)
         pdf = reminder.letter.read() if reminder.letter else b""
         try:
-            _send_reminder_mail(reminder, section.subject, strip_tags(section.body_html), pdf)
+            _send_reminder_mail(reminder, section.subject, section.text, pdf)
             sent += 1
         except Exception:  # noqa: BLE001 - a mail server hiccup must not stop the job
             logger.exception("reminder %s: e-mail failed", reminder.pk)

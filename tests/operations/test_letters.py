@@ -1,5 +1,6 @@
 """Letters: editable templates, the office letterhead, real PDFs in the holder's language."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -10,8 +11,13 @@ from casework.constants import CaseState
 from cms.models import OfficeSettings
 from operations import demo, services
 from operations.constants import LetterKind
-from operations.letters import TemplateSet, letter_language, office_letterhead
-from operations.models import ContinuationOrdinance, LetterTemplate
+from operations.letters import (
+    TemplateSet,
+    letter_language,
+    office_letterhead,
+    render_letters_pdf,
+)
+from operations.models import ContinuationItem, ContinuationOrdinance, LetterTemplate
 from tests.casework.factories import CaseFactory, CaseTypeFactory, PersonFactory
 
 
@@ -61,9 +67,12 @@ def test_an_edited_template_is_used_and_markup_is_not_injected(chancen_case):
         LetterKind.RECEIPT, "ru", {"person": chancen_case.person, "case": chancen_case}
     )
     assert section.subject == f"Квитанция {chancen_case.file_number}"
+    assert section.paragraphs == ("<b>Neu</b> Haddad", "Zweiter Absatz")
     assert "&lt;b&gt;Neu&lt;/b&gt; Haddad" in section.body_html
     assert section.body_html.count("<p>") == 2
-    assert "Квитанция" in text_of(services.receipt_pdf(chancen_case))
+    text = text_of(services.receipt_pdf(chancen_case))
+    assert "Квитанция" in text
+    assert "<b>Neu</b> Haddad" in text  # printed as written, not read as markup
 
 
 def test_letterhead_comes_from_the_office_settings(chancen_case):
@@ -112,27 +121,148 @@ def test_demo_loader_is_idempotent(db):
     ]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_print_run_of_several_batches_keeps_every_letter_in_order(
-    db, settings, monkeypatch, workers
-):
-    """Big runs are rendered in batches (in worker processes) and joined in order."""
-    from operations import letters
-
-    monkeypatch.setattr(letters, "BATCH_SIZE", 2)
-    settings.OPERATIONS_PDF_WORKERS = workers
+def reminder_letters(people):
     templates = TemplateSet()
-    people = [PersonFactory(family_name=f"Person{i}", preferred_language="en") for i in range(5)]
-    batch = [
+    office = office_letterhead()
+    return (
         templates.letter(
             LetterKind.PASSPORT_REMINDER,
-            ["en"],
-            {"person": person, "expires_on": None, "office": office_letterhead()},
+            [person.preferred_language],
+            {"person": person, "expires_on": None, "office": office},
             person=person,
         )
         for person in people
+    )
+
+
+def test_a_print_run_has_one_page_per_letter_in_order(db):
+    """The letters are pulled one by one from a generator while the pages are laid out."""
+    from operations import pdf
+
+    people = [
+        PersonFactory(family_name=f"Person{i}", preferred_language="uk" if i % 2 else "en")
+        for i in range(pdf.LOOKAHEAD + 5)  # more flowables than are kept ahead
     ]
-    reader = PdfReader(io.BytesIO(letters.render_letters_pdf(batch)))
-    assert len(reader.pages) == 5
+    pulled = []
+
+    def letters():
+        for letter in reminder_letters(people):
+            pulled.append(letter)
+            yield letter
+
+    reader = PdfReader(io.BytesIO(render_letters_pdf(letters())))
+    assert len(pulled) == len(people)
+    assert len(reader.pages) == len(people)
     for index, page in enumerate(reader.pages):
-        assert f"Person{index}" in page.extract_text()
+        text = page.extract_text()
+        assert f"Person{index}" in text
+        assert f"Person{index + 1}" not in text
+        assert ("Термін дії Вашого паспорта" if index % 2 else "Your passport expires") in text
+
+
+def test_no_letters_give_an_empty_page(db):
+    reader = PdfReader(io.BytesIO(render_letters_pdf([])))
+    assert len(reader.pages) == 1
+    assert reader.pages[0].extract_text().strip() == ""
+
+
+def test_a_long_letter_runs_on_to_a_second_page(db):
+    person = PersonFactory(family_name="Lang", preferred_language="de")
+    letter = next(reminder_letters([person]))
+    letter.sections[0].paragraphs = tuple(f"Absatz {i} " + "Text " * 60 for i in range(40))
+    reader = PdfReader(io.BytesIO(render_letters_pdf([letter])))
+    assert len(reader.pages) > 1
+    assert "Absatz 39" in reader.pages[-1].extract_text()
+
+
+def test_the_pdf_has_the_document_title_and_language(chancen_case):
+    pdf = services.receipt_pdf(chancen_case)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == office_letterhead().name
+    assert reader.trailer["/Root"]["/Lang"] == "de"
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+
+
+@pytest.fixture
+def office_settings(db):
+    site = Site.objects.get(is_default_site=True)
+    OfficeSettings.objects.update_or_create(
+        site=site,
+        defaults={
+            "office_name": "Stadt Musterstadt – Ausländerbehörde",
+            "street": "Rathausplatz 1",
+            "postcode": "12345",
+            "city": "Musterstadt",
+            "phone": "0123 456-0",
+            "email": "abh@musterstadt.example",
+        },
+    )
+
+
+def test_certificate_has_letterhead_address_date_and_both_languages(office_settings):
+    holder = PersonFactory(
+        family_name="Шевченко",
+        given_names="Олена",
+        preferred_language="uk",
+        street="Lindenweg 5",
+        postal_code="12345",
+        town="Musterstadt",
+    )
+    case = CaseFactory(
+        person=holder,
+        case_type=CaseTypeFactory(code="24", legal_basis="§ 24 AufenthG"),
+        state=CaseState.HANDED_OVER,
+    )
+    ordinance = ContinuationOrdinance.objects.create(
+        case_type=case.case_type,
+        cut_off_on=dt.date(2025, 2, 1),
+        valid_until=dt.date(2027, 3, 4),
+        reference="Fortgeltungsverordnung",
+    )
+    item = ContinuationItem.objects.create(
+        ordinance=ordinance,
+        case=case,
+        previous_valid_until=dt.date(2025, 3, 4),
+        language="uk",
+        done_at=dt.datetime(2026, 1, 15, 10, tzinfo=dt.UTC),
+    )
+    reader = PdfReader(io.BytesIO(services.certificate_pdf(item)))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines()]
+    assert lines[0] == "Stadt Musterstadt – Ausländerbehörde"
+    assert "Rathausplatz 1, 12345 Musterstadt · 0123 456-0 · abh@musterstadt.example" in lines
+    assert "Stadt Musterstadt – Ausländerbehörde, 12345 Musterstadt" in lines  # sender line
+    assert "Олена Шевченко" in lines
+    assert "Lindenweg 5" in lines
+    assert "12345 Musterstadt" in lines
+    assert "Musterstadt, 15.01.2026" in lines
+    german = text.index("Bescheinigung über die Fortgeltung Ihres Aufenthaltstitels")
+    ukrainian = text.index("Довідка про продовження дії Вашого дозволу на проживання")
+    assert german < ukrainian
+    assert "Шановні Олена Шевченко," in text
+    assert "Guten Tag Олена Шевченко," in text
+    assert "продовжує діяти до" in text
+    assert "04.03.2027" in text
+
+
+def test_data_is_printed_literally_never_read_as_markup(chancen_case):
+    person = chancen_case.person
+    person.family_name = "<b>&amp; Söhne</b> & Co <br/>"
+    person.given_names = "Ali<font size=40>"
+    person.street = "Weg 1 & 2 <i>"
+    person.save()
+    text = text_of(services.belehrung_pdf(chancen_case))
+    assert "Ali<font size=40> <b>&amp; Söhne</b> & Co <br/>" in text
+    assert "Weg 1 & 2 <i>" in text
+    assert "Разъяснение о праве на пребывание" in text
+
+
+def test_several_holders_each_get_their_own_page(db):
+    people = [PersonFactory(family_name=f"Holder{i}", preferred_language="ru") for i in range(3)]
+    reader = PdfReader(io.BytesIO(render_letters_pdf(reminder_letters(people))))
+    assert [
+        next(p for p in people if p.family_name in page.extract_text()) for page in reader.pages
+    ] == people
