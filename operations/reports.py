@@ -86,10 +86,10 @@ def build_tables(
 ) -> list[Table]:
     today = today or timezone.localdate()
     cases = selectors.case_scope(user, department=department)
+    figures = selectors.dashboard_figures(cases, period, today=today)
     tables = []
 
-    summary = selectors.period_summary(cases, period)
-    by_dept = summary["departments"]
+    by_dept = figures["departments"]
     keys = ["received", "granted", "refused", "withdrawn", "handed_over", "open"]
     rows = [[row["department"], *(row[k] for k in keys)] for row in by_dept]
     rows.append([str(_("Total")), *(sum(row[k] for row in by_dept) for k in keys)])
@@ -124,13 +124,13 @@ def build_tables(
             [str(_("Legal basis")), str(_("Case type")), str(_("Titles"))],
             [
                 [r["case__case_type__legal_basis"], r["case__case_type__name"], r["count"]]
-                for r in summary["handed_over_by_type"]
+                for r in figures["handed_over_by_type"]
             ],
             chart=(0, 2),
         )
     )
 
-    open_rows = selectors.open_by_state(cases, today=today)
+    open_rows = figures["open_by_state"]
     bucket_keys = [f"up_to_{d}" for d in AGE_BUCKETS] + [f"over_{AGE_BUCKETS[-1]}"]
     tables.append(
         Table(
@@ -145,7 +145,7 @@ def build_tables(
         )
     )
 
-    times = selectors.processing_times(cases, period)
+    times = figures["processing"]
     tables.append(
         Table(
             "processing",
@@ -183,7 +183,7 @@ def build_tables(
                     if case.assigned_to
                     else str(_("unassigned")),
                 ]
-                for case in selectors.oldest_waiting(cases)
+                for case in figures["oldest"]
             ],
         )
     )
@@ -201,7 +201,7 @@ def build_tables(
             ],
             [
                 [r["name"], r["open"], r["waiting"], r["stalled"], _date(r["oldest"])]
-                for r in selectors.workload(cases)
+                for r in figures["workload"]
             ],
             chart=(0, 1),
             note=str(
@@ -216,10 +216,7 @@ def build_tables(
             "expiry",
             str(_("Titles expiring per month (next 24 months)")),
             [str(_("Month")), str(_("Holders"))],
-            [
-                [date_format(r["month"], "YEAR_MONTH_FORMAT"), r["count"]]
-                for r in selectors.expiry_forecast(cases, today=today)
-            ],
+            [[date_format(r["month"], "YEAR_MONTH_FORMAT"), r["count"]] for r in figures["expiry"]],
             chart=(0, 1),
         )
     )

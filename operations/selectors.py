@@ -46,7 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.constants import FINAL_STATES, CaseState, Role
-from casework.models import Case, CaseDocument, CaseHistory, CaseType, Department
+from casework.models import Case, CaseDocument, CaseType, Department
 from casework.selectors import cases_visible_to, is_office_admin, roles_of
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "case_scope",
     "council_report",
     "counts_by_department",
+    "dashboard_figures",
     "expiry_forecast",
     "handed_over_by_type",
     "oldest_waiting",
@@ -135,37 +136,51 @@ def case_scope(user, *, department: Department | int | None = None) -> QuerySet[
     return cases
 
 
-def _history(cases: QuerySet[Case], period: Period | None = None) -> QuerySet[CaseHistory]:
-    """History rows of the given cases; the whole office needs no case subquery at all."""
-    if cases.query.is_empty():
-        return CaseHistory.objects.none()
-    if cases.query.where:
-        rows = CaseHistory.objects.filter(case__in=cases.values("pk"))
-    else:
-        rows = CaseHistory.objects.all()
-    if period is not None:
-        rows = rows.filter(at__gte=period.start_at, at__lt=period.end_before)
-    return rows
+def _with_history(
+    cases: QuerySet[Case], period: Period, to_states: tuple[str, ...]
+) -> QuerySet[Case]:
+    """The cases joined to their history rows into ``to_states`` in the period.
+
+    One result row per history row, so aggregates over ``history`` count rows. The join starts
+    from the (visibility-filtered) cases, so a supervisor's figures cost one pass over the cases
+    instead of a subquery plus a join. ``to_state IN (...)`` plus the period is a plain range on
+    the covering history index (``to_state, at`` including ``case_id, from_state``): PostgreSQL
+    reads the rows from the index alone. ``from_state`` conditions go into the aggregates'
+    filters, never into the join (an ``OR`` there would force a bitmap scan of the table).
+    """
+    return cases.filter(
+        history__to_state__in=to_states,
+        history__at__gte=period.start_at,
+        history__at__lt=period.end_before,
+    )
 
 
-GRANTED = Q(from_state=CaseState.BIOMETRICS, to_state=CaseState.PRODUCED)
-REFUSED = Q(to_state=CaseState.REFUSED)
-WITHDRAWN = Q(to_state=CaseState.WITHDRAWN)
-HANDED_OVER = Q(to_state=CaseState.HANDED_OVER)
+DECISION_STATES = (
+    CaseState.PRODUCED,
+    CaseState.REFUSED,
+    CaseState.WITHDRAWN,
+    CaseState.HANDED_OVER,
+)
 
 
-def _decision_counts(rows: QuerySet[CaseHistory]) -> dict:
-    """Cases granted, refused, withdrawn, handed over among the history rows.
+def _case_decision_counts() -> dict:
+    """Granted, refused, withdrawn, handed over among the rows joined by :func:`_with_history`.
 
     Each of these transitions happens at most once per case in the workflow (a re-order after
     failed production starts from *production failed*, not from *biometrics*), so counting rows
     counts cases, without the cost of ``COUNT(DISTINCT)``.
     """
+    history = "history__"
     return {
-        "granted": Count("pk", filter=GRANTED),
-        "refused": Count("pk", filter=REFUSED),
-        "withdrawn": Count("pk", filter=WITHDRAWN),
-        "handed_over": Count("pk", filter=HANDED_OVER),
+        "granted": Count(
+            history + "pk",
+            filter=Q(
+                history__from_state=CaseState.BIOMETRICS, history__to_state=CaseState.PRODUCED
+            ),
+        ),
+        "refused": Count(history + "pk", filter=Q(history__to_state=CaseState.REFUSED)),
+        "withdrawn": Count(history + "pk", filter=Q(history__to_state=CaseState.WITHDRAWN)),
+        "handed_over": Count(history + "pk", filter=Q(history__to_state=CaseState.HANDED_OVER)),
     }
 
 
@@ -175,48 +190,99 @@ def _decision_counts(rows: QuerySet[CaseHistory]) -> dict:
 def period_counts(cases: QuerySet[Case], period: Period) -> dict[str, int]:
     """Received, granted, refused, withdrawn and handed over in the period (two queries)."""
     received = cases.filter(received_at__gte=period.start_at, received_at__lt=period.end_before)
-    rows = _history(cases, period).filter(GRANTED | REFUSED | WITHDRAWN | HANDED_OVER)
-    decided = rows.aggregate(**_decision_counts(rows))
+    decided = (
+        _with_history(cases, period, DECISION_STATES)
+        .order_by()
+        .aggregate(**_case_decision_counts())
+    )
     return {"received": received.count(), **decided}
 
 
-def period_summary(cases: QuerySet[Case], period: Period) -> dict[str, list[dict]]:
-    """Per department counts and titles handed over by type, from one scan of the history.
+def _age_buckets(today: dt.date) -> dict[str, Count]:
+    """Count of cases per age column (days since the day of receipt), for :data:`AGE_BUCKETS`."""
+    bounds = [_local_midnight(today - dt.timedelta(days=days - 1)) for days in AGE_BUCKETS]
+    buckets = {}
+    lower = None
+    for days, bound in zip(AGE_BUCKETS, bounds, strict=True):
+        condition = Q(received_at__gte=bound)
+        if lower is not None:
+            condition &= Q(received_at__lt=lower)
+        buckets[f"up_to_{days}"] = Count("pk", filter=condition)
+        lower = bound
+    buckets[f"over_{AGE_BUCKETS[-1]}"] = Count("pk", filter=Q(received_at__lt=lower))
+    return buckets
 
-    The history is grouped by department and case type once; both tables are sums over those
-    few rows. One scan of the cases, one of the history, two tiny look-ups of names.
+
+BUCKET_KEYS = tuple(f"up_to_{days}" for days in AGE_BUCKETS) + (f"over_{AGE_BUCKETS[-1]}",)
+
+
+def _case_groups(
+    cases: QuerySet[Case],
+    *,
+    period: Period | None = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    open_only: bool = False,
+) -> list[dict]:
+    """One pass over the cases, grouped by department, state and caseworker.
+
+    Every case figure of the dashboard is a sum (or minimum) over these few groups (at most
+    departments × states × caseworkers rows): received in the period and open now per
+    department, open per state with the age columns, and the workload per caseworker. So the
+    cases are scanned once, not once per table.
     """
-    per_department = (
-        cases.values_list("department")
-        .annotate(
-            received=Count(
-                "pk",
-                filter=Q(received_at__gte=period.start_at, received_at__lt=period.end_before),
-            ),
-            open=Count("pk", filter=~Q(state__in=FINAL_STATES)),
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    aggregates = {
+        "count": Count("pk"),
+        "oldest": Min("received_at"),
+        "stalled": Count("pk", filter=_stalled_q(now)),
+        **_age_buckets(today),
+    }
+    if period is not None:
+        aggregates["received"] = Count(
+            "pk", filter=Q(received_at__gte=period.start_at, received_at__lt=period.end_before)
         )
+    if open_only:
+        cases = cases.exclude(state__in=FINAL_STATES)
+    return list(
+        cases.values("department", "state", "assigned_to").annotate(**aggregates).order_by()
+    )
+
+
+def _open_groups(groups: list[dict]) -> list[dict]:
+    return [group for group in groups if group["state"] not in FINAL_STATES]
+
+
+def _decisions_by_department_and_type(cases: QuerySet[Case], period: Period) -> list[dict]:
+    """Granted, refused, withdrawn, handed over in the period per department and case type."""
+    return list(
+        _with_history(cases, period, DECISION_STATES)
+        .values("department", "case_type")
+        .annotate(**_case_decision_counts())
         .order_by()
     )
-    received, open_now = {}, {}
-    for department_id, received_count, open_count in per_department:
-        received[department_id] = received_count
-        open_now[department_id] = open_count
-    rows = _history(cases, period).filter(GRANTED | REFUSED | WITHDRAWN | HANDED_OVER)
-    groups = list(
-        rows.values("case__department", "case__case_type")
-        .annotate(**_decision_counts(rows))
-        .order_by()
-    )
+
+
+def _summary(groups: list[dict], decisions: list[dict]) -> dict[str, list[dict]]:
+    """The department table and titles by type from the case groups and the decisions."""
+    received: dict[int, int] = {}
+    open_now: dict[int, int] = {}
+    for group in groups:
+        department_id = group["department"]
+        received[department_id] = received.get(department_id, 0) + group["received"]
+        if group["state"] not in FINAL_STATES:
+            open_now[department_id] = open_now.get(department_id, 0) + group["count"]
     keys = ("granted", "refused", "withdrawn", "handed_over")
     decided: dict[int, dict[str, int]] = {}
     by_type: dict[int, int] = {}
-    for group in groups:
-        sums = decided.setdefault(group["case__department"], dict.fromkeys(keys, 0))
+    for row in decisions:
+        sums = decided.setdefault(row["department"], dict.fromkeys(keys, 0))
         for key in keys:
-            sums[key] += group[key]
-        if group["handed_over"]:
-            type_id = group["case__case_type"]
-            by_type[type_id] = by_type.get(type_id, 0) + group["handed_over"]
+            sums[key] += row[key]
+        if row["handed_over"]:
+            type_id = row["case_type"]
+            by_type[type_id] = by_type.get(type_id, 0) + row["handed_over"]
     type_names = {
         pk: (basis, name)
         for pk, basis, name in CaseType.objects.filter(pk__in=by_type).values_list(
@@ -251,6 +317,16 @@ def period_summary(cases: QuerySet[Case], period: Period) -> dict[str, list[dict
     }
 
 
+def period_summary(cases: QuerySet[Case], period: Period) -> dict[str, list[dict]]:
+    """Per department counts and titles handed over by type.
+
+    One pass over the cases (grouped), one over the period's decisions in the history, two
+    tiny look-ups of names.
+    """
+    groups = _case_groups(cases, period=period)
+    return _summary(groups, _decisions_by_department_and_type(cases, period))
+
+
 def counts_by_department(cases: QuerySet[Case], period: Period) -> list[dict]:
     """One row per department with the period counts and the cases open now."""
     return period_summary(cases, period)["departments"]
@@ -261,29 +337,22 @@ def handed_over_by_type(cases: QuerySet[Case], period: Period) -> list[dict]:
     return period_summary(cases, period)["handed_over_by_type"]
 
 
-def open_by_state(cases: QuerySet[Case], *, today: dt.date | None = None) -> list[dict]:
-    """Open cases per state with their age in days (bucketed) and the oldest (one query)."""
-    today = today or timezone.localdate()
-    bounds = [_local_midnight(today - dt.timedelta(days=days - 1)) for days in AGE_BUCKETS]
-    buckets = {}
-    lower = None
-    for days, bound in zip(AGE_BUCKETS, bounds, strict=True):
-        condition = Q(received_at__gte=bound)
-        if lower is not None:
-            condition &= Q(received_at__lt=lower)
-        buckets[f"up_to_{days}"] = Count("pk", filter=condition)
-        lower = bound
-    buckets[f"over_{AGE_BUCKETS[-1]}"] = Count("pk", filter=Q(received_at__lt=lower))
-    rows = (
-        cases.exclude(state__in=FINAL_STATES)
-        .values("state")
-        .annotate(count=Count("pk"), oldest=Min("received_at"), **buckets)
-        .order_by()
-    )
+def _open_by_state(groups: list[dict], today: dt.date) -> list[dict]:
+    per_state: dict[str, dict] = {}
+    for group in _open_groups(groups):
+        row = per_state.setdefault(
+            group["state"],
+            {"state": group["state"], "count": 0, "oldest": None, **dict.fromkeys(BUCKET_KEYS, 0)},
+        )
+        row["count"] += group["count"]
+        for key in BUCKET_KEYS:
+            row[key] += group[key]
+        if row["oldest"] is None or group["oldest"] < row["oldest"]:
+            row["oldest"] = group["oldest"]
     labels = dict(CaseState.choices)
     order = {state: index for index, state in enumerate(CaseState.values)}
     result = []
-    for row in rows:
+    for row in per_state.values():
         oldest = timezone.localdate(row["oldest"])
         result.append(
             {
@@ -293,6 +362,12 @@ def open_by_state(cases: QuerySet[Case], *, today: dt.date | None = None) -> lis
             }
         )
     return sorted(result, key=lambda row: order.get(row["state"], 99))
+
+
+def open_by_state(cases: QuerySet[Case], *, today: dt.date | None = None) -> list[dict]:
+    """Open cases per state with their age in days (bucketed) and the oldest (one query)."""
+    today = today or timezone.localdate()
+    return _open_by_state(_case_groups(cases, today=today, open_only=True), today)
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float | None:
@@ -321,11 +396,11 @@ def processing_times(cases: QuerySet[Case], period: Period) -> dict:
     PostgreSQL computes median and 90th percentile itself; elsewhere the durations are fetched
     as one sorted value list (two timestamps per case) and interpolated the same way.
     """
-    rows = _history(cases, period).filter(HANDED_OVER)
-    duration = ExpressionWrapper(F("at") - F("case__received_at"), output_field=DurationField())
+    rows = _with_history(cases, period, (CaseState.HANDED_OVER,)).order_by()
+    duration = ExpressionWrapper(F("history__at") - F("received_at"), output_field=DurationField())
     if connection.vendor == "postgresql":
         result = rows.aggregate(
-            count=Count("pk"),
+            count=Count("history__pk"),
             median=_PercentileCont(duration, 0.5),
             p90=_PercentileCont(duration, 0.9),
         )
@@ -336,7 +411,7 @@ def processing_times(cases: QuerySet[Case], period: Period) -> dict:
         }
     days = sorted(
         (at - received).total_seconds() / 86400
-        for at, received in rows.values_list("at", "case__received_at")
+        for at, received in rows.values_list("history__at", "received_at")
     )
     median, p90 = percentile(days, 0.5), percentile(days, 0.9)
     return {
@@ -371,31 +446,25 @@ def _stalled_q(now: dt.datetime) -> Q:
     )
 
 
-def workload(cases: QuerySet[Case], *, now: dt.datetime | None = None) -> list[dict]:
-    """Open cases per caseworker (unassigned included), how many wait and how many stall.
-
-    Grouped by user id only; the few names are looked up afterwards (no join over the cases).
-    """
-    now = now or timezone.now()
-    rows = list(
-        cases.exclude(state__in=FINAL_STATES)
-        .values("assigned_to")
-        .annotate(
-            open=Count("pk"),
-            waiting=Count("pk", filter=Q(state=CaseState.DOCUMENTS_REQUESTED)),
-            stalled=Count("pk", filter=_stalled_q(now)),
-            oldest=Min("received_at"),
+def _workload(groups: list[dict]) -> list[dict]:
+    per_user: dict[int | None, dict] = {}
+    for group in _open_groups(groups):
+        row = per_user.setdefault(
+            group["assigned_to"],
+            {"assigned_to": group["assigned_to"], "open": 0, "waiting": 0, "stalled": 0},
         )
-        .order_by()
-    )
+        row["open"] += group["count"]
+        if group["state"] == CaseState.DOCUMENTS_REQUESTED:
+            row["waiting"] += group["count"]
+        row["stalled"] += group["stalled"]
+        if "oldest" not in row or group["oldest"] < row["oldest"]:
+            row["oldest"] = group["oldest"]
     users = {
         user.pk: user
-        for user in get_user_model().objects.filter(
-            pk__in=[row["assigned_to"] for row in rows if row["assigned_to"]]
-        )
+        for user in get_user_model().objects.filter(pk__in=[pk for pk in per_user if pk])
     }
     result = []
-    for row in rows:
+    for row in per_user.values():
         user = users.get(row["assigned_to"])
         if user is None:
             name, username = str(_("unassigned")), ""
@@ -404,6 +473,41 @@ def workload(cases: QuerySet[Case], *, now: dt.datetime | None = None) -> list[d
             name = user.get_full_name() or username
         result.append({**row, "name": name, "assigned_to__username": username})
     return sorted(result, key=lambda row: (-row["open"], row["assigned_to__username"]))
+
+
+def workload(cases: QuerySet[Case], *, now: dt.datetime | None = None) -> list[dict]:
+    """Open cases per caseworker (unassigned included), how many wait and how many stall.
+
+    Grouped by user id only; the few names are looked up afterwards (no join over the cases).
+    """
+    return _workload(_case_groups(cases, now=now, open_only=True))
+
+
+def dashboard_figures(
+    cases: QuerySet[Case],
+    period: Period,
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> dict:
+    """Every figure of the dashboard with as few passes over the data as possible.
+
+    One grouped pass over the cases (departments, open by state, workload), one over the
+    period's decisions, one for the processing times, one for the expiry forecast, the oldest
+    waiting cases from the worklist index, and look-ups of the few names: eight queries,
+    whatever the number of cases, departments or caseworkers.
+    """
+    today = today or timezone.localdate()
+    groups = _case_groups(cases, period=period, today=today, now=now)
+    summary = _summary(groups, _decisions_by_department_and_type(cases, period))
+    return {
+        **summary,
+        "open_by_state": _open_by_state(groups, today),
+        "processing": processing_times(cases, period),
+        "oldest": list(oldest_waiting(cases)),
+        "workload": _workload(groups),
+        "expiry": expiry_forecast(cases, today=today),
+    }
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -464,19 +568,27 @@ def council_report(
         CaseType.objects.filter(legal_basis__regex=CHANCEN_RE).values_list("pk", flat=True)
     )
     issued = (
-        _history(cases, ukraine)
-        .filter(HANDED_OVER, case__person__nationality=UKRAINE)
+        _with_history(cases, ukraine, (CaseState.HANDED_OVER,))
+        .filter(person__nationality=UKRAINE)
+        .order_by()
         .aggregate(
-            titles=Count("case", distinct=True),
+            titles=Count("pk", distinct=True),
             temporary_protection=Count(
-                "case", distinct=True, filter=Q(case__case_type_id__in=temporary_types)
+                "pk", distinct=True, filter=Q(case_type_id__in=temporary_types)
             ),
-            persons=Count("case__person", distinct=True),
+            persons=Count("person", distinct=True),
         )
     )
     chancen_cases = cases.filter(case_type_id__in=chancen_types)
-    chancen_rows = _history(chancen_cases, chancen).filter(GRANTED | REFUSED | WITHDRAWN)
-    decided = chancen_rows.aggregate(**_decision_counts(chancen_rows))
+    decided = (
+        _with_history(
+            chancen_cases,
+            chancen,
+            (CaseState.PRODUCED, CaseState.REFUSED, CaseState.WITHDRAWN),
+        )
+        .order_by()
+        .aggregate(**_case_decision_counts())
+    )
     applications = chancen_cases.aggregate(
         received=Count(
             "pk", filter=Q(received_at__gte=chancen.start_at, received_at__lt=chancen.end_before)
