@@ -3,6 +3,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/search.py
     ... bench/search.py --n 20000        # quicker
     ... bench/search.py --million        # 1,000,000 cases
+    ... bench/search.py --keep           # keep the scratch database (its name is printed)
+    ... bench/search.py --reuse abh_bench_search_123   # queries only, on a kept database
 
 Works in a scratch database (created and dropped). Generates N persons with a case each in
 five departments, builds the index, then runs name queries (German transcriptions, typos,
@@ -227,29 +229,59 @@ def main():
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--million", action="store_true")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="Do not drop the scratch database.")
+    parser.add_argument("--reuse", metavar="DB", help="Run the queries on a kept database.")
     args = parser.parse_args()
     n = 1_000_000 if args.million else args.n
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database (the bench measures PostgreSQL).")
     rng = random.Random(20260301)
+    print(f"load average before: {load()}")
+    if args.reuse:
+        connection.settings_dict["NAME"] = args.reuse
+        connection.close()
+        user, department, people = existing()
+        run_queries(user, department, people, rng, args.queries)
+        return
     old_name = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"abh_search_bench_{os.getpid()}"
+    name = f"abh_bench_search_{os.getpid()}"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = name
     connection.settings_dict["TEST"]["MIGRATE"] = False
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     fulltext.install(connection)
     try:
         started = time.monotonic()
         user, department, people = generate(n, rng)
-        print(f"generated {n} cases in {time.monotonic() - started:.1f}s")
+        print(f"generated {n} cases in {time.monotonic() - started:.1f}s (load {load()})")
         started = time.monotonic()
         indexing.rebuild()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_caseindexentry")
+            cursor.execute("ANALYZE search_nameterm")
             cursor.execute("ANALYZE casework_case")
-        print(f"index build: {time.monotonic() - started:.1f}s for {n} cases")
+        print(f"index build: {time.monotonic() - started:.1f}s for {n} cases (load {load()})")
         run_queries(user, department, people, rng, args.queries)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            print(f"kept the scratch database {name}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def existing():
+    """User, department and (file number, person, department id) of a kept database."""
+    from django.contrib.auth import get_user_model
+
+    from casework.models import Case, Department
+
+    user = get_user_model().objects.get(username="bench-caseworker")
+    department = Department.objects.get(code=DEPARTMENTS[0])
+    cases = Case.objects.select_related("person").order_by("pk").iterator(10000)
+    return user, department, [(c.file_number, c.person, c.department_id) for c in cases]
 
 
 def run_queries(user, department, people, rng, count):
@@ -292,7 +324,7 @@ def run_queries(user, department, people, rng, count):
             timings.append(1000 * (time.perf_counter() - started))
         print(
             f"  {label:20s} p50={statistics.median(timings):6.1f} ms "
-            f"p95={percentile(timings, 0.95):6.1f} ms"
+            f"p95={percentile(timings, 0.95):6.1f} ms  (load {load()})"
         )
     timings = []
     with connection.cursor() as cursor:
@@ -310,7 +342,7 @@ def run_queries(user, department, people, rng, count):
             timings.append(1000 * (time.perf_counter() - started))
     print(
         f"  {'raw SQL full text':20s} p50={statistics.median(timings):6.1f} ms "
-        f"p95={percentile(timings, 0.95):6.1f} ms"
+        f"p95={percentile(timings, 0.95):6.1f} ms  (load {load()})"
     )
 
 

@@ -17,7 +17,7 @@ from casework.models import Case, CaseComment
 from . import names
 from .models import CaseIndexEntry, NameTerm
 
-__all__ = ["build_entry", "bulk_insert", "index_cases", "rebuild", "remove_cases"]
+__all__ = ["build_entry", "bulk_insert", "index_cases", "rebuild", "remove_cases", "tidy"]
 
 BATCH_SIZE = 2000
 #: Comments beyond this much text are not searched (a case file is not a chat log).
@@ -184,4 +184,24 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
         done += index_cases(ids[start : start + BATCH_SIZE])
         if progress:
             progress(done, total)
+    tidy()
     return done
+
+
+def tidy() -> None:
+    """After many writes: fresh planner statistics, GIN pending lists merged (PostgreSQL).
+
+    New rows of a GIN index first go to its pending list, which every search then scans
+    linearly; autovacuum merges it eventually, a rebuild does it at once.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in (CaseIndexEntry._meta.db_table, NameTerm._meta.db_table):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        cursor.execute(
+            "SELECT gin_clean_pending_list(c.oid::regclass) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+            "WHERE am.amname = 'gin' AND i.indrelid IN (%s::regclass, %s::regclass)",
+            [CaseIndexEntry._meta.db_table, NameTerm._meta.db_table],
+        )

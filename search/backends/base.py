@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import FieldError, ValidationError
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import BaseExpression
 from django.utils.dateparse import parse_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -23,6 +24,7 @@ from casework.selectors import cases_visible_to, visibility_filter
 
 from .. import names
 from ..models import CaseIndexEntry, SearchLog
+from ..visibility import Scope, resolve_scope
 
 __all__ = [
     "SORTS",
@@ -42,8 +44,18 @@ SORTS = {
 FACETS = ("state", "case_type", "department", "nationality")
 #: A person whose name explains less of the query than this is not a result.
 MIN_NAME_SCORE = 0.62
-#: Candidates a backend hands over for re-ranking.
+#: Candidates a backend hands over for re-ranking (per kind; counts are exact regardless).
 CANDIDATE_LIMIT = 400
+#: Columns of the index read for ranking.
+ROW_FIELDS = (
+    "case_id",
+    "family_name",
+    "given_names",
+    "family_name_native",
+    "given_names_native",
+    "birth_date",
+    "received_at",
+)
 #: Score of an exact file-number or passport-number match (always first).
 IDENTIFIER_SCORE = 100.0
 
@@ -143,10 +155,27 @@ class SearchFilters:
 
 @dataclass
 class Candidates:
-    """What a backend found: case ids by name keys, by free text, and their text rank."""
+    """What a backend found: case ids by name keys, by free text, and their text rank.
+
+    ``by_text`` holds at most :data:`CANDIDATE_LIMIT` text matches (the best ranked);
+    ``text_total`` is the number of all visible text matches when the backend knows it
+    (``None``: unknown, assumed truncated when ``by_text`` is full). Backends that read
+    everything in one statement also fill ``identifiers``, ``dates`` and ``rows``
+    (:data:`ROW_FIELDS` of every candidate).
+    """
 
     by_name: list[int] = field(default_factory=list)
     by_text: dict[int, float] = field(default_factory=dict)
+    text_total: int | None = None
+    identifiers: set[int] | None = None
+    dates: set[int] | None = None
+    rows: list[tuple] | None = None
+
+    @property
+    def text_truncated(self) -> bool:
+        if self.text_total is not None:
+            return self.text_total > len(self.by_text)
+        return len(self.by_text) >= CANDIDATE_LIMIT
 
 
 @dataclass
@@ -172,7 +201,12 @@ class SearchHit:
 
 
 class SearchResults:
-    """Lazy and sliceable: ranking is known, rows are loaded only for the requested slice."""
+    """Lazy and sliceable: ranking is known, rows are loaded only for the requested slice.
+
+    ``ranked`` is the scored top set. ``extra`` (a condition on the index table) says which
+    further cases match without having been ranked (text matches beyond the top set): they
+    count, have facets and follow the ranked ones, newest first.
+    """
 
     def __init__(
         self,
@@ -182,20 +216,47 @@ class SearchResults:
         parsed: names.ParsedQuery,
         text_words: list[str],
         sort: str,
+        extra: Q | BaseExpression | None = None,
+        extra_count: int | None = None,
     ):
         self._qs = queryset
         self._ranked = ranked
         self._parsed = parsed
         self._text_words = text_words
         self.sort = sort
+        self._extra = extra if ranked is not None else None
+        self._extra_count = extra_count
         self._count: int | None = None
         self._facets: dict[str, list[dict[str, Any]]] | None = None
+
+    # -- the match set ---------------------------------------------------------------------
+
+    def _ranked_ids(self) -> list[int]:
+        return [pk for pk, _ in self._ranked or ()]
+
+    def _rest(self) -> QuerySet[CaseIndexEntry]:
+        """Matches outside the ranked top set (only with ``extra``)."""
+        return self._qs.filter(self._extra).exclude(pk__in=self._ranked_ids())
+
+    def _matches(self) -> QuerySet[CaseIndexEntry]:
+        """Every result as a queryset."""
+        if self._ranked is None:
+            return self._qs
+        condition = Q(pk__in=self._ranked_ids())
+        if self._extra is not None:
+            condition |= Q(self._extra)
+        return self._qs.filter(condition)
 
     # -- counting and slicing --------------------------------------------------------------
 
     def count(self) -> int:
         if self._count is None:
-            self._count = len(self._ranked) if self._ranked is not None else self._qs.count()
+            if self._ranked is None:
+                self._count = self._qs.count()
+            elif self._extra is None:
+                self._count = len(self._ranked) + (self._extra_count or 0)
+            else:
+                self._count = len(self._ranked) + self._rest().count()
         return self._count
 
     def __len__(self) -> int:
@@ -225,9 +286,15 @@ class SearchResults:
             scores = dict(page)
             by_id = related.in_bulk([pk for pk, _ in page])
             entries = [by_id[pk] for pk, _ in page if pk in by_id]
+            if stop > len(self._ranked) and self._extra is not None:
+                offset = max(0, start - len(self._ranked))
+                rest = related.filter(self._extra).exclude(pk__in=self._ranked_ids())
+                rest = rest.order_by("-received_at", "-case_id")
+                entries += list(rest[offset : offset + (stop - start) - len(page)])
         else:
             scores = dict(self._ranked)
-            entries = list(self._ordered(related.filter(pk__in=list(scores)))[start:stop])
+            matches = related.filter(pk__in=self._matches().values("pk"))
+            entries = list(self._ordered(matches)[start:stop])
         return [SearchHit(e, scores.get(e.case_id, 0.0), self._highlight(e)) for e in entries]
 
     def _ordered(self, qs: QuerySet[CaseIndexEntry]) -> QuerySet[CaseIndexEntry]:
@@ -239,7 +306,11 @@ class SearchResults:
 
     def ids(self) -> list[int]:
         if self._ranked is not None:
-            return [pk for pk, _ in self._ranked]
+            ids = self._ranked_ids()
+            if self._extra is not None:
+                rest = self._rest().order_by("-received_at", "-case_id")
+                ids += list(rest.values_list("case_id", flat=True))
+            return ids
         return list(self._ordered(self._qs).values_list("case_id", flat=True))
 
     # -- facets ------------------------------------------------------------------------------
@@ -248,9 +319,7 @@ class SearchResults:
         """Counts per state, case type, department and nationality over all results."""
         if self._facets is not None:
             return self._facets
-        qs = self._qs
-        if self._ranked is not None:
-            qs = qs.filter(pk__in=[pk for pk, _ in self._ranked])
+        qs = self._matches()
         out: dict[str, list[dict[str, Any]]] = {}
         from casework.constants import CaseState
 
@@ -372,26 +441,46 @@ class BaseCaseSearchBackend:
         parsed: names.ParsedQuery,
         text_words: list[str],
         queryset: QuerySet[CaseIndexEntry],
+        *,
+        scope: Scope | None = None,
+        filters: SearchFilters | None = None,
     ) -> Candidates:
         raise NotImplementedError
 
-    def visible_entries(self, user) -> QuerySet[CaseIndexEntry]:
+    def text_condition(self, text_words: list[str]) -> Q | BaseExpression | None:
+        """A condition on the index table: "all these words are in the document".
+
+        Used to count and list the text matches beyond the ranked top set; ``None`` when
+        the backend cannot say it in SQL (then :attr:`Candidates.text_total` is used).
+        """
+        return None
+
+    def visible_entries(self, user, scope: Scope | None = None) -> QuerySet[CaseIndexEntry]:
         """Index rows of the cases the user may see: the permission is part of every query.
 
-        casework's visibility condition names ``department_id``, ``state`` and ``pk``; the
-        index has the same columns (``pk`` is the case id), so the condition runs on the index
-        table itself and uses its indexes. Should the condition ever name a column the index
-        lacks, the case queryset is used as a subquery instead.
+        Two conditions, both on the index table: the user's :class:`~search.visibility.Scope`
+        as values (departments, states, granted case ids: what indexes answer quickly) and
+        casework's visibility condition itself, so that the scope can only narrow, never
+        widen, what casework allows. casework's condition names ``department_id``, ``state``
+        and ``pk``; should it ever name a column the index lacks, the case queryset is used
+        as a subquery instead.
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return CaseIndexEntry.objects.none()
+        if scope is None:
+            scope = resolve_scope(user)
+        if scope.is_empty:
             return CaseIndexEntry.objects.none()
         condition = visibility_filter(user)
         if condition is None:
             return CaseIndexEntry.objects.all()
+        scope_q = scope.q()
+        qs = CaseIndexEntry.objects.filter(scope_q) if scope_q is not None else None
+        qs = CaseIndexEntry.objects.all() if qs is None else qs
         try:
-            return CaseIndexEntry.objects.filter(condition)
+            return qs.filter(condition)
         except FieldError:
-            return CaseIndexEntry.objects.filter(case_id__in=cases_visible_to(user).values("pk"))
+            return qs.filter(case_id__in=cases_visible_to(user).values("pk"))
 
     def search(
         self,
@@ -409,12 +498,26 @@ class BaseCaseSearchBackend:
             raise ValidationError({"sort": _("Unknown sort order.")})
         parsed = names.parse_query(query)
         text_words = _text_words(parsed, filters)
-        qs = filters.apply(self.visible_entries(user))
+        scope = resolve_scope(user)
+        qs = filters.apply(self.visible_entries(user, scope))
         ranked = None
-        if not parsed.is_empty or filters.text:
-            ranked = self._rank(parsed, text_words, qs, filters)
+        extra = extra_count = None
+        if (not parsed.is_empty or filters.text) and not qs.query.is_empty():
+            if not parsed.tokens and not filters.text:
+                text_words = []  # only numbers and dates: nothing for the full-text leg
+            ranked, candidates = self._rank(parsed, text_words, qs, filters, scope)
+            if text_words and candidates.text_truncated:
+                extra = self.text_condition(text_words)
+                if extra is None and candidates.text_total is not None:
+                    extra_count = max(0, candidates.text_total - len(candidates.by_text))
         results = SearchResults(
-            queryset=qs, ranked=ranked, parsed=parsed, text_words=text_words, sort=sort
+            queryset=qs,
+            ranked=ranked,
+            parsed=parsed,
+            text_words=text_words,
+            sort=sort,
+            extra=extra,
+            extra_count=extra_count,
         )
         if log:
             SearchLog.objects.create(
@@ -427,50 +530,60 @@ class BaseCaseSearchBackend:
             )
         return results
 
+    def gather(
+        self,
+        parsed: names.ParsedQuery,
+        text_words: list[str],
+        qs: QuerySet[CaseIndexEntry],
+        scope: Scope,
+        filters: SearchFilters,
+    ) -> Candidates:
+        """Every candidate with its :data:`ROW_FIELDS` (backends may do it in one query)."""
+        idents = set(parsed.file_numbers) | set(parsed.identifiers)
+        identifiers: set[int] = set()
+        if idents:
+            exact = qs.filter(Q(file_number__in=idents) | Q(passport_number__in=idents))
+            identifiers = set(exact.values_list("case_id", flat=True))
+        candidates = Candidates()
+        if parsed.tokens or text_words:
+            candidates = self.find_candidates(parsed, text_words, qs, scope=scope, filters=filters)
+        dates: set[int] = set()
+        if parsed.dates:
+            dates = set(
+                qs.filter(birth_date__in=parsed.dates).values_list("case_id", flat=True)[
+                    :CANDIDATE_LIMIT
+                ]
+            )
+        ids = identifiers | set(candidates.by_name) | set(candidates.by_text) | dates
+        candidates.identifiers = identifiers
+        candidates.dates = dates
+        candidates.rows = list(qs.filter(case_id__in=list(ids)).values_list(*ROW_FIELDS))
+        return candidates
+
     def _rank(
         self,
         parsed: names.ParsedQuery,
         text_words: list[str],
         qs: QuerySet[CaseIndexEntry],
         filters: SearchFilters,
-    ) -> list[tuple[int, float]]:
-        scores: dict[int, float] = {}
+        scope: Scope,
+    ) -> tuple[list[tuple[int, float]], Candidates]:
+        candidates = self.gather(parsed, text_words, qs, scope, filters)
         # Exact identifiers first: file number, passport number.
-        idents = set(parsed.file_numbers) | set(parsed.identifiers)
-        if idents:
-            exact = qs.filter(Q(file_number__in=idents) | Q(passport_number__in=idents))
-            for pk in exact.values_list("case_id", flat=True):
-                scores[pk] = IDENTIFIER_SCORE
-        if not parsed.tokens and not filters.text:
-            text_words = []  # only numbers and dates: nothing for the full-text leg
-        candidates = Candidates()
-        if parsed.tokens or text_words:
-            candidates = self.find_candidates(parsed, text_words, qs)
-        ids = set(candidates.by_name) | set(candidates.by_text)
-        if parsed.dates:
-            ids |= set(
-                qs.filter(birth_date__in=parsed.dates).values_list("case_id", flat=True)[
-                    :CANDIDATE_LIMIT
-                ]
-            )
-        ids -= set(scores)
-        rows = qs.filter(case_id__in=list(ids | set(scores))).values_list(
-            "case_id",
-            "family_name",
-            "given_names",
-            "family_name_native",
-            "given_names_native",
-            "birth_date",
-            "received_at",
-        )
+        scores: dict[int, float] = dict.fromkeys(candidates.identifiers or (), IDENTIFIER_SCORE)
         name_only = not filters.text
         order = {}
         memo: dict[tuple, float] = {}  # namesakes are scored once
-        for pk, family, given, family_native, given_native, birth, received in rows:
+        threshold = MIN_NAME_SCORE if parsed.tokens else 0.5
+        for pk, family, given, family_native, given_native, birth, received in (
+            candidates.rows or ()
+        ):
             order[pk] = received
             if pk in scores:
                 continue
             text_rank = candidates.by_text.get(pk)
+            if text_rank is None and not name_only:
+                continue
             s = 0.0
             if parsed.tokens or parsed.dates:
                 memo_key = (family, given, family_native, given_native)
@@ -482,17 +595,13 @@ class BaseCaseSearchBackend:
             if text_rank is not None:
                 # Every word is in the notes, comments or names: a result in its own right.
                 s = max(s, 0.7 + 0.1 * text_rank) if name_only else s + 0.7 + 0.1 * text_rank
-            elif not name_only:
-                continue
-            threshold = MIN_NAME_SCORE if parsed.tokens else 0.5
             if s >= threshold:
                 scores[pk] = s
-        if not scores:
-            return []
-        return sorted(
+        ranked = sorted(
             ((pk, s) for pk, s in scores.items() if pk in order),
             key=lambda item: (-item[1], -order[item[0]].timestamp(), item[0]),
         )
+        return ranked, candidates
 
 
 _WORD_RE = re.compile(r"[^\W_]{2,}", re.UNICODE)

@@ -15,13 +15,14 @@ from __future__ import annotations
 import threading
 
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import BooleanField, Count, FloatField, Max, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .. import indexing, names
 from ..models import CaseIndexEntry, NameTerm
-from .base import CANDIDATE_LIMIT, BaseCaseSearchBackend, Candidates
+from .base import CANDIDATE_LIMIT, ROW_FIELDS, BaseCaseSearchBackend, Candidates
 
 __all__ = ["DatabaseCaseSearchBackend", "SearchBackend"]
 
@@ -114,11 +115,161 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             sorted(coarse - near)[:MAX_KEYS],
         )
 
+    def text_condition(self, text_words):
+        if not text_words:
+            return None
+        if connection.vendor == "postgresql":
+            return _pg_text_match(" ".join(text_words))
+        return RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
+            f"{_TABLE}.case_id IN (SELECT rowid FROM search_case_fts "  # noqa: S608 (fixed SQL)
+            "WHERE search_case_fts MATCH %s)",
+            [_fts_text_match(text_words)],
+            output_field=BooleanField(),
+        )
+
+    def gather(self, parsed, text_words, qs, scope, filters) -> Candidates:
+        if connection.vendor != "postgresql":
+            return super().gather(parsed, text_words, qs, scope, filters)
+        return self._pg_gather(parsed, text_words, qs, scope, filters)
+
+    def _pg_gather(self, parsed, text_words, visible, scope, filters) -> Candidates:
+        """Identifiers, name tiers, birth dates and text matches in one statement.
+
+        Each kind is a separately limited select (so a common coarse key cannot crowd out a
+        true match) over the rows of the user's scope (plain values: the planner answers
+        them from indexes); the text select ranks all text matches in scope and counts them
+        (``count(*) OVER ()``). The candidates are joined to the visible rows (casework's
+        condition, evaluated only for the candidates) and ranked in Python.
+        """
+        in_scope = filters.apply(CaseIndexEntry.objects.all())
+        # Limited selects: the GIN match is the selective part; scope values written so that
+        # the planner does not add a bitmap of a whole department to every name lookup.
+        qs = in_scope
+        scope_sql = _pg_scope(scope, indexable=False)
+        if scope_sql is not None:
+            qs = qs.filter(scope_sql)
+        scope_sql = _pg_scope(scope, indexable=True)
+        if scope_sql is not None:
+            in_scope = in_scope.filter(scope_sql)
+        arms: list[tuple[str, list]] = []
+
+        def add(queryset, kind: int, limit: int | None = CANDIDATE_LIMIT) -> None:
+            queryset = queryset.order_by().values("case_id")
+            if limit is not None:
+                queryset = queryset[:limit]
+            sql, params = queryset.query.sql_with_params()
+            arms.append(
+                (
+                    f"SELECT a.case_id, {kind} AS kind, NULL::float8 AS rank, "  # noqa: S608 (compiled by Django)
+                    f"NULL::bigint AS total FROM ({sql}) a",
+                    list(params),
+                )
+            )
+
+        idents = set(parsed.file_numbers) | set(parsed.identifiers)
+        if idents:
+            add(qs.filter(Q(file_number__in=idents) | Q(passport_number__in=idents)), 0, None)
+        if parsed.tokens:
+            for tsquery, limit in self._pg_name_queries(parsed):
+                add(qs.filter(_pg_name_match(tsquery)), 1, limit)
+        if parsed.dates:
+            add(qs.filter(birth_date__in=parsed.dates), 2)
+        if text_words:
+            text = " ".join(text_words)
+            ranked = (
+                in_scope.filter(_pg_text_match(text))
+                .annotate(
+                    text_rank=RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
+                        f"ts_rank({_TABLE}.body_tsv, plainto_tsquery('german'::regconfig, %s))",
+                        [text],
+                        output_field=FloatField(),
+                    ),
+                    text_total=Window(Count("*")),
+                )
+                .order_by("-text_rank", "-received_at")
+                .values("case_id", "text_rank", "text_total")[:CANDIDATE_LIMIT]
+            )
+            sql, params = ranked.query.sql_with_params()
+            arms.append(
+                (
+                    "SELECT a.case_id, 3 AS kind, a.text_rank AS rank, "  # noqa: S608 (compiled by Django)
+                    f"a.text_total AS total FROM ({sql}) a",
+                    list(params),
+                )
+            )
+        candidates = Candidates(identifiers=set(), dates=set(), rows=[])
+        if not arms:
+            return candidates
+        columns = ", ".join(f"e.{c}" for c in ROW_FIELDS)
+        rows_sql, rows_params = (
+            visible.filter(
+                RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
+                    f"{_TABLE}.case_id = ANY(ARRAY(SELECT case_id FROM c))",  # noqa: S608 (fixed SQL)
+                    [],
+                    output_field=BooleanField(),
+                )
+            )
+            .order_by()
+            .values(*ROW_FIELDS)
+            .query.sql_with_params()
+        )
+        sql = (
+            "WITH c AS (" + " UNION ALL ".join(f"({a})" for a, _ in arms) + ") "  # noqa: S608
+            f"SELECT {columns}, c.kind, c.rank, c.total FROM c "
+            f"JOIN ({rows_sql}) e ON e.case_id = c.case_id"
+        )
+        params = [p for _, arm_params in arms for p in arm_params] + list(rows_params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        seen: set[int] = set()
+        text_ranks: dict[int, float] = {}
+        width = len(ROW_FIELDS)
+        for row in rows:
+            pk, kind, rank, total = row[0], row[width], row[width + 1], row[width + 2]
+            if kind == 0:
+                candidates.identifiers.add(pk)
+            elif kind == 1:
+                candidates.by_name.append(pk)
+            elif kind == 2:
+                candidates.dates.add(pk)
+            else:
+                text_ranks[pk] = rank or 0.0
+                candidates.text_total = total
+            if pk not in seen:
+                seen.add(pk)
+                candidates.rows.append(row[:width])
+        if text_words and candidates.text_total is None:
+            candidates.text_total = 0
+        candidates.by_name = list(dict.fromkeys(candidates.by_name))
+        candidates.by_text = _normalise(text_ranks)
+        return candidates
+
+    def _pg_name_queries(self, parsed: names.ParsedQuery) -> list[tuple[str, int]]:
+        """tsquery strings with their limits: every query word, then the key tiers."""
+        levels = self.name_keys(parsed)
+        limits = (CANDIDATE_LIMIT, CANDIDATE_LIMIT // 2, CANDIDATE_LIMIT // 2)
+        out = [
+            (" | ".join(_ts_quote(k) for k in keys), limit)
+            for keys, limit in zip(levels, limits, strict=True)
+            if keys
+        ]
+        if len(parsed.tokens) > 1:
+            groups = []
+            for token in parsed.tokens:
+                keys = {*token.folds, *token.keys} | ({token.native} if token.native else set())
+                groups.append("(" + " | ".join(_ts_quote(k) for k in sorted(keys) if k) + ")")
+            out.insert(0, (" & ".join(groups), CANDIDATE_LIMIT // 2))
+        return out
+
     def find_candidates(
         self,
         parsed: names.ParsedQuery,
         text_words: list[str],
         queryset: QuerySet[CaseIndexEntry],
+        *,
+        scope=None,
+        filters=None,
     ) -> Candidates:
         subquery, params = queryset.values("case_id").query.sql_with_params()
         candidates = Candidates()
@@ -157,7 +308,7 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         return out
 
     def _fts_text(self, words, subquery, params) -> dict[int, float]:
-        match = "body : (" + " AND ".join(_fts_quote(w) + "*" for w in words) + ")"
+        match = _fts_text_match(words)
         sql = (
             "WITH m AS MATERIALIZED (SELECT rowid AS id, rank FROM search_case_fts "  # noqa: S608 (subquery compiled by Django, terms quoted)
             "WHERE search_case_fts MATCH %s) "
@@ -212,6 +363,46 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             .values_list("case_id", "text_rank")[:CANDIDATE_LIMIT]
         )
         return _normalise(dict(rows))
+
+
+def _pg_scope(scope, *, indexable: bool) -> RawSQL | None:
+    """The scope as one condition; ``indexable=False`` keeps department and state indexes out."""
+    if scope.everything:
+        return None
+    plus = "" if indexable else " + 0"
+    concat = "" if indexable else " || ''"
+    parts, params = [], []
+    if scope.department_ids:
+        parts.append(f"{_TABLE}.department_id{plus} = ANY(%s)")
+        params.append(list(scope.department_ids))
+    if scope.states:
+        parts.append(f"{_TABLE}.state{concat} = ANY(%s)")
+        params.append(list(scope.states))
+    if scope.case_ids:
+        parts.append(f"{_TABLE}.case_id = ANY(%s)")
+        params.append(list(scope.case_ids))
+    sql = "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 (fixed SQL)
+
+
+def _fts_text_match(words: list[str]) -> str:
+    return "body : (" + " AND ".join(_fts_quote(w) + "*" for w in words) + ")"
+
+
+def _pg_text_match(text: str) -> RawSQL:
+    return RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
+        f"{_TABLE}.body_tsv @@ plainto_tsquery('german'::regconfig, %s)",
+        [text],
+        output_field=BooleanField(),
+    )
+
+
+def _pg_name_match(tsquery: str) -> RawSQL:
+    return RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
+        f"{_TABLE}.name_tsv @@ to_tsquery('simple'::regconfig, %s)",
+        [tsquery],
+        output_field=BooleanField(),
+    )
 
 
 def _trigram_near(words: set[str]) -> set[str]:

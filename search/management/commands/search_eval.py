@@ -27,15 +27,20 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--backend", default="default")
         parser.add_argument("--quiet", action="store_true", help="Do not print the misses.")
+        parser.add_argument(
+            "--scratch-name",
+            default="",
+            help="Name of the scratch database (PostgreSQL; default abh_search_eval_<pid>).",
+        )
 
-    def handle(self, path, backend, quiet, **options):
+    def handle(self, path, backend, quiet, scratch_name="", **options):
         persons, queries = _read(path)
         if not persons or not queries:
             raise CommandError(_("The file has no persons or no queries."))
         old_name = connection.settings_dict["NAME"]
         test_settings = connection.settings_dict.setdefault("TEST", {})
         if connection.vendor != "sqlite":
-            test_settings["NAME"] = f"abh_search_eval_{os.getpid()}"
+            test_settings["NAME"] = scratch_name or f"abh_search_eval_{os.getpid()}"
         else:
             test_settings["NAME"] = None  # in memory
         # The schema straight from the models (fast); the vendor's full-text parts added after.
