@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -57,6 +58,29 @@ class Scope:
 _EMPTY = Scope()
 
 
+def _sql() -> str:
+    """One statement for memberships, the office admin group and unexpired grants."""
+    quote = connection.ops.quote_name
+    membership = quote(Membership._meta.db_table)
+    group = quote(Group._meta.db_table)
+    user_groups = quote(get_user_model().groups.through._meta.db_table)
+    permission = quote(Permission._meta.db_table)
+    by_user = quote(CaseUserObjectPermission._meta.db_table)
+    by_group = quote(CaseGroupObjectPermission._meta.db_table)
+    return (
+        f"SELECT 0, m.department_id, m.role FROM {membership} m WHERE m.user_id = %s "  # noqa: S608 (model metadata)
+        f"UNION ALL SELECT 1, g.id, '' FROM {group} g "
+        f"JOIN {user_groups} ug ON ug.group_id = g.id WHERE g.name = %s AND ug.user_id = %s "
+        f"UNION ALL SELECT 2, p.content_object_id, '' FROM {by_user} p "
+        f"JOIN {permission} pm ON pm.id = p.permission_id WHERE p.user_id = %s "
+        "AND pm.codename = 'view_case' AND (p.expires_at IS NULL OR p.expires_at > %s) "
+        f"UNION ALL SELECT 2, p.content_object_id, '' FROM {by_group} p "
+        f"JOIN {permission} pm ON pm.id = p.permission_id "
+        f"JOIN {user_groups} ug ON ug.group_id = p.group_id WHERE ug.user_id = %s "
+        "AND pm.codename = 'view_case' AND (p.expires_at IS NULL OR p.expires_at > %s)"
+    )
+
+
 def resolve_scope(user) -> Scope:
     """The user's scope, read in one database round trip."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -64,25 +88,10 @@ def resolve_scope(user) -> Scope:
     if user.is_superuser:
         return Scope(everything=True)
     now = timezone.now()
-    unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    parts = [
-        Membership.objects.filter(user=user).values_list("department_id", "role"),
-        Group.objects.filter(name=OFFICE_ADMIN_GROUP, user=user).values_list("id", "name"),
-        CaseUserObjectPermission.objects.filter(
-            unexpired, user=user, permission__codename="view_case"
-        ).values_list("content_object_id", "permission__codename"),
-        CaseGroupObjectPermission.objects.filter(
-            unexpired, group__user=user, permission__codename="view_case"
-        ).values_list("content_object_id", "permission__codename"),
-    ]
-    selects, params = [], []
-    for kind, qs in enumerate(parts):
-        sql, part_params = qs.query.sql_with_params()
-        selects.append(f"SELECT {kind}, s.* FROM ({sql}) s")  # noqa: S608 (compiled by Django)
-        params.extend(part_params)
+    params = [user.pk, OFFICE_ADMIN_GROUP, user.pk, user.pk, now, user.pk, now]
     departments, states, case_ids = set(), set(), set()
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
+        cursor.execute(_sql(), params)
         rows = cursor.fetchall()
     for kind, value, role in rows:
         if kind == 0:

@@ -159,7 +159,8 @@ class Candidates:
 
     ``by_text`` holds at most :data:`CANDIDATE_LIMIT` text matches (the best ranked);
     ``text_total`` is the number of all visible text matches when the backend knows it
-    (``None``: unknown, assumed truncated when ``by_text`` is full). Backends that read
+    (``None``: unknown, assumed truncated when ``by_text`` is full); with ``text_hits`` the
+    number of results is known without another query. Backends that read
     everything in one statement also fill ``identifiers``, ``dates`` and ``rows``
     (:data:`ROW_FIELDS` of every candidate).
     """
@@ -167,6 +168,8 @@ class Candidates:
     by_name: list[int] = field(default_factory=list)
     by_text: dict[int, float] = field(default_factory=dict)
     text_total: int | None = None
+    #: Of the ``rows``, the ids whose document matches the text (when the backend knows).
+    text_hits: set[int] | None = None
     identifiers: set[int] | None = None
     dates: set[int] | None = None
     rows: list[tuple] | None = None
@@ -225,6 +228,7 @@ class SearchResults:
         self._text_words = text_words
         self.sort = sort
         self._extra = extra if ranked is not None else None
+        #: How many match beyond ``ranked`` when known (else counted with ``extra``).
         self._extra_count = extra_count
         self._count: int | None = None
         self._facets: dict[str, list[dict[str, Any]]] | None = None
@@ -253,7 +257,7 @@ class SearchResults:
         if self._count is None:
             if self._ranked is None:
                 self._count = self._qs.count()
-            elif self._extra is None:
+            elif self._extra_count is not None or self._extra is None:
                 self._count = len(self._ranked) + (self._extra_count or 0)
             else:
                 self._count = len(self._ranked) + self._rest().count()
@@ -508,7 +512,11 @@ class BaseCaseSearchBackend:
             ranked, candidates = self._rank(parsed, text_words, qs, filters, scope)
             if text_words and candidates.text_truncated:
                 extra = self.text_condition(text_words)
-                if extra is None and candidates.text_total is not None:
+                if candidates.text_total is not None and candidates.text_hits is not None:
+                    # |ranked ∪ text matches| = |ranked| + |text matches| − |both|
+                    both = sum(1 for pk, _ in ranked if pk in candidates.text_hits)
+                    extra_count = max(0, candidates.text_total - both)
+                elif extra is None and candidates.text_total is not None:
                     extra_count = max(0, candidates.text_total - len(candidates.by_text))
         results = SearchResults(
             queryset=qs,

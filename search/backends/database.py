@@ -40,8 +40,11 @@ class _Vocabulary:
         self._stamp: tuple[str, int | None] | None = None
         self._by_length: dict[int, list[str]] = {}
 
-    def near(self, words: set[str]) -> set[str]:
-        stamp = (connection.settings_dict.get("NAME", ""), _max_term_id())
+    def near(self, words: set[str], max_id: int | None = -1) -> set[str]:
+        """Vocabulary keys one typo away; ``max_id``: newest key id if the caller read it."""
+        if max_id == -1:
+            max_id = _max_term_id()
+        stamp = (connection.settings_dict.get("NAME", ""), max_id)
         with self._lock:
             if stamp != self._stamp:
                 by_length: dict[int, list[str]] = {}
@@ -106,9 +109,11 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         """Keys in three tiers: spellings and phonetic keys, near spellings, skeletons."""
         precise, coarse = names.query_key_levels(parsed)
         typo_words = {f for t in parsed.tokens for f in (*t.folds, *t.keys)}
-        near = _vocabulary.near(typo_words)
         if connection.vendor == "postgresql":
-            near |= _trigram_near(typo_words)
+            max_id, near = _trigram_near(typo_words)
+            near |= _vocabulary.near(typo_words, max_id)
+        else:
+            near = _vocabulary.near(typo_words)
         return (
             sorted(precise)[:MAX_KEYS],
             sorted(near - precise)[:MAX_KEYS],
@@ -141,16 +146,12 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         (``count(*) OVER ()``). The candidates are joined to the visible rows (casework's
         condition, evaluated only for the candidates) and ranked in Python.
         """
-        in_scope = filters.apply(CaseIndexEntry.objects.all())
         # Limited selects: the GIN match is the selective part; scope values written so that
         # the planner does not add a bitmap of a whole department to every name lookup.
-        qs = in_scope
-        scope_sql = _pg_scope(scope, indexable=False)
+        qs = filters.apply(CaseIndexEntry.objects.all())
+        scope_sql = _pg_scope(scope)
         if scope_sql is not None:
             qs = qs.filter(scope_sql)
-        scope_sql = _pg_scope(scope, indexable=True)
-        if scope_sql is not None:
-            in_scope = in_scope.filter(scope_sql)
         arms: list[tuple[str, list]] = []
 
         def add(queryset, kind: int, limit: int | None = CANDIDATE_LIMIT) -> None:
@@ -177,7 +178,7 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         if text_words:
             text = " ".join(text_words)
             ranked = (
-                in_scope.filter(_pg_text_match(text))
+                visible.filter(_pg_text_match(text))
                 .annotate(
                     text_rank=RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
                         f"ts_rank({_TABLE}.body_tsv, plainto_tsquery('german'::regconfig, %s))",
@@ -200,7 +201,10 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         candidates = Candidates(identifiers=set(), dates=set(), rows=[])
         if not arms:
             return candidates
-        columns = ", ".join(f"e.{c}" for c in ROW_FIELDS)
+        columns = ", ".join(f"e.{c}" for c in (*ROW_FIELDS, "text_hit"))
+        text_hit = (
+            _pg_text_match(" ".join(text_words)) if text_words else RawSQL("FALSE", [])  # noqa: S611
+        )
         rows_sql, rows_params = (
             visible.filter(
                 RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
@@ -209,8 +213,9 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
                     output_field=BooleanField(),
                 )
             )
+            .annotate(text_hit=text_hit)
             .order_by()
-            .values(*ROW_FIELDS)
+            .values(*ROW_FIELDS, "text_hit")
             .query.sql_with_params()
         )
         sql = (
@@ -224,9 +229,13 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             rows = cursor.fetchall()
         seen: set[int] = set()
         text_ranks: dict[int, float] = {}
+        candidates.text_hits = set()
         width = len(ROW_FIELDS)
         for row in rows:
-            pk, kind, rank, total = row[0], row[width], row[width + 1], row[width + 2]
+            pk, hit, kind, rank = row[0], row[width], row[width + 1], row[width + 2]
+            total = row[width + 3]
+            if hit:
+                candidates.text_hits.add(pk)
             if kind == 0:
                 candidates.identifiers.add(pk)
             elif kind == 1:
@@ -365,12 +374,11 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         return _normalise(dict(rows))
 
 
-def _pg_scope(scope, *, indexable: bool) -> RawSQL | None:
-    """The scope as one condition; ``indexable=False`` keeps department and state indexes out."""
+def _pg_scope(scope) -> RawSQL | None:
+    """The scope as one condition that keeps the department and state indexes out."""
     if scope.everything:
         return None
-    plus = "" if indexable else " + 0"
-    concat = "" if indexable else " || ''"
+    plus, concat = " + 0", " || ''"
     parts, params = [], []
     if scope.department_ids:
         parts.append(f"{_TABLE}.department_id{plus} = ANY(%s)")
@@ -405,25 +413,34 @@ def _pg_name_match(tsquery: str) -> RawSQL:
     )
 
 
-def _trigram_near(words: set[str]) -> set[str]:
-    """Vocabulary keys with a high trigram similarity (pg_trgm, GIN index)."""
-    out: set[str] = set()
+def _trigram_near(words: set[str]) -> tuple[int | None, set[str]]:
+    """The newest vocabulary id and keys with a high trigram similarity (pg_trgm, GIN index).
+
+    One round trip: the id tells whether the in-process vocabulary is still current.
+    """
     long_words = sorted((w for w in words if len(w) >= 5), key=len, reverse=True)[:2]
-    if not long_words:
-        return out
+    selects = [f"SELECT NULL::text, (SELECT max(id) FROM {NameTerm._meta.db_table})"]  # noqa: S608
+    params: list[str] = []
+    for word in long_words:
+        selects.append(
+            "(SELECT key, NULL::bigint FROM search_nameterm WHERE key %% %s "
+            "ORDER BY similarity(key, %s) DESC LIMIT 10)"
+        )
+        params += [word, word]
     with connection.cursor() as cursor:
-        for word in long_words:
-            cursor.execute(
-                "SELECT key FROM search_nameterm WHERE key %% %s "
-                "ORDER BY similarity(key, %s) DESC LIMIT 10",
-                [word, word],
-            )
-            out.update(
-                key
-                for (key,) in cursor.fetchall()
-                if DamerauLevenshtein.normalized_similarity(word, key) >= TYPO_SIMILARITY
-            )
-    return out
+        cursor.execute(" UNION ALL ".join(selects), params)
+        rows = cursor.fetchall()
+    max_id = next((m for key, m in rows if key is None), None)
+    out = {
+        key
+        for key, _m in rows
+        if key is not None
+        and any(
+            DamerauLevenshtein.normalized_similarity(word, key) >= TYPO_SIMILARITY
+            for word in long_words
+        )
+    }
+    return max_id, out
 
 
 def _normalise(ranks: dict[int, float]) -> dict[int, float]:
