@@ -1,7 +1,10 @@
 """Figures for supervisors and office management, always over the cases the user may see.
 
 Every figure starts from :func:`casework.selectors.cases_visible_to` and is computed by
-aggregate queries in the database (a handful per dashboard, whatever the number of cases).
+aggregate queries in the database (eight per dashboard, see :func:`dashboard_figures`, whatever
+the number of cases, departments or caseworkers). History figures join the period's history
+rows (read from the covering ``(to_state, at)`` index) onto the visible cases; the cases
+themselves are scanned once, grouped by department, state and caseworker.
 
 Definitions (they matter in a council report):
 
