@@ -310,17 +310,7 @@ class CaseHistory(models.Model):
     class Meta:
         ordering = ["at", "id"]
         # Statistics count state changes into a state over a period.
-        indexes = [
-            models.Index(fields=["to_state", "at"]),
-            # The same, covering (PostgreSQL): the dashboard reads the period's decisions and
-            # hand-overs from the index alone (history rows are never updated, so the
-            # visibility map stays all-visible and index-only scans skip the table).
-            models.Index(
-                fields=["to_state", "at"],
-                include=["case", "from_state"],
-                name="history_to_state_at_covering",
-            ),
-        ]
+        indexes = [models.Index(fields=["to_state", "at"])]
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
 

@@ -3,8 +3,8 @@
 Every figure starts from :func:`casework.selectors.cases_visible_to` and is computed by
 aggregate queries in the database (eight per dashboard, see :func:`dashboard_figures`, whatever
 the number of cases, departments or caseworkers). History figures join the period's history
-rows (read from the covering ``(to_state, at)`` index) onto the visible cases; the cases
-themselves are scanned once, grouped by department, state and caseworker.
+rows (found by the ``(to_state, at)`` index) onto the visible cases; the cases themselves are
+scanned once, grouped by department, state and caseworker.
 
 Definitions (they matter in a council report):
 
@@ -146,10 +146,9 @@ def _with_history(
 
     One result row per history row, so aggregates over ``history`` count rows. The join starts
     from the (visibility-filtered) cases, so a supervisor's figures cost one pass over the cases
-    instead of a subquery plus a join. ``to_state IN (...)`` plus the period is a plain range on
-    the covering history index (``to_state, at`` including ``case_id, from_state``): PostgreSQL
-    reads the rows from the index alone. ``from_state`` conditions go into the aggregates'
-    filters, never into the join (an ``OR`` there would force a bitmap scan of the table).
+    instead of a subquery plus a join. ``to_state IN (...)`` plus the period is one range scan of
+    the ``(to_state, at)`` history index; ``from_state`` conditions go into the aggregates'
+    filters, never into the join (an ``OR`` there would take one index scan per branch).
     """
     return cases.filter(
         history__to_state__in=to_states,
