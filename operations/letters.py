@@ -11,8 +11,13 @@ the letters one by one: thousands of certificates within a minute, with flat mem
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
+import multiprocessing
 import re
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -37,6 +42,8 @@ __all__ = [
 ]
 
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+#: Letters per worker process task when a print run is spread over several processes.
+BATCH_SIZE = 500
 
 
 def letter_language(language: str | None) -> str:
@@ -186,13 +193,65 @@ def pdf_workers() -> int:
     return max(1, int(configured or 1))
 
 
+def _chunks(pages: Iterable[LetterPage], size: int) -> Iterator[list[LetterPage]]:
+    chunk: list[LetterPage] = []
+    for page in pages:
+        chunk.append(page)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _render_in_workers(pages: Iterator[LetterPage], workers: int, **options) -> bytes:
+    """Chunks of letters rendered by worker processes and joined in order with pypdf.
+
+    At most two chunks per worker are in flight, so memory stays flat here too.
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    chunks = _chunks(pages, BATCH_SIZE)
+    first = next(chunks, [])
+    second = next(chunks, None)
+    if second is None:
+        return render_pdf(first, **options)
+    writer = PdfWriter()
+    in_flight: deque[Future[bytes]] = deque()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for chunk in itertools.chain([first, second], chunks):
+            in_flight.append(pool.submit(render_pdf, chunk, **options))
+            if len(in_flight) >= 2 * workers:
+                writer.append(io.BytesIO(in_flight.popleft().result()))
+        while in_flight:
+            writer.append(io.BytesIO(in_flight.popleft().result()))
+    writer.add_metadata({"/Title": options["title"], "/Author": options["author"]})
+    writer.root_object[NameObject("/Lang")] = TextStringObject(options["lang"])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def render_letters_pdf(letters: Iterable[Letter], *, office: Office | None = None) -> bytes:
     """One PDF with every letter starting on a new page, ready to print.
 
     The letters are consumed one by one while the pages are laid out, so a print run of
-    thousands of letters (a generator over the database) keeps memory flat.
+    thousands of letters (a generator over the database) keeps memory flat. With
+    ``OPERATIONS_PDF_WORKERS`` above one, a run of several batches is rendered by that many
+    worker processes instead (the templates are still filled in here, one letter at a time).
     """
     office = office or office_letterhead()
     today = timezone.localdate()
     pages = (_page(letter, office, today) for letter in letters)
-    return render_pdf(pages, _letterhead(office), title=office.name, author=office.name)
+    options = {
+        "letterhead": _letterhead(office),
+        "title": office.name,
+        "author": office.name,
+        "lang": "de",
+    }
+    workers = pdf_workers()
+    if workers > 1:
+        return _render_in_workers(pages, workers, **options)
+    return render_pdf(pages, **options)

@@ -30,6 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     HRFlowable,
@@ -61,6 +62,8 @@ PAGE = A4
 MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_LEFT = 18 * mm, 20 * mm, 18 * mm, 25 * mm
 BODY_SIZE = 9.5
 LINE_HEIGHT = 1.35
+#: Room a new section needs at the foot of a page (rule, heading, three lines), or it moves on.
+SECTION_MIN_ROOM = 30 * mm
 #: Letters kept laid out ahead of the page being filled: a few letters' flowables.
 LOOKAHEAD = 40
 
@@ -214,7 +217,6 @@ def _styles(regular: str, bold: str) -> _Styles:
         fontSize=11,
         leading=11 * LINE_HEIGHT,
         spaceAfter=3 * mm,
-        keepWithNext=1,
     )
     return _Styles(regular=regular, bold=bold, body=body, heading=heading)
 
@@ -235,6 +237,9 @@ def _letter_flowables(page: LetterPage, head: Letterhead, styles: _Styles) -> li
     ]
     for index, (subject, paragraphs) in enumerate(page.sections):
         if index:
+            # A section never starts at the foot of a page: its heading stays with some text
+            # (cheaper than keepWithNext, which lays the heading and paragraph out twice).
+            out.append(CondPageBreak(SECTION_MIN_ROOM))
             out.append(
                 HRFlowable(
                     width="100%",

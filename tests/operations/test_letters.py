@@ -266,3 +266,22 @@ def test_several_holders_each_get_their_own_page(db):
     assert [
         next(p for p in people if p.family_name in page.extract_text()) for page in reader.pages
     ] == people
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_print_run_spread_over_worker_processes_keeps_every_letter_in_order(
+    db, settings, monkeypatch, workers
+):
+    """With OPERATIONS_PDF_WORKERS, batches are rendered in processes and joined in order."""
+    from operations import letters
+
+    monkeypatch.setattr(letters, "BATCH_SIZE", 2)
+    settings.OPERATIONS_PDF_WORKERS = workers
+    people = [PersonFactory(family_name=f"Person{i}", preferred_language="uk") for i in range(5)]
+    reader = PdfReader(io.BytesIO(render_letters_pdf(reminder_letters(people))))
+    assert len(reader.pages) == 5
+    for index, page in enumerate(reader.pages):
+        assert f"Person{index}" in page.extract_text()
+        assert "Термін дії Вашого паспорта" in page.extract_text()
+    assert reader.metadata.title == office_letterhead().name
+    assert reader.trailer["/Root"]["/Lang"] == "de"
