@@ -33,6 +33,7 @@ __all__ = [
     "SearchFilters",
     "SearchHit",
     "SearchResults",
+    "RestMatches",
 ]
 
 SORTS = {
@@ -42,6 +43,13 @@ SORTS = {
     "expiry": _("Title expiry date"),
 }
 FACETS = ("state", "case_type", "department", "nationality")
+#: Facet name → column of the index table.
+FACET_COLUMNS = {
+    "state": "state",
+    "case_type": "case_type_id",
+    "department": "department_id",
+    "nationality": "nationality",
+}
 #: A person whose name explains less of the query than this is not a result.
 MIN_NAME_SCORE = 0.62
 #: Candidates a backend hands over for re-ranking (per kind; counts are exact regardless).
@@ -181,6 +189,21 @@ class Candidates:
         return len(self.by_text) >= CANDIDATE_LIMIT
 
 
+class RestMatches:
+    """Matches beyond the ranked top set that a search engine counts, facets and lists."""
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def facets(self) -> dict[str, dict[Any, int]]:
+        """{facet: {value in the index table's column: count}} (see ``FACET_COLUMNS``)."""
+        raise NotImplementedError
+
+    def ids(self, offset: int, limit: int) -> list[int]:
+        """Case ids, newest first."""
+        raise NotImplementedError
+
+
 @dataclass
 class SearchHit:
     entry: CaseIndexEntry
@@ -221,6 +244,7 @@ class SearchResults:
         sort: str,
         extra: Q | BaseExpression | None = None,
         extra_count: int | None = None,
+        rest: RestMatches | None = None,
     ):
         self._qs = queryset
         self._ranked = ranked
@@ -230,6 +254,8 @@ class SearchResults:
         self._extra = extra if ranked is not None else None
         #: How many match beyond ``ranked`` when known (else counted with ``extra``).
         self._extra_count = extra_count
+        #: Matches beyond ``ranked`` that only the search engine knows (no SQL condition).
+        self._rest = rest if ranked is not None and extra is None else None
         self._count: int | None = None
         self._facets: dict[str, list[dict[str, Any]]] | None = None
 
@@ -238,7 +264,7 @@ class SearchResults:
     def _ranked_ids(self) -> list[int]:
         return [pk for pk, _ in self._ranked or ()]
 
-    def _rest(self) -> QuerySet[CaseIndexEntry]:
+    def _rest_qs(self) -> QuerySet[CaseIndexEntry]:
         """Matches outside the ranked top set (only with ``extra``)."""
         return self._qs.filter(self._extra).exclude(pk__in=self._ranked_ids())
 
@@ -257,10 +283,12 @@ class SearchResults:
         if self._count is None:
             if self._ranked is None:
                 self._count = self._qs.count()
+            elif self._rest is not None:
+                self._count = len(self._ranked) + self._rest.count()
             elif self._extra_count is not None or self._extra is None:
                 self._count = len(self._ranked) + (self._extra_count or 0)
             else:
-                self._count = len(self._ranked) + self._rest().count()
+                self._count = len(self._ranked) + self._rest_qs().count()
         return self._count
 
     def __len__(self) -> int:
@@ -290,11 +318,16 @@ class SearchResults:
             scores = dict(page)
             by_id = related.in_bulk([pk for pk, _ in page])
             entries = [by_id[pk] for pk, _ in page if pk in by_id]
+            offset = max(0, start - len(self._ranked))
+            size = (stop - start) - len(page)
             if stop > len(self._ranked) and self._extra is not None:
-                offset = max(0, start - len(self._ranked))
                 rest = related.filter(self._extra).exclude(pk__in=self._ranked_ids())
                 rest = rest.order_by("-received_at", "-case_id")
-                entries += list(rest[offset : offset + (stop - start) - len(page)])
+                entries += list(rest[offset : offset + size])
+            elif stop > len(self._ranked) and self._rest is not None:
+                ids = self._rest.ids(offset, size)
+                by_id = related.in_bulk(ids)  # the permission filter applies here too
+                entries += [by_id[pk] for pk in ids if pk in by_id]
         else:
             scores = dict(self._ranked)
             matches = related.filter(pk__in=self._matches().values("pk"))
@@ -312,7 +345,7 @@ class SearchResults:
         if self._ranked is not None:
             ids = self._ranked_ids()
             if self._extra is not None:
-                rest = self._rest().order_by("-received_at", "-case_id")
+                rest = self._rest_qs().order_by("-received_at", "-case_id")
                 ids += list(rest.values_list("case_id", flat=True))
             return ids
         return list(self._ordered(self._qs).values_list("case_id", flat=True))
@@ -323,47 +356,46 @@ class SearchResults:
         """Counts per state, case type, department and nationality over all results."""
         if self._facets is not None:
             return self._facets
-        qs = self._matches()
-        out: dict[str, list[dict[str, Any]]] = {}
         from casework.constants import CaseState
+        from casework.models import CaseType, Department
 
-        labels = dict(CaseState.choices)
-        rows = qs.order_by().values("state").annotate(n=Count("pk")).order_by("-n", "state")
-        out["state"] = [
-            {"value": r["state"], "label": str(labels.get(r["state"], r["state"])), "count": r["n"]}
-            for r in rows
-        ]
-        rows = (
-            qs.order_by()
-            .values("case_type__code", "case_type__legal_basis", "case_type__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "case_type__code")
-        )
-        out["case_type"] = [
-            {
-                "value": r["case_type__code"],
-                "label": f"{r['case_type__legal_basis']} – {r['case_type__name']}",
-                "count": r["n"],
-            }
-            for r in rows
-        ]
-        rows = (
-            qs.order_by()
-            .values("department__code", "department__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "department__code")
-        )
-        out["department"] = [
-            {"value": r["department__code"], "label": r["department__name"], "count": r["n"]}
-            for r in rows
-        ]
-        rows = qs.order_by().values("nationality").annotate(n=Count("pk"))
-        out["nationality"] = [
-            {"value": r["nationality"], "label": r["nationality"], "count": r["n"]}
-            for r in sorted(rows, key=lambda r: (-r["n"], r["nationality"]))
-        ]
-        self._facets = out
-        return out
+        qs = self._matches().order_by()
+        counts: dict[str, dict[Any, int]] = {}
+        for name, column in FACET_COLUMNS.items():
+            rows = qs.values_list(column).annotate(n=Count("pk")).values_list(column, "n")
+            counts[name] = dict(rows)
+        if self._rest is not None:
+            for name, extra in self._rest.facets().items():
+                for value, n in extra.items():
+                    counts[name][value] = counts[name].get(value, 0) + n
+        states = dict(CaseState.choices)
+        types = {
+            t.pk: (t.code, f"{t.legal_basis} – {t.name}")
+            for t in CaseType.objects.filter(pk__in=list(counts["case_type"]))
+        }
+        departments = {
+            d.pk: (d.code, d.name)
+            for d in Department.objects.filter(pk__in=list(counts["department"]))
+        }
+        labelled = {
+            "state": [(v, str(states.get(v, v)), n) for v, n in counts["state"].items()],
+            "case_type": [
+                (*types.get(v, (str(v), str(v))), n) for v, n in counts["case_type"].items()
+            ],
+            "department": [
+                (*departments.get(v, (str(v), str(v))), n) for v, n in counts["department"].items()
+            ],
+            "nationality": [(v, v, n) for v, n in counts["nationality"].items()],
+        }
+        self._facets = {
+            name: [
+                {"value": value, "label": label, "count": n}
+                for value, label, n in sorted(items, key=lambda item: (-item[2], item[0]))
+                if n
+            ]
+            for name, items in labelled.items()
+        }
+        return self._facets
 
     # -- highlighting ----------------------------------------------------------------------
 
@@ -451,6 +483,16 @@ class BaseCaseSearchBackend:
     ) -> Candidates:
         raise NotImplementedError
 
+    def rest_matches(
+        self,
+        text_words: list[str],
+        ranked_ids: list[int],
+        scope: Scope,
+        filters: SearchFilters,
+    ) -> RestMatches | None:
+        """Text matches beyond ``ranked_ids`` for backends without :meth:`text_condition`."""
+        return None
+
     def text_condition(self, text_words: list[str]) -> Q | BaseExpression | None:
         """A condition on the index table: "all these words are in the document".
 
@@ -505,7 +547,7 @@ class BaseCaseSearchBackend:
         scope = resolve_scope(user)
         qs = filters.apply(self.visible_entries(user, scope))
         ranked = None
-        extra = extra_count = None
+        extra = extra_count = rest = None
         if (not parsed.is_empty or filters.text) and not qs.query.is_empty():
             if not parsed.tokens and not filters.text:
                 text_words = []  # only numbers and dates: nothing for the full-text leg
@@ -516,8 +558,8 @@ class BaseCaseSearchBackend:
                     # |ranked ∪ text matches| = |ranked| + |text matches| − |both|
                     both = sum(1 for pk, _ in ranked if pk in candidates.text_hits)
                     extra_count = max(0, candidates.text_total - both)
-                elif extra is None and candidates.text_total is not None:
-                    extra_count = max(0, candidates.text_total - len(candidates.by_text))
+                elif extra is None:
+                    rest = self.rest_matches(text_words, [pk for pk, _ in ranked], scope, filters)
         results = SearchResults(
             queryset=qs,
             ranked=ranked,
@@ -526,6 +568,7 @@ class BaseCaseSearchBackend:
             sort=sort,
             extra=extra,
             extra_count=extra_count,
+            rest=rest,
         )
         if log:
             SearchLog.objects.create(

@@ -2,9 +2,13 @@
 
 Elasticsearch finds the candidates: name sub-fields fed from :mod:`search.names` (folded
 spellings, phonetic keys, consonant skeletons, plus a fuzzy match for typos) and the case
-document with the German analyzer. The database index table stays the system of record:
-permissions, filters, facets and the final ranking run there, exactly as for the database
-backend, so a user never gets a count or facet from a case they may not see.
+document with the German analyzer. Every Elasticsearch query carries the user's scope
+(:mod:`search.visibility`: department ids, Service Point states, ids of individually granted
+cases) and the search filters as a ``filter`` clause, so hits, totals and aggregations are
+computed over visible cases only. The database index table stays the system of record: the
+candidates are read back through the permission-filtered queryset, ranked there exactly as
+for the database backend; text matches beyond the ranked top set are counted and faceted by
+Elasticsearch (with the same filter, excluding the ranked ids).
 
 Settings: ``{"BACKEND": "search.backends.elasticsearch", "URL": ..., "INDEX": "abh-cases"}``.
 """
@@ -12,7 +16,9 @@ Settings: ``{"BACKEND": "search.backends.elasticsearch", "URL": ..., "INDEX": "a
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Date, Document, Keyword, Long, Text, analyzer, token_filter
@@ -20,7 +26,14 @@ from elasticsearch.dsl import Q as EQ
 
 from .. import indexing, names
 from ..models import CaseIndexEntry
-from .base import CANDIDATE_LIMIT, BaseCaseSearchBackend, Candidates
+from ..visibility import Scope
+from .base import (
+    CANDIDATE_LIMIT,
+    BaseCaseSearchBackend,
+    Candidates,
+    RestMatches,
+    SearchFilters,
+)
 
 __all__ = ["CaseDocument", "ElasticsearchCaseSearchBackend", "SearchBackend"]
 
@@ -149,43 +162,181 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
 
     # -- reads -------------------------------------------------------------------------------
 
+    def _search(self, scope: Scope | None, filters: SearchFilters | None):
+        """A search on the index, narrowed to the user's scope and the filters."""
+        search = CaseDocument.search(using=self.client, index=self.index).source(False)
+        for clause in filter_clauses(scope, filters):
+            search = search.filter(clause)
+        return search
+
+    def name_search(self, parsed: names.ParsedQuery, scope=None, filters=None):
+        precise, coarse = names.query_key_levels(parsed)
+        should = [
+            EQ("terms", name_folded=sorted(precise), boost=3),
+            EQ("terms", name_phonetic=sorted(precise), boost=2),
+            EQ("terms", name_skeleton=sorted(coarse), boost=1),
+            EQ(
+                "match",
+                **{"names.folded": {"query": " ".join(t.raw for t in parsed.tokens)}},
+                fuzziness="AUTO",
+            ),
+        ]
+        return (
+            self._search(scope, filters)
+            .query(EQ("bool", should=should, minimum_should_match=1))
+            .extra(size=CANDIDATE_LIMIT * 2)
+        )
+
+    def text_search(self, text_words: list[str], scope=None, filters=None):
+        return (
+            self._search(scope, filters)
+            .query(_text_query(text_words))
+            .extra(size=CANDIDATE_LIMIT, track_total_hits=True)
+        )
+
     def find_candidates(
         self,
         parsed: names.ParsedQuery,
         text_words: list[str],
         queryset: QuerySet[CaseIndexEntry],
+        *,
+        scope: Scope | None = None,
+        filters: SearchFilters | None = None,
     ) -> Candidates:
         candidates = Candidates()
         if parsed.tokens:
-            precise, coarse = names.query_key_levels(parsed)
-            should = [
-                EQ("terms", name_folded=sorted(precise), boost=3),
-                EQ("terms", name_phonetic=sorted(precise), boost=2),
-                EQ("terms", name_skeleton=sorted(coarse), boost=1),
-                EQ(
-                    "match",
-                    **{"names.folded": {"query": " ".join(t.raw for t in parsed.tokens)}},
-                    fuzziness="AUTO",
-                ),
-            ]
-            search = (
-                CaseDocument.search(using=self.client, index=self.index)
-                .query(EQ("bool", should=should, minimum_should_match=1))
-                .source(False)
-                .extra(size=CANDIDATE_LIMIT * 2)
-            )
-            candidates.by_name = [int(hit.meta.id) for hit in search.execute()]
+            response = self.name_search(parsed, scope, filters).execute()
+            candidates.by_name = [int(hit.meta.id) for hit in response]
         if text_words:
-            search = (
-                CaseDocument.search(using=self.client, index=self.index)
-                .query(EQ("match", body={"query": " ".join(text_words), "operator": "and"}))
-                .source(False)
-                .extra(size=CANDIDATE_LIMIT)
-            )
-            hits = list(search.execute())
+            response = self.text_search(text_words, scope, filters).execute()
+            hits = list(response)
             top = max((hit.meta.score for hit in hits), default=1.0) or 1.0
             candidates.by_text = {int(hit.meta.id): hit.meta.score / top for hit in hits}
+            candidates.text_total = int(response.hits.total.value)
         return candidates
+
+    def rest_search(self, text_words, exclude_ids, scope=None, filters=None):
+        """Text matches outside the ranked ids, visible and filtered, newest first."""
+        return (
+            self._search(scope, filters)
+            .query(_text_query(text_words))
+            .exclude("ids", values=[str(pk) for pk in exclude_ids])
+            .sort({"received_at": {"order": "desc"}})
+            .extra(track_total_hits=True)
+        )
+
+    def rest_matches(self, text_words, ranked_ids, scope, filters) -> _EsRest:
+        return _EsRest(self.rest_search(text_words, ranked_ids, scope, filters))
+
+
+class _EsRest(RestMatches):
+    """Count, facets (aggregations) and pages of the text matches beyond the ranked ids."""
+
+    def __init__(self, search):
+        self.search = search
+        self._summary: tuple[int, dict[str, dict[Any, int]]] | None = None
+
+    def _summarise(self) -> tuple[int, dict[str, dict[Any, int]]]:
+        if self._summary is None:
+            search = self.search.extra(size=0)
+            for name, es_field in FACET_FIELDS.items():
+                search.aggs.bucket(name, "terms", field=es_field, size=1000)
+            response = search.execute()
+            facets = {
+                name: {b.key: b.doc_count for b in response.aggregations[name].buckets}
+                for name in FACET_FIELDS
+            }
+            self._summary = (int(response.hits.total.value), facets)
+        return self._summary
+
+    def count(self) -> int:
+        return self._summarise()[0]
+
+    def facets(self) -> dict[str, dict[Any, int]]:
+        return self._summarise()[1]
+
+    def ids(self, offset: int, limit: int) -> list[int]:
+        if limit <= 0:
+            return []
+        response = self.search[offset : offset + limit].execute()
+        return [int(hit.meta.id) for hit in response]
+
+
+#: Facet name → field of the Elasticsearch document.
+FACET_FIELDS = {
+    "state": "state",
+    "nationality": "nationality",
+    "department": "department_id",
+    "case_type": "case_type_id",
+}
+
+
+def _text_query(text_words: list[str]):
+    return EQ("match", body={"query": " ".join(text_words), "operator": "and"})
+
+
+def visibility_clause(scope: Scope | None):
+    """The scope as an Elasticsearch filter; ``None``: every case (office admins)."""
+    if scope is None:
+        return EQ("match_none")
+    if scope.everything:
+        return None
+    should = []
+    if scope.department_ids:
+        should.append(EQ("terms", department_id=list(scope.department_ids)))
+    if scope.states:
+        should.append(EQ("terms", state=list(scope.states)))
+    if scope.case_ids:
+        should.append(EQ("ids", values=[str(pk) for pk in scope.case_ids]))
+    if not should:
+        return EQ("match_none")
+    return EQ("bool", should=should, minimum_should_match=1)
+
+
+def filter_clauses(scope: Scope | None, filters: SearchFilters | None) -> list[Any]:
+    """The visibility clause and the search filters, as Elasticsearch filter clauses."""
+    from casework.models import CaseType, Department
+
+    clauses = []
+    visibility = visibility_clause(scope)
+    if visibility is not None:
+        clauses.append(visibility)
+    if filters is None:
+        return clauses
+    terms: dict[str, Any] = {
+        "file_number": filters.file_number,
+        "passport_number": filters.passport_number,
+        "nationality": filters.nationality,
+        "state": filters.state,
+        "assigned_to_id": filters.assigned_to,
+        "birth_date": filters.birth_date.isoformat() if filters.birth_date else None,
+    }
+    if filters.department:
+        terms["department_id"] = (
+            int(filters.department)
+            if filters.department.isdigit()
+            else Department.objects.filter(code=filters.department).values("pk").first()
+            or {"pk": -1}
+        )
+    if filters.case_type:
+        terms["case_type_id"] = (
+            int(filters.case_type)
+            if filters.case_type.isdigit()
+            else CaseType.objects.filter(code=filters.case_type).values("pk").first() or {"pk": -1}
+        )
+    for name, value in terms.items():
+        if isinstance(value, dict):
+            value = value["pk"]
+        if value not in ("", None):
+            clauses.append(EQ("term", **{name: value}))
+    received = {}
+    if filters.received_from:  # whole days in the office's time zone, as the database does
+        received["gte"] = f"{filters.received_from.isoformat()}||/d"
+    if filters.received_to:
+        received["lte"] = f"{filters.received_to.isoformat()}||/d"
+    if received:
+        clauses.append(EQ("range", received_at={**received, "time_zone": settings.TIME_ZONE}))
+    return clauses
 
 
 SearchBackend = ElasticsearchCaseSearchBackend
