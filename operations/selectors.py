@@ -151,6 +151,11 @@ def _with_history(
     filters, never into the join (an ``OR`` there would take one index scan per branch).
     """
     return cases.filter(
+        # A state change only: a bulk continuation writes a row from *handed over* to *handed
+        # over*, which is no second hand-over. Written as "<" or ">" because a negated lookup
+        # on a multi-valued relation would become a correlated subquery.
+        Q(history__from_state__lt=F("history__to_state"))
+        | Q(history__from_state__gt=F("history__to_state")),
         history__to_state__in=to_states,
         history__at__gte=period.start_at,
         history__at__lt=period.end_before,

@@ -231,3 +231,34 @@ def test_statistics_are_for_supervisors_and_admins(office):
     assert selectors.can_see_statistics(office.supervisor_a)
     assert selectors.can_see_statistics(office.admin)
     assert not selectors.can_see_statistics(office.caseworker_a)
+
+
+def test_a_continued_title_is_not_handed_over_a_second_time(office):
+    """A bulk continuation writes a history row from *handed over* to *handed over*."""
+    from casework.models import CaseHistory
+    from operations.services import CONTINUATION_TRANSITION
+
+    def figures():
+        return (
+            selectors.period_counts(scope(office.admin), YEAR_2025),
+            selectors.handed_over_by_type(scope(office.admin), YEAR_2025),
+            selectors.processing_times(scope(office.admin), YEAR_2025),
+            selectors.council_report(
+                office.admin,
+                ukraine_since=dt.date(2022, 2, 24),
+                chancen_since=dt.date(2022, 12, 31),
+                until=END_2025,
+            ),
+        )
+
+    before = figures()
+    for case in (office.cases.c1, office.cases.c3):
+        CaseHistory.objects.create(
+            case=case,
+            transition=CONTINUATION_TRANSITION,
+            from_state=case.state,
+            to_state=case.state,
+            at=at(2025, 9, 1),
+        )
+    assert figures() == before
+    assert before[0]["handed_over"] == 3
