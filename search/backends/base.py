@@ -316,7 +316,10 @@ class SearchResults:
         elif self.sort == "relevance":
             page = self._ranked[start:stop]
             scores = dict(page)
-            by_id = related.in_bulk([pk for pk, _ in page])
+            # Ranked ids were read through the visible queryset moments ago: fetched by key.
+            by_id = CaseIndexEntry.objects.select_related(
+                "department", "case_type", "assigned_to"
+            ).in_bulk([pk for pk, _ in page])
             entries = [by_id[pk] for pk, _ in page if pk in by_id]
             offset = max(0, start - len(self._ranked))
             size = (stop - start) - len(page)
@@ -629,7 +632,8 @@ class BaseCaseSearchBackend:
         for pk, family, given, family_native, given_native, birth, received in (
             candidates.rows or ()
         ):
-            order[pk] = received
+            # received: a datetime, or seconds since the epoch (cheaper to read in bulk)
+            order[pk] = received if isinstance(received, float) else received.timestamp()
             if pk in scores:
                 continue
             text_rank = candidates.by_text.get(pk)
@@ -650,7 +654,7 @@ class BaseCaseSearchBackend:
                 scores[pk] = s
         ranked = sorted(
             ((pk, s) for pk, s in scores.items() if pk in order),
-            key=lambda item: (-item[1], -order[item[0]].timestamp(), item[0]),
+            key=lambda item: (-item[1], -order[item[0]], item[0]),
         )
         return ranked, candidates
 

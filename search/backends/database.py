@@ -201,7 +201,10 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         candidates = Candidates(identifiers=set(), dates=set(), rows=[])
         if not arms:
             return candidates
-        columns = ", ".join(f"e.{c}" for c in (*ROW_FIELDS, "text_hit"))
+        columns = ", ".join(
+            "EXTRACT(EPOCH FROM e.received_at)::float8" if c == "received_at" else f"e.{c}"
+            for c in (*ROW_FIELDS, "text_hit")
+        )
         text_hit = (
             _pg_text_match(" ".join(text_words)) if text_words else RawSQL("FALSE", [])  # noqa: S611
         )
