@@ -167,8 +167,15 @@ class PersonalForm(forms.Form):
         return value
 
 
+class CaseTypeChoiceField(forms.ModelChoiceField):
+    """Case types by legal basis and name in the applicant's language."""
+
+    def label_from_instance(self, obj):
+        return obj.localized_label()
+
+
 class ApplicationForm(forms.Form):
-    case_type = forms.ModelChoiceField(
+    case_type = CaseTypeChoiceField(
         label=_("What do you apply for?"),
         queryset=CaseType.objects.none(),
         empty_label=None,
@@ -238,7 +245,7 @@ class DocumentsForm(forms.Form):
         self.required_documents = list(required_documents)
         for document in self.required_documents:
             self.fields[f"doc_{document.code}"] = forms.FileField(
-                label=document.name,
+                label=document.localized_name(),
                 required=False,
                 validators=[_validate_upload],
                 widget=forms.ClearableFileInput(

@@ -76,7 +76,7 @@ def _draw(submission: Submission, font: str) -> bytes:
     y -= 2 * mm
     received = date_filter(context["received_at"], "DATETIME_FORMAT")
     line(_("Received on: %(when)s") % {"when": received})
-    line(_("Application: %(type)s") % {"type": context["case_type"]})
+    line(_("Application: %(type)s") % {"type": context["case_type_label"]})
     if context["is_extension"]:
         if context["filed_in_time"]:
             line(

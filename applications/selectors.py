@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Case as Case_
-from django.db.models import QuerySet, Value, When
-from django.utils import timezone
+from django.db.models import OuterRef, QuerySet, Subquery, Value, When
+from django.utils import timezone, translation
 
-from casework.models import Case, CaseType
+from casework.models import Case, CaseDocument, CaseType, RequiredDocument, name_field_for
 from casework.selectors import case_for_applicant
 
 from .constants import CASE_TYPE_CODES, STATE_TEXTS
@@ -56,8 +56,28 @@ def filed_in_time(case: Case) -> bool | None:
     return timezone.localtime(case.received_at).date() <= case.title_expires_on
 
 
+def _missing(case: Case) -> QuerySet[CaseDocument]:
+    """The case's missing documents; ``localized_name`` is the name of the checklist item of
+    the case type in the current language (fetched in the same query), if the office gave one.
+    """
+    documents = case.documents.filter(received=False).order_by("id")
+    field = name_field_for(translation.get_language())
+    if field == "name":
+        return documents
+    checklist = RequiredDocument.objects.filter(
+        case_type_id=case.case_type_id, code=OuterRef("code")
+    )
+    return documents.annotate(localized_name=Subquery(checklist.values(field)[:1]))
+
+
+def _name(document: CaseDocument) -> str:
+    """The applicant's name of a document: the localized checklist name, else the case's."""
+    return getattr(document, "localized_name", None) or document.name
+
+
 def missing_documents(case: Case) -> list[str]:
-    return list(case.documents.filter(received=False).order_by("id").values_list("name", flat=True))
+    """Names of the documents still missing, in the current language (German by default)."""
+    return [_name(document) for document in _missing(case)]
 
 
 @dataclass(frozen=True)
@@ -97,7 +117,7 @@ def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | N
     if case is None:
         return None
     state_text, next_text = STATE_TEXTS.get(case.state, ("", ""))
-    missing = case.documents.filter(received=False).order_by("id")
+    missing = list(_missing(case))
     due_dates = [d.due_on for d in missing if d.due_on]
     appointment, can_book = _appointment(case)
     latest_order = case.card_orders.order_by("-ordered_at", "-id").first()
@@ -107,7 +127,7 @@ def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | N
         state_text=str(state_text),
         next_text=str(next_text),
         received_on=timezone.localtime(case.received_at).date(),
-        missing_documents=[d.name for d in missing],
+        missing_documents=[_name(d) for d in missing],
         documents_due_on=min(due_dates) if due_dates else None,
         appointment=appointment,
         can_book_appointment=can_book,

@@ -158,6 +158,8 @@ def confirmation_context(submission: Submission) -> dict:
         "file_number": case.file_number,
         "received_at": timezone.localtime(case.received_at),
         "case_type": case.case_type,
+        # In the language active now: the page's, the e-mail's or the receipt's.
+        "case_type_label": case.case_type.localized_label(),
         "is_extension": case.is_extension,
         "filed_in_time": filed_in_time(case),
         "missing_documents": missing_documents(case),

@@ -181,7 +181,7 @@ class ApplicationWizard(SessionWizardView):
             "nationality": nationality,
             "application": application,
             "documents": [
-                (document.name, uploaded.get(document.code))
+                (document.localized_name(), uploaded.get(document.code))
                 for document in documents_form.required_documents
             ],
             "photo": photo,

@@ -14,14 +14,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.models import LocalizedNameMixin, localized_name_fields
+
 from .constants import BookingStatus, ServiceKind, WaitingStatus, Weekday
 
 
-class Service(models.Model):
+class Service(LocalizedNameMixin, models.Model):
     """A kind of appointment the office offers, e.g. biometrics or hand-over of the card."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=ServiceKind.choices, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en, name_uk, name_ru = localized_name_fields()
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), default=15, validators=[MinValueValidator(5)]
     )

@@ -341,6 +341,254 @@ CASE_TYPES = [
     ),
 ]
 
+# The names of case types (by code) and checklist documents (by code) for applicants:
+# (English, Ukrainian, Russian). German is the ``name`` of CASE_TYPES and the documents.
+CASE_TYPE_NAMES = {
+    "16a": (
+        "Residence permit for vocational training",
+        "Дозвіл на проживання для професійного навчання",
+        "Вид на жительство для профессионального обучения",
+    ),
+    "16b": (
+        "Residence permit for university studies",
+        "Дозвіл на проживання для навчання в університеті",
+        "Вид на жительство для учёбы в вузе",
+    ),
+    "16f": (
+        "Residence permit for a language course",
+        "Дозвіл на проживання для відвідування мовних курсів",
+        "Вид на жительство для посещения языковых курсов",
+    ),
+    "18a": (
+        "Skilled worker with vocational training",
+        "Кваліфікований фахівець із професійною освітою",
+        "Квалифицированный специалист с профессиональным образованием",
+    ),
+    "18b": (
+        "Skilled worker with an academic degree",
+        "Кваліфікований фахівець із вищою освітою",
+        "Квалифицированный специалист с высшим образованием",
+    ),
+    "18g": ("EU Blue Card", "Блакитна карта ЄС", "Голубая карта ЕС"),
+    "19c": (
+        "Employment (other purposes)",
+        "Працевлаштування (інші цілі)",
+        "Трудоустройство (прочие цели)",
+    ),
+    "21": (
+        "Self-employment",
+        "Самостійна підприємницька діяльність",
+        "Самостоятельная предпринимательская деятельность",
+    ),
+    "24": (
+        "Temporary protection (Ukraine)",
+        "Тимчасовий захист (Україна)",
+        "Временная защита (Украина)",
+    ),
+    "25-1": (
+        "Persons entitled to asylum",
+        "Особи, які мають право на притулок",
+        "Лица, имеющие право на убежище",
+    ),
+    "25-2": (
+        "Refugee status / subsidiary protection",
+        "Статус біженця / субсидіарний захист",
+        "Статус беженца / субсидиарная защита",
+    ),
+    "25a": (
+        "Well-integrated adolescents and young adults",
+        "Добре інтегровані підлітки та молоді повнолітні",
+        "Хорошо интегрированные подростки и молодые совершеннолетние",
+    ),
+    "25b": ("Sustainable integration", "Стала інтеграція", "Устойчивая интеграция"),
+    "28": (
+        "Family reunification with German nationals",
+        "Возз’єднання сім’ї з громадянами Німеччини",
+        "Воссоединение семьи с гражданами Германии",
+    ),
+    "30": (
+        "Spousal reunification",
+        "Возз’єднання з чоловіком або дружиною",
+        "Воссоединение супругов",
+    ),
+    "32": (
+        "Child reunification",
+        "Возз’єднання дітей з батьками",
+        "Воссоединение детей с родителями",
+    ),
+    "104c": (
+        "Opportunity right of residence (Chancen-Aufenthaltsrecht)",
+        "Право на перебування «Шанс» (Chancen-Aufenthaltsrecht)",
+        "Право на пребывание «Шанс» (Chancen-Aufenthaltsrecht)",
+    ),
+    "9": (
+        "Settlement permit",
+        "Дозвіл на постійне проживання",
+        "Бессрочный вид на жительство",
+    ),
+    "9a": (
+        "EU long-term residence permit",
+        "Дозвіл на довгострокове проживання в ЄС",
+        "Разрешение на долгосрочное пребывание в ЕС",
+    ),
+    "eu-family": (
+        "Residence card for family members of EU citizens",
+        "Картка перебування для членів сімей громадян ЄС",
+        "Карта пребывания для членов семей граждан ЕС",
+    ),
+}
+DOCUMENT_NAMES = {
+    "passport": (
+        "Valid passport",
+        "Дійсний закордонний паспорт",
+        "Действительный заграничный паспорт",
+    ),
+    "registration": (
+        "Certificate of registration of address (Meldebescheinigung)",
+        "Довідка про реєстрацію місця проживання (Meldebescheinigung)",
+        "Справка о регистрации по месту жительства (Meldebescheinigung)",
+    ),
+    "health-insurance": (
+        "Proof of health insurance",
+        "Підтвердження медичного страхування",
+        "Подтверждение медицинского страхования",
+    ),
+    "income": (
+        "Proof of means of subsistence (payslips)",
+        "Підтвердження засобів до існування (розрахункові листи із зарплати)",
+        "Подтверждение средств к существованию (расчётные листы по зарплате)",
+    ),
+    "employment-contract": ("Employment contract", "Трудовий договір", "Трудовой договор"),
+    "tenancy": (
+        "Tenancy agreement or proof of housing",
+        "Договір оренди або підтвердження наявності житла",
+        "Договор аренды или подтверждение наличия жилья",
+    ),
+    "bamf-decision": (
+        "Decision of the Federal Office for Migration and Refugees (BAMF)",
+        "Рішення Федерального відомства у справах міграції та біженців (BAMF)",
+        "Решение Федерального ведомства по делам миграции и беженцев (BAMF)",
+    ),
+    "marriage-certificate": ("Marriage certificate", "Свідоцтво про шлюб", "Свидетельство о браке"),
+    "birth-certificate": (
+        "Birth certificate",
+        "Свідоцтво про народження",
+        "Свидетельство о рождении",
+    ),
+    "training-contract": (
+        "Vocational training contract",
+        "Договір про професійне навчання",
+        "Договор о профессиональном обучении",
+    ),
+    "admission": (
+        "Letter of admission from the university",
+        "Лист про зарахування до університету",
+        "Подтверждение о зачислении в вуз",
+    ),
+    "blocked-account": (
+        "Proof of financial resources (blocked account)",
+        "Підтвердження фінансового забезпечення (блокований рахунок)",
+        "Подтверждение финансового обеспечения (блокированный счёт)",
+    ),
+    "course-enrolment": (
+        "Enrolment in the language course",
+        "Підтвердження запису на мовні курси",
+        "Подтверждение записи на языковые курсы",
+    ),
+    "recognition": (
+        "Recognition of the professional qualification",
+        "Визнання професійної кваліфікації",
+        "Признание профессиональной квалификации",
+    ),
+    "degree": (
+        "University degree (recognised)",
+        "Диплом про вищу освіту (визнаний)",
+        "Диплом о высшем образовании (признанный)",
+    ),
+    "salary": (
+        "Proof of the minimum salary",
+        "Підтвердження мінімальної заробітної плати",
+        "Подтверждение минимальной заработной платы",
+    ),
+    "ba-approval": (
+        "Approval of the Federal Employment Agency",
+        "Згода Федерального агентства з питань праці",
+        "Согласие Федерального агентства по труду",
+    ),
+    "business-plan": ("Business plan", "Бізнес-план", "Бизнес-план"),
+    "financing": (
+        "Proof of financing",
+        "Підтвердження фінансування",
+        "Подтверждение финансирования",
+    ),
+    "ukraine-residence": (
+        "Proof of residence in Ukraine",
+        "Підтвердження проживання в Україні",
+        "Подтверждение проживания в Украине",
+    ),
+    "school": (
+        "School certificate or proof of vocational training",
+        "Довідка зі школи або підтвердження професійного навчання",
+        "Справка из школы или подтверждение профессионального обучения",
+    ),
+    "language-a1": (
+        "Language certificate (level A1)",
+        "Мовний сертифікат (рівень A1)",
+        "Языковой сертификат (уровень A1)",
+    ),
+    "language-a2": (
+        "Language certificate (level A2)",
+        "Мовний сертифікат (рівень A2)",
+        "Языковой сертификат (уровень A2)",
+    ),
+    "language-b1": (
+        "Language certificate (level B1)",
+        "Мовний сертифікат (рівень B1)",
+        "Языковой сертификат (уровень B1)",
+    ),
+    "orientation": (
+        "Knowledge of the legal and social order",
+        "Знання правового та суспільного устрою",
+        "Знание правового и общественного строя",
+    ),
+    "german-partner": (
+        "Identity card of the German family member",
+        "Посвідчення особи члена сім’ї — громадянина Німеччини",
+        "Удостоверение личности члена семьи — гражданина Германии",
+    ),
+    "custody": (
+        "Proof of custody",
+        "Підтвердження батьківських прав (опіки)",
+        "Подтверждение родительских прав (опеки)",
+    ),
+    "toleration": (
+        "Certificate of suspension of deportation (Duldung)",
+        "Довідка про тимчасове зупинення депортації (Duldung)",
+        "Справка о временной приостановке депортации (Duldung)",
+    ),
+    "identity": ("Proof of identity", "Підтвердження особи", "Подтверждение личности"),
+    "pension": (
+        "Pension insurance record (60 months)",
+        "Виписка з пенсійного страхування (60 місяців)",
+        "Выписка из пенсионного страхования (60 месяцев)",
+    ),
+    "lid-test": (
+        "“Life in Germany” test",
+        "Тест «Життя в Німеччині»",
+        "Тест «Жизнь в Германии»",
+    ),
+    "eu-citizen": (
+        "Proof of the EU citizen’s right of free movement",
+        "Підтвердження права громадянина ЄС на вільне пересування",
+        "Подтверждение права гражданина ЕС на свободное передвижение",
+    ),
+}
+
+
+def _translated(names: tuple[str, str, str]) -> dict[str, str]:
+    return dict(zip(("name_en", "name_uk", "name_ru"), names, strict=True))
+
+
 # username, first name, last name, [(department code, role)], groups, superuser
 USERS = [
     (
@@ -565,6 +813,7 @@ def _ensure_catalogue() -> dict[str, CaseType]:
             code=code,
             defaults={
                 "name": name,
+                **_translated(CASE_TYPE_NAMES[code]),
                 "legal_basis": basis,
                 "category": category,
                 "department": departments[dept],
@@ -578,7 +827,11 @@ def _ensure_catalogue() -> dict[str, CaseType]:
             RequiredDocument.objects.update_or_create(
                 case_type=case_type,
                 code=doc_code,
-                defaults={"name": doc_name, "sort_order": order},
+                defaults={
+                    "name": doc_name,
+                    **_translated(DOCUMENT_NAMES[doc_code]),
+                    "sort_order": order,
+                },
             )
         types[code] = case_type
     return types

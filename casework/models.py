@@ -6,7 +6,7 @@ The case state is a protected FSM field; its transitions are declared in
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -64,11 +64,47 @@ class Membership(models.Model):
         return f"{self.user} – {self.department} ({self.get_role_display()})"
 
 
-class CaseType(models.Model):
+#: Languages of the public site besides German in which the office may name case types,
+#: documents and appointment services (``name_en`` …); German is ``name`` itself.
+NAME_LANGUAGES = ("en", "uk", "ru")
+
+
+def name_field_for(language: str | None) -> str:
+    """The field holding the name in ``language`` ("uk", "en-gb" …); ``name`` for German."""
+    code = (language or "").lower().replace("_", "-").split("-")[0]
+    return f"name_{code}" if code in NAME_LANGUAGES else "name"
+
+
+def localized_name_fields(max_length: int = 200) -> tuple[models.CharField, ...]:
+    """``name_en``, ``name_uk`` and ``name_ru`` for a model named in German by ``name``."""
+    help_text = _("Shown to applicants in this language; if empty, they see the German name.")
+    return tuple(
+        models.CharField(label, max_length=max_length, blank=True, help_text=help_text)
+        for label in (_("name (English)"), _("name (Ukrainian)"), _("name (Russian)"))
+    )
+
+
+class LocalizedNameMixin:
+    """The name for applicants: ``name_<language>`` if the office entered it, else ``name``.
+
+    Back-office pages keep showing the German ``name``.
+    """
+
+    def localized_name(self, language: str | None = None) -> str:
+        field = name_field_for(language or translation.get_language())
+        return getattr(self, field, "") or self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.localized_name()
+
+
+class CaseType(LocalizedNameMixin, models.Model):
     """A residence purpose with its legal basis, e.g. § 18g AufenthG (EU Blue Card)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en, name_uk, name_ru = localized_name_fields()
     legal_basis = models.CharField(_("legal basis"), max_length=100)
     category = models.CharField(_("category"), max_length=20, choices=CaseCategory.choices)
     department = models.ForeignKey(
@@ -93,8 +129,16 @@ class CaseType(models.Model):
     def __str__(self) -> str:
         return f"{self.legal_basis} – {self.name}"
 
+    def localized_label(self, language: str | None = None) -> str:
+        """Legal basis and name for applicants, e.g. "§ 24 AufenthG – Тимчасовий захист"."""
+        return f"{self.legal_basis} – {self.localized_name(language)}"
 
-class RequiredDocument(models.Model):
+    @property
+    def display_label(self) -> str:
+        return self.localized_label()
+
+
+class RequiredDocument(LocalizedNameMixin, models.Model):
     """An item of the document checklist of a case type."""
 
     case_type = models.ForeignKey(
@@ -102,6 +146,7 @@ class RequiredDocument(models.Model):
     )
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
+    name_en, name_uk, name_ru = localized_name_fields()
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
