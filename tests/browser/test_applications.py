@@ -64,6 +64,7 @@ def catalogue():
         CaseTypeFactory(
             code="24",
             name="Vorübergehender Schutz",
+            name_uk="Тимчасовий захист",
             legal_basis="§ 24 AufenthG",
             category=CaseCategory.HUMANITARIAN,
             department=department,
@@ -77,7 +78,11 @@ def catalogue():
             case_type=case_type, code="registration", name="Meldebescheinigung", sort_order=2
         )
         RequiredDocument.objects.create(
-            case_type=case_type, code="income", name="Nachweis des Einkommens", sort_order=3
+            case_type=case_type,
+            code="income",
+            name="Nachweis des Einkommens",
+            name_uk="Підтвердження доходу",
+            sort_order=3,
         )
     return types
 
@@ -126,6 +131,8 @@ def shot(page, language: str, name: str) -> None:
                 "wrong_type": "keine PDF-, JPEG- oder PNG-Datei",
                 "state": "Wir haben Ihren Antrag erhalten",
                 "show": "Stand anzeigen",
+                "case_type": "§ 18b AufenthG – Aufenthaltserlaubnis zur Beschäftigung",
+                "missing": "Nachweis des Einkommens",
             },
         ),
         (
@@ -139,6 +146,9 @@ def shot(page, language: str, name: str) -> None:
                 "wrong_type": "не є файлом PDF, JPEG або PNG",
                 "state": "Ми отримали вашу заяву",
                 "show": "Показати стан",
+                # Names of case types and documents in Ukrainian where the office gave them.
+                "case_type": "§ 24 AufenthG – Тимчасовий захист",
+                "missing": "Підтвердження доходу",
             },
         ),
     ],
@@ -174,6 +184,7 @@ def test_apply_with_uploads_and_look_the_case_up(
     page.click(f"button:has-text('{texts['continue']}')")
 
     # Step 2: the application, an extension filed in time.
+    assert texts["case_type"] in page.inner_text("#id_application-case_type")
     page.check("#id_application-case_type_0")
     page.check("#id_application-is_extension_1")
     page.fill("#id_application-current_title", "Aufenthaltserlaubnis")
@@ -236,7 +247,7 @@ def test_apply_with_uploads_and_look_the_case_up(
     page.click(f"button:has-text('{texts['show']}')")
     status = page.locator("[data-testid=case-status]")
     assert texts["state"] in status.inner_text()
-    assert "Nachweis des Einkommens" in page.locator("[data-testid=missing-documents]").inner_text()
+    assert texts["missing"] in page.locator("[data-testid=missing-documents]").inner_text()
     assert "SHEVCHENKO" not in page.inner_text("main")
     shot(page, language, "11-status")
 
