@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import DateField, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -307,25 +308,38 @@ def start_continuation(*, ordinance: ContinuationOrdinance, user) -> Continuatio
     return ordinance
 
 
+class _AlreadyContinued(Exception):
+    """The case's item exists: an earlier (or concurrent) run continued it."""
+
+
 def _continue_one(ordinance: ContinuationOrdinance, case_id: int, now: dt.datetime) -> bool:
-    """Continue one case in its own transaction: title, history row and item, or nothing."""
-    with transaction.atomic():
-        case = (
-            Case.objects.select_for_update()
-            .filter(pk=case_id)
-            .values(
-                "pk", "state", "granted_until", "title_expires_on", "person__preferred_language"
+    """Continue one case in its own transaction: title, history row and item, or nothing.
+
+    The item is the first write, so when its unique (ordinance, case) key shows the case as
+    done, the whole transaction is rolled back with nothing in it (no savepoint needed: two
+    round trips fewer per case).
+    """
+    try:
+        with transaction.atomic():
+            case = (
+                Case.objects.select_for_update()
+                .filter(pk=case_id)
+                .values(
+                    "pk",
+                    "state",
+                    "granted_until",
+                    "title_expires_on",
+                    "person__preferred_language",
+                )
+                .first()
             )
-            .first()
-        )
-        if case is None:
-            return False
-        uses_grant = case["granted_until"] is not None
-        previous = case["granted_until"] if uses_grant else case["title_expires_on"]
-        if previous is None or previous >= ordinance.valid_until:
-            return False
-        try:
-            with transaction.atomic():
+            if case is None:
+                return False
+            uses_grant = case["granted_until"] is not None
+            previous = case["granted_until"] if uses_grant else case["title_expires_on"]
+            if previous is None or previous >= ordinance.valid_until:
+                return False
+            try:
                 ContinuationItem.objects.create(
                     ordinance=ordinance,
                     case_id=case_id,
@@ -333,11 +347,15 @@ def _continue_one(ordinance: ContinuationOrdinance, case_id: int, now: dt.dateti
                     language=letter_language(case["person__preferred_language"]),
                     done_at=now,
                 )
-        except IntegrityError:
-            return False  # done by an earlier (or concurrent) run
-        field = "granted_until" if uses_grant else "title_expires_on"
-        Case.objects.filter(pk=case_id).update(**{field: ordinance.valid_until, "updated_at": now})
-        _write_history(ordinance, case, previous, now)
+            except IntegrityError as exc:
+                raise _AlreadyContinued from exc  # leave the block: it rolls back
+            field = "granted_until" if uses_grant else "title_expires_on"
+            Case.objects.filter(pk=case_id).update(
+                **{field: ordinance.valid_until, "updated_at": now}
+            )
+            _write_history(ordinance, case, previous, now)
+    except _AlreadyContinued:
+        return False
     return True
 
 
@@ -358,6 +376,31 @@ def _write_history(ordinance: ContinuationOrdinance, case: dict, previous, now) 
     )
 
 
+@contextmanager
+def _commits_without_waiting_for_the_disk() -> Iterator[None]:
+    """PostgreSQL's asynchronous commit for the per-case transactions of a run.
+
+    Each case is still its own transaction (done or untouched); its commit just does not wait
+    for the WAL flush, which made up about half of a 5,000-title run. A server crash can lose
+    the last few commits (well under a second): those cases are then untouched, and the next
+    run continues them. The run's next ordinary commit (the print file, the status) flushes
+    every earlier one to disk.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:  # the connection is unusable: its session setting goes with it
+            logger.warning("could not reset synchronous_commit", exc_info=True)
+
+
 def run_continuation(
     ordinance_id: int, *, on_progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
@@ -365,7 +408,8 @@ def run_continuation(
 
     Each case is continued in its own transaction together with its item row, so a crash
     leaves every case fully continued or untouched; running again picks up the rest and
-    changes nothing that is done.
+    changes nothing that is done. The certificates are rendered after the last case, in one
+    print file.
     """
     ordinance = ContinuationOrdinance.objects.select_related("case_type", "run_by").get(
         pk=ordinance_id
@@ -382,11 +426,12 @@ def run_continuation(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        for case_id in ids:
-            if _continue_one(ordinance, case_id, timezone.now()):
-                continued += 1
-                if on_progress:
-                    on_progress(continued)
+        with _commits_without_waiting_for_the_disk():
+            for case_id in ids:
+                if _continue_one(ordinance, case_id, timezone.now()):
+                    continued += 1
+                    if on_progress:
+                        on_progress(continued)
         if continued or not ordinance.print_file:
             render_certificates(ordinance)
     except Exception as exc:

@@ -134,6 +134,29 @@ def test_second_run_changes_nothing(start, setup):
     assert ContinuationItem.objects.count() == 3
 
 
+def test_a_case_whose_item_exists_is_left_alone_and_the_run_goes_on(setup):
+    """The unique item key is the last word: that case is untouched, the next one is done."""
+    ordinance, cases = setup["ordinance"], setup["cases"]
+    ordinance.run_by = setup["supervisor"]
+    ordinance.save()
+    now = dt.datetime(2026, 1, 15, 10, tzinfo=dt.UTC)
+    ContinuationItem.objects.create(
+        ordinance=ordinance,
+        case=cases["granted"],
+        previous_valid_until=dt.date(2025, 3, 4),
+        language="uk",
+    )
+    before = snapshot()
+    assert services._continue_one(ordinance, cases["granted"].pk, now) is False
+    assert snapshot() == before
+    assert not CaseHistory.objects.filter(transition=services.CONTINUATION_TRANSITION).exists()
+    assert services._continue_one(ordinance, cases["on_cut_off"].pk, now) is True
+    cases["on_cut_off"].refresh_from_db()
+    assert cases["on_cut_off"].granted_until == NEW
+    assert ContinuationItem.objects.count() == 2
+    assert CaseHistory.objects.filter(transition=services.CONTINUATION_TRANSITION).count() == 1
+
+
 def test_crash_half_way_leaves_every_case_done_or_untouched_and_rerun_finishes(
     start, setup, monkeypatch
 ):
@@ -223,3 +246,30 @@ def test_single_certificate_is_a_pdf_in_german_and_the_holders_language(start, s
     assert "Bescheinigung über die Fortgeltung" in text
     assert "Справка о продлении" in text
     assert "01.02.2025" in text  # valid until before
+
+
+def test_on_postgresql_the_per_case_commits_do_not_wait_for_the_disk(start, setup, monkeypatch):
+    """Asynchronous commit during the cases only; the session setting is restored after."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    seen = []
+    original = services._continue_one
+
+    def spy(*args, **kwargs):
+        seen.append(setting())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_continue_one", spy)
+    before = setting()
+    start(setup["ordinance"], setup["supervisor"])
+    assert seen == ["off"] * 3
+    assert setting() == before == "on"
+    assert ContinuationItem.objects.count() == 3
