@@ -240,6 +240,7 @@ def main():
     if args.reuse:
         connection.settings_dict["NAME"] = args.reuse
         connection.close()
+        sync_schema()
         user, department, people = existing()
         run_queries(user, department, people, rng, args.queries)
         return
@@ -270,6 +271,30 @@ def main():
 
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def sync_schema():
+    """Tables and columns that models gained since the kept database was built (bench only)."""
+    from django.apps import apps
+
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+    with connection.schema_editor() as editor:
+        for model in apps.get_models():
+            meta = model._meta
+            if not meta.managed or meta.proxy:
+                continue
+            if meta.db_table not in tables:
+                editor.create_model(model)
+                continue
+            with connection.cursor() as cursor:
+                columns = {
+                    c.name
+                    for c in connection.introspection.get_table_description(cursor, meta.db_table)
+                }
+            for f in meta.local_concrete_fields:
+                if f.column not in columns:
+                    editor.add_field(model, f)
 
 
 def existing():

@@ -140,11 +140,12 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
     def _pg_gather(self, parsed, text_words, visible, scope, filters) -> Candidates:
         """Identifiers, name tiers, birth dates and text matches in one statement.
 
-        Each kind is a separately limited select (so a common coarse key cannot crowd out a
-        true match) over the rows of the user's scope (plain values: the planner answers
-        them from indexes); the text select ranks all text matches in scope and counts them
-        (``count(*) OVER ()``). The candidates are joined to the visible rows (casework's
-        condition, evaluated only for the candidates) and ranked in Python.
+        ``c``: each kind of name, identifier and date candidate is a separately limited
+        select (so a common coarse key cannot crowd out a true match) over the rows of the
+        user's scope (plain values, answered from indexes). ``v``: one pass over the visible
+        rows (casework's condition and the filters) that are candidates or match the text;
+        ``r`` counts the text matches (exact: every visible match) and keeps the best
+        ranked of them. The rows come back with their kinds and are ranked in Python.
         """
         # Limited selects: the GIN match is the selective part; scope values written so that
         # the planner does not add a bitmap of a whole department to every name lookup.
@@ -159,13 +160,7 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             if limit is not None:
                 queryset = queryset[:limit]
             sql, params = queryset.query.sql_with_params()
-            arms.append(
-                (
-                    f"SELECT a.case_id, {kind} AS kind, NULL::float8 AS rank, "  # noqa: S608 (compiled by Django)
-                    f"NULL::bigint AS total FROM ({sql}) a",
-                    list(params),
-                )
-            )
+            arms.append((f"SELECT a.case_id, {kind} AS kind FROM ({sql}) a", list(params)))  # noqa: S608 (compiled by Django)
 
         idents = set(parsed.file_numbers) | set(parsed.identifiers)
         if idents:
@@ -175,68 +170,61 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
                 add(qs.filter(_pg_name_match(tsquery)), 1, limit)
         if parsed.dates:
             add(qs.filter(birth_date__in=parsed.dates), 2)
-        if text_words:
-            text = " ".join(text_words)
-            ranked = (
-                visible.filter(_pg_text_match(text))
-                .annotate(
-                    text_rank=RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
-                        f"ts_rank({_TABLE}.body_tsv, plainto_tsquery('german'::regconfig, %s))",
-                        [text],
-                        output_field=FloatField(),
-                    ),
-                    text_total=Window(Count("*")),
-                )
-                .order_by("-text_rank", "-received_at")
-                .values("case_id", "text_rank", "text_total")[:CANDIDATE_LIMIT]
-            )
-            sql, params = ranked.query.sql_with_params()
-            arms.append(
-                (
-                    "SELECT a.case_id, 3 AS kind, a.text_rank AS rank, "  # noqa: S608 (compiled by Django)
-                    f"a.text_total AS total FROM ({sql}) a",
-                    list(params),
-                )
-            )
-        candidates = Candidates(identifiers=set(), dates=set(), rows=[])
-        if not arms:
+        candidates = Candidates(identifiers=set(), dates=set(), rows=[], text_hits=set())
+        if not arms and not text_words:
             return candidates
-        columns = ", ".join(
-            "EXTRACT(EPOCH FROM e.received_at)::float8" if c == "received_at" else f"e.{c}"
-            for c in (*ROW_FIELDS, "text_hit")
+        if not arms:
+            arms.append(("SELECT NULL::bigint AS case_id, 0 AS kind WHERE FALSE", []))
+        text = " ".join(text_words)
+        in_c = RawSQL(  # noqa: S611 (fixed SQL)
+            f"{_TABLE}.case_id = ANY(ARRAY(SELECT case_id FROM c))",  # noqa: S608 (fixed SQL)
+            [],
+            output_field=BooleanField(),
         )
-        text_hit = (
-            _pg_text_match(" ".join(text_words)) if text_words else RawSQL("FALSE", [])  # noqa: S611
-        )
-        rows_sql, rows_params = (
-            visible.filter(
-                RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
-                    f"{_TABLE}.case_id = ANY(ARRAY(SELECT case_id FROM c))",  # noqa: S608 (fixed SQL)
-                    [],
-                    output_field=BooleanField(),
-                )
+        if text_words:
+            rows_qs = visible.filter(Q(_pg_text_match(text)) | Q(in_c)).annotate(
+                text_hit=_pg_text_match(text),
+                text_rank=RawSQL(  # noqa: S611 (fixed SQL, values as parameters)
+                    f"ts_rank({_TABLE}.body_tsv, plainto_tsquery('german'::regconfig, %s))",
+                    [text],
+                    output_field=FloatField(),
+                ),
             )
-            .annotate(text_hit=text_hit)
-            .order_by()
-            .values(*ROW_FIELDS, "text_hit")
-            .query.sql_with_params()
+        else:
+            rows_qs = visible.filter(in_c).annotate(
+                text_hit=RawSQL("FALSE", [], output_field=BooleanField()),  # noqa: S611
+                text_rank=RawSQL("0.0::float8", [], output_field=FloatField()),  # noqa: S611
+            )
+        rows_sql, rows_params = (
+            rows_qs.order_by().values(*ROW_FIELDS, "text_hit", "text_rank").query.sql_with_params()
+        )
+        columns = ", ".join(
+            "EXTRACT(EPOCH FROM r.received_at)::float8" if c == "received_at" else f"r.{c}"
+            for c in ROW_FIELDS
         )
         sql = (
-            "WITH c AS (" + " UNION ALL ".join(f"({a})" for a, _ in arms) + ") "  # noqa: S608
-            f"SELECT {columns}, c.kind, c.rank, c.total FROM c "
-            f"JOIN ({rows_sql}) e ON e.case_id = c.case_id"
+            "WITH c AS (" + " UNION ALL ".join(f"({a})" for a, _ in arms) + "), "  # noqa: S608
+            f"v AS ({rows_sql}), "
+            "r AS (SELECT v.*, count(*) FILTER (WHERE v.text_hit) OVER () AS text_total, "
+            "row_number() OVER (ORDER BY v.text_hit DESC, v.text_rank DESC, "
+            "v.received_at DESC, v.case_id DESC) AS text_pos FROM v) "
+            f"SELECT {columns}, r.text_hit, r.text_rank, r.text_total, c.kind FROM r "
+            "LEFT JOIN c ON c.case_id = r.case_id "
+            "WHERE c.case_id IS NOT NULL OR (r.text_hit AND r.text_pos <= %s)"
         )
         params = [p for _, arm_params in arms for p in arm_params] + list(rows_params)
+        params.append(CANDIDATE_LIMIT)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         seen: set[int] = set()
         text_ranks: dict[int, float] = {}
-        candidates.text_hits = set()
         width = len(ROW_FIELDS)
+        candidates.text_total = 0 if text_words else None
         for row in rows:
-            pk, hit, kind, rank = row[0], row[width], row[width + 1], row[width + 2]
-            total = row[width + 3]
+            pk, hit, rank, total, kind = row[0], *row[width : width + 4]
+            if text_words:
+                candidates.text_total = total
             if hit:
                 candidates.text_hits.add(pk)
             if kind == 0:
@@ -245,14 +233,11 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
                 candidates.by_name.append(pk)
             elif kind == 2:
                 candidates.dates.add(pk)
-            else:
+            if hit and kind is None:
                 text_ranks[pk] = rank or 0.0
-                candidates.text_total = total
             if pk not in seen:
                 seen.add(pk)
                 candidates.rows.append(row[:width])
-        if text_words and candidates.text_total is None:
-            candidates.text_total = 0
         candidates.by_name = list(dict.fromkeys(candidates.by_name))
         candidates.by_text = _normalise(text_ranks)
         return candidates

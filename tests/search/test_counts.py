@@ -100,3 +100,16 @@ def test_boss_counts_both_departments(backend, office, broad):
     assert results.count() == VISIBLE + HIDDEN
     departments = {f["value"]: f["count"] for f in results.facets()["department"]}
     assert departments == {"aufenthalt": VISIBLE, "asyl-eu": HIDDEN}
+
+
+def test_a_scope_wider_than_casework_never_shows_more(backend, office, broad, monkeypatch):
+    """Should search's scope ever allow more than casework does, casework's rule still holds."""
+    from search.backends import base
+    from search.visibility import Scope
+
+    monkeypatch.setattr(base, "resolve_scope", lambda user: Scope(everything=True))
+    results = backend.search("Mietvertrag", user=office["worker_a"])
+    assert results.count() == VISIBLE
+    assert {f["value"] for f in results.facets()["department"]} == {"aufenthalt"}
+    numbers = {h.file_number for h in results[0 : VISIBLE + HIDDEN]}
+    assert numbers == {c.file_number for c in broad["visible"]}
