@@ -154,6 +154,8 @@ class RequiredDocument(LocalizedNameMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case_type", "code"], name="unique_required_document")
         ]
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
 
     def __str__(self) -> str:
         return self.name

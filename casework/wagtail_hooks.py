@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import views
+from .models import CaseType, RequiredDocument
 from .selectors import is_office_admin
 from .worklists import WorklistFilters, worklist
 
@@ -49,6 +52,32 @@ urlpatterns = [
 @hooks.register("register_admin_urls")
 def register_casework_urls():
     return [path("cases/", include((urlpatterns, "casework"), namespace="casework"))]
+
+
+class CaseTypeViewSet(SnippetViewSet):
+    """The catalogue of case types (under Snippets), with their names for applicants."""
+
+    model = CaseType
+    icon = "folder-open-1"
+    menu_label = _("Case types")
+    list_display = ["legal_basis", "name", "name_en", "name_uk", "name_ru", "active"]
+    list_filter = ["active", "category"]
+    add_to_admin_menu = False
+
+
+class RequiredDocumentViewSet(SnippetViewSet):
+    """The checklist items of the case types, with their names for applicants."""
+
+    model = RequiredDocument
+    icon = "doc-full"
+    menu_label = _("Required documents")
+    list_display = ["name", "case_type", "name_en", "name_uk", "name_ru", "sort_order"]
+    list_filter = ["case_type"]
+    add_to_admin_menu = False
+
+
+register_snippet(CaseTypeViewSet)
+register_snippet(RequiredDocumentViewSet)
 
 
 class CaseworkMenuItem(MenuItem):

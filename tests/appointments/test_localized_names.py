@@ -101,3 +101,27 @@ def test_demo_services_are_named_in_every_language():
     for service in services:
         assert service.name_en and service.name_uk and service.name_ru
         assert service.localized_name("uk") != service.name
+
+
+def test_office_enters_the_service_names_in_the_wagtail_admin(client, biometrics):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
+    client.force_login(admin)
+    url = reverse("wagtailsnippets_appointments_service:edit", args=[biometrics.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    assert 'name="name_uk"' in form.text and 'name="name_ru"' in form.text
+    data = {
+        "kind": biometrics.kind,
+        "name": GERMAN,
+        "name_en": ENGLISH,
+        "name_uk": UKRAINIAN,
+        "name_ru": "Биометрия",
+        "duration_minutes": 20,
+        "active": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    biometrics.refresh_from_db()
+    assert biometrics.localized_name("ru") == "Биометрия"

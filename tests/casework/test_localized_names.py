@@ -72,3 +72,23 @@ def test_demo_catalogue_names_every_case_type_and_document_in_every_language():
         assert name_en and name_uk and name_ru
         assert any("\u0400" <= char <= "\u04ff" for char in name_uk + name_ru)
         assert name_uk != name_ru
+
+
+@pytest.mark.django_db
+def test_office_edits_the_names_for_applicants_in_the_wagtail_admin(client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from tests.casework.factories import CaseTypeFactory
+
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
+    client.force_login(admin)
+    case_type = CaseTypeFactory(code="24", name="Vorübergehender Schutz")
+    document = RequiredDocument.objects.create(case_type=case_type, code="passport", name="Pass")
+    for viewset, obj in (("casework_casetype", case_type), ("casework_requireddocument", document)):
+        response = client.get(reverse(f"wagtailsnippets_{viewset}:edit", args=[obj.pk]))
+        assert response.status_code == 200
+        for field in ("name", "name_en", "name_uk", "name_ru"):
+            assert f'name="{field}"' in response.text
+        listing = client.get(reverse(f"wagtailsnippets_{viewset}:list"))
+        assert listing.status_code == 200
