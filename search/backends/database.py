@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 
 from django.db import connection
-from django.db.models import BooleanField, Count, FloatField, Max, Q, QuerySet, Window
+from django.db.models import BooleanField, FloatField, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
