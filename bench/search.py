@@ -241,6 +241,7 @@ def main():
         connection.settings_dict["NAME"] = args.reuse
         connection.close()
         sync_schema()
+        indexing.tidy()  # what a rebuild ends with: statistics, GIN pending lists merged
         user, department, people = existing()
         run_queries(user, department, people, rng, args.queries)
         return

@@ -8,8 +8,11 @@ candidates are re-ranked in Python by :func:`search.names.score`.
 Free text: all words must occur in the case's document (notes, comments, names, type);
 PostgreSQL uses the German configuration (stemming), SQLite FTS5 with diacritics removed.
 Every query string handed to the database is built from quoted terms, never from raw input.
-"""
 
+On PostgreSQL a search costs few round trips: the user's scope (one statement), the
+vocabulary probe (newest key id and trigram neighbours, one statement), every candidate with
+its ranking columns and the exact number of text matches (one statement, see
+:meth:`DatabaseCaseSearchBackend._pg_gather`), the page's rows, and the search log entry.
 from __future__ import annotations
 
 import threading
