@@ -13,6 +13,8 @@ On PostgreSQL a search costs few round trips: the user's scope (one statement), 
 vocabulary probe (newest key id and trigram neighbours, one statement), every candidate with
 its ranking columns and the exact number of text matches (one statement, see
 :meth:`DatabaseCaseSearchBackend._pg_gather`), the page's rows, and the search log entry.
+"""
+
 from __future__ import annotations
 
 import threading
