@@ -15,6 +15,7 @@ is less than rendering in chunks and joining them with pypdf, which also costs m
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ SECTION_MIN_ROOM = 30 * mm
 #: Letters kept laid out ahead of the page being filled: a few letters' flowables.
 LOOKAHEAD = 40
 
+logger = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -104,6 +106,7 @@ def letter_fonts(candidates: tuple[tuple[str, str], ...] = FONT_CANDIDATES) -> t
             pdfmetrics.registerFont(TTFont("LetterSans-Bold", bold))
             return "LetterSans", "LetterSans-Bold"
         return "LetterSans", "LetterSans"
+    logger.warning("no TrueType font found (%s): letters in Cyrillic will not print", candidates)
     return "Helvetica", "Helvetica-Bold"
 
 
