@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from rapidfuzz import process
@@ -219,9 +219,7 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         )
         params = [p for _, arm_params in arms for p in arm_params] + list(rows_params)
         params.append(CANDIDATE_LIMIT)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = pg_fetch(sql, params)
         seen: set[int] = set()
         text_ranks: dict[int, float] = {}
         width = len(ROW_FIELDS)
@@ -365,6 +363,46 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             .values_list("case_id", "text_rank")[:CANDIDATE_LIMIT]
         )
         return _normalise(dict(rows))
+
+
+#: Planner settings for one search statement. JIT compiling costs far more than it saves for a
+#: plan whose estimates are high only because of limits it will not reach; sequential and
+#: parallel scans instead of the GIN and key indexes are never the faster choice here.
+PLANNER_SETTINGS = {
+    "jit": "off",
+    "enable_seqscan": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+
+
+def pg_fetch(sql: str, params: list) -> list[tuple]:
+    """Rows of one statement run with :data:`PLANNER_SETTINGS` (``SET LOCAL``).
+
+    With client-side binding (psycopg's default in Django) the settings go in the same
+    round trip: several statements in one query string run in one implicit transaction.
+    Inside a transaction of the caller, a savepoint keeps the settings to this statement.
+    """
+    sets = "".join(f"SET LOCAL {name} = {value}; " for name, value in PLANNER_SETTINGS.items())
+    options = connection.settings_dict.get("OPTIONS") or {}
+    in_transaction = connection.in_atomic_block
+    with connection.cursor() as cursor:
+        if options.get("server_side_binding"):
+            # One statement per round trip; the settings last to the end of the transaction.
+            with transaction.atomic():
+                for name, value in PLANNER_SETTINGS.items():
+                    cursor.execute(f"SET LOCAL {name} = {value}")
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        prefix = "SAVEPOINT abh_search_plan; " if in_transaction else ""
+        cursor.execute(prefix + sets + sql, params)
+        while cursor.description is None and cursor.nextset():
+            pass
+        rows = cursor.fetchall()
+        if in_transaction:
+            cursor.execute(
+                "ROLLBACK TO SAVEPOINT abh_search_plan; RELEASE SAVEPOINT abh_search_plan"
+            )
+    return rows
 
 
 def _pg_scope(scope) -> RawSQL | None:
