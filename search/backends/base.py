@@ -350,6 +350,8 @@ class SearchResults:
             if self._extra is not None:
                 rest = self._rest_qs().order_by("-received_at", "-case_id")
                 ids += list(rest.values_list("case_id", flat=True))
+            elif self._rest is not None:
+                ids += self._rest.ids(0, self._rest.count())
             return ids
         return list(self._ordered(self._qs).values_list("case_id", flat=True))
 
