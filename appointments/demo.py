@@ -6,6 +6,8 @@ import datetime as dt
 from django.core.management import call_command
 from django.utils import timezone
 
+from casework.demo import grant_office_admins
+
 from .constants import ServiceKind
 from .models import Service
 from .services import release_slots
@@ -27,6 +29,7 @@ SERVICE_NAMES = {
 
 def load(*, stdout, style) -> None:
     call_command("setup_appointments", stdout=stdout)
+    grant_office_admins(Service, ("view", "change"))
     for kind, (name_en, name_uk, name_ru) in SERVICE_NAMES.items():
         Service.objects.filter(kind=kind).update(name_en=name_en, name_uk=name_uk, name_ru=name_ru)
     now = timezone.now()

@@ -787,7 +787,25 @@ def _ensure_groups() -> dict[str, Group]:
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.add(access_admin)
         groups[name] = group
+    # Office management keeps the catalogue (names in four languages, fees, checklists).
+    grant_office_admins(CaseType, ("view", "change"))
+    grant_office_admins(RequiredDocument, ("view", "add", "change", "delete"))
     return groups
+
+
+def grant_office_admins(model, actions: tuple[str, ...]) -> None:
+    """Give the demo's office management group model permissions (for the admin snippets).
+
+    Other apps' demo loaders use this for their own catalogues (letter templates, services).
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    group, _created = Group.objects.get_or_create(name=OFFICE_ADMIN_GROUP)
+    content_type = ContentType.objects.get_for_model(model)
+    codenames = [f"{action}_{content_type.model}" for action in actions]
+    group.permissions.add(
+        *Permission.objects.filter(content_type=content_type, codename__in=codenames)
+    )
 
 
 def _ensure_catalogue() -> dict[str, CaseType]:

@@ -5,9 +5,10 @@ Idempotent: existing templates (perhaps edited) and ordinances are left as they 
 
 import datetime as dt
 
+from casework.demo import grant_office_admins
 from casework.models import CaseType
 
-from .models import ContinuationOrdinance
+from .models import ContinuationOrdinance, LetterTemplate
 from .services import seed_letter_templates
 
 #: The two federal ordinances that continued § 24 titles (dates from DOMAIN.md; the texts are
@@ -31,6 +32,7 @@ ORDINANCES = [
 
 def load(*, stdout, style) -> None:
     created = seed_letter_templates()
+    grant_office_admins(LetterTemplate, ("view", "add", "change"))
     stdout.write(f"  letter templates created: {created}")
     case_type = (
         CaseType.objects.filter(code="24").first()

@@ -126,3 +126,48 @@ def test_catalogue_has_the_legal_bases_with_documents_and_fees(small_demo):
     assert chancen.requires_belehrung
     assert chancen.required_documents.exists()
     assert CaseType.objects.get(code="18g").fee_card_cents == 6700
+
+
+def test_office_management_may_edit_the_catalogues_and_caseworkers_may_not(small_demo, client):
+    """amtsleitung keeps case types, letter templates and services; a caseworker cannot."""
+    import io as _io
+
+    from appointments import demo as appointments_demo
+    from appointments.models import Service
+    from operations import demo as operations_demo
+    from operations.models import LetterTemplate
+
+    small_demo()
+    operations_demo.load(stdout=_io.StringIO(), style=no_style())
+    appointments_demo.load(stdout=_io.StringIO(), style=no_style())
+    case_type = CaseType.objects.get(code="24")
+    template = LetterTemplate.objects.first()
+    service = Service.objects.first()
+    urls = [
+        f"/admin/snippets/casework/casetype/edit/{case_type.pk}/",
+        f"/admin/snippets/operations/lettertemplate/edit/{template.pk}/",
+        f"/admin/snippets/appointments/service/edit/{service.pk}/",
+    ]
+    users = get_user_model().objects
+    client.force_login(users.get(username="amtsleitung"))
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+    response = client.post(
+        urls[0],
+        {
+            **{
+                field: getattr(case_type, field)
+                for field in ("code", "name", "legal_basis", "category", "max_validity_years")
+            },
+            "name_uk": "Тимчасовий захист (Україна)",
+            "department": case_type.department_id,
+            "fee_title_cents": case_type.fee_title_cents,
+            "fee_card_cents": case_type.fee_card_cents,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    case_type.refresh_from_db()
+    assert case_type.name_uk == "Тимчасовий захист (Україна)"
+
+    client.force_login(users.get(username="sachbearbeitung"))
+    assert all(client.get(url).status_code in (302, 403) for url in urls)
