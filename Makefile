@@ -25,7 +25,10 @@ demo: migrate
 	$(MANAGE) load_demo
 
 run: demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "Background worker (reminders, bulk continuation) and web server; Ctrl-C stops both."
+	@$(MANAGE) db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:8000
 
 test: install
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0

@@ -221,9 +221,14 @@ def bench_transitions(worker, department, count: int, *, clients: int = 4) -> di
         for thread in threads:
             thread.join()
         done = sum(len(share) for share in shares)
-        rates[f"service alone, {clients} clients in parallel"] = done / (
-            time.perf_counter() - started
-        )
+        if done:
+            rates[f"service alone, {clients} clients in parallel"] = done / (
+                time.perf_counter() - started
+            )
+        else:
+            print(
+                f"  (too few received cases left for {clients} parallel clients: use more --cases)"
+            )
 
     ids = [case.pk for case in deployed + alone]
     started = time.perf_counter()
