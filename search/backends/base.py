@@ -316,10 +316,7 @@ class SearchResults:
         elif self.sort == "relevance":
             page = self._ranked[start:stop]
             scores = dict(page)
-            # Ranked ids were read through the visible queryset moments ago: fetched by key.
-            by_id = CaseIndexEntry.objects.select_related(
-                "department", "case_type", "assigned_to"
-            ).in_bulk([pk for pk, _ in page])
+            by_id = related.in_bulk([pk for pk, _ in page])  # the permission filter applies
             entries = [by_id[pk] for pk, _ in page if pk in by_id]
             offset = max(0, start - len(self._ranked))
             size = (stop - start) - len(page)

@@ -236,7 +236,7 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
                 candidates.by_name.append(pk)
             elif kind == 2:
                 candidates.dates.add(pk)
-            if hit and kind is None:
+            if hit:  # also when the case is a name, identifier or date candidate too
                 text_ranks[pk] = rank or 0.0
             if pk not in seen:
                 seen.add(pk)
@@ -384,15 +384,26 @@ def pg_fetch(sql: str, params: list) -> list[tuple]:
     """
     sets = "".join(f"SET LOCAL {name} = {value}; " for name, value in PLANNER_SETTINGS.items())
     options = connection.settings_dict.get("OPTIONS") or {}
-    in_transaction = connection.in_atomic_block
+    # A transaction of the caller (atomic block, or autocommit switched off) outlives this
+    # statement: rolling back to a savepoint undoes the SET LOCALs there.
+    in_transaction = connection.in_atomic_block or not connection.get_autocommit()
     with connection.cursor() as cursor:
         if options.get("server_side_binding"):
-            # One statement per round trip; the settings last to the end of the transaction.
-            with transaction.atomic():
-                for name, value in PLANNER_SETTINGS.items():
-                    cursor.execute(f"SET LOCAL {name} = {value}")
-                cursor.execute(sql, params)
-                return cursor.fetchall()
+            # One statement per round trip.
+            if not in_transaction:
+                with transaction.atomic():
+                    for name, value in PLANNER_SETTINGS.items():
+                        cursor.execute(f"SET LOCAL {name} = {value}")
+                    cursor.execute(sql, params)
+                    return cursor.fetchall()
+            cursor.execute("SAVEPOINT abh_search_plan")
+            for name, value in PLANNER_SETTINGS.items():
+                cursor.execute(f"SET LOCAL {name} = {value}")
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            cursor.execute("ROLLBACK TO SAVEPOINT abh_search_plan")
+            cursor.execute("RELEASE SAVEPOINT abh_search_plan")
+            return rows
         prefix = "SAVEPOINT abh_search_plan; " if in_transaction else ""
         cursor.execute(prefix + sets + sql, params)
         while cursor.description is None and cursor.nextset():

@@ -113,3 +113,39 @@ def test_a_scope_wider_than_casework_never_shows_more(backend, office, broad, mo
     assert {f["value"] for f in results.facets()["department"]} == {"aufenthalt"}
     numbers = {h.file_number for h in results[0 : VISIBLE + HIDDEN]}
     assert numbers == {c.file_number for c in broad["visible"]}
+
+
+def test_a_name_match_that_also_matches_the_text_comes_first(backend, office, broad):
+    """The case matching both the name and the text filter outranks text-only matches."""
+    target = broad["visible"][-1]  # the oldest: last among text-only matches
+    Person.objects.filter(pk=target.person_id).update(family_name="Schewtschenko")
+    backend.index_cases([target.pk])
+    results = backend.search("Shevchenko", user=office["worker_a"], filters={"text": "Mietvertrag"})
+    assert results[0].file_number == target.file_number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_planner_settings_stay_inside_the_search_statement(office, broad):
+    """SET LOCAL of the candidate statement must not outlive it in the caller's transaction."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL planner settings")
+    backend = get_search_backend("default")
+    backend.rebuild()
+
+    def show():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        backend.search("Mietvertrag", user=office["worker_a"], log=False).count()
+        assert show() == "on"
+    transaction.set_autocommit(False)
+    try:
+        backend.search("Mietvertrag", user=office["worker_a"], log=False).count()
+        assert show() == "on"
+    finally:
+        transaction.rollback()
+        transaction.set_autocommit(True)
