@@ -49,7 +49,7 @@ def statistics(request, filters: Query[StatisticsFilter]):
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
     cases = selectors.case_scope(user, department=filters.department)
-    summary = selectors.period_summary(cases, period)
+    summary = selectors.period_figures(cases, period)
     return {
         "period": {"start": period.start, "end": period.end},
         "totals": {
@@ -68,7 +68,7 @@ def statistics(request, filters: Query[StatisticsFilter]):
         "processing_time_days": selectors.processing_times(cases, period),
         "open_by_state": [
             {key: value for key, value in row.items() if key != "label"}
-            for row in selectors.open_by_state(cases)
+            for row in summary["open_by_state"]
         ],
         "expiry_forecast": selectors.expiry_forecast(cases),
     }

@@ -397,8 +397,11 @@ def _commits_without_waiting_for_the_disk() -> Iterator[None]:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
-        except DatabaseError:  # the connection is unusable: its session setting goes with it
+        except DatabaseError:
+            # Never hand a connection with asynchronous commit on to the next task: closing it
+            # drops the session setting with it.
             logger.warning("could not reset synchronous_commit", exc_info=True)
+            connection.close()
 
 
 def run_continuation(

@@ -152,6 +152,9 @@ def test_api_counts_only_visible_cases(client, office):
     admin = api_get(client, office.admin, "/", **QUERY).json()
     assert admin["totals"]["received"] == 9
     assert admin["processing_time_days"] == {"count": 3, "median_days": 59.0, "p90_days": 60.6}
+    # Open cases now (c5, c6, c7, b2 of the known office); supervisor B sees only b2.
+    assert sum(row["count"] for row in admin["open_by_state"]) == 4
+    assert [(row["state"], row["count"]) for row in body["open_by_state"]] == [("checked", 1)]
 
 
 def test_api_refuses_caseworkers_foreign_departments_and_anonymous(client, office):
