@@ -1,8 +1,6 @@
 """The PDF receipt of an online application (reportlab), with a QR code of the file number."""
 
 import io
-from functools import lru_cache
-from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -12,28 +10,17 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from operations.pdf import letter_fonts
 
 from .models import Submission
 
-#: Fonts that cover Latin and Cyrillic; the first one found is used.
-UNICODE_FONTS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-    "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
-)
 
-
-@lru_cache(maxsize=1)
 def _unicode_font() -> str | None:
-    candidates = [getattr(settings, "RECEIPT_FONT_PATH", ""), *UNICODE_FONTS]
-    for path in candidates:
-        if path and Path(path).is_file():
-            pdfmetrics.registerFont(TTFont("ReceiptSans", path))
-            return "ReceiptSans"
-    return None
+    """The letters' TrueType font (Latin and Cyrillic), or None if the machine has none."""
+    regular, _bold = letter_fonts()
+    return None if regular == "Helvetica" else regular
 
 
 def render_receipt(submission: Submission) -> bytes:
