@@ -271,26 +271,17 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         scope=None,
         filters=None,
     ) -> Candidates:
+        """SQLite FTS5 candidates; PostgreSQL gathers everything in one statement instead."""
         subquery, params = queryset.values("case_id").query.sql_with_params()
         candidates = Candidates()
         levels = self.name_keys(parsed) if parsed.tokens else ([], [], [])
-        postgres = connection.vendor == "postgresql"
         # Each tier has its own limit, so that common coarse keys cannot crowd out a true match.
         limits = (CANDIDATE_LIMIT, CANDIDATE_LIMIT // 2, CANDIDATE_LIMIT // 2)
         tiers = [(keys, limit) for keys, limit in zip(levels, limits, strict=True) if keys]
         if tiers:
-            found = (
-                self._pg_names(tiers, queryset, parsed)
-                if postgres
-                else self._fts_names(tiers, subquery, params)
-            )
-            candidates.by_name = list(dict.fromkeys(found))
-        if connection.vendor == "postgresql":
-            if text_words:
-                candidates.by_text = self._pg_text(text_words, queryset)
-        else:
-            if text_words:
-                candidates.by_text = self._fts_text(text_words, subquery, params)
+            candidates.by_name = list(dict.fromkeys(self._fts_names(tiers, subquery, params)))
+        if text_words:
+            candidates.by_text = self._fts_text(text_words, subquery, params)
         return candidates
 
     def _fts_names(self, tiers, subquery, params) -> list[int]:
@@ -318,51 +309,6 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             cursor.execute(sql, [match, *params, CANDIDATE_LIMIT])
             rows = cursor.fetchall()
         return _normalise({pk: -rank for pk, rank in rows})
-
-    def _pg_names(self, tiers, queryset, parsed=None) -> list[int]:
-        """All tiers in one round trip (``UNION ALL`` of separately limited selects).
-
-        The GIN match is a condition on the same row as the permission condition, so
-        PostgreSQL answers each tier with one bitmap scan and no per-match ranking. The
-        first tier asks for cases matching every query word, so a common family name cannot
-        crowd out the person whose given name also matches.
-        """
-        raw_tiers = [(" | ".join(_ts_quote(k) for k in keys), limit) for keys, limit in tiers]
-        if parsed is not None and len(parsed.tokens) > 1:
-            groups = []
-            for token in parsed.tokens:
-                keys = {*token.folds, *token.keys} | ({token.native} if token.native else set())
-                groups.append("(" + " | ".join(_ts_quote(k) for k in sorted(keys) if k) + ")")
-            raw_tiers.insert(0, (" & ".join(groups), CANDIDATE_LIMIT // 2))
-        selects = [
-            queryset.extra(  # noqa: S610 (fixed SQL, values passed as parameters)
-                where=[f"{_TABLE}.name_tsv @@ to_tsquery('simple'::regconfig, %s)"],
-                params=[tsquery],
-            )
-            .order_by()
-            .values_list("case_id", flat=True)[:limit]
-            for tsquery, limit in raw_tiers
-        ]
-        if len(selects) == 1:
-            return list(selects[0])
-        return list(selects[0].union(*selects[1:], all=True))
-
-    def _pg_text(self, words, queryset) -> dict[int, float]:
-        text = " ".join(words)
-        rows = (
-            queryset.extra(  # noqa: S610 (fixed SQL, values passed as parameters)
-                select={
-                    "text_rank": f"ts_rank({_TABLE}.body_tsv, "
-                    "plainto_tsquery('german'::regconfig, %s))"
-                },
-                select_params=[text],
-                where=[f"{_TABLE}.body_tsv @@ plainto_tsquery('german'::regconfig, %s)"],
-                params=[text],
-            )
-            .order_by()
-            .values_list("case_id", "text_rank")[:CANDIDATE_LIMIT]
-        )
-        return _normalise(dict(rows))
 
 
 #: Planner settings for one search statement. JIT compiling costs far more than it saves for a
