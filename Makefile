@@ -49,7 +49,9 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(MANAGE) makemessages -l de -l en -l uk -l ru --ignore=.venv --ignore=var
+	$(MANAGE) makemessages -l de -l en -l uk -l ru --add-location=never --no-obsolete --ignore=.venv --ignore=var --ignore=test-artifacts
+	@# The creation date would change every catalogue on every run (and collide between branches).
+	find . -path ./.venv -prune -o -name django.po -path '*/locale/*' -print | xargs sed -i '/^"POT-Creation-Date:/d'
 	$(MANAGE) compilemessages --ignore=.venv
 
 ci:
