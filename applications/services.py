@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from casework.constants import Channel
 from casework.models import CaseDocument, Person
 from casework.services import create_case
+from config.links import public_url
 
 from .models import Submission
 from .selectors import filed_in_time, missing_documents
@@ -182,6 +183,7 @@ def send_confirmation(*, submission_id: int) -> None:
     submission = Submission.objects.select_related("case", "case__case_type").get(pk=submission_id)
     with translation.override(submission.language):
         context = confirmation_context(submission)
+        context["status_url"] = public_url("applications:status", language=submission.language)
         subject = render_to_string("applications/email/confirmation_subject.txt", context)
         body = render_to_string("applications/email/confirmation.txt", context)
         message = EmailMultiAlternatives(

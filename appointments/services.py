@@ -15,12 +15,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case
 from casework.selectors import cases_visible_to
+from config.links import public_url
 
 from .constants import BookingStatus, WaitingStatus
 from .keys import key_matches, new_key
@@ -339,11 +339,12 @@ def _notify_on_commit(booking: Booking, key: str, kind: str) -> None:
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
         with translation.override(language):
-            path = reverse("appointments:cancel", args=[fresh.reference, key])
             context = {
                 "booking": fresh,
                 "kind": kind,
-                "cancel_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path,
+                "cancel_url": public_url(
+                    "appointments:cancel", args=[fresh.reference, key], language=language
+                ),
             }
             subject = render_to_string("appointments/email/subject.txt", context).strip()
             body = render_to_string("appointments/email/booking.txt", context)

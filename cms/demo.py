@@ -227,10 +227,18 @@ def _topic_services(pages: dict) -> None:
         _publish(page)
 
 
+#: Where ``make run`` serves the demo.
+DEMO_HOST, DEMO_PORT = "127.0.0.1", 8000
+
+
 def _site(home: Page) -> None:
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site(hostname="localhost", port=80, is_default_site=True)
+    if (site.hostname, site.port) == ("localhost", 80):
+        # Wagtail's placeholder: the demo runs where `make run` serves it, so links in its
+        # e-mails work (config.links); an office sets its own address under Settings → Sites.
+        site.hostname, site.port = DEMO_HOST, DEMO_PORT
     old_root = site.root_page if site.pk else None
     site.root_page = home
     site.site_name = content.OFFICE["office_name"]

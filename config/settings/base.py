@@ -185,9 +185,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Background jobs (django-tasks with its database backend)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The public site's address for links in e-mails, calendar files and letters (config.links).
+# Empty: the default Wagtail site's host name and port (Settings → Sites in the admin).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Ausländerbehörde"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Links in Wagtail's own e-mails to editors (moderation).
+WAGTAILADMIN_BASE_URL = (
+    os.environ.get("WAGTAILADMIN_BASE_URL") or PUBLIC_BASE_URL or "http://127.0.0.1:8000"
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -13,6 +13,10 @@ if not SECRET_KEY:  # noqa: F405
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 
+# Editors' moderation e-mails link to the admin: the first allowed host unless told otherwise.
+if not (os.environ.get("WAGTAILADMIN_BASE_URL") or PUBLIC_BASE_URL):  # noqa: F405
+    WAGTAILADMIN_BASE_URL = f"https://{ALLOWED_HOSTS[0].lstrip('.')}"  # noqa: F405
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from wagtail.models import Site
 
 from applications.models import Submission
 from casework.constants import CaseState, Channel
@@ -93,6 +94,20 @@ def test_confirmation_email_is_sent_after_commit_in_the_applicants_language(
     assert "Arbeitsvertrag" in message.body  # missing document listed
     name, content, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+
+
+def test_confirmation_email_links_to_the_status_page_on_the_sites_own_address(
+    client, case_types, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_BASE_URL = ""
+    Site.objects.filter(is_default_site=True).update(hostname="abh.example.org", port=443)
+    wizard = Wizard(client)
+    wizard.fill_until_documents(case_types["18b"])
+    with django_capture_on_commit_callbacks(execute=True):
+        wizard.finish()
+    body = mail.outbox[0].body
+    assert "https://abh.example.org/uk/status/" in body  # the applicant's language
+    assert "127.0.0.1" not in body
 
 
 def test_double_submission_creates_exactly_one_case(
