@@ -53,7 +53,7 @@ def _not_found(form) -> None:
     )
 
 
-def _choose(request, *, case: Case, service: Service, form=None, status=200):
+def _choose(request, *, case: Case, service: Service, form=None, status=200, problem=None):
     slots = free_slots(service=service)
     if form is None:
         form = SlotForm(
@@ -65,6 +65,7 @@ def _choose(request, *, case: Case, service: Service, form=None, status=200):
         "service": service,
         "current": active_booking_of(case),
         "slot_count": slots.aggregate(n=Count("pk"))["n"],
+        "problem": problem,
     }
     return render(request, "appointments/choose.html", context, status=status)
 
@@ -120,11 +121,14 @@ def choose(request):
     except BookingError as exc:
         if exc.code == "not_ready":
             return render(request, "appointments/not_ready.html", {"case_state": case.state})
+        # Someone else was faster: the remaining times again, with what the applicant typed.
         form = SlotForm(
-            initial={"token": request.POST.get("token")}, slots=free_slots(service=service)
+            initial={"token": request.POST.get("token"), "email": form.cleaned_data["email"]},
+            slots=free_slots(service=service),
         )
-        form.add_error(None, exc.message)
-        return _choose(request, case=case, service=service, form=form, status=409)
+        return _choose(
+            request, case=case, service=service, form=form, status=409, problem=exc.message
+        )
     return render(
         request,
         "appointments/confirmation.html",

@@ -120,6 +120,35 @@ def test_a_slot_taken_meanwhile_gives_a_clear_message(client, biometrics, checke
     assert not Booking.objects.filter(case=checked_case).exists()
 
 
+def test_losing_the_race_for_a_slot_shows_a_message_and_the_remaining_times(
+    client, biometrics, checked_case, monkeypatch
+):
+    """The slot is free when the form is checked and taken before the booking locks it."""
+    from appointments import views
+
+    contested = SlotFactory(service=biometrics)
+    other = SlotFactory(service=biometrics)
+    token = _lookup(client, checked_case).context["form"]["token"].value()
+    real_book_slot = views.book_slot
+
+    def faster_rival_then_book(**kwargs):
+        Booking.objects.create(
+            case=CaseFactory(state=CaseState.CHECKED), slot=contested, cancel_key_hash="x" * 64
+        )
+        return real_book_slot(**kwargs)
+
+    monkeypatch.setattr(views, "book_slot", faster_rival_then_book)
+    response = client.post(
+        url("choose", "uk"), {"token": token, "slot": contested.pk, "email": "o@example.org"}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Цей час щойно зайняли" in html, "the message, in the page's language"
+    assert f'value="{other.pk}"' in html and f'value="{contested.pk}"' not in html
+    assert 'value="o@example.org"' in html, "the e-mail address typed is kept"
+    assert not Booking.objects.filter(case=checked_case).exists()
+
+
 def test_wrong_cancel_key_shows_invalid_and_changes_nothing(client, biometrics, checked_case):
     slot = SlotFactory(service=biometrics)
     token = _lookup(client, checked_case).context["form"]["token"].value()
