@@ -96,7 +96,13 @@ class HistoryOut(Schema):
     from_state: str
     to_state: str
     at: dt.datetime
-    by: str | None
+    by: str | None = Field(None, description="User name of the staff member, if one acted.")
+    via: str = Field("", description="Channel of the step, e.g. `online` for the receipt.")
+    actor: str = Field(
+        ...,
+        description="Who acted: the staff member's name, else the channel (e.g. "
+        "“Online application”), else “System”.",
+    )
     comment: str
 
 
@@ -212,9 +218,11 @@ def case_detail(request, file_number: str):
                 "to_state": row.to_state,
                 "at": row.at,
                 "by": row.by.username if row.by else None,
+                "via": row.via,
+                "actor": row.actor,
                 "comment": row.comment,
             }
-            for row in case.history.select_related("by")
+            for row in selectors.case_history(case=case)
         ]
         if full
         else [],

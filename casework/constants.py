@@ -29,6 +29,14 @@ class Channel(models.TextChoices):
     COUNTER = "counter", _("In person at the office")
 
 
+class HistoryEvent(models.TextChoices):
+    """Rows of a case's history that are not workflow transitions (those use their name)."""
+
+    CREATED = "create", _("Application received")
+    REASSIGNED = "reassign", _("Reassigned")
+    CONTINUED = "continuation", _("Title continued by ordinance")
+
+
 class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     SERVICE_POINT = "service_point", _("Service Point")

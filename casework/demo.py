@@ -1068,21 +1068,22 @@ def _create_cases(types, users, stdout, style) -> int:
                 days=rng.randint(-20, 120)
             )
         caseworker = caseworkers[case_type.department.code]
+        channel_town = rng.choice(TOWNS) if channel == Channel.BUERGERBUERO else ""
+        assigned = rng.random() < 0.85
         case = services.create_case(
             person=person,
             case_type=case_type,
             channel=channel,
             received_at=received_at,
-            user=caseworker,
-            channel_town=rng.choice(TOWNS) if channel == Channel.BUERGERBUERO else "",
+            # Online applications arrive without anyone in the office (as in real life).
+            user=None if channel == Channel.ONLINE else caseworker,
+            channel_town=channel_town,
             is_extension=is_extension,
             current_title=case_type.legal_basis if is_extension else "",
             title_expires_on=title_expires_on,
             notes=DEMO_NOTE,
+            assigned_to=caseworker if assigned else None,
         )
-        if case.assigned_to_id is None and rng.random() < 0.85:
-            Case.objects.filter(pk=case.pk).update(assigned_to=caseworker)
-            case.assigned_to = caseworker
         try:
             for name in PATHS[target]:
                 case = _prepare_and_fire(

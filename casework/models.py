@@ -17,6 +17,7 @@ from .constants import (
     CaseCategory,
     CaseState,
     Channel,
+    HistoryEvent,
     Language,
     PhotoSource,
     Role,
@@ -352,6 +353,9 @@ class CaseHistory(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    #: How the step reached the office (the receipt: online, post …). Without a user (``by``)
+    #: it names the actor, e.g. an application filed online by the applicant.
+    via = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
@@ -368,6 +372,26 @@ class CaseHistory(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("History rows are immutable.")
+
+    @property
+    def actor(self) -> str:
+        """Who did it: the staff member; without one, the channel (an online application);
+        without either, the system (a background job)."""
+        if self.by_id is not None:
+            return self.by.get_full_name() or self.by.get_username()
+        if self.via:
+            return str(self.get_via_display())
+        return str(_("System"))
+
+    @property
+    def step_title(self) -> str:
+        """The workflow step's title, or what a row that is no transition records."""
+        transition = CASE_WORKFLOW.transitions.get(self.transition)
+        if transition is not None:
+            return str(transition.title)
+        if self.transition in HistoryEvent.values:
+            return str(HistoryEvent(self.transition).label)
+        return self.transition
 
 
 class CaseComment(models.Model):

@@ -25,7 +25,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from .constants import CardOrderStatus, Channel, PhotoSource
+from .constants import CardOrderStatus, Channel, HistoryEvent, PhotoSource
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .models import (
     CardOrder,
@@ -234,11 +234,12 @@ def create_case(
         )
         CaseHistory.objects.create(
             case=case,
-            transition="create",
+            transition=HistoryEvent.CREATED,
             from_state="",
             to_state=case.state,
             at=now,
             by=user,
+            via=channel,
             comment=_("Application received (%(channel)s).") % {"channel": Channel(channel).label},
         )
         _notify(case, "created")

@@ -250,12 +250,8 @@ def _safe_next(request) -> str:
 
 
 def _history_rows(case) -> list:
-    """History rows with the title of their step (``create`` is the receipt)."""
-    rows = list(case.history.select_related("by"))
-    for row in rows:
-        transition = CASE_WORKFLOW.transitions.get(row.transition)
-        row.step_title = str(transition.title) if transition else _("Application received")
-    return rows
+    """History rows (each names its step and its actor, see ``CaseHistory``)."""
+    return list(selectors.case_history(case=case))
 
 
 #: Other apps add sections to the case file through this Wagtail hook, so casework imports

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.constants import FINAL_STATES, CaseState, Role
+from casework.constants import FINAL_STATES, CaseState, HistoryEvent, Role
 from casework.models import Case, CaseHistory, Person
 from casework.selectors import cases_visible_to, is_office_admin, roles_of
 
@@ -45,7 +45,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: The transition name of the history row a continuation writes (the state does not change).
-CONTINUATION_TRANSITION = "continuation"
+CONTINUATION_TRANSITION = str(HistoryEvent.CONTINUED)
 REMINDER_LEAD_MONTHS = 3
 NOT_HOLDING = (CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.FORWARDED)
 

@@ -6,12 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from casework import services
 from casework.auth import issue_token
-from casework.constants import CaseState
+from casework.constants import CaseState, Channel
 from casework.models import ApiToken, CaseAccessLog, CaseHistory
 
 from .backoffice import build_office, case_with_documents
-from .factories import CaseFactory
+from .factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,26 @@ def test_detail_answers_and_logs_the_access_with_route_api(client, office):
     check = next(t for t in body["transitions"] if t["name"] == "check")
     assert check["allowed"] is False and check["reasons"]
     assert CaseAccessLog.objects.filter(case=case, route="api").count() == 1
+
+
+def test_detail_of_a_case_filed_online_names_the_channel_as_actor(client, office):
+    case = services.create_case(
+        person=PersonFactory(), case_type=office.type_a, channel=Channel.ONLINE, user=None
+    )
+    services.fire_transition(
+        case=case, user=office.worker_a, transition="refuse", data={"reason": "no"}
+    )
+    response = client.get(
+        f"{BASE}/{case.file_number}", HTTP_ACCEPT_LANGUAGE="en", **bearer(office.worker_a)
+    )
+    assert response.status_code == 200
+    receipt, refusal = response.json()["history"]
+    assert (receipt["by"], receipt["via"], receipt["actor"]) == (
+        None,
+        "online",
+        "Online application",
+    )
+    assert (refusal["by"], refusal["actor"]) == ("worker_a", "worker_a")
 
 
 def test_detail_of_another_departments_case_is_404_and_not_logged(client, office):

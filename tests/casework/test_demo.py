@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 
 from casework import demo
-from casework.constants import CaseState, Role
+from casework.constants import CaseState, Channel, Role
 from casework.models import Case, CaseHistory, CaseType, Department, Membership, Person
 from casework.selectors import cases_visible_to, is_office_admin
 
@@ -59,6 +59,19 @@ def test_every_demo_case_has_a_consistent_history(small_demo):
         assert rows[-1].to_state == case.state
         for before, after in zip(rows, rows[1:], strict=False):
             assert after.from_state == before.to_state
+
+
+def test_demo_online_applications_arrive_without_a_staff_member(small_demo, monkeypatch):
+    """As in real life (and so the back office is walked with such cases): the receipt of an
+    online application names the channel, not a caseworker."""
+    monkeypatch.setattr(demo, "PERSONS", 40)
+    small_demo()
+    receipts = CaseHistory.objects.filter(transition="create")
+    online = receipts.filter(case__channel=Channel.ONLINE)
+    assert online.exists()
+    assert not online.filter(by__isnull=False).exists()
+    assert set(online.values_list("via", flat=True)) == {Channel.ONLINE}
+    assert not receipts.exclude(case__channel=Channel.ONLINE).filter(by__isnull=True).exists()
 
 
 def test_one_login_per_role_with_the_documented_password(small_demo):

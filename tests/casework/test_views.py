@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.contrib import messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casework import services
-from casework.constants import CaseState
+from casework.constants import CaseState, Channel
 from casework.exceptions import ConcurrentChange
 from casework.models import Case, CaseAccessLog, CaseComment, CaseDocument, CaseHistory
 from casework.worklists import WorklistFilters, worklist
@@ -117,6 +117,23 @@ def test_case_file_shows_transitions_with_reasons_and_logs_access(client, office
     assert CaseAccessLog.objects.filter(
         case=case, user=office.worker_a, route="backoffice"
     ).exists()
+
+
+def test_a_case_filed_online_opens_and_names_the_online_application_as_actor(client, office):
+    """The receipt of an online application has no staff member: the case file must still
+    open, and its history names the channel as the actor."""
+    case = services.create_case(
+        person=PersonFactory(), case_type=office.type_a, channel=Channel.ONLINE, user=None
+    )
+    client.force_login(office.worker_a)
+    response = client.get(_case_url(case))
+    assert response.status_code == 200
+    (row,) = CaseHistory.objects.filter(case=case)
+    assert row.by is None
+    with translation.override("de"):
+        assert row.actor == "Online-Antrag"
+    history = response.content.decode().split('id="history"', 1)[1].split("</section>", 1)[0]
+    assert "<td>Online-Antrag</td>" in history
 
 
 def test_firing_a_transition_by_post_moves_the_case_and_writes_history(client, office):
