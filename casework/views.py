@@ -103,6 +103,23 @@ def _case_url(case) -> str:
     return reverse("casework:case", args=[case.file_number])
 
 
+def _still_visible(user, case) -> bool:
+    """Whether the case file would open for the user now (as the database has it)."""
+    return selectors.cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def _back_to_case(request, case, anchor: str = ""):
+    """Back to the case file, or to the worklist when the user may no longer see the case
+    (someone else moved it out of their sight meanwhile)."""
+    if _still_visible(request.user, case):
+        return redirect(_case_url(case) + anchor)
+    messages.info(
+        request,
+        _("%(file_number)s is no longer in your worklists.") % {"file_number": case.file_number},
+    )
+    return redirect("casework:worklist")
+
+
 def _form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else None
@@ -427,12 +444,28 @@ def fire_transition_view(request, file_number: str, name: str):
             ),
         )
     else:
+        if not _still_visible(request.user, case):
+            # The step took the case out of the user's sight (the Service Point after the
+            # hand-over): confirm it on the worklist instead of a case file they may not open.
+            messages.success(
+                request,
+                _(
+                    "Done: “%(transition)s” for %(file_number)s. The case is now “%(state)s” "
+                    "and no longer in your worklists."
+                )
+                % {
+                    "transition": title,
+                    "file_number": case.file_number,
+                    "state": case.get_state_display(),
+                },
+            )
+            return redirect("casework:worklist")
         messages.success(
             request,
             _("Done: “%(transition)s”. The case is now “%(state)s”.")
             % {"transition": title, "state": case.get_state_display()},
         )
-    return redirect(_case_url(case))
+    return _back_to_case(request, case)
 
 
 @casework_view
@@ -519,8 +552,8 @@ def card_delivered_view(request, file_number: str):
     case = _visible_case(request, file_number)
     try:
         services.record_card_delivered(case=case, user=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        _validation_messages(request, exc)
     else:
         messages.success(request, _("The card has arrived at the office."))
     return redirect(_case_url(case) + "#card")
@@ -540,7 +573,7 @@ def reassign_view(request, file_number: str):
             messages.success(request, _("Case reassigned."))
     else:
         _form_errors(request, form)
-    return redirect(_case_url(case))
+    return _back_to_case(request, case)
 
 
 @casework_view

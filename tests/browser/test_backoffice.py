@@ -75,3 +75,43 @@ def test_caseworker_opens_the_oldest_case_and_marks_it_checked(
     )
     assert CaseHistory.objects.filter(case=oldest, transition="check").count() == 1
     assert Case.objects.filter(state=CaseState.CHECKED).count() == 1
+
+
+def _login(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+
+def test_service_point_hands_the_card_over_and_sees_a_confirmation(
+    live_server, make_page, artifacts_dir, assert_accessible
+):
+    """After the hand-over the case leaves the Service Point's sight: it gets a confirmation
+    on its worklist that names the case, not a 404."""
+    from casework.constants import CardOrderStatus
+    from casework.models import CardOrder
+    from tests.casework.factories import CaseFactory
+
+    office = build_office()
+    case = CaseFactory(case_type=office.type_b, state=CaseState.PRODUCED)
+    CardOrder.objects.create(
+        case=case, order_number=f"{case.file_number}-K1", status=CardOrderStatus.DELIVERED
+    )
+    page = make_page(width=1280, height=900)
+    _login(page, live_server, office.counter.username)
+    page.goto(f"{live_server.url}/admin/cases/case/{case.file_number}/")
+    hand_over = page.locator("li[data-transition=hand_over]")
+    hand_over.locator("summary").click()
+    hand_over.get_by_label("Abgeholt von").fill("Olena Shevchenko")
+    hand_over.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages li.success")
+    assert page.url == f"{live_server.url}/admin/cases/"
+    message = page.locator(".messages li.success").inner_text()
+    assert case.file_number in message
+    assert "404" not in page.title()
+    shot(page, artifacts_dir, "04-service-point-after-hand-over")
+    assert_accessible(page, impacts=("critical",))
+    case.refresh_from_db()
+    assert case.state == CaseState.HANDED_OVER

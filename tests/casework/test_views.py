@@ -1,6 +1,7 @@
 """The back office in the Wagtail admin: worklists, the case file and its actions."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.contrib import messages
@@ -8,9 +9,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from casework import services
-from casework.constants import CaseState, Channel
+from casework.constants import CardOrderStatus, CaseState, Channel
 from casework.exceptions import ConcurrentChange
-from casework.models import Case, CaseAccessLog, CaseComment, CaseDocument, CaseHistory
+from casework.models import (
+    CardOrder,
+    Case,
+    CaseAccessLog,
+    CaseComment,
+    CaseDocument,
+    CaseHistory,
+)
 from casework.worklists import WorklistFilters, worklist
 
 from .backoffice import build_office, case_with_documents, member
@@ -149,6 +157,59 @@ def test_firing_a_transition_by_post_moves_the_case_and_writes_history(client, o
     assert CaseHistory.objects.filter(case=case, to_state=CaseState.CHECKED).count() == 1
     levels = [m.level for m in response.context["messages"]]
     assert levels == [messages.SUCCESS]
+
+
+def _produced_case_with_delivered_card(case_type):
+    case = CaseFactory(case_type=case_type, state=CaseState.PRODUCED)
+    CardOrder.objects.create(
+        case=case, order_number=f"{case.file_number}-K1", status=CardOrderStatus.DELIVERED
+    )
+    return case
+
+
+def test_service_point_after_the_hand_over_gets_a_confirmation_not_a_404(client, office):
+    """Handed over, the case leaves the Service Point's sight: it lands on its worklist with
+    a message naming the case."""
+    case = _produced_case_with_delivered_card(office.type_b)
+    client.force_login(office.counter)
+    response = client.post(
+        _case_url(case, "casework:transition", "hand_over"),
+        {"t-hand_over-state": CaseState.PRODUCED, "t-hand_over-collected_by": "Olena Shevchenko"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("casework:worklist")
+    page = client.get(response.url)
+    assert page.status_code == 200
+    (message,) = _messages(page)
+    assert case.file_number in message and "Ausgehändigt" in message
+    case.refresh_from_db()
+    assert case.state == CaseState.HANDED_OVER
+    # The caseworker of the department still sees the case and is sent back to it as before.
+    other = _produced_case_with_delivered_card(office.type_b)
+    client.force_login(office.worker_b)
+    assert client.post(
+        _case_url(other, "casework:transition", "withdraw"), {"t-withdraw-state": "produced"}
+    ).url == _case_url(other)
+
+
+def test_a_case_moved_out_of_sight_meanwhile_sends_the_user_to_the_worklist(client, office):
+    case = _produced_case_with_delivered_card(office.type_b)
+    client.force_login(office.counter)
+    # A colleague hands the card over while this request is on its way: it read the case
+    # before, its transition fails as a concurrent change.
+    stale = Case.objects.get(pk=case.pk)
+    services.fire_transition(
+        case=case, user=office.counter, transition="hand_over", data={"collected_by": "X"}
+    )
+    with mock.patch("casework.views.selectors.get_visible_case", return_value=stale):
+        response = client.post(
+            _case_url(case, "casework:transition", "hand_over"),
+            {"t-hand_over-state": CaseState.PRODUCED, "t-hand_over-collected_by": "Y"},
+        )
+    assert response.url == reverse("casework:worklist")
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert any(case.file_number in message for message in _messages(page))
 
 
 def test_a_double_post_of_the_same_transition_fires_once(client, office):
