@@ -6,11 +6,10 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import Slot
-
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
 SIGNING_SALT = "appointments.booking"
-#: A verified lookup stays valid this long while the applicant picks a time.
+#: A verified lookup stays valid this long while the applicant picks a time; every page of
+#: the picker starts it anew. The page says until when.
 TOKEN_MAX_AGE = 30 * 60
 
 
@@ -49,15 +48,30 @@ class WaitingListForm(ApplicantForm):
     )
 
 
-class SlotForm(forms.Form):
-    """Step two: the signed result of step one plus the chosen time."""
+def time_value(start: dt.datetime) -> str:
+    """A free time as a form value: the instant in UTC, e.g. ``20260512T060000Z``."""
+    return start.astimezone(dt.UTC).strftime(TIME_VALUE_FORMAT)
 
-    token = forms.CharField(widget=forms.HiddenInput)
-    slot = forms.ModelChoiceField(
-        label=_("Appointment"),
-        queryset=Slot.objects.none(),
+
+def parse_time_value(value: str) -> dt.datetime:
+    return dt.datetime.strptime(value, TIME_VALUE_FORMAT).replace(tzinfo=dt.UTC)
+
+
+TIME_VALUE_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+class SlotForm(forms.Form):
+    """Step two: a time of the day shown, and where to send the confirmation.
+
+    Applicants choose a time, not a counter: the booking takes any counter free at that time.
+    """
+
+    day = forms.DateField(widget=forms.HiddenInput)
+    time = forms.TypedChoiceField(
+        label=_("Time"),
+        choices=(),
+        coerce=parse_time_value,
         widget=forms.RadioSelect,
-        empty_label=None,
         error_messages={
             "required": _("Choose a time."),
             "invalid_choice": _("This time is no longer available. Please choose another one."),
@@ -66,49 +80,36 @@ class SlotForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address (optional)"),
         required=False,
-        help_text=_("We send the confirmation and the cancellation link there."),
+        help_text=_("We send the confirmation, a calendar entry and the cancellation link there."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def __init__(self, *args, slots=None, **kwargs):
+    def __init__(self, *args, times=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = slots if slots is not None else Slot.objects.none()
-        self.fields["slot"].label_from_instance = _slot_label
-
-    def clean_token(self):
-        try:
-            return load_token(self.cleaned_data["token"])
-        except signing.BadSignature as exc:
-            raise forms.ValidationError(
-                _("Your session has expired. Please enter your file number again."),
-                code="expired",
-            ) from exc
+        self.times = list(times)
+        self.fields["time"].choices = [(time_value(start), _time_label(start)) for start in times]
 
 
-def _slot_label(slot: Slot) -> str:
-    """Time and counter; the day is the legend of the group the slot is shown in."""
-    return f"{time_format(timezone.localtime(slot.start), 'TIME_FORMAT')} – {slot.counter.name}"
-
-
-#: How many free times the page lists; the earliest come first.
-SHOWN_SLOTS = 60
-
-
-def slot_days(bound_field) -> list[tuple[dt.date, list]]:
-    """The first free times of a slot field, grouped by office-local day."""
-    days: dict[dt.date, list] = {}
-    for radio in list(bound_field)[:SHOWN_SLOTS]:
-        day = timezone.localdate(radio.data["value"].instance.start)
-        days.setdefault(day, []).append(radio)
-    return list(days.items())
+def _time_label(start: dt.datetime) -> str:
+    """The time alone; the day is the heading of the list it is shown in."""
+    return time_format(timezone.localtime(start), "TIME_FORMAT")
 
 
 def make_token(*, case_id: int, service_id: int) -> str:
     return signing.dumps({"case": case_id, "service": service_id}, salt=SIGNING_SALT)
 
 
-def load_token(token: str) -> dict:
-    data = signing.loads(token, salt=SIGNING_SALT, max_age=TOKEN_MAX_AGE)
-    if not isinstance(data, dict) or "case" not in data:
+def load_token(token: str, *, max_age: int | None = TOKEN_MAX_AGE) -> dict:
+    """The signed lookup; raises ``SignatureExpired`` (a ``BadSignature``) after ``max_age``.
+
+    ``max_age=None`` reads an expired but genuine token, e.g. to prefill the file number.
+    """
+    data = signing.loads(token, salt=SIGNING_SALT, max_age=max_age)
+    if not isinstance(data, dict) or "case" not in data or "service" not in data:
         raise signing.BadSignature("malformed")
     return data
+
+
+def token_deadline(now: dt.datetime | None = None) -> dt.datetime:
+    """Until when a token made now is accepted."""
+    return (now or timezone.now()) + dt.timedelta(seconds=TOKEN_MAX_AGE)

@@ -4,6 +4,7 @@ The rules that must hold even when application code is bypassed live in the data
 one live booking per slot, one active booking per case, one slot per counter and start.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -79,7 +80,18 @@ class ReleaseRule(models.Model):
         default="0,1,2,3,4",
         help_text=_("Weekdays with slots, 0 = Monday … 6 = Sunday, comma-separated."),
     )
-    day_start = models.TimeField(_("first slot starts"))
+    follow_opening_hours = models.BooleanField(
+        _("follow the office's opening hours"),
+        default=True,
+        help_text=_(
+            "Slots lie within the opening hours of the office settings on the days above, "
+            "including afternoons. Turn this off to use the times below instead."
+        ),
+    )
+    day_start = models.TimeField(
+        _("first slot starts"),
+        help_text=_("Used when the rule does not follow the opening hours, or none are set."),
+    )
     day_end = models.TimeField(_("last slot ends"))
     active = models.BooleanField(_("active"), default=True)
 
@@ -94,6 +106,17 @@ class ReleaseRule(models.Model):
     @property
     def weekdays(self) -> list[int]:
         return sorted({int(part) for part in self.open_weekdays.split(",") if part.strip()})
+
+    def windows(self, opening_hours: dict) -> dict[int, list[tuple[dt.time, dt.time]]]:
+        """The periods with slots per weekday (0 = Monday).
+
+        ``opening_hours`` are the office's (weekday → periods). Following them, a weekday of
+        the rule without opening hours gets no slots; an office without any opening hours
+        falls back to the rule's own times.
+        """
+        if self.follow_opening_hours and opening_hours:
+            return {day: list(opening_hours.get(day, [])) for day in self.weekdays}
+        return {day: [(self.day_start, self.day_end)] for day in self.weekdays}
 
     def clean(self):
         try:

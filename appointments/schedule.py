@@ -5,6 +5,7 @@ Release times and opening hours are local times in Europe/Berlin; instants are c
 """
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from .constants import OFFICE_TIME_ZONE
@@ -43,21 +44,24 @@ def target_week_start(*, release_date: dt.date, weeks_ahead: int) -> dt.date:
 def slot_times(
     *,
     week_start: dt.date,
-    weekdays: list[int],
-    day_start: dt.time,
-    day_end: dt.time,
+    windows: Mapping[int, Sequence[tuple[dt.time, dt.time]]],
     minutes: int,
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Start and end of every slot of a week, stepped in wall-clock time."""
+    """Start and end of every slot of a week, stepped in wall-clock time.
+
+    ``windows`` maps a weekday (0 = Monday) to its opening periods, e.g. Thursday
+    ``[(08:00, 12:00), (14:00, 17:30)]``; a slot lies wholly inside one period.
+    """
     step = dt.timedelta(minutes=minutes)
-    slots = []
-    for weekday in weekdays:
+    slots = set()
+    for weekday, periods in windows.items():
         day = week_start + dt.timedelta(days=weekday)
-        start = dt.datetime.combine(day, day_start)
-        close = dt.datetime.combine(day, day_end)
-        while start + step <= close:
-            slots.append(
-                (start.replace(tzinfo=OFFICE_TZ), (start + step).replace(tzinfo=OFFICE_TZ))
-            )
-            start += step
-    return slots
+        for opens, closes in periods:
+            start = dt.datetime.combine(day, opens)
+            close = dt.datetime.combine(day, closes)
+            while start + step <= close:
+                slots.add(
+                    (start.replace(tzinfo=OFFICE_TZ), (start + step).replace(tzinfo=OFFICE_TZ))
+                )
+                start += step
+    return sorted(slots)

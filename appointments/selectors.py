@@ -1,8 +1,10 @@
 """Reads of appointment data; staff reads are narrowed to the cases the user may see."""
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from casework.constants import CardOrderStatus, CaseState
@@ -20,7 +22,10 @@ __all__ = [
     "booking_for_cancel_link",
     "can_manage_appointments",
     "counters_for_staff",
+    "FreeDay",
+    "free_days",
     "free_slots",
+    "free_times_on",
     "is_ready_for",
     "service_ready_for",
     "waiting_list",
@@ -58,6 +63,46 @@ def free_slots(*, service: Service, now: dt.datetime | None = None) -> QuerySet[
         .filter(~Exists(taken))
         .select_related("counter")
         .order_by("start", "counter__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class FreeDay:
+    """A day (office time) with free appointments: ``times`` distinct start times."""
+
+    day: dt.date
+    times: int
+
+
+def free_days(*, service: Service, now: dt.datetime | None = None) -> list[FreeDay]:
+    """The days with free times, in order, and how many times each offers.
+
+    A time counts once however many counters are free at it: applicants choose a time, the
+    booking takes any free counter.
+    """
+    rows = (
+        free_slots(service=service, now=now)
+        .order_by()
+        .annotate(day=TruncDate("start", tzinfo=OFFICE_TZ))
+        .values("day")
+        .annotate(times=Count("start", distinct=True))
+        .order_by("day")
+    )
+    return [FreeDay(day=row["day"], times=row["times"]) for row in rows]
+
+
+def free_times_on(
+    *, service: Service, day: dt.date, now: dt.datetime | None = None
+) -> list[dt.datetime]:
+    """The distinct free start times of one office-local day, earliest first."""
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=OFFICE_TZ)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=OFFICE_TZ)
+    return list(
+        free_slots(service=service, now=now)
+        .filter(start__gte=start, start__lt=end)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .distinct()
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case
 from casework.selectors import cases_visible_to
+from cms.selectors import office_opening_hours
 from config.links import public_url
 
 from .constants import BookingStatus, WaitingStatus
@@ -70,14 +71,12 @@ class BookingResult:
 # --- releasing slots ------------------------------------------------------------------------
 
 
-def _create_slots(rule: ReleaseRule, release_date: dt.date) -> int:
+def _create_slots(rule: ReleaseRule, release_date: dt.date, opening_hours: dict) -> int:
     released_at = release_instant(release_date=release_date, release_time=rule.release_time)
     week = target_week_start(release_date=release_date, weeks_ahead=rule.weeks_ahead)
     times = slot_times(
         week_start=week,
-        weekdays=rule.weekdays,
-        day_start=rule.day_start,
-        day_end=rule.day_end,
+        windows=rule.windows(opening_hours),
         minutes=rule.service.duration_minutes,
     )
     if not times:
@@ -107,6 +106,9 @@ def _create_slots(rule: ReleaseRule, release_date: dt.date) -> int:
 def release_slots(*, now: dt.datetime | None = None, include_upcoming: bool = False) -> int:
     """Create the slots of each rule's latest release; running it again creates nothing.
 
+    Slots lie within the office's opening hours (site settings) on the rule's weekdays, unless
+    the rule keeps its own first and last slot times (see :meth:`ReleaseRule.windows`).
+
     With ``include_upcoming`` the slots of the next release are created too, hidden until
     their release instant, so a job run any time before 07:30 opens them exactly at 07:30.
     Returns the number of slots created.
@@ -114,14 +116,15 @@ def release_slots(*, now: dt.datetime | None = None, include_upcoming: bool = Fa
     now = now or timezone.now()
     created = 0
     rules = ReleaseRule.objects.filter(active=True, counter__active=True, service__active=True)
+    hours = office_opening_hours()
     with transaction.atomic():
         for rule in rules.select_related("counter", "service"):
             latest = latest_release_date(
                 weekday=rule.release_weekday, release_time=rule.release_time, now=now
             )
-            created += _create_slots(rule, latest)
+            created += _create_slots(rule, latest, hours)
             if include_upcoming:
-                created += _create_slots(rule, latest + dt.timedelta(days=7))
+                created += _create_slots(rule, latest + dt.timedelta(days=7), hours)
     return created
 
 
@@ -129,11 +132,17 @@ def release_slots(*, now: dt.datetime | None = None, include_upcoming: bool = Fa
 
 
 def book_slot(
-    *, case: Case, slot: Slot | None = None, email: str = "", now: dt.datetime | None = None
+    *,
+    case: Case,
+    slot: Slot | None = None,
+    start: dt.datetime | None = None,
+    email: str = "",
+    now: dt.datetime | None = None,
 ) -> BookingResult:
-    """Book ``slot`` (or the earliest free slot) for the case; an older booking is released.
+    """Book ``slot``, or any free counter at ``start``, or else the earliest free slot, for
+    the case; an older booking is released.
 
-    Raises :class:`BookingError` when the case is not ready, the slot is gone or none is free.
+    Raises :class:`BookingError` when the case is not ready, the time is gone or none is free.
     """
     now = now or timezone.now()
     try:
@@ -166,11 +175,13 @@ def book_slot(
                     .select_related("slot")
                     .get(pk=case.active_booking_id)
                 )
-            if current is not None and slot is None:
+            if current is not None and slot is None and start is None:
                 raise BookingError("already_booked", _("You already have an appointment."))
-            if current is not None and current.slot_id == slot.pk:
+            if current is not None and (
+                current.slot_id == getattr(slot, "pk", None) or current.slot.start == start
+            ):
                 raise BookingError("already_booked", _("You have already booked this time."))
-            chosen = _lock_free_slot(service=service, slot=slot, now=now)
+            chosen = _lock_free_slot(service=service, slot=slot, start=start, now=now)
             if current is not None:
                 current.status = BookingStatus.CANCELLED
                 current.cancelled_at = now
@@ -207,13 +218,18 @@ def _violated_constraint(exc: IntegrityError) -> str:
     return "unique_active_booking_per_case" if "case_id" in str(exc) else ""
 
 
-def _lock_free_slot(*, service, slot: Slot | None, now: dt.datetime) -> Slot:
-    """Lock a free slot; slots locked by other requests are skipped, not waited for."""
+def _lock_free_slot(
+    *, service, slot: Slot | None, now: dt.datetime, start: dt.datetime | None = None
+) -> Slot:
+    """Lock a free slot (of any counter at ``start``, if given); slots locked by other
+    requests are skipped, not waited for."""
     skipped: list[int] = []
     for _attempt in range(_ATTEMPTS):
         candidates = free_slots(service=service, now=now).exclude(pk__in=skipped)
         if slot is not None:
             candidates = candidates.filter(pk=slot.pk)
+        elif start is not None:
+            candidates = candidates.filter(start=start)
         chosen = candidates.select_for_update(skip_locked=True, of=("self",)).first()
         if chosen is None:
             break
@@ -221,7 +237,7 @@ def _lock_free_slot(*, service, slot: Slot | None, now: dt.datetime) -> Slot:
         if not Booking.objects.filter(SLOT_TAKEN, slot=chosen).exists():
             return chosen
         skipped.append(chosen.pk)
-    if slot is not None:
+    if slot is not None or start is not None:
         raise BookingError(
             "slot_taken", _("This time was taken a moment ago. Please choose another one.")
         )

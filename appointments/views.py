@@ -4,8 +4,10 @@ Every POST is throttled per client IP. A wrong file number or date of birth gets
 same answer as an unknown file number.
 """
 
+import datetime as dt
+
 from django.conf import settings
-from django.db.models import Count
+from django.core import signing
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,9 +16,24 @@ from django_ratelimit.decorators import ratelimit
 from casework.models import Case
 from casework.selectors import case_for_applicant
 
-from .forms import ApplicantForm, SlotForm, WaitingListForm, make_token, slot_days
+from .forms import (
+    TOKEN_MAX_AGE,
+    ApplicantForm,
+    SlotForm,
+    WaitingListForm,
+    load_token,
+    make_token,
+    token_deadline,
+)
 from .models import Service
-from .selectors import active_booking_of, booking_for_cancel_link, free_slots, service_ready_for
+from .selectors import (
+    FreeDay,
+    active_booking_of,
+    booking_for_cancel_link,
+    free_days,
+    free_times_on,
+    service_ready_for,
+)
 from .services import BookingError, book_slot, cancel_booking, join_waiting_list
 
 
@@ -53,20 +70,73 @@ def _not_found(form) -> None:
     )
 
 
-def _choose(request, *, case: Case, service: Service, form=None, status=200, problem=None):
-    slots = free_slots(service=service)
+def _week_navigation(days: list[FreeDay], shown: FreeDay) -> dict:
+    """The free days of the shown day's week, and the first free day of the weeks around."""
+    monday = shown.day - dt.timedelta(days=shown.day.weekday())
+    next_monday = monday + dt.timedelta(days=7)
+    earlier = [d for d in days if d.day < monday]
+    previous_week = None
+    if earlier:
+        previous_monday = earlier[-1].day - dt.timedelta(days=earlier[-1].day.weekday())
+        previous_week = next(d for d in earlier if d.day >= previous_monday)
+    return {
+        "week_days": [d for d in days if monday <= d.day < next_monday],
+        "previous_week": previous_week,
+        "next_week": next((d for d in days if d.day >= next_monday), None),
+    }
+
+
+def _day_to_show(days: list[FreeDay], wanted: dt.date | None) -> FreeDay | None:
+    """The wanted day if it still has free times, else the next one that has, else the first."""
+    if not days:
+        return None
+    if wanted is not None:
+        later = [d for d in days if d.day >= wanted]
+        if later:
+            return later[0]
+    return days[0]
+
+
+def _choose(
+    request,
+    *,
+    case: Case,
+    service: Service,
+    day: dt.date | None = None,
+    form: SlotForm | None = None,
+    email: str = "",
+    status: int = 200,
+    problem=None,
+):
+    """The picker: one day's free times at a time, the days of its week, paging by week.
+
+    Every rendering signs a fresh token, so the time limit starts again with each page.
+    """
+    days = free_days(service=service)
+    shown = _day_to_show(days, day)
+    if form is not None and (shown is None or shown.day != day):
+        # The day has no free times left, and its choices went with them.
+        email = form.data.get("email", "") if form.is_bound else email
+        problem = problem or _("This time is no longer available. Please choose another one.")
+        form = None
     if form is None:
-        form = SlotForm(
-            initial={"token": make_token(case_id=case.pk, service_id=service.pk)}, slots=slots
-        )
+        times = free_times_on(service=service, day=shown.day) if shown else []
+        initial = {"day": shown.day if shown else None, "email": email}
+        form = SlotForm(initial=initial, times=times)
     context = {
         "form": form,
-        "days": slot_days(form["slot"]),
         "service": service,
         "current": active_booking_of(case),
-        "slot_count": slots.aggregate(n=Count("pk"))["n"],
+        "token": make_token(case_id=case.pk, service_id=service.pk),
+        "deadline": token_deadline(),
+        "time_limit_minutes": TOKEN_MAX_AGE // 60,
+        "days": days,
+        "shown": shown,
+        "total_times": sum(d.times for d in days),
         "problem": problem,
     }
+    if shown is not None:
+        context.update(_week_navigation(days, shown))
     return render(request, "appointments/choose.html", context, status=status)
 
 
@@ -90,44 +160,81 @@ def book(request):
                 return render(request, "appointments/not_ready.html", {"case_state": case.state})
             return _choose(request, case=case, service=service)
     status = 400 if form.is_bound else 200
-    return render(request, "appointments/book.html", {"form": form}, status=status)
+    context = {"form": form, "time_limit_minutes": TOKEN_MAX_AGE // 60}
+    return render(request, "appointments/book.html", context, status=status)
+
+
+def _expired(request, token: str):
+    """Start again: the time to choose ran out (or the token is not ours); nothing was booked.
+
+    A genuine but expired token still tells the file number, so only the birth date is asked.
+    """
+    initial = {}
+    try:
+        data = load_token(token, max_age=None)
+    except signing.BadSignature:
+        data = None
+    if data is not None:
+        case = Case.objects.filter(pk=data["case"]).only("file_number").first()
+        if case is not None:
+            initial["file_number"] = case.file_number
+    context = {
+        "form": ApplicantForm(initial=initial),
+        "expired": True,
+        "time_limit_minutes": TOKEN_MAX_AGE // 60,
+    }
+    return render(request, "appointments/book.html", context, status=400)
+
+
+def _parse_day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @require_http_methods(["POST"])
 @throttled
 def choose(request):
-    """Step two: book the chosen time, show it with the cancellation link (once)."""
+    """Step two: show another day (``day`` alone) or book the chosen time (``book``).
+
+    The booking takes any counter free at the chosen time. Losing the race for it shows the
+    remaining times of the day with a message (409), never an error page.
+    """
     if getattr(request, "limited", False):
         return _too_many(request)
-    token_form = SlotForm(request.POST)
-    token_form.is_valid()
-    data = token_form.cleaned_data.get("token")
-    case = Case.objects.filter(pk=data["case"]).first() if data else None
-    service = Service.objects.filter(pk=data["service"]).first() if data else None
+    token = request.POST.get("token", "")
+    try:
+        data = load_token(token)
+    except signing.BadSignature:
+        return _expired(request, token)
+    case = Case.objects.filter(pk=data["case"]).first()
+    service = Service.objects.filter(pk=data["service"]).first()
     if case is None or service is None:
-        return render(
-            request,
-            "appointments/book.html",
-            {"form": ApplicantForm(), "expired": True},
-            status=400,
-        )
-    form = SlotForm(request.POST, slots=free_slots(service=service))
+        return _expired(request, "")
+    day = _parse_day(request.POST.get("day"))
+    if "book" not in request.POST:
+        return _choose(request, case=case, service=service, day=day)
+    times = free_times_on(service=service, day=day) if day else []
+    form = SlotForm(request.POST, times=times)
     if not form.is_valid():
-        return _choose(request, case=case, service=service, form=form, status=400)
+        return _choose(request, case=case, service=service, day=day, form=form, status=400)
     try:
         result = book_slot(
-            case=case, slot=form.cleaned_data["slot"], email=form.cleaned_data["email"]
+            case=case, start=form.cleaned_data["time"], email=form.cleaned_data["email"]
         )
     except BookingError as exc:
         if exc.code == "not_ready":
             return render(request, "appointments/not_ready.html", {"case_state": case.state})
         # Someone else was faster: the remaining times again, with what the applicant typed.
-        form = SlotForm(
-            initial={"token": request.POST.get("token"), "email": form.cleaned_data["email"]},
-            slots=free_slots(service=service),
-        )
         return _choose(
-            request, case=case, service=service, form=form, status=409, problem=exc.message
+            request,
+            case=case,
+            service=service,
+            day=day,
+            email=form.cleaned_data["email"],
+            status=409,
+            problem=exc.message,
         )
     return render(
         request,

@@ -1,12 +1,14 @@
 """Read access to the public site for other apps and for the views."""
 
+import datetime as dt
+
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
-from .constants import SERVICE_URL_NAMES, Service
+from .constants import SERVICE_URL_NAMES, Service, Weekday
 
-__all__ = ["public", "search_pages", "service_url"]
+__all__ = ["office_opening_hours", "public", "search_pages", "service_url"]
 
 
 def search_pages(*, query: str, locale: Locale | None = None):
@@ -45,3 +47,25 @@ def service_url(service: str, language: str | None = None) -> str | None:
             return reverse(name)
         except NoReverseMatch:
             return None
+
+
+def office_opening_hours(site: Site | None = None) -> dict[int, list[tuple[dt.time, dt.time]]]:
+    """The office's opening hours (settings of ``site``, default: the default site) by weekday,
+    0 = Monday, each day's periods in order; ``{}`` when none are set."""
+    from .models import OfficeSettings
+
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
+    office = OfficeSettings.objects.filter(site=site).first() if site is not None else None
+    if office is None:
+        return {}
+    weekdays = {code: index for index, code in enumerate(Weekday.values)}
+    hours: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for block in office.opening_hours:
+        value = block.value
+        day = weekdays.get(value["weekday"])
+        if day is None or not value["opens"] or not value["closes"]:
+            continue
+        if value["opens"] < value["closes"]:
+            hours.setdefault(day, []).append((value["opens"], value["closes"]))
+    return {day: sorted(periods) for day, periods in sorted(hours.items())}

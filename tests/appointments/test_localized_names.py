@@ -4,8 +4,9 @@ on the status page; German without a translation, and German in the back office.
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from appointments.forms import time_value
 from appointments.services import book_slot
 from casework.constants import CaseState, Language
 from tests.casework.factories import CaseFactory, PersonFactory
@@ -46,8 +47,16 @@ def test_booking_pages_in_english_name_the_service_in_english(client, biometrics
     assert choose.status_code == 200
     assert f"Appointment for: {ENGLISH}" in choose.text
     assert GERMAN not in choose.text
-    token = choose.context["form"]["token"].value()
-    confirmation = client.post(url("choose", "en"), {"token": token, "slot": slot.pk})
+    token = choose.context["token"]
+    confirmation = client.post(
+        url("choose", "en"),
+        {
+            "token": token,
+            "day": timezone.localtime(slot.start).date().isoformat(),
+            "time": time_value(slot.start),
+            "book": "1",
+        },
+    )
     assert confirmation.status_code == 200
     assert ENGLISH in confirmation.text and GERMAN not in confirmation.text
 

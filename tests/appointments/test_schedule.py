@@ -3,6 +3,7 @@
 import datetime as dt
 
 from appointments.schedule import (
+    OFFICE_TZ,
     latest_release_date,
     release_instant,
     slot_times,
@@ -66,9 +67,7 @@ def test_slots_keep_wall_clock_times_in_a_week_spanning_the_autumn_change():
     """Saturday and Monday around 25 October 2026: 08:00 local on both, 1 hour apart in UTC."""
     slots = slot_times(
         week_start=dt.date(2026, 10, 19),
-        weekdays=[5, 6],
-        day_start=dt.time(8, 0),
-        day_end=dt.time(9, 0),
+        windows={day: [(dt.time(8, 0), dt.time(9, 0))] for day in (5, 6)},
         minutes=30,
     )
     assert len(slots) == 4
@@ -76,3 +75,16 @@ def test_slots_keep_wall_clock_times_in_a_week_spanning_the_autumn_change():
     assert saturday.astimezone(UTC).time() == dt.time(6, 0)
     assert sunday.astimezone(UTC).time() == dt.time(7, 0)
     assert all(end - start == dt.timedelta(minutes=30) for start, end in slots)
+
+
+def test_a_day_with_two_opening_periods_gets_slots_in_both_and_none_in_the_break():
+    slots = slot_times(
+        week_start=dt.date(2026, 11, 16),
+        windows={3: [(dt.time(8, 0), dt.time(12, 0)), (dt.time(14, 0), dt.time(17, 30))]},
+        minutes=20,
+    )
+    local = [start.astimezone(OFFICE_TZ).time() for start, _end in slots]
+    assert len(local) == 12 + 10
+    assert local[0] == dt.time(8, 0) and local[11] == dt.time(11, 40)
+    assert local[12] == dt.time(14, 0) and local[-1] == dt.time(17, 0)
+    assert not [t for t in local if dt.time(12, 0) <= t < dt.time(14, 0)]

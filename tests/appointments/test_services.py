@@ -286,6 +286,58 @@ def test_release_slots_creates_the_released_week_once():
     assert slots[0].released_at == now
 
 
+def _opening_hours(*periods) -> None:
+    import json
+
+    from wagtail.models import Site
+
+    from cms.models import OfficeSettings
+
+    OfficeSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True),
+        defaults={
+            "office_name": "Ausländerbehörde",
+            "opening_hours": json.dumps(
+                [
+                    {"type": "slot", "value": {"weekday": day, "opens": opens, "closes": closes}}
+                    for day, opens, closes in periods
+                ]
+            ),
+        },
+    )
+
+
+def test_release_follows_the_opening_hours_afternoons_included():
+    """Thursday afternoon is open, Wednesday closed: slots exactly in the opening hours."""
+    _opening_hours(
+        ("mon", "08:00", "12:00"),
+        ("thu", "08:00", "12:00"),
+        ("thu", "14:00", "17:30"),
+    )
+    rule = ReleaseRuleFactory(day_start=dt.time(8, 0), day_end=dt.time(12, 0))
+    release_slots(now=dt.datetime(2026, 3, 30, 5, 30, tzinfo=dt.UTC))
+    starts = [timezone.localtime(s.start) for s in Slot.objects.filter(counter=rule.counter)]
+    by_day: dict[int, list[dt.time]] = {}
+    for start in starts:
+        by_day.setdefault(start.weekday(), []).append(start.time())
+    assert sorted(by_day) == [0, 3], "no slots on days the office is closed"
+    assert len(by_day[0]) == 16 and max(by_day[0]) == dt.time(11, 45)
+    afternoon = [t for t in by_day[3] if t >= dt.time(12, 0)]
+    assert len(afternoon) == 14 and afternoon[0] == dt.time(14, 0)
+    assert max(afternoon) == dt.time(17, 15)
+
+
+def test_a_rule_can_keep_its_own_times_instead_of_the_opening_hours():
+    _opening_hours(("thu", "14:00", "17:30"))
+    rule = ReleaseRuleFactory(
+        day_start=dt.time(8, 0), day_end=dt.time(9, 0), follow_opening_hours=False
+    )
+    assert release_slots(now=dt.datetime(2026, 3, 30, 5, 30, tzinfo=dt.UTC)) == 5 * 4
+    assert all(
+        timezone.localtime(s.start).hour == 8 for s in Slot.objects.filter(counter=rule.counter)
+    )
+
+
 def test_upcoming_release_is_created_hidden_until_its_instant(biometrics):
     ReleaseRuleFactory(service=biometrics, day_start=dt.time(8, 0), day_end=dt.time(8, 15))
     now = dt.datetime(2026, 10, 25, 12, 0, tzinfo=dt.UTC)  # Sunday after the autumn change
