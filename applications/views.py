@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_ratelimit.core import is_ratelimited
+from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import SessionWizardView
 
 from casework.constants import PhotoSource
@@ -59,6 +61,9 @@ def _too_many(request, template: str, context: dict):
     context = {**context, "throttled": True}
     return render(request, template, context, status=429)
 
+
+#: ``?neu`` on the form's address starts a new application instead of the one in progress.
+RESTART_PARAMETER = "neu"
 
 STEPS = [
     ("personal", PersonalForm),
@@ -111,11 +116,28 @@ class ApplicationWizard(SessionWizardView):
     def get_prefix(self, request, *args, **kwargs):
         return f"application_{kwargs['kind']}"
 
+    def _in_progress(self) -> bool:
+        return self.storage.current_step is not None and bool(self.storage.extra_data.get("token"))
+
     def get(self, request, *args, **kwargs):
-        self.storage.reset()
-        self.storage.current_step = self.steps.first
-        self.storage.extra_data = {"token": secrets.token_urlsafe(32)}
-        return self.render(self.get_form())
+        """A new application, or the one in progress where the applicant left it.
+
+        The application in progress survives a change of language (the same form under another
+        language prefix) and a reload; ``?neu`` starts a new one.
+        """
+        if RESTART_PARAMETER in request.GET or not self._in_progress():
+            self.storage.reset()
+            self.storage.current_step = self.steps.first
+            self.storage.extra_data = {"token": secrets.token_urlsafe(32)}
+            return self.render(self.get_form())
+        step = self.steps.current
+        data = self.storage.get_step_data(step)
+        form = self.get_form(data=data, files=self.storage.get_step_files(step))
+        if data is not None:
+            # Shown as it was left; it is checked when the applicant continues.
+            form._errors = ErrorDict()
+            form.cleaned_data = {}
+        return self.render(form, resumed=True)
 
     def post(self, request, *args, **kwargs):
         # A repeated final POST (double click, reload, retry) answers the first submission.
@@ -124,7 +146,23 @@ class ApplicationWizard(SessionWizardView):
             return redirect("applications:confirmation", token=previous.token)
         if _limited(request, "applications.form", "APPLICATION_FORM_RATE"):
             return _too_many(request, "applications/throttled.html", {"kind": self.kind})
+        if "switch_language" in request.POST:
+            return self._switch_language(request)
         return super().post(request, *args, **kwargs)
+
+    def _switch_language(self, request):
+        """Keep what was typed on the current step, unchecked, and show the step again in the
+        language of the address the form was sent to."""
+        management = ManagementForm(request.POST, prefix=self.prefix)
+        if (
+            self._in_progress()
+            and management.is_valid()
+            and management.cleaned_data["current_step"] == self.steps.current
+        ):
+            self.storage.set_step_data(self.steps.current, request.POST)
+            if request.FILES:
+                self.storage.set_step_files(self.steps.current, request.FILES)
+        return redirect(request.path)
 
     def get_form_kwargs(self, step=None):
         if step == "application":
@@ -155,6 +193,7 @@ class ApplicationWizard(SessionWizardView):
         titles = step_titles()
         context.update(
             kind=self.kind,
+            restart_parameter=RESTART_PARAMETER,
             step_title=titles[self.steps.current],
             step_titles=[(name, titles[name]) for name in self.get_form_list()],
             upload_limit=max_upload_bytes(),

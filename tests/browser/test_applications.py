@@ -257,3 +257,45 @@ def test_apply_with_uploads_and_look_the_case_up(
     page.click(f"button:has-text('{texts['show']}')")
     assert page.locator("[data-testid=not-found]").is_visible()
     shot(page, language, "12-status-not-found")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_switching_the_language_mid_application_keeps_everything(
+    live_server, make_page, catalogue, width
+):
+    """German first step sent, half of the second typed, then Ukrainian from the header: the
+    second step comes back in Ukrainian as it was left, and the first step is still there."""
+    page = make_page(width=width)
+    page.goto(f"{live_server.url}/de/antrag/employment/")
+    valid = (timezone.localdate() + dt.timedelta(days=900)).isoformat()
+    for field, value in {
+        "family_name": "KOVALENKO",
+        "given_names": "IRYNA",
+        "birth_date": "1985-03-02",
+        "passport_number": "FB765432",
+        "passport_valid_until": valid,
+        "street": "Mittelstraße 5",
+        "postal_code": "40721",
+        "town": "Hilden",
+        "email": "iryna@example.org",
+    }.items():
+        page.fill(f"#id_personal-{field}", value)
+    page.select_option("#id_personal-nationality", "UKR")
+    page.click("button:has-text('Weiter')")
+    page.check("#id_application-case_type_0")
+    page.check("#id_application-is_extension_1")
+    page.fill("#id_application-current_title", "Aufenthaltserlaubnis § 18b")
+
+    page.click(".lang-switch a[hreflang='uk']")
+    page.wait_for_url(f"{live_server.url}/uk/antrag/employment/")
+    assert page.locator("html").get_attribute("lang") == "uk"
+    assert page.locator("#resumed").is_visible()
+    assert page.input_value("#id_application-current_title") == "Aufenthaltserlaubnis § 18b"
+    assert page.is_checked("#id_application-is_extension_1")
+    assert not page.locator("#error-summary").count(), "no complaints before continuing"
+    shot(page, "uk", f"20-language-switched-{width}")
+
+    page.click("button:has-text('Назад')")
+    assert page.input_value("#id_personal-family_name") == "KOVALENKO"
+    assert page.input_value("#id_personal-town") == "Hilden"
+    shot(page, "uk", f"21-language-switched-first-step-{width}")
