@@ -1025,6 +1025,56 @@ def _backdate(case: Case, received_at: dt.datetime, rng: random.Random, now) -> 
             )
 
 
+def closed_demo_case(
+    *,
+    person: Person,
+    case_type_code: str,
+    outcome: str,
+    received_at: dt.datetime,
+    closed_at: dt.datetime,
+    note: str = DEMO_NOTE,
+    seed: int = SEED,
+) -> Case:
+    """A case that ended long ago, for other apps' demos (e.g. files due under retention).
+
+    Created and moved to ``outcome`` (refused, withdrawn, forwarded) through the services by
+    the department's demo caseworker, then dated back: its history lies between
+    ``received_at`` and ``closed_at``.
+    """
+    rng = random.Random(seed)
+    case_type = CaseType.objects.get(code=case_type_code)
+    caseworker = (
+        Membership.objects.filter(department=case_type.department, role=Role.CASEWORKER)
+        .select_related("user")
+        .order_by("user__username")
+        .first()
+        .user
+    )
+    counter = get_user_model().objects.get(username="servicepoint")
+    if person.pk is None:
+        person.save()
+    case = services.create_case(
+        person=person,
+        case_type=case_type,
+        channel=Channel.POST,
+        received_at=received_at,
+        user=caseworker,
+        notes=note,
+        assigned_to=caseworker,
+    )
+    for name in PATHS[outcome]:
+        case = _prepare_and_fire(
+            case,
+            name,
+            rng=rng,
+            caseworker=caseworker,
+            counter=counter,
+            today=timezone.localdate(closed_at),
+        )
+    _backdate(case, received_at, rng, closed_at)
+    return case
+
+
 def _create_cases(types, users, stdout, style) -> int:
     rng = random.Random(SEED)
     now = timezone.now()
