@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import DateField, Exists, F, OuterRef, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DateField, Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,8 +35,10 @@ __all__ = [
     "continuation_progress",
     "create_expiry_reminders",
     "create_ordinance",
+    "forget_cases",
     "reminder_window_end",
     "render_certificates",
+    "rerender_print_files",
     "run_continuation",
     "seed_letter_templates",
     "start_continuation",
@@ -519,3 +521,38 @@ def belehrung_pdf(case: Case, *, language: str | None = None) -> bytes:
         person=person,
     )
     return render_letters_pdf([letter], office=context["office"])
+
+
+# -- deletion under the retention rules ---------------------------------------------------------
+
+
+def forget_cases(case_ids) -> dict:
+    """Before cases are deleted (same transaction): remove their continuation items, which
+    protect the cases, and take them out of their ordinances' totals.
+
+    Returns ``{"items": removed, "ordinances": [ids whose print file holds their
+    certificates]}``: render those again with :func:`rerender_print_files` after the commit.
+    """
+    items = ContinuationItem.objects.filter(case_id__in=list(case_ids))
+    per_ordinance = dict(
+        items.order_by()
+        .values("ordinance_id")
+        .annotate(n=Count("pk"))
+        .values_list("ordinance_id", "n")
+    )
+    removed, _detail = items.delete()
+    for ordinance_id, n in per_ordinance.items():
+        ContinuationOrdinance.objects.filter(pk=ordinance_id).update(
+            total=Greatest(F("total") - n, 0)
+        )
+    printed = ContinuationOrdinance.objects.filter(pk__in=per_ordinance).exclude(print_file="")
+    return {"items": removed, "ordinances": sorted(printed.values_list("pk", flat=True))}
+
+
+def rerender_print_files(ordinance_ids) -> int:
+    """Render the print files of these ordinances again from their remaining items."""
+    done = 0
+    for ordinance in ContinuationOrdinance.objects.filter(pk__in=list(ordinance_ids)):
+        render_certificates(ordinance)
+        done += 1
+    return done

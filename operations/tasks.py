@@ -3,15 +3,28 @@
 import datetime as dt
 
 from django_tasks import task
+from wagtail import hooks
 
 from . import services
+
+#: Other apps add their part of the daily jobs through this Wagtail hook:
+#: ``fn(*, today: date | None) -> dict`` of figures, merged into the job's result.
+DAILY_JOBS_HOOK = "daily_jobs"
+
+
+def run_daily(today: dt.date | None = None) -> dict:
+    """Expiry reminders, then every app's daily job (e.g. deletions due under retention)."""
+    result = dict(services.create_expiry_reminders(today=today))
+    for job in hooks.get_hooks(DAILY_JOBS_HOOK):
+        result.update(job(today=today))
+    return result
 
 
 @task()
 def daily_jobs(today: str | None = None) -> dict:
     """Everything the office runs once a day; safe to run again or to catch up a missed day."""
     day = dt.date.fromisoformat(today) if today else None
-    return services.create_expiry_reminders(today=day)
+    return run_daily(day)
 
 
 @task()

@@ -4,12 +4,14 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from operations import services
-from operations.tasks import daily_jobs
+from operations.tasks import daily_jobs, run_daily
 
 
 class Command(BaseCommand):
-    help = "Create expiry reminders (titles and passports) due today; catches up missed days."
+    help = (
+        "Create expiry reminders (titles and passports) due today, and the other apps' daily "
+        "jobs (e.g. proposing deletions due under the retention rules); catches up missed days."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--today", help="Run as if today were this date (YYYY-MM-DD).")
@@ -26,12 +28,15 @@ class Command(BaseCommand):
                 raise CommandError(f"--today: not a date: {today}") from exc
         if options["now"]:
             day = dt.date.fromisoformat(today) if today else None
-            result = services.create_expiry_reminders(today=day)
+            result = run_daily(day)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Reminders created: {result['created']}, e-mails sent: {result['mailed']}"
+                    f"Reminders created: {result.pop('created')}, "
+                    f"e-mails sent: {result.pop('mailed')}"
                 )
             )
+            for key, value in result.items():
+                self.stdout.write(f"{key}: {value}")
             return
         result = daily_jobs.enqueue(today)
         self.stdout.write(self.style.SUCCESS(f"Daily jobs queued ({result.id})."))
