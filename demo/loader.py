@@ -7,6 +7,7 @@ LOADERS = [
     "casework.demo",
     "operations.demo",
     "appointments.demo",
+    "privacy.demo",
     "search.demo",
 ]
 

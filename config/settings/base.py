@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "operations",
     "applications",
     "appointments",
+    "privacy",
     "demo",
     # wagtail
     "wagtail.contrib.forms",

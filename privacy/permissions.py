@@ -1,0 +1,39 @@
+"""Who may do what here: office management only (the office admin group and superusers).
+
+One rule for every route: the back-office views, the retention-rule snippets (as their
+Wagtail permission policy), the services and the jobs' callers ask :func:`can_manage`.
+"""
+
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from casework.selectors import is_office_admin
+
+__all__ = ["OfficeManagementPolicy", "can_manage"]
+
+
+def can_manage(user) -> bool:
+    """Configure retention rules, review and release deletions, produce access reports."""
+    return is_office_admin(user)
+
+
+class OfficeManagementPolicy(ModelPermissionPolicy):
+    """Django's model permissions, and office management on top: a permission given to
+    another group by mistake opens nothing."""
+
+    def user_has_permission(self, user, action):
+        return can_manage(user) and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return can_manage(user) and super().user_has_any_permission(user, actions)
+
+    def users_with_any_permission(self, actions):
+        from django.db.models import Q
+
+        from casework.selectors import OFFICE_ADMIN_GROUP
+
+        return (
+            super()
+            .users_with_any_permission(actions)
+            .filter(Q(is_superuser=True) | Q(groups__name=OFFICE_ADMIN_GROUP))
+            .distinct()
+        )
