@@ -329,6 +329,7 @@ def build_world() -> World:
         gone=gone,
         keep=keep,
         ordinance=ordinance,
+        extra={"parts": parts},
     )
 
 

@@ -184,15 +184,8 @@ def test_a_person_who_is_no_longer_due_is_skipped_at_release(
 def _second_due_person(world):
     from .conftest import trail
 
-    parts = {
-        "type_a": world.type_a,
-        "type_24": world.type_24,
-        "worker_a": world.worker_a,
-        "worker_b": world.worker_b,
-        "supervisor_a": world.supervisor_a,
-    }
     return trail(
-        world_parts=parts,
+        world_parts=world.extra["parts"],
         family="Quorrington",
         native="Кворрінгтон",
         given="Petro",
