@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     # third party
+    "ninja",  # serves the API docs' Swagger UI from our static files (no CDN)
     "guardian",
     "django_countries",
     "django_tasks",
@@ -199,6 +200,9 @@ WAGTAILADMIN_BASE_URL = (
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from Gravatar: staff e-mail hashes must not go to a third party, and an office
+# network may not reach it. Wagtail shows its default avatar (or an uploaded one).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 
 # Case search backend (see search/backends). The database is the default; offices that
