@@ -48,20 +48,21 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free loopback port")
+    parser.add_argument("--database", default=SCRATCH_DB, help="name of the scratch database")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     return parser.parse_args()
 
 
-def scratch_database(create: bool) -> None:
+def scratch_database(create: bool, name: str = SCRATCH_DB) -> None:
     import psycopg
     from psycopg import sql
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(SCRATCH_DB))
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         if create:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(SCRATCH_DB)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def free_port() -> int:
@@ -220,8 +221,8 @@ def main() -> None:
     given = os.environ.get("DATABASE_URL", "")
     own_database = not given
     if own_database:
-        scratch_database(create=True)
-        database_url = f"{PG_SERVER}/{SCRATCH_DB}"
+        scratch_database(create=True, name=args.database)
+        database_url = f"{PG_SERVER}/{args.database}"
     else:
         database_url = given
     print(f"database: {urlsplit(database_url).path.lstrip('/')} (scratch: {own_database})")
@@ -291,7 +292,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            scratch_database(create=False)
+            scratch_database(create=False, name=args.database)
 
 
 if __name__ == "__main__":
