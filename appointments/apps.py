@@ -8,6 +8,8 @@ class AppointmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from casework.services import case_changed
 
         from . import receivers
@@ -16,3 +18,11 @@ class AppointmentsConfig(AppConfig):
             receivers.release_bookings_of_ended_case,
             dispatch_uid="appointments_release_bookings_of_ended_case",
         )
+        for model in ("Booking", "Slot", "Counter", "Service"):
+            sender = self.get_model(model)
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    receivers.slots_may_have_changed,
+                    sender=sender,
+                    dispatch_uid=f"appointments_availability_{model}_{signal is post_save}",
+                )

@@ -2,7 +2,8 @@
 
 The database has the last word on double bookings (partial unique constraints on the slot and
 on the case); the code below locks rows so that, under load, requests queue for different
-slots instead of failing on the same one.
+slots instead of failing on the same one. Once a service is sold out, requests hear so from a
+marker in the cache without taking a lock (see :mod:`appointments.availability`).
 """
 
 import datetime as dt
@@ -23,6 +24,7 @@ from casework.selectors import cases_visible_to
 from cms.selectors import office_opening_hours
 from config.links import public_url
 
+from . import availability
 from .constants import BookingStatus, WaitingStatus
 from .keys import key_matches, new_key
 from .models import CASE_ACTIVE, SLOT_TAKEN, Booking, ReleaseRule, Slot, WaitingListEntry
@@ -125,6 +127,8 @@ def release_slots(*, now: dt.datetime | None = None, include_upcoming: bool = Fa
             created += _create_slots(rule, latest, hours)
             if include_upcoming:
                 created += _create_slots(rule, latest + dt.timedelta(days=7), hours)
+        if created:
+            availability.changed()  # bulk_create sends no signals
     return created
 
 
@@ -143,61 +147,28 @@ def book_slot(
     the case; an older booking is released.
 
     Raises :class:`BookingError` when the case is not ready, the time is gone or none is free.
+    Once the service is sold out, that answer comes without a transaction or a lock.
     """
     now = now or timezone.now()
+    service = service_ready_for(case)
+    if service is None:
+        raise BookingError("not_ready", _("Your case is not ready for an appointment."))
+    if slot is not None and slot.service_id != service.pk:
+        raise BookingError("slot_taken", _("This time is no longer available."))
+    if availability.is_sold_out(service, now):
+        _refuse_sold_out(case=case, slot=slot, start=start)
+    key, key_hash = new_key()
     try:
-        with transaction.atomic():
-            # One request per case at a time: duplicate clicks queue here, not in the slots.
-            # The same round trip tells whether the case holds a booking or a waiting place.
-            case = (
-                Case.objects.select_for_update(of=("self",))
-                .annotate(
-                    active_booking_id=Subquery(
-                        Booking.objects.filter(CASE_ACTIVE, case=OuterRef("pk")).values("pk")[:1]
-                    ),
-                    is_waiting=Exists(
-                        WaitingListEntry.objects.filter(
-                            case=OuterRef("pk"), status=WaitingStatus.WAITING
-                        )
-                    ),
-                )
-                .get(pk=case.pk)
-            )
-            service = service_ready_for(case)
-            if service is None:
-                raise BookingError("not_ready", _("Your case is not ready for an appointment."))
-            if slot is not None and slot.service_id != service.pk:
-                raise BookingError("slot_taken", _("This time is no longer available."))
-            current = None
-            if case.active_booking_id is not None:
-                current = (
-                    Booking.objects.select_for_update(of=("self",))
-                    .select_related("slot")
-                    .get(pk=case.active_booking_id)
-                )
-            if current is not None and slot is None and start is None:
-                raise BookingError("already_booked", _("You already have an appointment."))
-            if current is not None and (
-                current.slot_id == getattr(slot, "pk", None) or current.slot.start == start
-            ):
-                raise BookingError("already_booked", _("You have already booked this time."))
-            chosen = _lock_free_slot(service=service, slot=slot, start=start, now=now)
-            if current is not None:
-                current.status = BookingStatus.CANCELLED
-                current.cancelled_at = now
-                current.save(update_fields=["status", "cancelled_at"])
-            key, key_hash = new_key()
-            booking = Booking.objects.create(
-                case=case, slot=chosen, cancel_key_hash=key_hash, email=email, created_at=now
-            )
-            if case.is_waiting:
-                WaitingListEntry.objects.filter(
-                    case=case, service=service, status=WaitingStatus.WAITING
-                ).update(status=WaitingStatus.WITHDRAWN)
-            if current is not None:
-                _offer_to_waiting_list(slot=current.slot, now=now)
-            if email:
-                _notify_on_commit(booking, key, "booked")
+        booking = _book(
+            case=case,
+            service=service,
+            slot=slot,
+            start=start,
+            email=email,
+            key=key,
+            key_hash=key_hash,
+            now=now,
+        )
     except IntegrityError as exc:
         # The constraints caught a race the locks did not: another request was faster.
         logger.info("booking conflict for case %s: %s", case.pk, exc)
@@ -206,7 +177,88 @@ def book_slot(
         raise BookingError(
             "slot_taken", _("This time was taken a moment ago. Please choose another one.")
         ) from exc
+    except BookingError as exc:
+        if exc.code == "no_slots":
+            # Tell the next requests without a lock, if no booking in flight may still fail.
+            availability.note_sold_out(service, now)
+        raise
     return BookingResult(booking=booking, cancel_key=key)
+
+
+def _book(*, case, service, slot, start, email, key, key_hash, now) -> Booking:
+    """What must be atomic: lock the case and a free slot, release the old booking, insert."""
+    with transaction.atomic():
+        # One request per case at a time: duplicate clicks queue here, not in the slots.
+        # The same round trip tells whether the case is still ready and holds a booking or a
+        # waiting place.
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .only("pk", "state")
+            .annotate(
+                active_booking_id=Subquery(
+                    Booking.objects.filter(CASE_ACTIVE, case=OuterRef("pk"))
+                    .order_by()
+                    .values("pk")[:1]
+                ),
+                is_waiting=Exists(
+                    WaitingListEntry.objects.filter(
+                        case=OuterRef("pk"), status=WaitingStatus.WAITING
+                    )
+                ),
+            )
+            .get(pk=case.pk)
+        )
+        if not is_ready_for(locked, service.kind):
+            raise BookingError("not_ready", _("Your case is not ready for an appointment."))
+        current = None
+        if locked.active_booking_id is not None:
+            current = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("slot")
+                .get(pk=locked.active_booking_id)
+            )
+        if current is not None and slot is None and start is None:
+            raise BookingError("already_booked", _("You already have an appointment."))
+        if current is not None and (
+            current.slot_id == getattr(slot, "pk", None) or current.slot.start == start
+        ):
+            raise BookingError("already_booked", _("You have already booked this time."))
+        chosen = _lock_free_slot(service=service, slot=slot, start=start, now=now)
+        if current is not None:
+            current.status = BookingStatus.CANCELLED
+            current.cancelled_at = now
+            current.save(update_fields=["status", "cancelled_at"])
+        booking = Booking.objects.create(
+            case=case, slot=chosen, cancel_key_hash=key_hash, email=email, created_at=now
+        )
+        if locked.is_waiting:
+            WaitingListEntry.objects.filter(
+                case=case, service=service, status=WaitingStatus.WAITING
+            ).update(status=WaitingStatus.WITHDRAWN)
+        if current is not None:
+            _offer_to_waiting_list(slot=current.slot, now=now)
+        if email:
+            _notify_on_commit(booking, key, "booked")
+    return booking
+
+
+def _refuse_sold_out(*, case: Case, slot: Slot | None, start: dt.datetime | None):
+    """The answer for a sold-out service, from one read of the case's own booking."""
+    booked = (
+        Booking.objects.filter(CASE_ACTIVE, case=case)
+        .order_by("pk")
+        .values_list("slot_id", "slot__start")
+        .first()
+    )
+    if booked is not None and slot is None and start is None:
+        raise BookingError("already_booked", _("You already have an appointment."))
+    if booked is not None and (booked[0] == getattr(slot, "pk", None) or booked[1] == start):
+        raise BookingError("already_booked", _("You have already booked this time."))
+    if slot is not None or start is not None:
+        raise BookingError(
+            "slot_taken", _("This time was taken a moment ago. Please choose another one.")
+        )
+    raise BookingError("no_slots", _("There are no free appointments at the moment."))
 
 
 def _violated_constraint(exc: IntegrityError) -> str:

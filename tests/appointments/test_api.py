@@ -54,3 +54,27 @@ def test_the_endpoint_is_throttled(client, settings, biometrics, checked_case):
     settings.APPOINTMENTS_RATE_LIMIT = "2/m"
     codes = [_post(client, checked_case).status_code for _ in range(3)]
     assert codes[-1] == 429
+
+
+def test_once_sold_out_an_applicant_hears_so_in_three_queries(
+    client, biometrics, checked_case, django_assert_max_num_queries
+):
+    """Identity, service and the case's own booking; no lock, no transaction."""
+    SlotFactory(service=biometrics)
+    assert _post(client, CaseFactory(state=CaseState.CHECKED)).status_code == 201
+    assert _post(client, CaseFactory(state=CaseState.CHECKED)).json()["code"] == "no_slots"
+    with django_assert_max_num_queries(3):
+        response = _post(client, checked_case)
+    assert response.status_code == 409
+    assert response.json()["code"] == "no_slots"
+
+
+def test_an_unknown_case_costs_one_query(client, biometrics, django_assert_max_num_queries):
+    """No redirect lookup for an API 404."""
+    with django_assert_max_num_queries(1):
+        response = client.post(
+            URL,
+            {"file_number": "ABH-0000-000000", "birth_date": "1950-01-01"},
+            content_type="application/json",
+        )
+    assert response.status_code == 404

@@ -3,10 +3,12 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.utils import timezone
 
+from appointments import availability
 from appointments.constants import BookingStatus
-from appointments.models import Booking
+from appointments.models import Booking, Slot
 from appointments.services import BookingError, book_slot
 from casework.constants import CaseState
 from tests.casework.factories import CaseFactory
@@ -78,3 +80,40 @@ def test_duplicate_requests_of_one_case_leave_one_active_booking(biometrics):
     assert Booking.objects.filter(case=case, status=BookingStatus.BOOKED).count() == 1
     live = Booking.objects.exclude(status=BookingStatus.CANCELLED)
     assert live.count() == 1
+
+
+def test_a_booking_in_flight_does_not_make_the_service_sold_out(biometrics):
+    """The last slot is locked by a booking that then fails: the next applicant gets it."""
+    slot = SlotFactory(service=biometrics)
+    in_flight, give_up = threading.Event(), threading.Event()
+
+    class GaveUp(Exception):
+        pass
+
+    def failing_booking():
+        try:
+            with transaction.atomic():
+                Slot.objects.select_for_update().get(pk=slot.pk)
+                Booking.objects.create(
+                    case=CaseFactory(state=CaseState.CHECKED), slot=slot, cancel_key_hash="x"
+                )
+                in_flight.set()
+                give_up.wait(timeout=30)
+                raise GaveUp
+        except GaveUp:
+            pass
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=failing_booking)
+    thread.start()
+    try:
+        assert in_flight.wait(timeout=30)
+        with pytest.raises(BookingError) as exc:
+            book_slot(case=CaseFactory(state=CaseState.CHECKED))
+        assert exc.value.code == "no_slots"
+        assert not availability.is_sold_out(biometrics, timezone.now())
+    finally:
+        give_up.set()
+        thread.join(timeout=30)
+    assert book_slot(case=CaseFactory(state=CaseState.CHECKED)).booking.slot == slot
