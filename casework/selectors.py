@@ -122,11 +122,11 @@ def case_for_applicant(*, file_number: str, birth_date) -> Case | None:
     """
     if not file_number or birth_date is None:
         return None
-    return (
-        Case.objects.select_related("person", "case_type")
-        .filter(file_number=file_number.strip().upper(), person__birth_date=birth_date)
-        .first()
-    )
+    # Only the case itself: callers read its own fields, and a booking rush runs this for every
+    # request.
+    return Case.objects.filter(
+        file_number=file_number.strip().upper(), person__birth_date=birth_date
+    ).first()
 
 
 # -- the workflow as seen by one user ---------------------------------------------------------
