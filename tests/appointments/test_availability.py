@@ -59,11 +59,17 @@ def test_a_chosen_slot_of_a_sold_out_service_is_taken(sold_out):
     assert _code(case=_ready_case(), slot=slot) == "slot_taken"
 
 
+def test_a_chosen_time_of_a_sold_out_service_is_taken(sold_out):
+    slot, _first = sold_out
+    assert _code(case=_ready_case(), start=slot.start) == "slot_taken"
+
+
 def test_a_case_that_holds_the_booking_hears_so_while_sold_out(sold_out):
     slot, first = sold_out
     case = first.booking.case
     assert _code(case=case) == "already_booked"
     assert _code(case=case, slot=slot) == "already_booked"
+    assert _code(case=case, start=slot.start) == "already_booked"
 
 
 def test_a_case_that_is_not_ready_hears_that_first(sold_out):
