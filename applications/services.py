@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from casework.constants import Channel
+from casework.files import discard_uncommitted
 from casework.models import CaseDocument, Person
 from casework.services import create_case
 from config.links import public_url
@@ -143,12 +144,11 @@ def submit_application(
 
 
 def _remove(names: list[str]) -> None:
-    storage = private_storage()
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:  # pragma: no cover - best effort cleanup
-            logger.warning("could not remove %s after a failed submission", name)
+    """The files of a submission that did not commit (their temporary copies)."""
+    try:
+        discard_uncommitted(private_storage(), names)
+    except OSError:  # pragma: no cover - best effort; the daily clean-up removes the rest
+        logger.warning("could not remove the files of a failed submission", exc_info=True)
 
 
 def confirmation_context(submission: Submission) -> dict:

@@ -19,6 +19,8 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from casework.files import save_after_commit
+
 from .constants import UploadType
 
 __all__ = [
@@ -149,9 +151,12 @@ def check_upload(upload) -> CheckedUpload:
 
 
 def store_document(*, upload, file_number: str, code: str) -> str:
-    """Write an accepted upload under PRIVATE_MEDIA_ROOT; answer its storage name."""
+    """Write an accepted upload under PRIVATE_MEDIA_ROOT; answer its storage name.
+
+    Inside a transaction the file appears under its name only when the transaction commits
+    (and is gone if it rolls back): see :func:`casework.files.save_after_commit`.
+    """
     kind = check_upload(upload)
     storage = private_storage()
     name = f"cases/{file_number}/{code}-{uuid.uuid4().hex[:12]}.{kind.kind.value}"
-    upload.seek(0)
-    return storage.save(name, upload)
+    return save_after_commit(storage, name, upload)

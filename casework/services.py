@@ -29,6 +29,7 @@ from django_fsm import ConcurrentTransition
 
 from .constants import CardOrderStatus, Channel, HistoryEvent, PhotoSource
 from .exceptions import ConcurrentChange, TransitionNotAllowed
+from .files import case_folder_is_dirty
 from .models import (
     CardOrder,
     Case,
@@ -134,14 +135,20 @@ def _text(value: Any, *, field: str, required: bool = True, max_length: int = MA
 
 
 def _next_file_number(year: int) -> str:
-    """``ABH-<year>-<6 digits>``, gap-free per year: the counter row is locked until commit."""
+    """``ABH-<year>-<6 digits>``, gap-free per year: the counter row is locked until commit.
+
+    A number whose transaction rolled back is handed out again, but never onto a folder
+    that already holds files (left by a crash): such a number is skipped.
+    """
     FileNumberSequence.objects.bulk_create([FileNumberSequence(year=year)], ignore_conflicts=True)
     sequence = FileNumberSequence.objects.select_for_update().get(year=year)
     while True:
         sequence.last += 1
         number = f"ABH-{year}-{sequence.last:06d}"
         # Numbers taken by imported files are skipped rather than reused.
-        if not Case.objects.filter(file_number=number).exists():
+        if not Case.objects.filter(file_number=number).exists() and not case_folder_is_dirty(
+            number
+        ):
             break
     sequence.save(update_fields=["last"])
     return number

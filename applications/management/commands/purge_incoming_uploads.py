@@ -1,15 +1,16 @@
 """Delete uploads of application forms that were never sent (data protection).
 
 A form keeps its uploads under PRIVATE_MEDIA_ROOT/incoming between the steps; a form that
-is abandoned leaves them behind. Run this daily, e.g. from cron.
+is abandoned leaves them behind. The daily job (``run_daily_jobs``) does the same.
 """
 
-import time
+import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from applications.uploads import incoming_storage
+from casework.files import remove_old_files
 
 
 class Command(BaseCommand):
@@ -22,11 +23,5 @@ class Command(BaseCommand):
         if hours <= 0:
             raise CommandError("--hours must be positive.")
         root = Path(incoming_storage().location)
-        cutoff = time.time() - hours * 3600
-        removed = 0
-        if root.exists():
-            for path in root.rglob("*"):
-                if path.is_file() and path.stat().st_mtime < cutoff:
-                    path.unlink(missing_ok=True)
-                    removed += 1
+        removed = remove_old_files(root, dt.timedelta(hours=hours))
         self.stdout.write(f"Removed {removed} abandoned upload(s) from {root}.")
