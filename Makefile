@@ -25,8 +25,8 @@ demo: migrate
 	$(MANAGE) load_demo
 
 run: demo
-	@echo "Background worker (reminders, bulk continuation) and web server; Ctrl-C stops both."
-	@$(MANAGE) db_worker --no-reload & worker=$$!; \
+	@echo "Background worker (restarted if it dies) and web server; Ctrl-C stops both."
+	@$(MANAGE) run_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver 127.0.0.1:8000
 

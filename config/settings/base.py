@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "appointments",
     "privacy",
     "demo",
+    # before django_tasks_db: its db_worker command (leases on tasks) replaces the library's
+    "background",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -186,6 +188,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background jobs (django-tasks with its database backend)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker renews its lease on the running task every TASKS_HEARTBEAT_SECONDS; a task whose
+# worker was silent for TASKS_LEASE_SECONDS is queued again (at most TASKS_MAX_ATTEMPTS
+# times). A task that lost the database is retried after TASKS_RETRY_SECONDS (doubling).
+TASKS_LEASE_SECONDS = float(os.environ.get("TASKS_LEASE_SECONDS", "60"))
+TASKS_HEARTBEAT_SECONDS = float(os.environ.get("TASKS_HEARTBEAT_SECONDS", "10"))
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "5"))
+TASKS_RETRY_SECONDS = float(os.environ.get("TASKS_RETRY_SECONDS", "5"))
 
 # The public site's address for links in e-mails, calendar files and letters (config.links).
 # Empty: the default Wagtail site's host name and port (Settings → Sites in the admin).
@@ -229,6 +238,10 @@ APPOINTMENTS_RATE_LIMIT = os.environ.get("APPOINTMENTS_RATE_LIMIT", "10/m")
 # Office operations: a case without a change of state for longer than this many days is
 # flagged as over the office's service standard (worklists, dashboard).
 OPERATIONS_SERVICE_STANDARD_DAYS = int(os.environ.get("OPERATIONS_SERVICE_STANDARD_DAYS", "42"))
+
+# Bulk continuation: cases per transaction, and letters per print file (each with a cover).
+OPERATIONS_CONTINUATION_CHUNK = int(os.environ.get("OPERATIONS_CONTINUATION_CHUNK", "200"))
+OPERATIONS_PRINT_BATCH = int(os.environ.get("OPERATIONS_PRINT_BATCH", "500"))
 
 # guardian
 ANONYMOUS_USER_NAME = None
