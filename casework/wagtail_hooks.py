@@ -184,3 +184,12 @@ class CaseworkSummaryPanel(Component):
 def add_casework_panel(request, panels):
     if views.can_use_casework(request.user):
         panels.insert(0, CaseworkSummaryPanel())
+
+
+@hooks.register("daily_jobs")
+def remove_orphan_files_daily(*, today=None) -> dict:
+    """Part of the daily job: files no record names (crashed writes, forms never sent)."""
+    from .files import remove_orphan_files
+
+    removed = remove_orphan_files()
+    return {"orphan files removed": sum(removed.values())}

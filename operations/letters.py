@@ -30,7 +30,7 @@ from django.utils.text import normalize_newlines
 from .constants import DEFAULT_LETTER_LANGUAGE, LETTER_LANGUAGES
 from .defaults import DEFAULT_TEMPLATES
 from .models import LetterTemplate
-from .pdf import Letterhead, LetterPage, render_pdf
+from .pdf import CoverPage, Letterhead, LetterPage, render_pdf
 
 __all__ = [
     "Letter",
@@ -235,7 +235,9 @@ def _render_in_workers(pages: Iterator[LetterPage], workers: int, **options) -> 
     return out.getvalue()
 
 
-def render_letters_pdf(letters: Iterable[Letter], *, office: Office | None = None) -> bytes:
+def render_letters_pdf(
+    letters: Iterable[Letter], *, office: Office | None = None, cover: CoverPage | None = None
+) -> bytes:
     """One PDF with every letter starting on a new page, ready to print.
 
     The letters are consumed one by one while the pages are laid out, so a print run of
@@ -245,7 +247,9 @@ def render_letters_pdf(letters: Iterable[Letter], *, office: Office | None = Non
     """
     office = office or office_letterhead()
     today = timezone.localdate()
-    pages = (_page(letter, office, today) for letter in letters)
+    pages: Iterable[LetterPage | CoverPage] = (_page(letter, office, today) for letter in letters)
+    if cover is not None:
+        pages = itertools.chain([cover], pages)
     options = {
         "letterhead": _letterhead(office),
         "title": office.name,

@@ -116,12 +116,7 @@ class ContinuationOrdinance(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
-    print_file = models.FileField(
-        _("certificates (one PDF to print)"),
-        storage=private_storage,
-        upload_to="continuations",
-        blank=True,
-    )
+    task_id = models.CharField(_("background task"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -131,6 +126,34 @@ class ContinuationOrdinance(models.Model):
     def __str__(self) -> str:
         basis = self.case_type.legal_basis
         return f"{basis}: {self.cut_off_on:%d.%m.%Y} → {self.valid_until:%d.%m.%Y}"
+
+
+class ContinuationBatch(models.Model):
+    """One print file of an ordinance's certificates: a cover sheet and up to a few hundred
+    letters, sorted by name across the batches."""
+
+    ordinance = models.ForeignKey(
+        ContinuationOrdinance, on_delete=models.CASCADE, related_name="batches"
+    )
+    number = models.PositiveIntegerField(_("batch"))
+    file = models.FileField(
+        _("print file (PDF)"), storage=private_storage, upload_to="continuations", max_length=200
+    )
+    letters = models.PositiveIntegerField(_("letters"))
+    first_name = models.CharField(_("first holder"), max_length=300, blank=True)
+    last_name = models.CharField(_("last holder"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["ordinance", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["ordinance", "number"], name="unique_print_batch")
+        ]
+        verbose_name = _("print batch")
+        verbose_name_plural = _("print batches")
+
+    def __str__(self) -> str:
+        return f"{self.ordinance_id}/{self.number}"
 
 
 class ContinuationItem(models.Model):
@@ -143,6 +166,14 @@ class ContinuationItem(models.Model):
     previous_valid_until = models.DateField(_("valid until before"))
     language = models.CharField(_("language of the certificate"), max_length=5)
     done_at = models.DateTimeField(_("done at"), default=timezone.now)
+    batch = models.ForeignKey(
+        ContinuationBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("print batch"),
+    )
 
     class Meta:
         ordering = ["id"]

@@ -42,7 +42,14 @@ from reportlab.platypus import (
     Paragraph,
 )
 
-__all__ = ["FONT_CANDIDATES", "LetterPage", "Letterhead", "letter_fonts", "render_pdf"]
+__all__ = [
+    "FONT_CANDIDATES",
+    "CoverPage",
+    "LetterPage",
+    "Letterhead",
+    "letter_fonts",
+    "render_pdf",
+]
 
 #: (regular, bold) TrueType fonts covering Latin and Cyrillic; the first pair found is used.
 FONT_CANDIDATES = (
@@ -93,6 +100,14 @@ class LetterPage:
     recipient: tuple[str, ...]
     date_line: str
     sections: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverPage:
+    """A cover sheet on top of a print batch: a title and lines of plain text, no address."""
+
+    title: str
+    lines: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -260,6 +275,16 @@ def _letter_flowables(page: LetterPage, head: Letterhead, styles: _Styles) -> li
     return out
 
 
+def _cover_flowables(page: CoverPage, head: Letterhead, styles: _Styles) -> list[Flowable]:
+    regular, bold = styles.regular, styles.bold
+    out: list[Flowable] = [
+        _TextLines([_Line(head.name, bold, 12)], space_after=30 * mm),
+        _TextLines([_Line(page.title, bold, 22)], space_after=10 * mm),
+    ]
+    out.append(_TextLines([_Line(line, regular, 13) for line in page.lines]))
+    return out
+
+
 class _LetterDocument(BaseDocTemplate):
     """A document fed letter by letter: flowables are made just before they are laid out."""
 
@@ -309,7 +334,7 @@ class _LetterDocument(BaseDocTemplate):
 
 
 def render_pdf(
-    letters: Iterable[LetterPage],
+    letters: Iterable[LetterPage | CoverPage],
     letterhead: Letterhead,
     *,
     title: str = "",
@@ -322,7 +347,10 @@ def render_pdf(
 
     def feed() -> Iterator[list[Flowable]]:
         for index, page in enumerate(letters):
-            flowables = _letter_flowables(page, letterhead, styles)
+            if isinstance(page, CoverPage):
+                flowables = _cover_flowables(page, letterhead, styles)
+            else:
+                flowables = _letter_flowables(page, letterhead, styles)
             yield [PageBreak(), *flowables] if index else flowables
 
     pending = feed()

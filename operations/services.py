@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
@@ -16,14 +18,23 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from background.leases import TaskHealth, release_task, task_health
 from casework.constants import FINAL_STATES, CaseState, HistoryEvent, Role
+from casework.files import delete_after_commit, save_after_commit
 from casework.models import Case, CaseHistory, Person
 from casework.selectors import cases_visible_to, is_office_admin, roles_of
 
 from .constants import LETTER_LANGUAGES, LetterKind, ReminderKind, RunStatus
 from .defaults import DEFAULT_TEMPLATES
 from .letters import TemplateSet, letter_language, office_letterhead, render_letters_pdf
-from .models import ContinuationItem, ContinuationOrdinance, LetterTemplate, Reminder
+from .models import (
+    ContinuationBatch,
+    ContinuationItem,
+    ContinuationOrdinance,
+    LetterTemplate,
+    Reminder,
+)
+from .pdf import CoverPage
 
 __all__ = [
     "CONTINUATION_TRANSITION",
@@ -33,6 +44,9 @@ __all__ = [
     "receipt_pdf",
     "continuation_candidates",
     "continuation_progress",
+    "continuation_run_state",
+    "rebuild_print_files",
+    "RunState",
     "create_expiry_reminders",
     "create_ordinance",
     "forget_cases",
@@ -286,61 +300,192 @@ def continuation_candidates(ordinance: ContinuationOrdinance, user) -> QuerySet[
 
 
 def continuation_progress(ordinance: ContinuationOrdinance) -> dict[str, int]:
+    """Titles continued of the run's total, and certificates already in print files."""
     done = ordinance.items.count()
-    return {"done": done, "total": max(ordinance.total, done)}
+    printed = ordinance.items.filter(batch__isnull=False).count() if done else 0
+    return {
+        "done": done,
+        "total": max(ordinance.total, done),
+        "printed": printed,
+        "batches": ordinance.batches.count() if printed else 0,
+    }
+
+
+class RunState:
+    """How the back office shows a run (the ordinance's status, checked against its task)."""
+
+    DRAFT = "draft"
+    QUEUED = "queued"
+    RUNNING = "running"
+    STALLED = "stalled"
+    DONE = "done"
+    FAILED = "failed"
+
+
+def continuation_run_state(ordinance: ContinuationOrdinance) -> str:
+    """*stalled* when the ordinance says queued or running but no worker is on its task
+    (the worker died or the task was lost); the page then offers "resume"."""
+    if ordinance.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return str(ordinance.status)
+    health = task_health(ordinance.task_id)
+    if health == TaskHealth.QUEUED:
+        return RunState.QUEUED
+    if health == TaskHealth.RUNNING:
+        return RunState.RUNNING
+    if health == TaskHealth.MISSING and not ordinance.task_id:
+        # Queued a moment ago: the task's id is written right after the commit.
+        return RunState.QUEUED if ordinance.status == RunStatus.QUEUED else RunState.STALLED
+    return RunState.STALLED
+
+
+def _queue_run(ordinance_id: int) -> None:
+    from .tasks import run_continuation_task
+
+    result = run_continuation_task.enqueue(ordinance_id)
+    ContinuationOrdinance.objects.filter(pk=ordinance_id, task_id="").update(task_id=result.id)
 
 
 def start_continuation(*, ordinance: ContinuationOrdinance, user) -> ContinuationOrdinance:
-    """Fix who runs it and how many titles it covers, then queue the background task."""
-    from .tasks import run_continuation_task
+    """Fix who runs it and how many titles it covers, then queue the background task.
 
+    Also resumes a stalled run: the old task (whose worker is gone) is released first, so
+    it can never run beside the new one. A run that a live worker holds is refused.
+    """
     if not _can_run_continuation(user):
         raise PermissionDenied
     with transaction.atomic():
         ordinance = ContinuationOrdinance.objects.select_for_update().get(pk=ordinance.pk)
         if ordinance.status in (RunStatus.QUEUED, RunStatus.RUNNING):
-            raise ValidationError(_("This ordinance is already being applied."))
+            if continuation_run_state(ordinance) != RunState.STALLED or not release_task(
+                ordinance.task_id
+            ):
+                raise ValidationError(_("This ordinance is already being applied."))
+        elif ordinance.task_id:
+            release_task(ordinance.task_id)
         remaining = continuation_candidates(ordinance, user).count()
         ordinance.run_by = user
         ordinance.total = ordinance.items.count() + remaining
         ordinance.status = RunStatus.QUEUED
         ordinance.error = ""
-        ordinance.save(update_fields=["run_by", "total", "status", "error"])
-        transaction.on_commit(lambda: run_continuation_task.enqueue(ordinance.pk))
+        ordinance.task_id = ""
+        ordinance.save(update_fields=["run_by", "total", "status", "error", "task_id"])
+        pk = ordinance.pk
+        transaction.on_commit(lambda: _queue_run(pk))
     return ordinance
+
+
+def rebuild_print_files(*, ordinance: ContinuationOrdinance, user) -> ContinuationOrdinance:
+    """Render every certificate again from what was done (e.g. after a template fix or a lost
+    file): the old print files go when the new run starts; the titles are not touched."""
+    if not _can_run_continuation(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = ContinuationOrdinance.objects.select_for_update().get(pk=ordinance.pk)
+        if locked.status in (RunStatus.QUEUED, RunStatus.RUNNING) and (
+            continuation_run_state(locked) != RunState.STALLED
+        ):
+            raise ValidationError(_("This ordinance is already being applied."))
+        if not locked.items.exists():
+            raise ValidationError(_("No title has been continued yet: nothing to print."))
+        storage = ContinuationBatch._meta.get_field("file").storage
+        for name in locked.batches.values_list("file", flat=True):
+            delete_after_commit(storage, name)
+        locked.items.update(batch=None)
+        locked.batches.all().delete()
+    return start_continuation(ordinance=locked, user=user)
 
 
 class _AlreadyContinued(Exception):
     """The case's item exists: an earlier (or concurrent) run continued it."""
 
 
+def chunk_size() -> int:
+    """Cases continued per transaction (``OPERATIONS_CONTINUATION_CHUNK``, default 200)."""
+    return max(1, int(getattr(settings, "OPERATIONS_CONTINUATION_CHUNK", 200)))
+
+
+def print_batch_size() -> int:
+    """Letters per print file (``OPERATIONS_PRINT_BATCH``, default 500)."""
+    return max(1, int(getattr(settings, "OPERATIONS_PRINT_BATCH", 500)))
+
+
+def _qualifying(ordinance: ContinuationOrdinance, case: dict):
+    """The field and old date of a case the ordinance continues, or ``None``."""
+    uses_grant = case["granted_until"] is not None
+    previous = case["granted_until"] if uses_grant else case["title_expires_on"]
+    if previous is None or previous >= ordinance.valid_until:
+        return None
+    return ("granted_until" if uses_grant else "title_expires_on"), previous
+
+
+_CASE_VALUES = ("pk", "state", "granted_until", "title_expires_on", "person__preferred_language")
+
+
+def _continue_chunk(ordinance: ContinuationOrdinance, case_ids: list[int], now) -> int:
+    """Continue a chunk of cases in one transaction: titles, history rows and items together,
+    or none of them. A case another run continued meanwhile makes the chunk fall back to
+    one transaction per case. Answers how many cases this call continued."""
+    try:
+        with transaction.atomic():
+            cases = list(
+                Case.objects.select_for_update()
+                .filter(pk__in=case_ids)
+                .order_by("pk")
+                .values(*_CASE_VALUES)
+            )
+            done = set(
+                ContinuationItem.objects.filter(
+                    ordinance=ordinance, case_id__in=case_ids
+                ).values_list("case_id", flat=True)
+            )
+            items, history, by_field = [], [], {"granted_until": [], "title_expires_on": []}
+            for case in cases:
+                if case["pk"] in done:
+                    continue
+                qualifying = _qualifying(ordinance, case)
+                if qualifying is None:
+                    continue
+                field, previous = qualifying
+                items.append(
+                    ContinuationItem(
+                        ordinance=ordinance,
+                        case_id=case["pk"],
+                        previous_valid_until=previous,
+                        language=letter_language(case["person__preferred_language"]),
+                        done_at=now,
+                    )
+                )
+                history.append(_history_row(ordinance, case, previous, now))
+                by_field[field].append(case["pk"])
+            if not items:
+                return 0
+            ContinuationItem.objects.bulk_create(items)
+            for field, pks in by_field.items():
+                if pks:
+                    Case.objects.filter(pk__in=pks).update(
+                        **{field: ordinance.valid_until, "updated_at": now}
+                    )
+            CaseHistory.objects.bulk_create(history)
+            return len(items)
+    except IntegrityError:
+        return sum(_continue_one(ordinance, pk, now) for pk in case_ids)
+
+
 def _continue_one(ordinance: ContinuationOrdinance, case_id: int, now: dt.datetime) -> bool:
     """Continue one case in its own transaction: title, history row and item, or nothing.
 
     The item is the first write, so when its unique (ordinance, case) key shows the case as
-    done, the whole transaction is rolled back with nothing in it (no savepoint needed: two
-    round trips fewer per case).
+    done, the whole transaction is rolled back with nothing in it.
     """
     try:
         with transaction.atomic():
-            case = (
-                Case.objects.select_for_update()
-                .filter(pk=case_id)
-                .values(
-                    "pk",
-                    "state",
-                    "granted_until",
-                    "title_expires_on",
-                    "person__preferred_language",
-                )
-                .first()
-            )
+            case = Case.objects.select_for_update().filter(pk=case_id).values(*_CASE_VALUES).first()
             if case is None:
                 return False
-            uses_grant = case["granted_until"] is not None
-            previous = case["granted_until"] if uses_grant else case["title_expires_on"]
-            if previous is None or previous >= ordinance.valid_until:
+            qualifying = _qualifying(ordinance, case)
+            if qualifying is None:
                 return False
+            field, previous = qualifying
             try:
                 ContinuationItem.objects.create(
                     ordinance=ordinance,
@@ -351,18 +496,17 @@ def _continue_one(ordinance: ContinuationOrdinance, case_id: int, now: dt.dateti
                 )
             except IntegrityError as exc:
                 raise _AlreadyContinued from exc  # leave the block: it rolls back
-            field = "granted_until" if uses_grant else "title_expires_on"
             Case.objects.filter(pk=case_id).update(
                 **{field: ordinance.valid_until, "updated_at": now}
             )
-            _write_history(ordinance, case, previous, now)
+            _history_row(ordinance, case, previous, now).save()
     except _AlreadyContinued:
         return False
     return True
 
 
-def _write_history(ordinance: ContinuationOrdinance, case: dict, previous, now) -> None:
-    CaseHistory.objects.create(
+def _history_row(ordinance: ContinuationOrdinance, case: dict, previous, now) -> CaseHistory:
+    return CaseHistory(
         case_id=case["pk"],
         transition=CONTINUATION_TRANSITION,
         from_state=case["state"],
@@ -380,13 +524,12 @@ def _write_history(ordinance: ContinuationOrdinance, case: dict, previous, now) 
 
 @contextmanager
 def _commits_without_waiting_for_the_disk() -> Iterator[None]:
-    """PostgreSQL's asynchronous commit for the per-case transactions of a run.
+    """PostgreSQL's asynchronous commit for the per-chunk transactions of a run.
 
-    Each case is still its own transaction (done or untouched); its commit just does not wait
-    for the WAL flush, which made up about half of a 5,000-title run. A server crash can lose
-    the last few commits (well under a second): those cases are then untouched, and the next
-    run continues them. The run's next ordinary commit (the print file, the status) flushes
-    every earlier one to disk.
+    Each chunk is still its own transaction (done or untouched); its commit just does not
+    wait for the WAL flush. A server crash can lose the last few commits (well under a
+    second): those cases are then untouched, and the next run continues them. The run's
+    next ordinary commit (a print file, the status) flushes every earlier one to disk.
     """
     if connection.vendor != "postgresql":
         yield
@@ -407,23 +550,28 @@ def _commits_without_waiting_for_the_disk() -> Iterator[None]:
 
 
 def run_continuation(
-    ordinance_id: int, *, on_progress: Callable[[int], None] | None = None
+    ordinance_id: int,
+    *,
+    task_id: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
-    """Apply an ordinance to every qualifying case, then render the certificates.
+    """Apply an ordinance to every qualifying case, then print the certificates in batches.
 
-    Each case is continued in its own transaction together with its item row, so a crash
+    Cases are continued in chunks, each chunk one transaction with its items, so a crash
     leaves every case fully continued or untouched; running again picks up the rest and
-    changes nothing that is done. The certificates are rendered after the last case, in one
-    print file.
+    changes nothing that is done. Then every continued case without a certificate in a
+    print file gets one: batch after batch, each committed with its file, so a run stopped
+    while printing goes on with the next batch. Memory stays flat however many titles.
     """
     ordinance = ContinuationOrdinance.objects.select_related("case_type", "run_by").get(
         pk=ordinance_id
     )
     if ordinance.run_by is None:
         raise ValidationError(_("Start the ordinance from the back office first."))
-    ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(
-        status=RunStatus.RUNNING, started_at=Coalesce(F("started_at"), timezone.now())
-    )
+    started = {"status": RunStatus.RUNNING, "started_at": Coalesce(F("started_at"), timezone.now())}
+    if task_id:
+        started["task_id"] = str(task_id)
+    ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(**started)
     continued = 0
     try:
         ids = list(
@@ -431,14 +579,15 @@ def run_continuation(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        size = chunk_size()
         with _commits_without_waiting_for_the_disk():
-            for case_id in ids:
-                if _continue_one(ordinance, case_id, timezone.now()):
-                    continued += 1
+            for start in range(0, len(ids), size):
+                count = _continue_chunk(ordinance, ids[start : start + size], timezone.now())
+                if count:
+                    continued += count
                     if on_progress:
                         on_progress(continued)
-        if continued or not ordinance.print_file:
-            render_certificates(ordinance)
+        printed = render_certificates(ordinance)
     except Exception as exc:
         ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(
             status=RunStatus.FAILED, error=str(exc)[:2000]
@@ -450,7 +599,7 @@ def run_continuation(
         finished_at=timezone.now(),
         total=done,
     )
-    return {"continued": continued, "done": done}
+    return {"continued": continued, "done": done, "printed": printed}
 
 
 def certificate_letters(
@@ -461,36 +610,111 @@ def certificate_letters(
     office = office or office_letterhead()
     if items is None:
         items = ordinance.items.all()
-    items = items.select_related("case", "case__person", "case__case_type").order_by(
-        "case__person__family_name", "case__person__given_names", "pk"
-    )
+    items = items.select_related("case", "case__person", "case__case_type").order_by(*PRINT_ORDER)
     for item in items.iterator(chunk_size=500):
-        person = item.case.person
-        context = {
-            "person": person,
-            "case": item.case,
-            "office": office,
-            "ordinance": ordinance,
-            "previous_valid_until": item.previous_valid_until,
-        }
-        languages = ["de", item.language if item.language in LETTER_LANGUAGES else "de"]
-        letter = templates.letter(
-            LetterKind.CONTINUATION_CERTIFICATE, languages, context, person=person
-        )
-        letter.date = timezone.localdate(item.done_at)
-        yield letter
+        yield _certificate(ordinance, item, templates, office)
 
 
-def render_certificates(ordinance: ContinuationOrdinance) -> None:
-    """Render every holder's certificate into one PDF, sorted by name, ready to print."""
-    office = office_letterhead()
-    pdf = render_letters_pdf(certificate_letters(ordinance, office=office), office=office)
-    if ordinance.print_file:
-        ordinance.print_file.delete(save=False)
-    ordinance.print_file.save(f"continuation-{ordinance.pk}.pdf", ContentFile(pdf), save=False)
-    ContinuationOrdinance.objects.filter(pk=ordinance.pk).update(
-        print_file=ordinance.print_file.name
+#: Certificates are printed in the order of the holders' names.
+PRINT_ORDER = ("case__person__family_name", "case__person__given_names", "pk")
+
+
+def _certificate(ordinance, item, templates, office):
+    person = item.case.person
+    context = {
+        "person": person,
+        "case": item.case,
+        "office": office,
+        "ordinance": ordinance,
+        "previous_valid_until": item.previous_valid_until,
+    }
+    languages = ["de", item.language if item.language in LETTER_LANGUAGES else "de"]
+    letter = templates.letter(
+        LetterKind.CONTINUATION_CERTIFICATE, languages, context, person=person
     )
+    letter.date = timezone.localdate(item.done_at)
+    return letter
+
+
+def _holder(item) -> str:
+    person = item.case.person
+    return f"{person.family_name}, {person.given_names}".strip(", ")[:300]
+
+
+def render_certificates(ordinance: ContinuationOrdinance) -> int:
+    """Print every certificate not yet in a print file, in batches sorted by name.
+
+    Each batch is one PDF (a cover sheet, then its letters) stored together with the
+    items' link to it in one transaction; the file takes its name only when that commits.
+    Answers the number of letters printed by this call.
+    """
+    templates, office = TemplateSet(), office_letterhead()
+    size = print_batch_size()
+    pending = ordinance.items.filter(batch__isnull=True)
+    remaining = pending.count()
+    if not remaining:
+        return 0
+    total = ordinance.items.count()
+    last = ordinance.batches.order_by("-number").values_list("number", flat=True).first() or 0
+    batches = last + -(-remaining // size)
+    first_letter = total - remaining + 1
+    printed = 0
+    storage = ContinuationBatch._meta.get_field("file").storage
+    while True:
+        items = list(
+            pending.select_related("case", "case__person", "case__case_type").order_by(
+                *PRINT_ORDER
+            )[:size]
+        )
+        if not items:
+            return printed
+        number = last + 1
+        cover = CoverPage(
+            title=_("Print batch %(number)s of %(count)s") % {"number": number, "count": batches},
+            lines=(
+                str(ordinance),
+                ordinance.reference[:200],
+                "",
+                _("Letters %(first)s to %(last)s of %(total)s")
+                % {
+                    "first": first_letter + printed,
+                    "last": first_letter + printed + len(items) - 1,
+                    "total": total,
+                },
+                _("Holders from “%(first)s” to “%(last)s”")
+                % {"first": _holder(items[0]), "last": _holder(items[-1])},
+                _("Created on %(date)s") % {"date": timezone.localdate().strftime("%d.%m.%Y")},
+                "",
+                _("Each letter starts on a new page; post it in a window envelope."),
+            ),
+        )
+        pdf = render_letters_pdf(
+            (_certificate(ordinance, item, templates, office) for item in items),
+            office=office,
+            cover=cover,
+        )
+        with transaction.atomic():
+            name = save_after_commit(
+                storage,
+                f"continuations/{ordinance.pk}/batch-{number:04d}-{uuid.uuid4().hex[:8]}.pdf",
+                pdf,
+            )
+            batch = ContinuationBatch.objects.create(
+                ordinance=ordinance,
+                number=number,
+                file=name,
+                letters=len(items),
+                first_name=_holder(items[0]),
+                last_name=_holder(items[-1]),
+            )
+            updated = ContinuationItem.objects.filter(
+                pk__in=[item.pk for item in items], batch__isnull=True
+            ).update(batch=batch)
+            if updated != len(items):  # another run printed some of them meanwhile
+                raise IntegrityError("print batch raced with another run")
+        printed += len(items)
+        last = number
+        del pdf, items
 
 
 def certificate_pdf(item: ContinuationItem) -> bytes:

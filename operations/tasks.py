@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 from wagtail import hooks
 
 from . import services
@@ -27,6 +27,6 @@ def daily_jobs(today: str | None = None) -> dict:
     return run_daily(day)
 
 
-@task()
-def run_continuation_task(ordinance_id: int) -> dict:
-    return services.run_continuation(ordinance_id)
+@task(takes_context=True)
+def run_continuation_task(context: TaskContext, ordinance_id: int) -> dict:
+    return services.run_continuation(ordinance_id, task_id=str(context.task_result.id))

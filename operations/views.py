@@ -6,18 +6,19 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from background.leases import alive_workers
 from casework.selectors import cases_visible_to, is_office_admin
 
 from . import reports, selectors, services
-from .constants import RunStatus
+from .archive import stream_zip
 from .forms import OrdinanceForm, StatisticsFilterForm
-from .models import ContinuationItem, ContinuationOrdinance
+from .models import ContinuationBatch, ContinuationItem, ContinuationOrdinance
 
 PREVIEW_ROWS = 200
 
@@ -170,7 +171,8 @@ def ordinance_detail(request, pk: int):
     ordinance = get_object_or_404(ContinuationOrdinance.objects.select_related("case_type"), pk=pk)
     candidates = services.continuation_candidates(ordinance, request.user)
     progress = services.continuation_progress(ordinance)
-    running = ordinance.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    state = services.continuation_run_state(ordinance)
+    running = state in (services.RunState.QUEUED, services.RunState.RUNNING)
     preview = candidates.select_related("person", "department").order_by(
         "person__family_name", "person__given_names", "pk"
     )[:PREVIEW_ROWS]
@@ -187,6 +189,11 @@ def ordinance_detail(request, pk: int):
             "preview_limit": PREVIEW_ROWS,
             "progress": progress,
             "running": running,
+            "state": state,
+            "stalled": state == services.RunState.STALLED,
+            "workers_alive": alive_workers().exists(),
+            "may_download": _may_download(request.user, ordinance),
+            "batches": ordinance.batches.all(),
             "items": visible_items.select_related("case", "case__person").order_by("-pk")[:50],
         },
     )
@@ -195,35 +202,66 @@ def ordinance_detail(request, pk: int):
 @require_POST
 @supervisors_only
 def ordinance_run(request, pk: int):
+    """Run the ordinance, or resume a run whose worker stopped."""
     ordinance = get_object_or_404(ContinuationOrdinance, pk=pk)
     try:
         services.start_continuation(ordinance=ordinance, user=request.user)
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
-    except Exception as exc:  # noqa: BLE001 - shown to the user; the run is resumable
-        messages.error(
-            request, _("The run stopped: %(error)s. Run it again to finish.") % {"error": exc}
-        )
     else:
         messages.success(request, _("The ordinance is being applied."))
     return redirect("operations:ordinance", pk=pk)
 
 
+@require_POST
+@supervisors_only
+def ordinance_rebuild(request, pk: int):
+    ordinance = get_object_or_404(ContinuationOrdinance, pk=pk)
+    try:
+        services.rebuild_print_files(ordinance=ordinance, user=request.user)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("The print files are being made again."))
+    return redirect("operations:ordinance", pk=pk)
+
+
+def _may_download(user, ordinance) -> bool:
+    return ordinance.run_by_id == user.pk or is_office_admin(user)
+
+
 @require_GET
 @supervisors_only
 def ordinance_print_file(request, pk: int):
+    """Every print batch of the ordinance in one ZIP archive, streamed as it is read."""
     ordinance = get_object_or_404(ContinuationOrdinance, pk=pk)
-    if (
-        not ordinance.print_file
-        or ordinance.run_by_id != request.user.pk
-        and not (is_office_admin(request.user))
-    ):
+    batches = list(ordinance.batches.all())
+    if not batches or not _may_download(request.user, ordinance):
+        raise Http404
+    files = [(f"certificates-{ordinance.pk}/{_batch_filename(b)}", b.file) for b in batches]
+    response = StreamingHttpResponse(stream_zip(files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="certificates-{ordinance.pk}.zip"'
+    return response
+
+
+def _batch_filename(batch) -> str:
+    return f"batch-{batch.number:04d}.pdf"
+
+
+@require_GET
+@supervisors_only
+def batch_file(request, pk: int, number: int):
+    batch = get_object_or_404(
+        ContinuationBatch.objects.select_related("ordinance"), ordinance_id=pk, number=number
+    )
+    if not _may_download(request.user, batch.ordinance):
         raise Http404
     return FileResponse(
-        ordinance.print_file.open("rb"),
+        batch.file.open("rb"),
         as_attachment=True,
-        filename=f"certificates-{ordinance.pk}.pdf",
+        filename=f"certificates-{pk}-{_batch_filename(batch)}",
         content_type="application/pdf",
     )
 

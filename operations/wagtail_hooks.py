@@ -17,7 +17,9 @@ urlpatterns = [
     path("continuation/", views.ordinance_list, name="ordinances"),
     path("continuation/<int:pk>/", views.ordinance_detail, name="ordinance"),
     path("continuation/<int:pk>/run/", views.ordinance_run, name="ordinance_run"),
-    path("continuation/<int:pk>/certificates.pdf", views.ordinance_print_file, name="print_file"),
+    path("continuation/<int:pk>/rebuild/", views.ordinance_rebuild, name="ordinance_rebuild"),
+    path("continuation/<int:pk>/certificates.zip", views.ordinance_print_file, name="print_file"),
+    path("continuation/<int:pk>/batch/<int:number>.pdf", views.batch_file, name="batch_file"),
     path(
         "continuation/<int:pk>/certificate/<int:item_pk>.pdf",
         views.certificate,

@@ -93,14 +93,19 @@ def test_preview_changes_nothing(setup):
     assert snapshot() == before
 
 
-def test_run_continues_titles_writes_history_and_one_print_file(start, setup):
+def test_run_continues_titles_writes_history_and_a_print_file(start, setup):
     cases = setup["cases"]
     before = snapshot()
     start(setup["ordinance"], setup["supervisor"])
     ordinance = setup["ordinance"]
     ordinance.refresh_from_db()
     assert ordinance.status == RunStatus.DONE
-    assert services.continuation_progress(ordinance) == {"done": 3, "total": 3}
+    assert services.continuation_progress(ordinance) == {
+        "done": 3,
+        "total": 3,
+        "printed": 3,
+        "batches": 1,
+    }
     for key in ("granted", "on_cut_off"):
         cases[key].refresh_from_db()
         assert cases[key].granted_until == NEW
@@ -115,9 +120,12 @@ def test_run_continues_titles_writes_history_and_one_print_file(start, setup):
     for row in rows:
         assert row.from_state == row.to_state == row.case.state
         assert row.by == setup["supervisor"]
-    reader = PdfReader(io.BytesIO(ordinance.print_file.read()))
+    batch = ordinance.batches.get()
+    assert batch.letters == 3
+    reader = PdfReader(io.BytesIO(batch.file.read()))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert len(reader.pages) >= 3
+    assert len(reader.pages) >= 4  # the cover sheet and three letters
+    assert "1 of 1" in text or "1 von 1" in text  # the cover sheet
     assert text.count("Bescheinigung über die Fortgeltung") == 3
     assert "Довідка про продовження" in text  # Ukrainian holders
     assert "Справка о продлении" in text  # the Russian-speaking holder
@@ -158,8 +166,11 @@ def test_a_case_whose_item_exists_is_left_alone_and_the_run_goes_on(setup):
 
 
 def test_crash_half_way_leaves_every_case_done_or_untouched_and_rerun_finishes(
-    start, setup, monkeypatch
+    start, setup, monkeypatch, settings
 ):
+    """Chunks of three cases per transaction: the crash in the second chunk leaves the first
+    three done and every other case untouched."""
+    settings.OPERATIONS_CONTINUATION_CHUNK = 3
     supervisor, ordinance = setup["supervisor"], setup["ordinance"]
     for _ in range(5):
         CaseFactory(
@@ -173,7 +184,7 @@ def test_crash_half_way_leaves_every_case_done_or_untouched_and_rerun_finishes(
     )
     assert len(qualifying) == 8
     before = snapshot()
-    original = services._write_history
+    original = services._history_row
     calls = {"n": 0}
 
     def crash_on_fourth(*args, **kwargs):
@@ -182,7 +193,7 @@ def test_crash_half_way_leaves_every_case_done_or_untouched_and_rerun_finishes(
             raise RuntimeError("power cut")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_write_history", crash_on_fourth)
+    monkeypatch.setattr(services, "_history_row", crash_on_fourth)
     start(ordinance, supervisor)  # the task fails; the backend records it
     ordinance.refresh_from_db()
     assert ordinance.status == RunStatus.FAILED
@@ -202,14 +213,19 @@ def test_crash_half_way_leaves_every_case_done_or_untouched_and_rerun_finishes(
             assert after[pk] == before[pk]
             assert pk not in history
 
-    monkeypatch.setattr(services, "_write_history", original)
+    monkeypatch.setattr(services, "_history_row", original)
     start(ordinance, supervisor)
     ordinance.refresh_from_db()
     assert ordinance.status == RunStatus.DONE
     assert set(ContinuationItem.objects.values_list("case_id", flat=True)) == qualifying
     for pk in qualifying:
         assert CaseHistory.objects.filter(case_id=pk, transition="continuation").count() == 1
-    assert services.continuation_progress(ordinance) == {"done": 8, "total": 8}
+    assert services.continuation_progress(ordinance) == {
+        "done": 8,
+        "total": 8,
+        "printed": 8,
+        "batches": 1,
+    }
 
 
 def test_only_supervisors_enter_and_run_ordinances(start, setup):
@@ -248,8 +264,11 @@ def test_single_certificate_is_a_pdf_in_german_and_the_holders_language(start, s
     assert "01.02.2025" in text  # valid until before
 
 
-def test_on_postgresql_the_per_case_commits_do_not_wait_for_the_disk(start, setup, monkeypatch):
+def test_on_postgresql_the_per_chunk_commits_do_not_wait_for_the_disk(
+    start, setup, monkeypatch, settings
+):
     """Asynchronous commit during the cases only; the session setting is restored after."""
+    settings.OPERATIONS_CONTINUATION_CHUNK = 1
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -261,13 +280,13 @@ def test_on_postgresql_the_per_case_commits_do_not_wait_for_the_disk(start, setu
             return cursor.fetchone()[0]
 
     seen = []
-    original = services._continue_one
+    original = services._continue_chunk
 
     def spy(*args, **kwargs):
         seen.append(setting())
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_continue_one", spy)
+    monkeypatch.setattr(services, "_continue_chunk", spy)
     before = setting()
     start(setup["ordinance"], setup["supervisor"])
     assert seen == ["off"] * 3
