@@ -15,11 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def document(settings):
+def document(settings, django_capture_on_commit_callbacks):
     case = CaseFactory()
-    name = store_document(
-        upload=upload("pass.pdf", pdf_bytes()), file_number=case.file_number, code="passport"
-    )
+    # The file takes its name when the transaction commits (casework.files).
+    with django_capture_on_commit_callbacks(execute=True):
+        name = store_document(
+            upload=upload("pass.pdf", pdf_bytes()), file_number=case.file_number, code="passport"
+        )
     return CaseDocument.objects.create(
         case=case, code="passport", name="Reisepass", received=True, file=name
     )

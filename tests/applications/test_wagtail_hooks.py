@@ -19,11 +19,12 @@ def office():
 
 
 @pytest.fixture
-def uploaded(office):
+def uploaded(office, django_capture_on_commit_callbacks):
     case = CaseFactory(case_type=office.type_a)
-    name = store_document(
-        upload=upload("pass.pdf", pdf_bytes()), file_number=case.file_number, code="passport"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the file is renamed at commit
+        name = store_document(
+            upload=upload("pass.pdf", pdf_bytes()), file_number=case.file_number, code="passport"
+        )
     document = CaseDocument.objects.create(
         case=case, code="passport", name="Reisepass", received=True, file=name
     )
