@@ -9,9 +9,11 @@ import uuid
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from casework.api_common import IsoDate, Text, problem_body, problems
 from casework.selectors import case_for_applicant
 
 from .models import Slot
@@ -22,9 +24,9 @@ router = Router(tags=["appointments"])
 
 
 class BookingIn(Schema):
-    file_number: str
-    birth_date: dt.date
-    slot: int | None = None
+    file_number: Text(64)
+    birth_date: IsoDate
+    slot: int | None = Field(None, ge=1, le=2**63 - 1, description="Id of a free time")
 
 
 class BookingOut(Schema):
@@ -34,15 +36,10 @@ class BookingOut(Schema):
     cancel_key: str
 
 
-class Problem(Schema):
-    code: str
-    detail: str
-
-
 @router.post(
     "/bookings",
     auth=None,
-    response={201: BookingOut, 404: Problem, 409: Problem, 429: Problem},
+    response={201: BookingOut, **problems(404, 409, 429, auth=False)},
     summary="Book an appointment for a case (earliest free time unless a slot is given)",
 )
 def create_booking(request: HttpRequest, payload: BookingIn):
@@ -50,23 +47,23 @@ def create_booking(request: HttpRequest, payload: BookingIn):
         request, group=THROTTLE_GROUP, key="ip", rate=post_rate, method="POST", increment=True
     ):
         return Status(
-            429, {"code": "throttled", "detail": "Too many requests; try again in a minute."}
+            429, problem_body("throttled", _("Too many requests; try again in a minute."))
         )
     case = case_for_applicant(file_number=payload.file_number, birth_date=payload.birth_date)
     if case is None:
         # Same answer for an unknown file number and a wrong date of birth.
         return Status(
-            404, {"code": "not_found", "detail": "No case with this file number and birth date."}
+            404, problem_body("not_found", _("No case with this file number and birth date."))
         )
     slot = None
     if payload.slot is not None:
         slot = Slot.objects.filter(pk=payload.slot).first()
         if slot is None:
-            return Status(409, {"code": "slot_taken", "detail": "This time is not available."})
+            return Status(409, problem_body("slot_taken", _("This time is not available.")))
     try:
         result = book_slot(case=case, slot=slot)
     except BookingError as exc:
-        return Status(409, {"code": exc.code, "detail": str(exc.message)})
+        return Status(409, problem_body(exc.code, exc.message))
     booking = result.booking
     return Status(
         201,

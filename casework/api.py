@@ -6,40 +6,47 @@ number that does not exist.
 """
 
 import datetime as dt
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from . import selectors, services
+from .api_common import PATH_PATTERN, IsoDate, Pagination, Text, problem_body, problems
 from .auth import token_auth
 from .constants import CaseState
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .models import Case
+from .workflow import CASE_WORKFLOW
 from .worklists import OPEN, SCOPE_FULL, WorklistFilters, case_scope, worklist
+
+StateFilter = Literal[(OPEN, "all", *CaseState.values)]  # type: ignore[misc]
+StateName = Literal[tuple(CaseState.values)]  # type: ignore[misc]
+TransitionName = Literal[tuple(CASE_WORKFLOW.transitions)]  # type: ignore[misc]
+FileNumber = Path(..., max_length=64, pattern=PATH_PATTERN, description="e.g. ABH-2026-000123")
 
 router = Router(auth=token_auth, tags=["cases"])
 
 
 class CaseFilter(Schema):
-    state: str | None = Field(
+    state: StateFilter | None = Field(
         None,
         description="A state, `open` (the default: every state in which the case still "
         "moves) or `all`.",
     )
-    case_type: str | None = Field(None, description="Code of the case type, e.g. `18g`.")
-    department: str | None = Field(None, description="Code of the department.")
+    case_type: Text(40) | None = Field(None, description="Code of the case type, e.g. `18g`.")
+    department: Text(40) | None = Field(None, description="Code of the department.")
     assigned_to_me: bool = False
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
     overdue: bool = False
 
 
 class CaseListItem(Schema):
     file_number: str
-    state: str
+    state: StateName
     state_title: str
     case_type: str
     legal_basis: str
@@ -116,7 +123,7 @@ class TransitionOption(Schema):
 
 class CaseDetail(Schema):
     file_number: str
-    state: str
+    state: StateName
     state_title: str
     case_type: str
     legal_basis: str
@@ -135,10 +142,14 @@ class CaseDetail(Schema):
 
 
 class TransitionIn(Schema):
-    transition: str = Field(..., description="Name of the transition, e.g. `check`.")
-    note: str = ""
-    data: dict = Field(default_factory=dict, description="The transition's inputs.")
-    expected_state: str | None = Field(
+    transition: TransitionName = Field(..., description="Name of the transition, e.g. `check`.")
+    note: Text(4000) = ""
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The transition's inputs by name (see `transitions` of the case: dates "
+        "as YYYY-MM-DD, choices as one of their values, `documents` as a list of codes).",
+    )
+    expected_state: StateName | None = Field(
         None,
         description="The state the caller last saw; if the case has moved on since, nothing "
         "happens and the answer is 409.",
@@ -147,22 +158,19 @@ class TransitionIn(Schema):
 
 class TransitionOut(Schema):
     file_number: str
-    state: str
+    state: StateName
     state_title: str
 
 
-class Problem(Schema):
-    detail: str
-    reasons: list[str] = []
-
-
-@router.get("/", response=list[CaseListItem], summary="Cases visible to the caller")
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@router.get(
+    "/",
+    response={200: list[CaseListItem], **problems()},
+    summary="Cases visible to the caller",
+)
+@paginate(Pagination, page_size=50, max_page_size=200)
 def list_cases(request, filters: Query[CaseFilter]):
     """Oldest receipt first, the order in which the office works."""
     state = OPEN if filters.state is None else filters.state
-    if state not in {OPEN, "all", *CaseState.values}:
-        raise HttpError(422, _("Unknown state “%(state)s”.") % {"state": state})
     qs = worklist(
         request.auth,
         filters=WorklistFilters(
@@ -182,10 +190,10 @@ def list_cases(request, filters: Query[CaseFilter]):
 
 @router.get(
     "/{file_number}",
-    response={200: CaseDetail, 404: Problem},
+    response={200: CaseDetail, **problems(404)},
     summary="One case file (the access is logged)",
 )
-def case_detail(request, file_number: str):
+def case_detail(request, file_number: str = FileNumber):
     user = request.auth
     case = selectors.get_visible_case(user, file_number=file_number)
     services.log_case_access(case=case, user=user, route="api")
@@ -241,17 +249,17 @@ def case_detail(request, file_number: str):
 
 @router.post(
     "/{file_number}/transitions",
-    response={200: TransitionOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
+    response={200: TransitionOut, **problems(403, 404, 409)},
     summary="Fire a transition",
 )
-def fire(request, file_number: str, payload: TransitionIn):
-    """200 with the new state; 409 with the reasons when it is not possible (or someone else
-    changed the case at the same time); 403 when the caller may see but not change it; 422
-    for malformed inputs."""
+def fire(request, payload: TransitionIn, file_number: str = FileNumber):
+    """200 with the new state; 409 with the reasons when it is not possible now (or someone
+    else changed the case at the same time); 403 when the caller may see but not change it;
+    422 for missing or malformed inputs (``errors`` by input name)."""
     user = request.auth
     case = selectors.get_visible_case(user, file_number=file_number)
     if payload.expected_state and payload.expected_state != case.state:
-        return Status(409, {"detail": "conflict", "reasons": [_moved_on_message(case)]})
+        return Status(409, _conflict([_moved_on_message(case)]))
     try:
         case = services.fire_transition(
             case=case,
@@ -261,13 +269,23 @@ def fire(request, file_number: str, payload: TransitionIn):
             data=payload.data,
         )
     except PermissionDenied:
-        return Status(403, {"detail": "forbidden", "reasons": []})
+        return Status(403, problem_body("forbidden", _("You may see this case but not change it.")))
     except TransitionNotAllowed as exc:
-        return Status(409, {"detail": "not allowed", "reasons": [str(r) for r in exc.reasons]})
+        return Status(
+            409,
+            problem_body(
+                "not_allowed",
+                _("This step is not possible now; see reasons."),
+                reasons=exc.reasons,
+            ),
+        )
     except ValidationError as exc:
-        return Status(422, {"detail": "invalid input", "reasons": exc.messages})
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"data": exc.messages}
+        return Status(
+            422, problem_body("invalid", _("The inputs are not valid; see errors."), errors=errors)
+        )
     except ConcurrentChange:
-        return Status(409, {"detail": "conflict", "reasons": [_concurrent_message()]})
+        return Status(409, _conflict([_concurrent_message()]))
     return Status(
         200,
         {
@@ -275,6 +293,12 @@ def fire(request, file_number: str, payload: TransitionIn):
             "state": case.state,
             "state_title": str(CaseState(case.state).label),
         },
+    )
+
+
+def _conflict(reasons: list[str]) -> dict:
+    return problem_body(
+        "conflict", _("The case was changed meanwhile; nothing was changed."), reasons=reasons
     )
 
 

@@ -288,20 +288,37 @@ def _coerce_inputs(transition_name: str, data: Mapping[str, Any]) -> dict[str, A
         elif spec.kind == "bool":
             if isinstance(value, str):
                 value = value.strip().lower() in {"1", "true", "on", "yes"}
+            elif (
+                not isinstance(value, bool | int)
+                or isinstance(value, int)
+                and value
+                not in (
+                    0,
+                    1,
+                )
+            ):
+                errors[name] = _("Enter true or false.")
+                continue
             value = bool(value)
         elif spec.kind == "choice":
-            if value not in {choice for choice, _label in spec.choices}:
+            # Only a string can be one of the choices (a list or object is not: 422, not 500).
+            if not isinstance(value, str) or value not in {c for c, _label in spec.choices}:
                 errors[name] = _("Select a valid choice.")
                 continue
         elif spec.kind == "multiple":
             if isinstance(value, str):
                 value = [value]
-            if not isinstance(value, list | tuple | set):
+            if not isinstance(value, list | tuple | set) or not all(
+                isinstance(item, str) for item in value
+            ):
                 errors[name] = _("Select a valid choice.")
                 continue
             value = [str(item) for item in value]
         else:
             limit = MAX_TEXT if spec.kind == "textarea" else 200
+            if not isinstance(value, str | int | float) or isinstance(value, bool):
+                errors[name] = _("Enter a text.")
+                continue
             value = str(value).strip()
             if len(value) > limit:
                 errors[name] = _("At most %(count)s characters, please.") % {"count": limit}
@@ -385,6 +402,7 @@ def fire_transition(
     roles = case_roles(user, case)
     if not CASE_WORKFLOW.is_permitted(transition, user, case, roles):
         raise _deny()
+    _require_inputs(case, transition, inputs, note)
     reasons = CASE_WORKFLOW.check(case, user, transition, {**inputs, "comment": note}, roles=roles)
     if reasons:
         raise TransitionNotAllowed(reasons, transition=transition)
@@ -422,6 +440,23 @@ def fire_transition(
         _restore(case, snapshot)
         raise
     return case
+
+
+def _require_inputs(case: Case, transition: str, inputs: dict, note: str) -> None:
+    """A required input that is missing is an invalid request (422), not a conflict: raised
+    when the case is in a state the transition starts from (otherwise the state says no)."""
+    t = CASE_WORKFLOW.transition(transition)
+    if CASE_WORKFLOW.current_state(case) not in t.sources:
+        return
+    errors = {
+        spec.name: _("This field is required.")
+        for spec in t.inputs
+        if spec.required and spec.is_missing(inputs)
+    }
+    if t.needs_comment and not note:
+        errors["note"] = _("A comment is required.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _restore(case: Case, snapshot: dict) -> None:

@@ -1,5 +1,7 @@
 """Public views that are not Wagtail pages: search, health check, error pages, cached serve."""
 
+import sys
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -32,9 +34,20 @@ def healthz(request):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        from config.unavailable import api_not_found
+
+        return api_not_found(request)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
-    """Render the error page without a request context: the database may be what failed."""
+    """Render the error page without a request context: the database may be what failed.
+
+    A database that cannot be reached is a 503 with ``Retry-After`` (JSON for the API).
+    """
+    from config.unavailable import database_unavailable_response, is_database_unavailable
+
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     return HttpResponseServerError(loader.get_template("500.html").render())

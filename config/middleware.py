@@ -34,3 +34,115 @@ class RedirectMiddleware(WagtailRedirectMiddleware):
         if response.status_code == 404 and request.path_info.startswith(NO_REDIRECT_PATHS):
             return response
         return super().process_response(request, response)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that lost the database answers 503 with ``Retry-After`` (not a 500).
+
+    Errors raised before the view (the session or token lookup in another middleware) reach
+    the 500 handler (:func:`cms.views.server_error`), which answers the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from config.unavailable import database_unavailable_response, is_database_unavailable
+
+        if is_database_unavailable(exception):
+            return database_unavailable_response(request)
+        return None
+
+
+class RejectControlCharactersMiddleware:
+    """Text with control characters is refused at the edge with a clear 400, before any view.
+
+    NUL (which PostgreSQL cannot store), the other C0 controls except tab, line feed and
+    carriage return, DEL and lone surrogates are refused in the path, the query string,
+    form fields and every string of a JSON body. Uploaded files are not looked at.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self.find_problem(request)
+        if problem is not None:
+            return self.refuse(request, problem)
+        return self.get_response(request)
+
+    @staticmethod
+    def find_problem(request) -> str | None:
+        from casework.api_common import CONTROL_CHARACTERS
+
+        if CONTROL_CHARACTERS.search(request.path) or any(
+            char in request.path for char in "\t\n\r"
+        ):
+            return "path"
+        for key, values in request.GET.lists():
+            if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in values):
+                return key
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            content_type = request.content_type or ""
+            if content_type == "application/json":
+                return _json_problem(request)
+            if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                for key, values in request.POST.lists():
+                    if CONTROL_CHARACTERS.search(key) or any(
+                        CONTROL_CHARACTERS.search(v) for v in values
+                    ):
+                        return key
+        return None
+
+    @staticmethod
+    def refuse(request, field: str):
+        import json
+
+        from django.http import HttpResponse
+        from django.template import loader
+        from django.utils.translation import gettext as _
+
+        detail = _("“%(field)s” contains control characters (such as NUL); please remove them.") % {
+            "field": field[:60]
+        }
+        if request.path.startswith("/api/"):
+            body = {
+                "code": "bad_request",
+                "detail": detail,
+                "reasons": [],
+                "errors": {field[:60]: [_("Control characters are not allowed.")]},
+            }
+            return HttpResponse(
+                json.dumps(body, ensure_ascii=False), status=400, content_type="application/json"
+            )
+        page = loader.get_template("400.html").render({"detail": detail})
+        return HttpResponse(page, status=400)
+
+
+def _json_problem(request) -> str | None:
+    import json
+
+    from casework.api_common import CONTROL_CHARACTERS
+
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None  # the API answers 400 for a body it cannot read
+
+    stack = [("body", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if CONTROL_CHARACTERS.search(value):
+                return where
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if CONTROL_CHARACTERS.search(key):
+                    return key
+                stack.append((key, item))
+        elif isinstance(value, list):
+            stack.extend((where, item) for item in value)
+    return None

@@ -1,11 +1,13 @@
 """``/api/v1/statistics/``: the dashboard's figures as JSON, counted over visible cases only."""
 
-import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from casework.api_common import IsoDate, problems
 from casework.auth import token_auth
 
 from . import selectors
@@ -15,39 +17,47 @@ from .selectors import Period
 router = Router(auth=token_auth, tags=["statistics"])
 
 
+#: A database id (a bigger number cannot name a row; it would overflow the column).
+DepartmentId = Annotated[int, Field(ge=1, le=2**63 - 1, description="Id of a department.")]
+
+
 class StatisticsFilter(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
-    department: int | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
+    department: DepartmentId | None = None
 
 
 class CouncilFilter(Schema):
-    ukraine_since: dt.date = UKRAINE_SINCE
-    chancen_since: dt.date = CHANCEN_SINCE
-    until: dt.date | None = None
-    department: int | None = None
+    ukraine_since: IsoDate = UKRAINE_SINCE
+    chancen_since: IsoDate = CHANCEN_SINCE
+    until: IsoDate | None = None
+    department: DepartmentId | None = None
 
 
 def _check(request, department: int | None):
     user = request.auth
     if not selectors.can_see_statistics(user):
-        raise HttpError(403, "Statistics are for supervisors and office management.")
+        raise HttpError(403, _("Statistics are for supervisors and office management."))
     if (
         department is not None
         and not selectors.statistics_departments(user).filter(pk=department).exists()
     ):
-        raise HttpError(403, "Not your department.")
+        raise HttpError(403, _("Not your department."))
     return user
 
 
-@router.get("/", summary="Figures for a period (default: this year so far)")
+@router.get(
+    "/",
+    response={200: dict, **problems(403)},
+    summary="Figures for a period (default: this year so far)",
+)
 def statistics(request, filters: Query[StatisticsFilter]):
     user = _check(request, filters.department)
     default = Period.default()
     try:
         period = Period(start=filters.start or default.start, end=filters.end or default.end)
     except ValueError as exc:
-        raise HttpError(422, str(exc)) from exc
+        raise HttpError(422, _("The period ends before it starts.")) from exc
     cases = selectors.case_scope(user, department=filters.department)
     summary = selectors.period_figures(cases, period)
     return {
@@ -74,7 +84,11 @@ def statistics(request, filters: Query[StatisticsFilter]):
     }
 
 
-@router.get("/council-report", summary="Figures of a report to the council")
+@router.get(
+    "/council-report",
+    response={200: dict, **problems(403)},
+    summary="Figures of a report to the council",
+)
 def council_report(request, filters: Query[CouncilFilter]):
     user = _check(request, filters.department)
     try:
@@ -85,5 +99,7 @@ def council_report(request, filters: Query[CouncilFilter]):
             until=filters.until,
             department=filters.department,
         )
-    except (ValueError, PermissionDenied) as exc:
-        raise HttpError(422, str(exc)) from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, _("Not your department.")) from exc
+    except ValueError as exc:
+        raise HttpError(422, _("The period ends before it starts.")) from exc

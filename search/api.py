@@ -5,12 +5,14 @@ facets contain only cases the caller may see; every call is logged.
 """
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from casework.api_common import MAX_PAGE, IsoDate, Text, problem_body, problems
 from casework.auth import token_auth
 
 from .backends.base import SORTS
@@ -21,25 +23,32 @@ router = Router(auth=[token_auth, django_auth], tags=["search"])
 MAX_PAGE_SIZE = 100
 
 
+Sort = Literal[tuple(SORTS)]  # type: ignore[misc]
+
+
 class SearchParams(Schema):
-    q: str = Field(
+    q: Text(None) = Field(
         "",
         description="Names in any spelling, file or passport number, "
         "birth date (21.07.1969) or words from notes and comments.",
     )
-    file_number: str = ""
-    passport_number: str = ""
-    birth_date: str = Field("", description="YYYY-MM-DD")
-    nationality: str = Field("", description="ISO 3166 alpha-3, e.g. UKR")
-    case_type: str = Field("", description="Code of the case type")
-    state: str = ""
-    department: str = Field("", description="Code of the department")
-    assigned_to: str = Field("", description="User id of the caseworker")
-    received_from: str = Field("", description="YYYY-MM-DD")
-    received_to: str = Field("", description="YYYY-MM-DD")
-    text: str = Field("", description="Words that must occur in notes or comments")
-    sort: str = Field("relevance", description="relevance, received, -received or expiry")
-    page: int = Field(1, ge=1, le=10_000)
+    file_number: Text(40) = ""
+    passport_number: Text(40) = ""
+    birth_date: IsoDate | None = None
+    nationality: str = Field(
+        "", pattern=r"^([A-Za-z]{3})?$", description="ISO 3166 alpha-3, e.g. UKR"
+    )
+    case_type: Text(60) = Field("", description="Code of the case type")
+    state: Text(40) = ""
+    department: Text(60) = Field("", description="Code of the department")
+    assigned_to: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="User id of the caseworker"
+    )
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
+    text: Text(None) = Field("", description="Words that must occur in notes or comments")
+    sort: Sort = Field("relevance", description="relevance, received, -received or expiry")
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -75,29 +84,31 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetValue]]
 
 
-class Problem(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
-@router.get("/", response={200: SearchOut, 422: Problem}, summary="Search case files")
+@router.get("/", response={200: SearchOut, **problems()}, summary="Search case files")
 def search(request, params: Query[SearchParams]):
     """Ranked by name similarity (exact file and passport numbers first), or sorted."""
-    if params.sort not in SORTS:
-        raise HttpError(422, "sort: relevance, received, -received or expiry")
-    filters = params.dict(exclude={"q", "sort", "page", "page_size"})
+    filters = {
+        key: _as_text(value)
+        for key, value in params.dict(exclude={"q", "sort", "page", "page_size"}).items()
+    }
     try:
         results = search_cases(
             user=request.auth, query=params.q, filters=filters, sort=params.sort, route="api"
         )
     except ValidationError as exc:
-        errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
         return Status(
             422,
-            {
-                "detail": "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()),
-                "errors": errors,
-            },
+            problem_body(
+                "invalid", _("The search is not valid; see errors."), errors=exc.message_dict
+            ),
         )
     start = (params.page - 1) * params.page_size
     hits = results[start : start + params.page_size]

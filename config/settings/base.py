@@ -70,10 +70,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LocaleMiddleware",
+    "config.middleware.RejectControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -238,6 +240,9 @@ APPOINTMENTS_RATE_LIMIT = os.environ.get("APPOINTMENTS_RATE_LIMIT", "10/m")
 # Office operations: a case without a change of state for longer than this many days is
 # flagged as over the office's service standard (worklists, dashboard).
 OPERATIONS_SERVICE_STANDARD_DAYS = int(os.environ.get("OPERATIONS_SERVICE_STANDARD_DAYS", "42"))
+
+# While the database cannot be reached, requests are answered 503 with this Retry-After.
+DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
 
 # Bulk continuation: cases per transaction, and letters per print file (each with a cover).
 OPERATIONS_CONTINUATION_CHUNK = int(os.environ.get("OPERATIONS_CONTINUATION_CHUNK", "200"))

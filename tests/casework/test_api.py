@@ -200,7 +200,8 @@ def test_malformed_inputs_are_422(client, office):
         **bearer(office.worker_a),
     )
     assert response.status_code == 422
-    assert response.json()["reasons"]
+    assert response.json()["code"] == "invalid"
+    assert response.json()["errors"]["due_on"]
 
 
 def test_openapi_schema_lists_the_case_endpoints(client):
