@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from casework import services
@@ -263,8 +264,10 @@ def test_refusal_needs_a_reason():
     case = ready_case()
     worker = worker_for(case)
     for data in ({}, {"reason": "   "}):
-        with pytest.raises(TransitionNotAllowed, match="Reason for refusal is required"):
+        # A missing input is an invalid request (field error), not a conflict (issue 10).
+        with pytest.raises(ValidationError) as error:
             services.fire_transition(case=case, user=worker, transition="refuse", data=data)
+        assert "reason" in error.value.message_dict
     assert Case.objects.get(pk=case.pk).state == CaseState.RECEIVED
     services.fire_transition(case=case, user=worker, transition="refuse", data=FULL_DATA["refuse"])
     case.refresh_from_db()
