@@ -37,6 +37,16 @@ class HistoryEvent(models.TextChoices):
     CONTINUED = "continuation", _("Title continued by ordinance")
 
 
+class AccessRoute(models.TextChoices):
+    """Where a case file was opened from (the access log's ``route``)."""
+
+    BACKOFFICE = "backoffice", _("Case file")
+    API = "api", _("API")
+    SEARCH = "search", _("Search results")
+    EXPORT = "export", _("Export")
+    ADMIN = "admin", _("Administration")
+
+
 class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     SERVICE_POINT = "service_point", _("Service Point")

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import CaseState, PhotoSource
+from .constants import AccessRoute, CaseState, PhotoSource
 from .models import CaseType, Department
 from .worklists import OPEN, WorklistFilters
 
@@ -66,6 +66,58 @@ class WorklistFilterForm(forms.Form):
             received_to=data.get("received_to"),
             overdue=bool(data.get("overdue")),
         )
+
+
+class AccessLogFilterForm(forms.Form):
+    """Filters of the office-wide access log (all optional, combined with AND)."""
+
+    user = forms.ModelChoiceField(
+        label=_("Who"), queryset=get_user_model().objects.none(), required=False
+    )
+    file_number = forms.CharField(label=_("File number"), required=False, max_length=40)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    route = forms.ChoiceField(label=_("Opened from"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+
+    def __init__(self, *args, users, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = _user_label
+        self.fields["department"].queryset = departments
+        self.fields["route"].choices = [("", _("anywhere")), *AccessRoute.choices]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date must not be after the end date."))
+        return data
+
+    def filter(self, entries):
+        if not self.is_valid():
+            return entries
+        data = self.cleaned_data
+        if data.get("user"):
+            entries = entries.filter(user=data["user"])
+        if data.get("file_number"):
+            entries = entries.filter(case__file_number__icontains=data["file_number"].strip())
+        if data.get("department"):
+            entries = entries.filter(case__department=data["department"])
+        if data.get("route"):
+            entries = entries.filter(route=data["route"])
+        if data.get("date_from"):
+            entries = entries.filter(at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            entries = entries.filter(at__date__lte=data["date_to"])
+        return entries
+
+
+def _user_label(user) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
 
 
 class ApiTokenForm(forms.Form):

@@ -13,6 +13,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .constants import (
     FINAL_STATES,
+    AccessRoute,
     CardOrderStatus,
     CaseCategory,
     CaseState,
@@ -414,6 +415,12 @@ class CaseAccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    @property
+    def route_label(self) -> str:
+        if self.route in AccessRoute.values:
+            return str(AccessRoute(self.route).label)
+        return self.route
 
 
 class FileNumberSequence(models.Model):

@@ -23,6 +23,7 @@ from .models import (
 __all__ = [
     "SERVICE_POINT_STATES",
     "access_log",
+    "access_log_entries",
     "available_transitions",
     "case_history",
     "editable_fields",
@@ -31,7 +32,9 @@ __all__ = [
     "cases_visible_to",
     "get_visible_case",
     "is_office_admin",
+    "may_read_access_log",
     "roles_of",
+    "supervised_departments",
 ]
 
 #: The steps the Service Point works on: biometrics and fees, then hand-over.
@@ -153,12 +156,51 @@ def case_history(*, case: Case) -> QuerySet[CaseHistory]:
     return CaseHistory.objects.filter(case=case).select_related("by").order_by("at", "id")
 
 
+def supervised_departments(user) -> QuerySet[Department]:
+    """Departments whose cases the user oversees: where they are supervisor; every
+    department that handles cases for office admins. Reassigning, sharing, continuation
+    and the access log are theirs there."""
+    if is_office_admin(user):
+        return Department.objects.filter(handles_cases=True)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Department.objects.none()
+    return Department.objects.filter(
+        memberships__user=user, memberships__role=Role.SUPERVISOR
+    ).distinct()
+
+
+def may_read_access_log(user, case: Case | None = None) -> bool:
+    """Office admins (every case) and supervisors (their departments' cases); without a case:
+    whether the user may read any part of the access log."""
+    from .permissions import is_supervisor_of
+
+    if is_office_admin(user):
+        return True
+    if case is None:
+        return supervised_departments(user).exists()
+    return is_supervisor_of(user, case.department_id)
+
+
 def access_log(*, case: Case, user) -> QuerySet[CaseAccessLog]:
     """Who opened the case file and when: for the department's supervisors and office admins."""
     from django.core.exceptions import PermissionDenied
 
-    from .permissions import is_supervisor_of
-
-    if not (is_office_admin(user) or is_supervisor_of(user, case.department_id)):
+    if not may_read_access_log(user, case):
         raise PermissionDenied
     return CaseAccessLog.objects.filter(case=case).select_related("user").order_by("-at", "-id")
+
+
+def access_log_entries(*, user) -> QuerySet[CaseAccessLog]:
+    """The office-wide access log as far as the user may read it (the rule of
+    :func:`may_read_access_log`, as a queryset): every entry for office admins, the entries on
+    their departments' cases for supervisors, nothing for anyone else. Newest first."""
+    from django.core.exceptions import PermissionDenied
+
+    if not may_read_access_log(user):
+        raise PermissionDenied
+    entries = CaseAccessLog.objects.filter(case__in=cases_visible_to(user))
+    if not is_office_admin(user):
+        entries = entries.filter(case__department__in=supervised_departments(user))
+    return entries.select_related(
+        "user", "case", "case__person", "case__department", "case__case_type"
+    ).order_by("-at", "-id")

@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from .constants import CardOrderStatus, Channel, HistoryEvent, PhotoSource
+from .constants import AccessRoute, CardOrderStatus, Channel, HistoryEvent, PhotoSource
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .files import case_folder_is_dirty
 from .models import (
@@ -78,7 +78,7 @@ __all__ = [
 case_changed = Signal()
 
 #: Where a case file can be opened from (the access log's ``route``).
-ACCESS_ROUTES = ("backoffice", "api", "search", "export", "admin")
+ACCESS_ROUTES = tuple(AccessRoute.values)
 #: A share of a single case ends at the latest after this many days.
 MAX_SHARE_DAYS = 365
 #: The Bundesdruckerei takes about four to six weeks.
@@ -555,7 +555,8 @@ def add_comment(*, case: Case, user, text: str) -> CaseComment:
 
 
 def reassign(*, case: Case, user, assignee) -> Case:
-    """Give the case to another caseworker of its department (supervisors only)."""
+    """Give the case to another caseworker of its department (supervisors only); the change
+    is a row of the case's history (the state stays as it is)."""
     if not is_supervisor_of(user, case.department_id):
         raise _deny()
     with transaction.atomic():
@@ -567,12 +568,30 @@ def reassign(*, case: Case, user, assignee) -> Case:
             raise ValidationError(
                 {"assignee": _("Cases can only be assigned to a caseworker of the department.")}
             )
-        locked.assigned_to = assignee
-        locked.save(update_fields=["assigned_to", "updated_at"])
-        _notify(locked, "reassigned")
+        previous = locked.assigned_to
+        if (previous.pk if previous else None) != (assignee.pk if assignee else None):
+            locked.assigned_to = assignee
+            locked.save(update_fields=["assigned_to", "updated_at"])
+            CaseHistory.objects.create(
+                case=locked,
+                transition=HistoryEvent.REASSIGNED,
+                from_state=locked.state,
+                to_state=locked.state,
+                at=timezone.now(),
+                by=user,
+                comment=_("Previously: %(previous)s. Now: %(assignee)s.")
+                % {"previous": _staff_name(previous), "assignee": _staff_name(assignee)},
+            )
+            _notify(locked, "reassigned")
     _sync(case, locked, ["assigned_to_id", "updated_at"])
     case._state.fields_cache.pop("assigned_to", None)
     return case
+
+
+def _staff_name(user) -> str:
+    if user is None:
+        return _("nobody")
+    return user.get_full_name() or user.get_username()
 
 
 def _share_target(grantee_user, grantee_group):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -33,6 +34,7 @@ from .auth import issue_token, revoke_token
 from .constants import CaseState, Role
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .forms import (
+    AccessLogFilterForm,
     ApiTokenForm,
     BiometricsForm,
     BulkReassignForm,
@@ -143,14 +145,6 @@ def _user_departments(user):
     return Department.objects.filter(memberships__user=user, handles_cases=True).distinct()
 
 
-def _supervised_departments(user):
-    if selectors.is_office_admin(user):
-        return Department.objects.filter(handles_cases=True)
-    return Department.objects.filter(
-        memberships__user=user, memberships__role=Role.SUPERVISOR
-    ).distinct()
-
-
 # --- worklists -----------------------------------------------------------------------------
 
 WORKLIST_TITLES = {
@@ -175,7 +169,7 @@ def worklist_view(request, scope: str = "department"):
     cases = worklist(user, filters=filters, mine=scope == "mine")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("p"))
     by_state = _state_counts(request, user, filters, mine=scope == "mine")
-    supervised = _supervised_departments(user)
+    supervised = selectors.supervised_departments(user)
     can_bulk_reassign = supervised.exists()
     return render(
         request,
@@ -226,7 +220,7 @@ def _state_counts(request, user, filters, *, mine: bool) -> list[dict]:
 def bulk_reassign(request):
     """A supervisor hands a batch of cases to one caseworker (each case is checked)."""
     _require_casework_user(request)
-    supervised = _supervised_departments(request.user)
+    supervised = selectors.supervised_departments(request.user)
     if not supervised.exists():
         raise PermissionDenied
     form = BulkReassignForm(
@@ -613,6 +607,41 @@ def workflow_diagram(request):
         request,
         "casework/workflow.html",
         {"page_title": _("Case workflow"), "header_icon": "tasks", "svg": svg},
+    )
+
+
+# --- the office-wide access log -------------------------------------------------------------
+
+
+@casework_view
+@require_GET
+def access_log_view(request):
+    """Who opened which case file when: all of it for office management, their departments'
+    cases for supervisors (:func:`casework.selectors.access_log_entries`)."""
+    _require_casework_user(request)
+    user = request.user
+    entries = selectors.access_log_entries(user=user)  # PermissionDenied for anyone else
+    form = AccessLogFilterForm(
+        request.GET or None,
+        users=get_user_model()
+        .objects.filter(pk__in=entries.order_by().values("user_id"))
+        .order_by("last_name", "first_name", "username"),
+        departments=selectors.supervised_departments(user),
+    )
+    if form.is_bound and not form.is_valid():
+        _form_errors(request, form)
+    page = Paginator(form.filter(entries), PAGE_SIZE).get_page(request.GET.get("p"))
+    return render(
+        request,
+        "casework/access_log.html",
+        {
+            "page_title": _("Access log"),
+            "header_icon": "view",
+            "form": form,
+            "page_obj": page,
+            "items": page,
+            "elided_page_range": page.paginator.get_elided_page_range(page.number),
+        },
     )
 
 

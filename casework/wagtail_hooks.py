@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import views
 from .models import CaseType, RequiredDocument
-from .selectors import is_office_admin
+from .selectors import is_office_admin, may_read_access_log
 from .worklists import WorklistFilters, worklist
 
 #: Menu items of the page editors' world that casework staff do not need.
@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("case/<str:file_number>/reassign/", views.reassign_view, name="reassign"),
     path("case/<str:file_number>/share/", views.share_view, name="share"),
+    path("access-log/", views.access_log_view, name="access_log"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]
@@ -133,6 +134,24 @@ def register_workflow_diagram():
         name="casework-workflow",
         icon_name="tasks",
         order=400,
+    )
+
+
+class AccessLogMenuItem(MenuItem):
+    """Office management and supervisors (the rule of ``selectors.may_read_access_log``)."""
+
+    def is_shown(self, request):
+        return views.can_use_casework(request.user) and may_read_access_log(request.user)
+
+
+@hooks.register("register_casework_menu_item")
+def register_access_log():
+    return AccessLogMenuItem(
+        _("Access log"),
+        reverse("casework:access_log"),
+        name="casework-access-log",
+        icon_name="view",
+        order=450,
     )
 
 

@@ -115,3 +115,37 @@ def test_service_point_hands_the_card_over_and_sees_a_confirmation(
     assert_accessible(page, impacts=("critical",))
     case.refresh_from_db()
     assert case.state == CaseState.HANDED_OVER
+
+
+def test_supervisor_reads_the_access_log_through_the_menu_and_filters_it(
+    live_server, make_page, artifacts_dir, assert_accessible
+):
+    from casework.models import CaseAccessLog
+    from tests.casework.factories import CaseFactory
+
+    office = build_office()
+    mine = CaseFactory(case_type=office.type_a, file_number="ABH-2026-000262")
+    other = CaseFactory(case_type=office.type_a)
+    foreign = CaseFactory(case_type=office.type_b)  # another department: never listed
+    for case, user in (
+        (mine, office.worker_a),
+        (other, office.worker_a),
+        (foreign, office.worker_b),
+    ):
+        CaseAccessLog.objects.create(case=case, user=user, route="backoffice")
+
+    page = make_page(width=1280, height=900)
+    _login(page, live_server, office.supervisor_a.username)
+    page.get_by_role("button", name="Vorgänge").click()
+    page.get_by_role("link", name="Zugriffsprotokoll").click()
+    page.wait_for_selector("table.casework-access-log")
+    rows = page.locator("table.casework-access-log tbody tr")
+    assert rows.count() == 2
+    assert foreign.file_number not in page.content()
+    page.get_by_label("Aktenzeichen").fill("262")
+    page.get_by_role("button", name="Filtern").click()
+    page.wait_for_url("**file_number=262**")
+    assert rows.count() == 1
+    assert mine.file_number in rows.first.inner_text()
+    shot(page, artifacts_dir, "05-access-log")
+    assert_accessible(page)

@@ -325,6 +325,32 @@ def test_only_the_supervisor_reassigns_and_only_to_the_departments_caseworkers()
     assert Case.objects.get(pk=case.pk).assigned_to == worker
 
 
+def test_a_reassignment_is_a_row_of_the_history_and_keeps_the_state():
+    case = ready_case()
+    supervisor = worker_for(case, Role.SUPERVISOR)
+    first = worker_for(case)
+    first.first_name, first.last_name = "Sabine", "Krüger"
+    first.save()
+    second = worker_for(case)
+    services.reassign(case=case, user=supervisor, assignee=first)
+    services.reassign(case=case, user=supervisor, assignee=first)  # no change: no row
+    services.reassign(case=case, user=supervisor, assignee=second)
+    services.reassign(case=case, user=supervisor, assignee=None)
+    rows = list(CaseHistory.objects.filter(case=case, transition="reassign").order_by("id"))
+    assert [(r.by, r.from_state, r.to_state) for r in rows] == [
+        (supervisor, case.state, case.state)
+    ] * 3
+    assert [r.comment for r in rows] == [
+        "Previously: nobody. Now: Sabine Krüger.",
+        f"Previously: Sabine Krüger. Now: {second.username}.",
+        f"Previously: {second.username}. Now: nobody.",
+    ]
+    # A refused reassignment writes nothing.
+    with pytest.raises(ValidationError):
+        services.reassign(case=case, user=supervisor, assignee=MembershipFactory().user)
+    assert CaseHistory.objects.filter(case=case, transition="reassign").count() == 3
+
+
 def test_sharing_opens_one_case_until_it_expires_and_can_be_revoked():
     case = ready_case()
     supervisor = worker_for(case, Role.SUPERVISOR)
