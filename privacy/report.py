@@ -166,8 +166,7 @@ class _Collector:
         for f in obj._meta.concrete_fields:
             if not _shown(f) or f.name == parent_field or f.name in self.skip_fields:
                 continue
-            label = str(f.verbose_name)
-            label = label[:1].upper() + label[1:]
+            label = _capitalized(str(f.verbose_name))
             raw = getattr(obj, f.attname)
             if f.is_relation:
                 if raw is None:
@@ -363,6 +362,10 @@ def _intro(data: AccessReportData) -> LetterSection:
     )
 
 
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _lines(record: Record) -> str:
     return "\n".join(f"{label}: {value}" for label, value in record.lines)
 
@@ -410,7 +413,7 @@ def render_pdf(data: AccessReportData) -> bytes:
             sections += _block_sections(prefix, section.blocks, data.language)
         files = tuple(
             "{kind}: {name} ({size})".format(
-                kind=_("uploaded document") if f.kind == "upload" else _("letter"),
+                kind=_capitalized(_("uploaded document") if f.kind == "upload" else _("letter")),
                 name=PurePosixPath(f.name).name,
                 size=formats.number_format(f.size) + " " + _("bytes")
                 if f.size is not None

@@ -145,3 +145,23 @@ def test_the_case_file_links_office_management_to_the_report(client, world):
     client.force_login(world.worker_a)
     response = client.get(url)
     assert response.status_code == 200 and target not in response.content.decode()
+
+
+def test_office_management_sees_every_page_at_every_step(
+    client, world, proposal, django_capture_on_commit_callbacks
+):
+    gets, _posts = routes(proposal, world)
+    detail = reverse("privacy:proposal", args=[proposal.pk])
+    client.force_login(world.amt2)
+    for url in gets:
+        assert client.get(url).status_code == 200, url
+    client.post(reverse("privacy:submit", args=[proposal.pk]))
+    assert client.get(reverse("privacy:index")).status_code == 200
+    assert client.get(detail).status_code == 200
+    client.force_login(world.amt3)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:release", args=[proposal.pk]), {"confirm": "on"})
+    for url in (reverse("privacy:index"), detail, reverse("privacy:log")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Zyxwvutsky" not in response.content.decode()
