@@ -752,10 +752,13 @@ def belehrung_pdf(case: Case, *, language: str | None = None) -> bytes:
 
 def forget_cases(case_ids) -> dict:
     """Before cases are deleted (same transaction): remove their continuation items, which
-    protect the cases, and take them out of their ordinances' totals.
+    protect the cases, take them out of their ordinances' totals, and drop the print batches
+    that hold their certificates (the batch rows name holders too); the other letters of
+    those batches wait to be printed again.
 
-    Returns ``{"items": removed, "ordinances": [ids whose print file holds their
-    certificates]}``: render those again with :func:`rerender_print_files` after the commit.
+    Returns ``{"items": removed, "batches": removed, "files": [(model label, field, name)],
+    "ordinances": [ids]}``: remove the files and call :func:`rerender_print_files` with the
+    ordinances after the commit.
     """
     items = ContinuationItem.objects.filter(case_id__in=list(case_ids))
     per_ordinance = dict(
@@ -764,17 +767,23 @@ def forget_cases(case_ids) -> dict:
         .annotate(n=Count("pk"))
         .values_list("ordinance_id", "n")
     )
+    batch_ids = set(items.exclude(batch=None).values_list("batch_id", flat=True))
     removed, _detail = items.delete()
     for ordinance_id, n in per_ordinance.items():
         ContinuationOrdinance.objects.filter(pk=ordinance_id).update(
             total=Greatest(F("total") - n, 0)
         )
-    printed = ContinuationOrdinance.objects.filter(pk__in=per_ordinance).exclude(print_file="")
-    return {"items": removed, "ordinances": sorted(printed.values_list("pk", flat=True))}
+    batches = ContinuationBatch.objects.filter(pk__in=batch_ids)
+    label = ContinuationBatch._meta.label
+    files = [(label, "file", name) for name in batches.values_list("file", flat=True) if name]
+    ordinances = sorted(set(batches.values_list("ordinance_id", flat=True)))
+    ContinuationItem.objects.filter(batch__in=batch_ids).update(batch=None)
+    dropped, _detail = batches.delete()
+    return {"items": removed, "batches": dropped, "files": files, "ordinances": ordinances}
 
 
 def rerender_print_files(ordinance_ids) -> int:
-    """Render the print files of these ordinances again from their remaining items."""
+    """Print the certificates of these ordinances that are in no print file (again)."""
     done = 0
     for ordinance in ContinuationOrdinance.objects.filter(pk__in=list(ordinance_ids)):
         render_certificates(ordinance)

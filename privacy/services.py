@@ -361,13 +361,15 @@ def _erase(item: DeletionItem, proposal: DeletionProposal, rules, today: dt.date
         counts = dict(result.counts)
         if continued["items"]:
             counts["operations.ContinuationItem"] = continued["items"]
+        if continued["batches"]:
+            counts["operations.ContinuationBatch"] = continued["batches"]
         if forgotten["name_terms"]:
             counts["search.NameTerm"] = forgotten["name_terms"]
         if forgotten["search_log"]:
             counts["search.SearchLog:blanked"] = forgotten["search_log"]
         item.counts = counts
         item.pending = {
-            "files": [list(entry) for entry in result.files],
+            "files": [list(entry) for entry in [*result.files, *continued["files"]]],
             "folders": [f"cases/{number}" for number in result.file_numbers],
             "case_ids": result.case_ids,
             "ordinances": continued["ordinances"],

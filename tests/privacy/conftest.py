@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.test import TestCase
 from django.utils import timezone
 
 from applications.constants import ApplicationKind
@@ -309,8 +310,10 @@ def build_world() -> World:
         valid_until=dt.date(2016, 3, 4),
         reference="Fortgeltungsverordnung (Test)",
     )
-    operations_services.start_continuation(ordinance=ordinance, user=amt1)
-    operations_services.run_continuation(ordinance.pk)
+    # Print files take their names when their transaction commits (casework.files).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        operations_services.start_continuation(ordinance=ordinance, user=amt1)
+        operations_services.run_continuation(ordinance.pk)
     ordinance.refresh_from_db()
     for backend in get_search_backends().values():
         backend.rebuild()
