@@ -19,8 +19,16 @@ CASE_TYPE_CODES: dict[str, tuple[str, ...]] = {
     ApplicationKind.UKRAINE: ("24",),
 }
 
-#: Forms whose applicants may ask for the extension of a current title.
-EXTENSION_KINDS = frozenset({ApplicationKind.EMPLOYMENT, ApplicationKind.UKRAINE})
+#: Forms whose applicants may ask for the extension of a current title. Not § 24: federal
+#: ordinances continue those titles without an application.
+EXTENSION_KINDS = frozenset({ApplicationKind.EMPLOYMENT})
+
+#: Forms that accept a national identity card, or no document at all, instead of a passport,
+#: and family members applying together (each gets a case of their own).
+FAMILY_KINDS = frozenset({ApplicationKind.UKRAINE})
+
+#: Checklist codes under which a family member's identity document is filed, first match wins.
+IDENTITY_DOCUMENT_CODES = ("identity-document", "passport", "birth-certificate")
 
 
 class UploadType(models.TextChoices):

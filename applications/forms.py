@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from casework.constants import PhotoSource
+from casework.constants import FamilyRelation, IdDocument, PhotoSource
 from casework.models import CaseType
 
 from .uploads import check_upload
@@ -140,8 +140,39 @@ class PersonalForm(forms.Form):
             )
         return value
 
+    def __init__(self, *args, any_identity_document: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: § 24: a passport, a national identity card (e.g. the Ukrainian ID card) or none
+        #: at all; an expired document still helps to prove identity.
+        self.any_identity_document = any_identity_document
+        if any_identity_document:
+            self.fields["id_document"] = forms.ChoiceField(
+                label=_("Which identity document do you have?"),
+                choices=[
+                    (IdDocument.PASSPORT, _("A passport")),
+                    (IdDocument.ID_CARD, _("No passport, but a national identity card")),
+                    (IdDocument.NONE, _("Neither (we clarify your identity at the appointment)")),
+                ],
+                initial=IdDocument.PASSPORT,
+                widget=forms.RadioSelect,
+            )
+            number = self.fields["passport_number"]
+            number.label = _("Number of the document")
+            number.required = False
+            number.help_text = _("As printed on the passport or the identity card.")
+            valid = self.fields["passport_valid_until"]
+            valid.label = _("Document valid until (if printed)")
+            valid.required = False
+            valid.help_text = _("An expired document is accepted as proof of identity.")
+            order = list(self.fields)
+            order.remove("id_document")
+            order.insert(order.index("passport_number"), "id_document")
+            self.order_fields(order)
+
     def clean_passport_number(self):
         value = re.sub(r"[\s\-]", "", self.cleaned_data["passport_number"]).upper()
+        if not value and self.any_identity_document:
+            return ""
         if not PASSPORT_NUMBER.match(value):
             raise ValidationError(
                 _("Please enter the passport number as printed: 5 to 20 letters and digits."),
@@ -149,8 +180,32 @@ class PersonalForm(forms.Form):
             )
         return value
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.any_identity_document:
+            if cleaned.get("id_document") == IdDocument.NONE:
+                cleaned["passport_number"] = ""
+                cleaned["passport_valid_until"] = None
+                self.errors.pop("passport_number", None)
+                self.errors.pop("passport_valid_until", None)
+            elif "passport_number" in cleaned and not cleaned["passport_number"]:
+                self.add_error(
+                    "passport_number",
+                    ValidationError(_("Please enter the number of the document."), code="required"),
+                )
+        return cleaned
+
     def clean_passport_valid_until(self):
         value = self.cleaned_data["passport_valid_until"]
+        if value is None:
+            return None
+        if self.any_identity_document:
+            if value > timezone.localdate() + dt.timedelta(days=366 * 15):
+                raise ValidationError(
+                    _("Please check this date: it is too far in the future."),
+                    code="passport_validity",
+                )
+            return value
         if value < timezone.localdate():
             raise ValidationError(
                 _(
@@ -232,6 +287,98 @@ class ApplicationForm(forms.Form):
         else:
             cleaned["is_extension"] = False
         return cleaned
+
+
+class FamilyMemberForm(forms.Form):
+    """A family member applying together with the applicant (same address and contact)."""
+
+    relation = forms.ChoiceField(
+        label=_("Relation to you"),
+        choices=[("", "—"), *FamilyRelation.choices],
+    )
+    family_name = _name_field(
+        _("Family name"), help_text=_("In Latin letters, as in the document if there is one.")
+    )
+    given_names = _name_field(_("Given names"))
+    family_name_native = _name_field(
+        _("Family name in the native script"),
+        required=False,
+        help_text=_("Optional, e.g. in Cyrillic script."),
+        validator=_native_name,
+    )
+    given_names_native = _name_field(
+        _("Given names in the native script"), required=False, validator=_native_name
+    )
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    nationality = forms.ChoiceField(
+        label=_("Nationality"), choices=nationality_choices, initial="UKR"
+    )
+    id_document = forms.ChoiceField(
+        label=_("Identity document"),
+        choices=IdDocument.choices,
+        initial=IdDocument.PASSPORT,
+        help_text=_("For children without a passport: the birth certificate."),
+    )
+    document_number = forms.CharField(
+        label=_("Number of the document (optional)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    document = forms.FileField(
+        label=_("Copy of the document (optional)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG. You can also send it later."),
+        validators=[lambda upload: check_upload(upload)],
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        today = timezone.localdate()
+        if value > today:
+            raise ValidationError(
+                _("The date of birth cannot be in the future."), code="birth_in_future"
+            )
+        if value < today.replace(year=today.year - MAX_AGE_YEARS):
+            raise ValidationError(
+                _("Please check the date of birth: it is more than %(years)s years ago."),
+                code="birth_too_early",
+                params={"years": MAX_AGE_YEARS},
+            )
+        return value
+
+    def clean_document_number(self):
+        value = re.sub(r"[\s\-]", "", self.cleaned_data["document_number"]).upper()
+        if value and not PASSPORT_NUMBER.match(value):
+            raise ValidationError(
+                _("Please enter the number as printed: 5 to 20 letters and digits."),
+                code="document_number",
+            )
+        return value
+
+
+class BaseFamilyFormSet(forms.BaseFormSet):
+    """The family members of an application; blank and removed entries are left out."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields:
+            form.fields[forms.formsets.DELETION_FIELD_NAME].label = _(
+                "Remove this person from the application"
+            )
+
+    def members(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+
+FamilyFormSet = forms.formset_factory(
+    FamilyMemberForm, formset=BaseFamilyFormSet, extra=0, can_delete=True, max_num=15
+)
 
 
 class DocumentsForm(forms.Form):

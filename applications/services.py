@@ -1,6 +1,7 @@
 """Writes of the applicant side: turning a finished online application into a case."""
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives
@@ -8,12 +9,14 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from casework.constants import Channel
+from casework.constants import Channel, IdDocument
 from casework.files import discard_uncommitted
-from casework.models import CaseDocument, Person
-from casework.services import create_case
+from casework.models import Person
+from casework.selectors import family_cases
+from casework.services import create_case, receive_applicant_documents
 from config.links import public_url
 
+from .constants import IDENTITY_DOCUMENT_CODES
 from .models import Submission
 from .selectors import filed_in_time, missing_documents
 from .uploads import private_storage, store_document
@@ -32,14 +35,34 @@ class SubmitResult:
     created: bool
 
 
+def _identity(personal: dict) -> dict:
+    """The person's identity document as Person fields: a passport, or a national identity
+    card (§ 24 applicants may have that instead), or nothing."""
+    number = personal.get("passport_number", "")
+    valid_until = personal.get("passport_valid_until")
+    if not number:
+        return {}
+    if personal.get("id_document") == IdDocument.ID_CARD:
+        return {"id_card_number": number, "id_card_valid_until": valid_until}
+    return {"passport_number": number, "passport_valid_until": valid_until}
+
+
 def _person_for(personal: dict) -> tuple[Person, bool]:
-    """The person with this passport number and birth date, or a new one."""
-    existing = (
-        Person.objects.select_for_update()
-        .filter(passport_number=personal["passport_number"], birth_date=personal["birth_date"])
-        .order_by("pk")
-        .first()
-    )
+    """The person with this document number and birth date, or a new one.
+
+    Without any document number nobody can be matched safely: a new person is created and
+    the office merges duplicates if need be.
+    """
+    identity = _identity(personal)
+    number_field = next((name for name in identity if name.endswith("_number")), None)
+    existing = None
+    if number_field is not None:
+        existing = (
+            Person.objects.select_for_update()
+            .filter(**{number_field: identity[number_field]}, birth_date=personal["birth_date"])
+            .order_by("pk")
+            .first()
+        )
     if existing is not None:
         blanks = [
             name for name in _CONTACT_FIELDS if not getattr(existing, name) and personal.get(name)
@@ -56,8 +79,7 @@ def _person_for(personal: dict) -> tuple[Person, bool]:
         given_names_native=personal.get("given_names_native", ""),
         birth_date=personal["birth_date"],
         nationality=personal["nationality"],
-        passport_number=personal["passport_number"],
-        passport_valid_until=personal["passport_valid_until"],
+        **identity,
         street=personal.get("street", ""),
         postal_code=personal.get("postal_code", ""),
         town=personal.get("town", ""),
@@ -66,6 +88,25 @@ def _person_for(personal: dict) -> tuple[Person, bool]:
         preferred_language=personal.get("language") or "de",
     )
     return person, False
+
+
+def _member_personal(member: dict, personal: dict) -> dict:
+    """A family member's data as the person fields: own names, birth date, nationality and
+    document; address, contact and language of the applicant they apply with."""
+    kind = member.get("id_document")
+    has_number = kind in (IdDocument.PASSPORT, IdDocument.ID_CARD)
+    return {
+        **{name: personal.get(name, "") for name in (*_CONTACT_FIELDS, "language")},
+        "family_name": member["family_name"],
+        "given_names": member["given_names"],
+        "family_name_native": member.get("family_name_native", ""),
+        "given_names_native": member.get("given_names_native", ""),
+        "birth_date": member["birth_date"],
+        "nationality": member["nationality"],
+        "id_document": kind,
+        "passport_number": member.get("document_number", "") if has_number else "",
+        "passport_valid_until": None,
+    }
 
 
 def _existing(token: str) -> Submission | None:
@@ -80,8 +121,13 @@ def submit_application(
     application: dict,
     uploads: dict,
     photo: dict,
+    family: Iterable[dict] = (),
 ) -> SubmitResult:
     """Create (or link) the person and a *received* case with its documents, in one transaction.
+
+    Each family member applying together (``family``) gets a person and a case of the same
+    type of their own, linked to the applicant's case; their identity document, if uploaded,
+    is filed with their case.
 
     The same ``token`` submitted again answers the first submission instead of creating a
     second case, also when two requests race: the unique token makes the later one fail
@@ -113,20 +159,33 @@ def submit_application(
             case.photo_reference = photo.get("photo_reference", "")
             case.save(update_fields=["photo_source", "photo_reference", "updated_at"])
             now = timezone.now()
-            names = {d.code: d.name for d in application["case_type"].required_documents.all()}
+            stored = {}
             for code, upload in uploads.items():
-                stored = store_document(upload=upload, file_number=case.file_number, code=code)
-                written.append(stored)
-                CaseDocument.objects.update_or_create(
-                    case=case,
-                    code=code,
-                    defaults={
-                        "name": names.get(code, code),
-                        "received": True,
-                        "received_at": now,
-                        "file": stored,
-                    },
+                stored[code] = store_document(
+                    upload=upload, file_number=case.file_number, code=code
                 )
+                written.append(stored[code])
+            receive_applicant_documents(case=case, files=stored, now=now)
+            checklist = set(case.documents.values_list("code", flat=True))
+            identity_code = next((c for c in IDENTITY_DOCUMENT_CODES if c in checklist), None)
+            for member in family:
+                member_person, _linked = _person_for(_member_personal(member, personal))
+                member_case = create_case(
+                    person=member_person,
+                    case_type=application["case_type"],
+                    channel=Channel.ONLINE,
+                    filed_with=case,
+                    family_relation=member["relation"],
+                )
+                upload = member.get("document")
+                if upload and identity_code:
+                    name = store_document(
+                        upload=upload, file_number=member_case.file_number, code=identity_code
+                    )
+                    written.append(name)
+                    receive_applicant_documents(
+                        case=member_case, files={identity_code: name}, now=now
+                    )
             submission.case = case
             submission.linked_existing_person = linked
             submission.save(update_fields=["case", "linked_existing_person"])
@@ -164,6 +223,16 @@ def confirmation_context(submission: Submission) -> dict:
         "is_extension": case.is_extension,
         "filed_in_time": filed_in_time(case),
         "missing_documents": missing_documents(case),
+        "person": case.person,
+        "family": [
+            {
+                "file_number": member.file_number,
+                "name": f"{member.person.family_name}, {member.person.given_names}".strip(", "),
+                "birth_date": member.person.birth_date,
+                "relation": member.get_family_relation_display(),
+            }
+            for member in family_cases(case)
+        ],
     }
 
 

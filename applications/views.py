@@ -18,17 +18,19 @@ from django_ratelimit.core import is_ratelimited
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import SessionWizardView
 
-from casework.constants import PhotoSource
+from casework.constants import FamilyRelation, IdDocument, PhotoSource
 from casework.models import CaseDocument
 from casework.selectors import cases_visible_to
 from casework.services import log_case_access
 
 from . import selectors, services
-from .constants import EXTENSION_KINDS, ApplicationKind
+from .constants import EXTENSION_KINDS, FAMILY_KINDS, ApplicationKind
 from .forms import (
     ApplicationForm,
     ConsentForm,
     DocumentsForm,
+    FamilyFormSet,
+    FamilyMemberForm,
     PersonalForm,
     PhotoForm,
     StatusForm,
@@ -68,6 +70,7 @@ RESTART_PARAMETER = "neu"
 STEPS = [
     ("personal", PersonalForm),
     ("application", ApplicationForm),
+    ("family", FamilyFormSet),
     ("documents", DocumentsForm),
     ("photo", PhotoForm),
     ("consent", ConsentForm),
@@ -79,6 +82,7 @@ def step_titles():
     return {
         "personal": _("Personal data"),
         "application": _("Application"),
+        "family": _("Family members"),
         "documents": _("Documents"),
         "photo": _("Photo"),
         "consent": _("Consent"),
@@ -98,6 +102,7 @@ class ApplicationWizard(SessionWizardView):
 
     form_list = STEPS
     template_name = "applications/wizard.html"
+    condition_dict = {"family": lambda wizard: wizard.kind in FAMILY_KINDS}
 
     @property
     def file_storage(self):
@@ -130,14 +135,21 @@ class ApplicationWizard(SessionWizardView):
             self.storage.current_step = self.steps.first
             self.storage.extra_data = {"token": secrets.token_urlsafe(32)}
             return self.render(self.get_form())
+        return self.render(self._form_as_left(), resumed=True)
+
+    def _form_as_left(self):
+        """The current step with what was stored for it, not checked before it is sent."""
         step = self.steps.current
         data = self.storage.get_step_data(step)
         form = self.get_form(data=data, files=self.storage.get_step_files(step))
         if data is not None:
-            # Shown as it was left; it is checked when the applicant continues.
-            form._errors = ErrorDict()
-            form.cleaned_data = {}
-        return self.render(form, resumed=True)
+            for each in getattr(form, "forms", [form]):
+                each._errors = ErrorDict()
+                each.cleaned_data = {}
+            if hasattr(form, "forms"):
+                form._errors = []
+                form._non_form_errors = form.error_class()
+        return form
 
     def post(self, request, *args, **kwargs):
         # A repeated final POST (double click, reload, retry) answers the first submission.
@@ -147,24 +159,49 @@ class ApplicationWizard(SessionWizardView):
         if _limited(request, "applications.form", "APPLICATION_FORM_RATE"):
             return _too_many(request, "applications/throttled.html", {"kind": self.kind})
         if "switch_language" in request.POST:
-            return self._switch_language(request)
+            self._keep_step(request, request.POST)
+            return redirect(request.path)
+        if "family_add" in request.POST:
+            return self._add_family_member(request)
         return super().post(request, *args, **kwargs)
 
-    def _switch_language(self, request):
-        """Keep what was typed on the current step, unchecked, and show the step again in the
-        language of the address the form was sent to."""
+    def _keep_step(self, request, data) -> bool:
+        """Store what was sent for the current step as it is, unchecked (language switch,
+        adding a family member); only for the step the applicant is on."""
         management = ManagementForm(request.POST, prefix=self.prefix)
-        if (
+        if not (
             self._in_progress()
             and management.is_valid()
             and management.cleaned_data["current_step"] == self.steps.current
         ):
-            self.storage.set_step_data(self.steps.current, request.POST)
-            if request.FILES:
-                self.storage.set_step_files(self.steps.current, request.FILES)
-        return redirect(request.path)
+            return False
+        self.storage.set_step_data(self.steps.current, data)
+        if request.FILES:
+            self.storage.set_step_files(self.steps.current, request.FILES)
+        return True
+
+    def _add_family_member(self, request):
+        """One more (empty) family member on the family step, keeping what was typed."""
+        if self.steps.current == "family":
+            data = request.POST.copy()
+            key = f"{self.get_form_prefix('family', FamilyFormSet)}-TOTAL_FORMS"
+            try:
+                total = int(data.get(key, 0))
+            except ValueError:
+                total = 0
+            if total < FamilyFormSet.max_num:
+                data[key] = str(total + 1)
+                # The new entry starts with the fields' defaults (nationality, document).
+                prefix = self.get_form_prefix("family", FamilyFormSet)
+                for name, field in FamilyMemberForm.base_fields.items():
+                    if field.initial is not None:
+                        data[f"{prefix}-{total}-{name}"] = str(field.initial)
+            self._keep_step(request, data)
+        return self.render(self._form_as_left())
 
     def get_form_kwargs(self, step=None):
+        if step == "personal":
+            return {"any_identity_document": self.kind in FAMILY_KINDS}
         if step == "application":
             return {"case_types": self.case_types, "allow_extension": self.kind in EXTENSION_KINDS}
         if step == "documents":
@@ -202,6 +239,16 @@ class ApplicationWizard(SessionWizardView):
             context["summary"] = self._summary()
         return context
 
+    def _family(self) -> list[dict]:
+        if "family" not in self.get_form_list():
+            return []
+        formset = self.get_form(
+            step="family",
+            data=self.storage.get_step_data("family"),
+            files=self.storage.get_step_files("family"),
+        )
+        return formset.members() if formset.is_valid() else []
+
     def _summary(self) -> dict:
         personal = self.get_cleaned_data_for_step("personal") or {}
         application = self.get_cleaned_data_for_step("application") or {}
@@ -225,6 +272,11 @@ class ApplicationWizard(SessionWizardView):
             ],
             "photo": photo,
             "photo_on_site": photo.get("photo_source") == PhotoSource.ON_SITE,
+            "id_document": _id_document_label(personal),
+            "family": [
+                {**member, "relation_label": FamilyRelation(member["relation"]).label}
+                for member in self._family()
+            ],
         }
 
     def done(self, form_list, form_dict, **kwargs):
@@ -235,8 +287,15 @@ class ApplicationWizard(SessionWizardView):
             application=form_dict["application"].cleaned_data,
             uploads=form_dict["documents"].uploads(),
             photo=form_dict["photo"].cleaned_data,
+            family=form_dict["family"].members() if "family" in form_dict else (),
         )
         return redirect("applications:confirmation", token=result.submission.token)
+
+
+def _id_document_label(personal: dict) -> str:
+    """How the summary names the applicant's identity document."""
+    kind = personal.get("id_document") or IdDocument.PASSPORT
+    return IdDocument(kind).label
 
 
 @never_cache

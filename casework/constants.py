@@ -35,6 +35,7 @@ class HistoryEvent(models.TextChoices):
     CREATED = "create", _("Application received")
     REASSIGNED = "reassign", _("Reassigned")
     CONTINUED = "continuation", _("Title continued by ordinance")
+    DOCUMENTS_RECEIVED = "documents_received", _("Documents received")
 
 
 class AccessRoute(models.TextChoices):
@@ -83,3 +84,22 @@ class Language(models.TextChoices):
     RU = "ru", _("Russian")
     AR = "ar", _("Arabic")
     TR = "tr", _("Turkish")
+
+
+class FamilyRelation(models.TextChoices):
+    """How a family member filing together with the main applicant is related to them."""
+
+    SPOUSE = "spouse", _("Spouse or partner")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER = "other", _("Other relative")
+
+
+class IdDocument(models.TextChoices):
+    """Which document proves a person's identity (§ 24: a passport is not required)."""
+
+    PASSPORT = "passport", _("Passport")
+    ID_CARD = "id_card", _("National identity card (e.g. Ukrainian ID card)")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    NONE = "none", _("No identity document")

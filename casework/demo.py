@@ -61,6 +61,11 @@ _RENT = ("tenancy", "Mietvertrag oder Wohnraumnachweis")
 _BAMF = ("bamf-decision", "Bescheid des BAMF")
 _MARRIAGE = ("marriage-certificate", "Heiratsurkunde")
 _BIRTH = ("birth-certificate", "Geburtsurkunde")
+#: § 24: whatever proves identity; a passport is not required.
+_IDENTITY = (
+    "identity-document",
+    "Reisepass oder ukrainische ID-Karte (falls vorhanden), bei Kindern die Geburtsurkunde",
+)
 
 # code, name, legal basis, category, department, title fee (cents), card fee (cents),
 # requires Belehrung, max validity (years), documents
@@ -187,7 +192,7 @@ CASE_TYPES = [
         False,
         2,
         [
-            _PASSPORT,
+            _IDENTITY,
             ("ukraine-residence", "Nachweis des Aufenthalts in der Ukraine"),
             _REGISTRATION,
         ],
@@ -438,6 +443,13 @@ CASE_TYPE_NAMES = {
     ),
 }
 DOCUMENT_NAMES = {
+    "identity-document": (
+        "Passport or Ukrainian ID card (if you have one); for children the birth certificate",
+        "Закордонний паспорт або ID-картка громадянина України (якщо є); для дітей — "
+        "свідоцтво про народження",
+        "Заграничный паспорт или ID-карта гражданина Украины (если есть); для детей — "
+        "свидетельство о рождении",
+    ),
     "passport": (
         "Valid passport",
         "Дійсний закордонний паспорт",
@@ -851,6 +863,8 @@ def _ensure_catalogue() -> dict[str, CaseType]:
                     "sort_order": order,
                 },
             )
+        # Items the demo's checklist no longer has (e.g. § 24's former "valid passport").
+        case_type.required_documents.exclude(code__in=[c for c, _name in documents]).delete()
         types[code] = case_type
     return types
 

@@ -18,6 +18,7 @@ from .constants import (
     CaseCategory,
     CaseState,
     Channel,
+    FamilyRelation,
     HistoryEvent,
     Language,
     PhotoSource,
@@ -180,6 +181,15 @@ class Person(models.Model):
     )
     passport_number = models.CharField(_("passport number"), max_length=30, blank=True)
     passport_valid_until = models.DateField(_("passport valid until"), null=True, blank=True)
+    id_card_number = models.CharField(
+        _("identity card number"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "A national identity card, e.g. a Ukrainian ID card, where there is no passport."
+        ),
+    )
+    id_card_valid_until = models.DateField(_("identity card valid until"), null=True, blank=True)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     town = models.CharField(_("town"), max_length=100, blank=True)
@@ -254,6 +264,22 @@ class Case(ConcurrentTransitionMixin, models.Model):
     fingerprints_exempt = models.BooleanField(_("fingerprints exempt (under 6)"), default=False)
     signature_taken = models.BooleanField(_("signature taken"), default=False)
     notes = models.TextField(_("notes"), blank=True)
+    #: Family members who apply together (e.g. § 24: every person needs a title of their own)
+    #: each get a case, linked to the main applicant's.
+    filed_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="family_cases",
+        verbose_name=_("filed together with"),
+    )
+    family_relation = models.CharField(
+        _("relation to the main applicant"),
+        max_length=20,
+        choices=FamilyRelation.choices,
+        blank=True,
+    )
     last_transition_at = models.DateTimeField(_("last change of state"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

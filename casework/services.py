@@ -27,7 +27,15 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from .constants import AccessRoute, CardOrderStatus, Channel, HistoryEvent, PhotoSource
+from .constants import (
+    FINAL_STATES,
+    AccessRoute,
+    CardOrderStatus,
+    Channel,
+    FamilyRelation,
+    HistoryEvent,
+    PhotoSource,
+)
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .files import case_folder_is_dirty
 from .models import (
@@ -65,6 +73,7 @@ __all__ = [
     "fire_transition",
     "log_case_access",
     "mark_document_received",
+    "receive_applicant_documents",
     "reassign",
     "record_biometrics",
     "record_card_delivered",
@@ -170,8 +179,13 @@ def create_case(
     title_expires_on: dt.date | None = None,
     notes: str = "",
     assigned_to=None,
+    filed_with: Case | None = None,
+    family_relation: str = "",
 ) -> Case:
     """Register an application: file number, fees, document checklist, first history row.
+
+    A family member applying together with a main applicant gets a case of their own, linked
+    to the main case (``filed_with``) with their ``family_relation`` to that applicant.
 
     ``user`` is ``None`` for applications that arrive without a person in the office (the
     online service). An extension filed after the current title expired is flagged
@@ -202,6 +216,13 @@ def create_case(
         errors["current_title"] = _("At most %(count)s characters, please.") % {"count": 200}
     if len(notes or "") > MAX_TEXT:
         errors["notes"] = _("At most %(count)s characters, please.") % {"count": MAX_TEXT}
+    if filed_with is not None:
+        if filed_with.pk is None or filed_with.filed_with_id is not None:
+            errors["filed_with"] = _("Link family members to the main applicant's case.")
+        if family_relation not in FamilyRelation.values:
+            errors["family_relation"] = _("Say how the person is related to the main applicant.")
+    elif family_relation:
+        errors["family_relation"] = _("A relation needs the main applicant's case.")
     if errors:
         raise ValidationError(errors)
 
@@ -237,6 +258,8 @@ def create_case(
             filed_in_time=filed_in_time,
             fee_due_cents=case_type.fee_title_cents + case_type.fee_card_cents,
             notes=notes or "",
+            filed_with=filed_with,
+            family_relation=family_relation if filed_with is not None else "",
         )
         case.save()
         CaseDocument.objects.bulk_create(
@@ -740,6 +763,65 @@ def record_biometrics(
         _notify(locked, "biometrics")
     _sync(case, locked, [*fields, "updated_at"])
     return case
+
+
+def receive_applicant_documents(
+    *,
+    case: Case,
+    files: Mapping[str, str],
+    via: str = Channel.ONLINE,
+    now: dt.datetime | None = None,
+) -> list[CaseDocument]:
+    """Documents the applicant sent themselves (the online application, the status page).
+
+    ``files`` maps checklist codes of the case to files already checked and stored in the
+    private storage by the caller. Each item is marked received with its file, one history
+    row names them (actor: the channel), and the change is announced on commit. No user is
+    involved: the caller has identified the applicant (file number and date of birth).
+    Unknown codes change nothing and raise ``ValidationError``.
+    """
+    if not files:
+        return []
+    if via not in Channel.values:
+        raise ValidationError({"via": _("Unknown channel “%(channel)s”.") % {"channel": via}})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(case)
+        if locked.state in FINAL_STATES:
+            raise ValidationError(_("This case is closed; documents can no longer be added."))
+        documents = {
+            document.code: document
+            for document in CaseDocument.objects.select_for_update().filter(
+                case=locked, code__in=list(files)
+            )
+        }
+        unknown = sorted(set(files) - set(documents))
+        if unknown:
+            raise ValidationError(
+                {
+                    "code": _("Not on this case's checklist: %(codes)s")
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
+        for code, name in files.items():
+            document = documents[code]
+            document.received = True
+            document.received_at = now
+            document.file = name
+            document.save(update_fields=["received", "received_at", "file"])
+        CaseHistory.objects.create(
+            case=locked,
+            transition=HistoryEvent.DOCUMENTS_RECEIVED,
+            from_state=locked.state,
+            to_state=locked.state,
+            at=now,
+            via=via,
+            comment=", ".join(documents[code].name for code in files),
+        )
+        _notify(locked, "documents")
+    if hasattr(case, "_prefetched_objects_cache"):
+        case._prefetched_objects_cache.pop("documents", None)
+    return [documents[code] for code in files]
 
 
 def mark_document_received(*, case: Case, user, code: str, received: bool = True) -> CaseDocument:

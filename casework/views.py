@@ -352,7 +352,14 @@ def case_file(request, file_number: str):
         except PermissionDenied:
             access_log = None
     panels = _case_file_panels(request, case, full=full)
+    family = selectors.family_cases(case)
+    visible = set(
+        selectors.cases_visible_to(user)
+        .filter(pk__in=[c.pk for c in family])
+        .values_list("pk", flat=True)
+    )
     context = {
+        "family": [(member, member.pk in visible) for member in family],
         "page_title": f"{case.file_number} – {case.person}",
         "header_icon": "doc-full",
         "case": case,

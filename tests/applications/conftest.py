@@ -83,6 +83,7 @@ def personal_data(**overrides) -> dict:
         "given_names_native": "Олена",
         "birth_date": "1990-05-17",
         "nationality": "UKR",
+        "id_document": "passport",
         "passport_number": "FA 123456",
         "passport_valid_until": (today + dt.timedelta(days=900)).isoformat(),
         "street": "Hauptstraße 1",
@@ -117,13 +118,30 @@ class Wizard:
         self.response = self.client.post(self.url, payload, **extra)
         return self.response
 
-    def fill_until_documents(self, case_type, *, personal=None, application=None):
+    def fill_until_documents(self, case_type, *, personal=None, application=None, family=None):
         response = self.post("personal", personal or personal_data())
         assert response.context["wizard"]["steps"].current == "application", form_errors(response)
         application = {"case_type": case_type.pk, "is_extension": "0", **(application or {})}
         response = self.post("application", application)
+        if response.context["wizard"]["steps"].current == "family":
+            response = self.post_family(family or [])
         assert response.context["wizard"]["steps"].current == "documents", form_errors(response)
         return response
+
+    def post_family(self, members: list[dict], **extra):
+        """The family step (§ 24 form): one formset entry per member."""
+        payload = {
+            f"application_{self.kind}-current_step": "family",
+            "family-TOTAL_FORMS": str(len(members)),
+            "family-INITIAL_FORMS": "0",
+            "family-MIN_NUM_FORMS": "0",
+            "family-MAX_NUM_FORMS": "15",
+        }
+        for index, member in enumerate(members):
+            payload.update({f"family-{index}-{key}": value for key, value in member.items()})
+        payload.update(extra)
+        self.response = self.client.post(self.url, payload)
+        return self.response
 
     def finish(self, *, documents=None, photo=None):
         response = self.post("documents", documents or {})

@@ -186,12 +186,12 @@ def test_extension_confirmation_says_whether_it_arrived_in_time(
     client, case_types, days_left, marker, text, django_capture_on_commit_callbacks
 ):
     expires = timezone.localdate() + dt.timedelta(days=days_left)
-    wizard = Wizard(client, kind="ukraine")
+    wizard = Wizard(client, kind="employment")
     wizard.fill_until_documents(
-        case_types["24"],
+        case_types["18b"],
         application={
             "is_extension": "1",
-            "current_title": "Aufenthaltserlaubnis § 24 AufenthG",
+            "current_title": "Aufenthaltserlaubnis § 18b AufenthG",
             "title_expires_on": expires.isoformat(),
         },
     )

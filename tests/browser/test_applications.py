@@ -133,6 +133,7 @@ def shot(page, language: str, name: str) -> None:
                 "show": "Stand anzeigen",
                 "case_type": "§ 18b AufenthG – Aufenthaltserlaubnis zur Beschäftigung",
                 "missing": "Nachweis des Einkommens",
+                "add_member": "Familienmitglied hinzufügen",
             },
         ),
         (
@@ -149,6 +150,7 @@ def shot(page, language: str, name: str) -> None:
                 # Names of case types and documents in Ukrainian where the office gave them.
                 "case_type": "§ 24 AufenthG – Тимчасовий захист",
                 "missing": "Підтвердження доходу",
+                "add_member": "Додати члена сім’ї",
             },
         ),
     ],
@@ -161,15 +163,20 @@ def test_apply_with_uploads_and_look_the_case_up(
     shot(page, language, "01-overview")
     page.click(f"a[href='/{language}/antrag/{kind}/']")
 
-    # Step 1: personal data, first with an error (passport expired).
+    # Step 1: personal data, first with an error (passport expired; § 24: ID card without
+    # its number).
     expired = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+    protection = kind == "ukraine"
     page.fill("#id_personal-family_name", "SHEVCHENKO")
     page.fill("#id_personal-given_names", "OLENA")
     page.fill("#id_personal-family_name_native", "Шевченко")
     page.fill("#id_personal-given_names_native", "Олена")
     page.fill("#id_personal-birth_date", "1990-05-17")
     page.select_option("#id_personal-nationality", "UKR")
-    page.fill("#id_personal-passport_number", "FA123456")
+    if protection:
+        page.check("#id_personal-id_document_1")  # no passport, but an ID card
+    else:
+        page.fill("#id_personal-passport_number", "FA123456")
     page.fill("#id_personal-passport_valid_until", expired)
     page.fill("#id_personal-street", "Hauptstraße 1")
     page.fill("#id_personal-postal_code", "40822")
@@ -178,20 +185,41 @@ def test_apply_with_uploads_and_look_the_case_up(
     page.click(f"button:has-text('{texts['continue']}')")
     assert page.locator(".error-summary").is_visible()
     shot(page, language, "02-personal-error")
-    valid = (timezone.localdate() + dt.timedelta(days=900)).isoformat()
-    page.fill("#id_personal-passport_valid_until", valid)
+    if protection:
+        page.fill("#id_personal-passport_number", "001234567")  # an expired ID card is fine
+    else:
+        valid = (timezone.localdate() + dt.timedelta(days=900)).isoformat()
+        page.fill("#id_personal-passport_valid_until", valid)
     shot(page, language, "03-personal")
     page.click(f"button:has-text('{texts['continue']}')")
 
-    # Step 2: the application, an extension filed in time.
+    # Step 2: the application; an extension filed in time (§ 24 has none: ordinances
+    # continue those titles).
     assert texts["case_type"] in page.inner_text("#id_application-case_type")
     page.check("#id_application-case_type_0")
-    page.check("#id_application-is_extension_1")
+    if protection:
+        assert not page.locator("#id_application-is_extension_1").count()
+        assert page.locator("#no-extension-needed").is_visible()
+    else:
+        page.check("#id_application-is_extension_1")
+        expires = (timezone.localdate() + dt.timedelta(days=40)).isoformat()
+        page.fill("#id_application-title_expires_on", expires)
     page.fill("#id_application-current_title", "Aufenthaltserlaubnis")
-    expires = (timezone.localdate() + dt.timedelta(days=40)).isoformat()
-    page.fill("#id_application-title_expires_on", expires)
     shot(page, language, "04-application")
     page.press("#id_application-current_title", "Enter")  # Enter continues, it does not go back
+
+    if protection:
+        # The family step: a child with a birth certificate.
+        page.wait_for_selector("#no-family")
+        page.click(f"button:has-text('{texts['add_member']}')")
+        page.select_option("#id_family-0-relation", "child")
+        page.fill("#id_family-0-family_name", "SHEVCHENKO")
+        page.fill("#id_family-0-given_names", "DARYNA")
+        page.fill("#id_family-0-birth_date", "2019-08-01")
+        page.select_option("#id_family-0-id_document", "birth_certificate")
+        page.set_input_files("#id_family-0-document", str(files["pdf"]))
+        shot(page, language, "04b-family")
+        page.click(f"button:has-text('{texts['continue']}')")
     page.wait_for_selector("#id_documents-doc_passport")
 
     # Step 3: documents; a program named .pdf is refused, then real files are accepted.
@@ -222,10 +250,16 @@ def test_apply_with_uploads_and_look_the_case_up(
     page.dblclick(f"button:has-text('{texts['send']}')")  # an impatient double click
     page.wait_for_selector("[data-testid=file-number]")
     assert texts["received"] in page.inner_text("h1")
-    assert page.locator("[data-testid=in-time]").inner_text().startswith(texts["in_time"])
+    if protection:
+        assert "DARYNA" in page.locator("[data-testid=family-cases]").inner_text()
+    else:
+        assert page.locator("[data-testid=in-time]").inner_text().startswith(texts["in_time"])
     file_number = page.inner_text("[data-testid=file-number]").strip()
     shot(page, language, "10-confirmation")
     case = Case.objects.get(file_number=file_number)
+    if protection:
+        (child,) = case.family_cases.all()
+        assert child.family_relation == "child" and child.person.given_names == "DARYNA"
     assert set(case.documents.filter(received=True).values_list("code", flat=True)) == {
         "passport",
         "registration",
@@ -233,7 +267,7 @@ def test_apply_with_uploads_and_look_the_case_up(
 
     # Reloading the confirmation does not create a second case.
     page.reload()
-    assert Case.objects.count() == 1
+    assert Case.objects.count() == (2 if protection else 1)
 
     with page.expect_download() as download_info:
         page.click("a[href$='quittung.pdf']")

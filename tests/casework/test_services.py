@@ -448,3 +448,65 @@ def test_case_history_lists_rows_oldest_first():
     services.fire_transition(case=case, user=worker, transition="check")
     services.fire_transition(case=case, user=worker, transition="withdraw")
     assert [row.to_state for row in case_history(case=case)] == ["checked", "withdrawn"]
+
+
+# -- family members and documents from the applicant ------------------------------------------
+
+
+def test_a_family_member_is_linked_to_the_main_applicants_case(case_type):
+    main = services.create_case(person=PersonFactory(), case_type=case_type, channel="online")
+    child = services.create_case(
+        person=PersonFactory(),
+        case_type=case_type,
+        channel="online",
+        filed_with=main,
+        family_relation="child",
+    )
+    assert child.filed_with == main and child.family_relation == "child"
+    assert list(main.family_cases.all()) == [child]
+    with pytest.raises(ValidationError) as exc:
+        services.create_case(
+            person=PersonFactory(),
+            case_type=case_type,
+            channel="online",
+            filed_with=child,
+            family_relation="child",
+        )
+    assert "filed_with" in exc.value.message_dict, "members link to the main case only"
+    with pytest.raises(ValidationError):
+        services.create_case(
+            person=PersonFactory(), case_type=case_type, channel="online", family_relation="child"
+        )
+
+
+def test_documents_from_the_applicant_are_received_with_history_and_an_announcement(
+    case_type, django_capture_on_commit_callbacks
+):
+    case = services.create_case(person=PersonFactory(), case_type=case_type, channel="online")
+    heard = []
+
+    def listen(sender, case=None, change=None, **kwargs):
+        heard.append(change)
+
+    services.case_changed.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.receive_applicant_documents(case=case, files={"income": "cases/x/income.pdf"})
+    finally:
+        services.case_changed.disconnect(listen)
+    income = CaseDocument.objects.get(case=case, code="income")
+    assert income.received and income.file == "cases/x/income.pdf"
+    row = CaseHistory.objects.filter(case=case).last()
+    assert (row.transition, row.via, row.by) == ("documents_received", "online", None)
+    assert "Proof of income" in row.comment
+    assert heard == ["documents"]
+
+
+def test_documents_not_on_the_checklist_change_nothing(case_type):
+    case = services.create_case(person=PersonFactory(), case_type=case_type, channel="online")
+    with pytest.raises(ValidationError):
+        services.receive_applicant_documents(
+            case=case, files={"income": "a.pdf", "unknown": "b.pdf"}
+        )
+    assert not CaseDocument.objects.filter(case=case, received=True).exists()
+    assert CaseHistory.objects.filter(case=case).count() == 1

@@ -405,3 +405,37 @@ def test_supervisor_shares_a_case_until_a_date_and_the_grantee_can_open_it(clien
         {"grantee_user": office.counter.pk, "expires_at": until},
     )
     assert response.status_code == 403
+
+
+def test_the_case_file_names_the_family_filed_together_and_the_id_card(client, office):
+    """A § 24 family: each person has a case; each case file lists the others, linked where
+    the caseworker may open them."""
+    main = services.create_case(
+        person=PersonFactory(id_card_number="001234567"),
+        case_type=office.type_a,
+        channel=Channel.ONLINE,
+    )
+    child = services.create_case(
+        person=PersonFactory(),
+        case_type=office.type_a,
+        channel=Channel.ONLINE,
+        filed_with=main,
+        family_relation="child",
+    )
+    elsewhere = services.create_case(
+        person=PersonFactory(),
+        case_type=office.type_b,
+        channel=Channel.ONLINE,
+        filed_with=main,
+        family_relation="parent",
+    )
+    client.force_login(office.worker_a)  # the back office speaks German
+    html = client.get(_case_url(main)).content.decode()
+    assert "001234567" in html
+    family = html.split('data-testid="family"', 1)[1].split("</dd>", 1)[0]
+    assert f'href="{_case_url(child)}"' in family and "Kind" in family
+    assert elsewhere.file_number in family and _case_url(elsewhere) not in family
+    html = client.get(_case_url(child)).content.decode()
+    assert "Verwandtschaft zur Hauptantragstellerin" in html
+    family = html.split('data-testid="family"', 1)[1].split("</dd>", 1)[0]
+    assert main.file_number in family and "Hauptantragsteller/in" in family
