@@ -13,6 +13,15 @@ The deletion of one person runs in two phases:
    a crash leaves the item "being cleaned up" and the next run finishes it.
 
 Files on disk are therefore removed only once the rows that named them are gone for good.
+
+What goes with the person, and why: every row that refers to them or their cases (history,
+documents, comments, card orders, bookings, submissions, reminders, shares, whichever app
+declares it). The access log of their case files goes too: once the file is gone it would
+only tell that this person had one; who deleted it under which rule stays in the deletion
+log, and who produced access reports stays (without the person). Staff searches that named
+them stay in the search log with the query blanked. The public archive's answer is recorded
+before a file of lasting value is deleted (the hand-over itself, e.g. as xdomea, is the
+archive's procedure; the access report's ZIP can serve as the package).
 """
 
 from __future__ import annotations
