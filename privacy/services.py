@@ -365,7 +365,7 @@ def _erase(item: DeletionItem, proposal: DeletionProposal, rules, today: dt.date
             family_name_native=person.family_name_native,
             given_names_native=person.given_names_native,
             file_numbers=result.file_numbers,
-            identifiers=[person.passport_number],
+            identifiers=[person.passport_number, getattr(person, "id_card_number", "")],
         )
         counts = dict(result.counts)
         if continued["items"]:

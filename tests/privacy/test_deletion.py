@@ -19,6 +19,7 @@ from search.backends import get_search_backends
 from search.models import NameTerm, SearchLog
 from search.selectors import search_cases
 from search.services import REDACTED_QUERY
+from tests.casework.factories import CaseFactory, PersonFactory
 
 from .conftest import TODAY, build_world
 from .walk import (
@@ -75,6 +76,13 @@ def test_released_person_is_gone_everywhere_and_nobody_else_lost_anything(
     root = Path(settings.PRIVATE_MEDIA_ROOT)
     old_batches = {b.pk: root / b.file.name for b in world.ordinance.batches.all()}
     assert "Zyxwvutsky" in " ".join(pdf_text(path) for path in old_batches.values())
+    # A family member's case filed together with theirs stays; only the link goes.
+    family = CaseFactory(
+        person=PersonFactory(family_name="Familyson"),
+        case_type=world.type_24,
+        filed_with=gone.cases[1],
+        family_relation="child",
+    )
     keep_files = {path: path.read_bytes() for path in keep.files}
     assert all(path.exists() for path in gone.files)
     assert text_mentions(gone.markers), "the world must mention the person before"
@@ -120,6 +128,9 @@ def test_released_person_is_gone_everywhere_and_nobody_else_lost_anything(
     } <= set(removed)
     # 3. Rows of others are unchanged, but for the bookkeeping listed in MAY_CHANGE.
     changed = changed_rows(before, after)
+    assert changed.pop("casework.Case") == [family.pk]
+    family_row = dict(before["casework.Case"][family.pk], filed_with_id=None)
+    assert after["casework.Case"][family.pk] == family_row
     assert set(changed) <= MAY_CHANGE, changed
     blanked = set(changed.get("search.SearchLog", []))
     assert blanked == set(
