@@ -5,7 +5,13 @@ Every cached response is stored under a generation number; publishing, unpublish
 deleting a page or changing the office settings bumps the generation, so the next request
 renders afresh. Editors (anyone with a session cookie) always get a fresh page.
 
-The generation lives in the default cache. With several server processes that cache must be
+Pages rendered afresh take what does not change with a publish from the cache too: the site of
+a host, the locales, the office settings and where view restrictions lie are kept under a
+second, *configuration* generation, which changes only when those change (and then the page
+generation changes as well); menus and language links are kept under the page generation
+(see :func:`remember`).
+
+The generations live in the default cache. With several server processes that cache must be
 shared (set REDIS_URL); with the per-process local-memory cache another process may serve
 the previous version for up to ``CMS_PAGE_CACHE_TIMEOUT`` seconds (default 300).
 """
@@ -19,27 +25,63 @@ from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
 
 GENERATION_KEY = "cms:page-cache:generation"
+CONFIGURATION_KEY = "cms:configuration:generation"
 DEFAULT_TIMEOUT = 300
+#: Stands for a cached ``None``.
+_NOTHING = "cms:nothing"
 
 
 def timeout() -> int:
     return getattr(settings, "CMS_PAGE_CACHE_TIMEOUT", DEFAULT_TIMEOUT)
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+def _current(key: str) -> int:
+    value = cache.get(key)
     if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, timeout=None)
+        cache.add(key, 1, timeout=None)
+        value = cache.get(key, 1)
     return value
 
 
-def invalidate() -> None:
-    """Make every cached page stale; called whenever public content changes."""
+def _bump(key: str) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(key, 2, timeout=None)
+
+
+def generation() -> int:
+    return _current(GENERATION_KEY)
+
+
+def configuration_generation() -> int:
+    return _current(CONFIGURATION_KEY)
+
+
+def invalidate(*, configuration: bool = False) -> None:
+    """Make every cached page stale; called whenever public content changes.
+
+    With ``configuration`` also what is kept across publishes (sites, locales, office
+    settings, view restrictions): called when one of those changes.
+    """
+    if configuration:
+        _bump(CONFIGURATION_KEY)
+    _bump(GENERATION_KEY)
+
+
+def remember(name: str, compute, *, across_publishes: bool = False):
+    """``compute()``, kept in the cache under ``name`` until the content changes.
+
+    Kept under the page generation, or with ``across_publishes`` under the configuration
+    generation (for what a publish cannot change). ``None`` is kept too.
+    """
+    number = configuration_generation() if across_publishes else generation()
+    key = f"cms:{'c' if across_publishes else 'p'}{number}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, _NOTHING if value is None else value, timeout())
+    return None if isinstance(value, str) and value == _NOTHING else value
 
 
 def is_cacheable_request(request) -> bool:

@@ -8,12 +8,14 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from . import cache
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, DownloadsBlock, TopTaskBlock
 from .constants import Service, Weekday
-from .selectors import public, service_url
+from .routing import routed_ancestors, site_for_request
+from .selectors import private_sections, public, service_url
 
 
 class HoursBlock(blocks.StructBlock):
@@ -82,6 +84,24 @@ class OfficeSettings(BaseSiteSetting):
     def __str__(self) -> str:
         return self.office_name
 
+    @classmethod
+    def for_request(cls, request):
+        """The settings of the request's site, kept in the cache until they change.
+
+        Every public page shows them; editing still reads them afresh (``for_site``).
+        """
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            site = site_for_request(request)
+            if site is None:
+                return super().for_request(request)
+            instance = cache.remember(
+                f"office-settings:{site.pk}", lambda: cls.for_site(site), across_publishes=True
+            )
+            instance._request = request
+            setattr(request, attr_name, instance)
+        return getattr(request, attr_name)
+
     @property
     def town_list(self) -> list[str]:
         return [line.strip() for line in self.towns.splitlines() if line.strip()]
@@ -98,7 +118,55 @@ class OfficeSettings(BaseSiteSetting):
         return methods
 
 
-class HomePage(Page):
+class PublicPage(Page):
+    """What the public site's page types share."""
+
+    class Meta:
+        abstract = True
+
+    def route(self, request, path_components):
+        """Wagtail's routing, reading a child of the usual page type in one query.
+
+        Wagtail reads the child by slug and then its own fields (two queries per level); the
+        child type most pages here have is tried first with both at once. A child of another
+        type, or none, goes through Wagtail's own lookup.
+        """
+        child_type = self.usual_child_type()
+        if path_components and child_type is not None:
+            child = child_type.objects.child_of(self).filter(slug=path_components[0]).first()
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    @classmethod
+    def usual_child_type(cls):
+        """The page type most children have, if any (the first of ``subpage_types``)."""
+        types = cls.allowed_subpage_models()
+        return types[0] if types and issubclass(types[0], PublicPage) else None
+
+    def get_view_restrictions(self):
+        """Wagtail's restrictions of this page, asked of the database only where some may apply.
+
+        No restriction applies when no page has one, or when neither the page nor an ancestor
+        is an alias (whose source could be restricted elsewhere) and no restricted page lies
+        on the page's path.
+        """
+        sections = private_sections()
+        if not sections:
+            return PageViewRestriction.objects.none()
+        ancestors = routed_ancestors(self)
+        if (
+            ancestors is not None
+            and self.alias_of_id is None
+            and all(a.alias_of_id is None for a in ancestors)
+            and not any(self.path.startswith(path) for path, _depth in sections)
+        ):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class HomePage(PublicPage):
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
     top_tasks = StreamField(
         [("task", TopTaskBlock())],
@@ -141,7 +209,7 @@ class HomePage(Page):
         return context
 
 
-class TopicPage(Page):
+class TopicPage(PublicPage):
     intro = models.TextField(
         _("introduction"), blank=True, help_text=_("One or two sentences shown in lists.")
     )
@@ -183,7 +251,7 @@ class TopicPage(Page):
         return context
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(PublicPage):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -203,7 +271,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(PublicPage):
     date = models.DateField(_("date"), default=timezone.localdate)
     teaser = models.TextField(_("teaser"), help_text=_("Shown in news lists."))
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True, default=list)
@@ -228,7 +296,7 @@ class NewsPage(Page):
         verbose_name = _("news item")
 
 
-class DownloadsPage(Page):
+class DownloadsPage(PublicPage):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(DownloadsBlock(), verbose_name=_("downloads"), blank=True, default=list)
 

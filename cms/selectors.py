@@ -2,13 +2,15 @@
 
 import datetime as dt
 
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
+from . import cache
 from .constants import SERVICE_URL_NAMES, Service, Weekday
 
-__all__ = ["office_opening_hours", "public", "search_pages", "service_url"]
+__all__ = ["office_opening_hours", "private_sections", "public", "search_pages", "service_url"]
 
 
 def search_pages(*, query: str, locale: Locale | None = None):
@@ -17,19 +19,30 @@ def search_pages(*, query: str, locale: Locale | None = None):
     return Page.objects.live().public().filter(locale=locale, depth__gt=1).specific().search(query)
 
 
+def private_sections() -> list[tuple[str, int]]:
+    """Tree positions ``(path, depth)`` of the pages with a view restriction.
+
+    Kept in the cache until a restriction or a page's position changes (see :mod:`cms.cache`).
+    """
+
+    def find():
+        rows = PageViewRestriction.objects.values_list("page__path", "page__depth")
+        return sorted(set(rows))
+
+    return cache.remember("private-sections", find, across_publishes=True)
+
+
 def public(queryset, request=None):
-    """``queryset.public()``, reading the view restrictions once per request.
+    """``queryset.public()`` without asking the database where the private sections are.
 
     Wagtail's ``public()`` queries the restrictions every time it is called; a page with a
-    menu and two lists would ask three times.
+    menu and two lists would ask three times. Same filter: a page is private when it lies at
+    or below a restricted page. ``request`` is accepted for the callers' convenience.
     """
-    if request is None:
-        return queryset.public()
-    private_q = getattr(request, "_cms_private_q", None)
-    if private_q is None:
-        private_q = Page.objects.all().private_q()
-        request._cms_private_q = private_q
-    return queryset.exclude(private_q)
+    private = Q()
+    for path, depth in private_sections():
+        private |= Q(path__startswith=path, depth__gte=depth)
+    return queryset.exclude(private) if private else queryset
 
 
 def service_url(service: str, language: str | None = None) -> str | None:

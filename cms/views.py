@@ -11,8 +11,16 @@ from wagtail import views as wagtail_views
 
 from . import selectors
 from .cache import cached_view
+from .routing import route_request
 
-serve = cached_view(wagtail_views.serve)
+
+def _serve_page(request, path):
+    """Wagtail's page view, with site, locale and route found through the cache."""
+    route_request(request, path)
+    return wagtail_views.serve(request, path)
+
+
+serve = cached_view(_serve_page)
 
 SEARCH_PAGE_SIZE = 10
 

@@ -2,23 +2,28 @@
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info, pgettext_lazy
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from cms import cache as page_cache
 from cms.constants import Service, Weekday
+from cms.routing import home_page, routed_ancestors, site_for_request
 from cms.selectors import public, service_url
 
 register = template.Library()
 
 
 def _ancestors(page: Page) -> list[Page]:
-    """Live ancestors below the tree root, read once per page object."""
+    """Live ancestors below the tree root, read once per page object (none read for a page
+    that routing reached: it walked through them)."""
     cached = getattr(page, "_cms_ancestors", None)
     if cached is None:
-        cached = list(page.get_ancestors().live().filter(depth__gt=1))
+        routed = routed_ancestors(page)
+        if routed is not None:
+            cached = [ancestor for ancestor in routed if ancestor.live]
+        else:
+            cached = list(page.get_ancestors().live().filter(depth__gt=1))
         page._cms_ancestors = cached
     return cached
 
@@ -26,8 +31,7 @@ def _ancestors(page: Page) -> list[Page]:
 def _home_page(request, page):
     if isinstance(page, Page) and page.pk and page.depth >= 2:
         return page if page.depth == 2 else next(iter(_ancestors(page)), None)
-    site = Site.find_for_request(request) if request is not None else None
-    return site.root_page.localized if site is not None else None
+    return home_page(request) if request is not None else None
 
 
 @register.simple_tag(takes_context=True)
@@ -41,16 +45,15 @@ def main_menu(context):
     home = _home_page(request, context.get("page"))
     if home is None:
         return {"home": None, "items": []}
-    key = f"cms:menu:{page_cache.generation()}:{home.pk}"
-    items = cache.get(key)
-    if items is None:
+
+    def entries():
         pages = public(Page.objects.live().in_menu().child_of(home), request)
-        items = [
+        return [
             {"pk": p.pk, "title": p.title, "path": p.path, "url": p.get_url(request=request)}
             for p in pages
         ]
-        cache.set(key, items, page_cache.timeout())
-    return {"home": home, "items": items}
+
+    return {"home": home, "items": page_cache.remember(f"menu:{home.pk}", entries)}
 
 
 @register.simple_tag(takes_context=True)
@@ -65,19 +68,24 @@ def language_links(context):
     current = get_language()
     links = []
     if isinstance(page, Page) and page.pk:
-        translations = (
-            Page.objects.translation_of(page, inclusive=True).live().select_related("locale")
+        site = site_for_request(request) if request is not None else None
+        urls = page_cache.remember(
+            f"translations:{getattr(site, 'pk', '')}:{page.translation_key}",
+            lambda: _translation_urls(page, request),
         )
-        by_language = {p.locale.language_code: p for p in translations}
         for code, _name in settings.LANGUAGES:
-            translated = by_language.get(code)
-            if translated is None:
-                continue
-            links.append(_link(code, translated.get_url(request=request), current))
+            if code in urls:
+                links.append(_link(code, urls[code], current))
     elif request is not None:
         for code, _name in settings.LANGUAGES:
             links.append(_link(code, translate_url(request.get_full_path(), code), current))
     return links
+
+
+def _translation_urls(page: Page, request) -> dict[str, str]:
+    """The addresses of the live translations of ``page`` (itself included) by language."""
+    translations = Page.objects.translation_of(page, inclusive=True).live().select_related("locale")
+    return {p.locale.language_code: p.get_url(request=request) for p in translations}
 
 
 def _link(code: str, url: str, current: str) -> dict:
@@ -88,6 +96,38 @@ def _link(code: str, url: str, current: str) -> dict:
         "url": url,
         "current": code == current,
     }
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, name: str, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        request = context.get("request")
+        site = site_for_request(request) if request is not None else None
+        if site is None:
+            return self.nodelist.render(context)
+        key = f"fragment:{self.name}:{site.pk}:{get_language()}"
+        return page_cache.remember(
+            key, lambda: self.nodelist.render(context), across_publishes=True
+        )
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """``{% shared_fragment "name" %}…{% endshared_fragment %}``: HTML that is the same on
+    every page of a site and language (e.g. the footer with the office settings), rendered once
+    and kept until the site's configuration changes (see :mod:`cms.cache`).
+
+    Only for content that depends on nothing but the office settings, the site and the language.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("shared_fragment takes one quoted name")
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(bits[1][1:-1], nodelist)
 
 
 @register.simple_tag
