@@ -10,9 +10,12 @@ and measures, in one run:
 * the same pages *cached*: one URL, answered by the page cache;
 * ``/healthz``: a trivial view, the ceiling for what the stack itself can do.
 
-It prints requests/s and p50/p95 latency per scenario, and the SQL queries per page counted
-in-process with ``CaptureQueriesContext``. Load stays bounded: loopback only, a fixed number
-of requests per scenario.
+It prints requests/s and p50/p95 latency per scenario, the throughputs as fractions of the
+trivial view's (measured in the same run, so the machine's load cancels out), the load average,
+and the SQL queries per page counted in-process with ``CaptureQueriesContext``: right after a
+publish (every cache cold), for an address the page cache has not seen (what the uncached
+scenarios request), and cached. Load stays bounded: loopback only, a fixed number of requests
+per scenario.
 
     .venv/bin/python bench/pages.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/abh_bench_pages .venv/bin/python bench/pages.py
@@ -121,20 +124,24 @@ def count_queries(env: dict) -> dict:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/healthz")
-    client.get(HOME)  # a warm process: site, locales and content types are known
+    client.get(HOME)  # a warm process: content types are known
+    client.get(TOPIC)
     counts = {}
     for label, url in (("home", HOME), ("topic", TOPIC)):
-        page_cache.invalidate()
-        with CaptureQueriesContext(connection) as uncached:
+        page_cache.invalidate()  # as a publish does
+        with CaptureQueriesContext(connection) as cold:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as new_address:
+            response = client.get(f"{url}?bench=count")
+        assert response["X-Page-Cache"] == "miss"
         with CaptureQueriesContext(connection) as cached:
             response = client.get(url)
         assert response["X-Page-Cache"] == "hit"
-        counts[label] = (len(uncached), len(cached))
+        counts[label] = (len(new_address), len(cached), len(cold))
     with CaptureQueriesContext(connection) as trivial:
         client.get("/healthz")
-    counts["healthz"] = (len(trivial), len(trivial))
+    counts["healthz"] = (len(trivial), len(trivial), len(trivial))
     connection.close()
     return counts
 
@@ -237,6 +244,7 @@ def main() -> None:
         process = start_server(env, port, args.workers)
 
         nonce = secrets.token_hex(4)
+        load_before = os.getloadavg()
         # (label, path of request n, page, index into queries: 0 uncached, 1 cached)
         scenarios = [
             ("healthz (trivial view)", lambda n: "/healthz", "healthz", 0),
@@ -252,9 +260,11 @@ def main() -> None:
             results[label] = run_scenario(port, paths, args.requests, args.clients)
             results[label]["sql"] = queries[page][index]
 
+        load_after = os.getloadavg()
         print(
             f"\ngunicorn {args.workers} sync workers, {args.clients} clients, "
-            f"{args.requests} requests per scenario, loopback\n"
+            f"{args.requests} requests per scenario, loopback; load average (1 min) "
+            f"{load_before[0]:.2f} before, {load_after[0]:.2f} after\n"
         )
         print(f"{'scenario':<24}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'SQL':>6}{'errors':>8}")
         for label, r in results.items():
@@ -268,22 +278,23 @@ def main() -> None:
             cached = results[f"{page}, cached"]["rps"]
             uncached = results[f"{page}, uncached"]["rps"]
             print(
-                f"{page}: cached {cached / trivial:.0%} of the trivial view's throughput, "
-                f"{cached / uncached:.1f}x uncached; SQL uncached {queries[page][0]}, "
-                f"cached {queries[page][1]}"
+                f"{page}: of the trivial view's throughput cached {cached / trivial:.0%}, "
+                f"uncached {uncached / trivial:.1%}; SQL right after a publish "
+                f"{queries[page][2]}, new address {queries[page][0]}, cached {queries[page][1]}"
             )
-        goal_topic = queries["topic"][0] <= 15 and queries["topic"][1] == 0
-        goal_cached = all(
-            results[f"{p}, cached"]["rps"] >= 0.5 * trivial for p in ("home", "topic")
-        )
-        print(
-            "\ngoal: topic page <= 15 queries uncached, 0 cached: "
-            + ("met" if goal_topic else "MISSED")
-        )
-        print(
-            "goal: cached pages within 50 % of the trivial view: "
-            + ("met" if goal_cached else "MISSED")
-        )
+        topic = results["topic, uncached"]["rps"]
+        goals = {
+            "topic page <= 8 queries uncached (also right after a publish), 0 cached": (
+                max(queries["topic"][0], queries["topic"][2]) <= 8 and queries["topic"][1] == 0
+            ),
+            "topic page uncached >= 10 % of the trivial view's throughput": topic >= 0.1 * trivial,
+            "cached pages >= 80 % of the trivial view's throughput": all(
+                results[f"{p}, cached"]["rps"] >= 0.8 * trivial for p in ("home", "topic")
+            ),
+        }
+        print()
+        for goal, met in goals.items():
+            print(f"goal: {goal}: {'met' if met else 'MISSED'}")
     finally:
         if process is not None:
             os.killpg(process.pid, signal.SIGTERM)
