@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from ninja import Field, Router, Schema, Status
 
-from casework.api_common import IsoDate, Text, problem_body, problems
+from casework.api_common import IsoDate, StrictSchema, Text, problem_body, problems
 from casework.selectors import case_for_applicant
 
 from .models import Slot
@@ -23,7 +23,7 @@ from .views import THROTTLE_GROUP, post_rate
 router = Router(tags=["appointments"])
 
 
-class BookingIn(Schema):
+class BookingIn(StrictSchema):
     file_number: Text(64)
     birth_date: IsoDate
     slot: int | None = Field(None, ge=1, le=2**63 - 1, description="Id of a free time")

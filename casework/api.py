@@ -6,15 +6,24 @@ number that does not exist.
 """
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from . import selectors, services
-from .api_common import PATH_PATTERN, IsoDate, Pagination, Text, problem_body, problems
+from .api_common import (
+    PATH_PATTERN,
+    IsoDate,
+    Pagination,
+    StrictSchema,
+    Text,
+    problem_body,
+    problems,
+)
 from .auth import token_auth
 from .constants import CaseState
 from .exceptions import ConcurrentChange, TransitionNotAllowed
@@ -141,11 +150,17 @@ class CaseDetail(Schema):
     transitions: list[TransitionOption]
 
 
-class TransitionIn(Schema):
+#: One input of a transition: text, a date (YYYY-MM-DD), a choice, yes/no, or a list of codes.
+InputValue = Text(4000) | bool | int | list[Text(200)] | None
+InputName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
+
+
+class TransitionIn(StrictSchema):
     transition: TransitionName = Field(..., description="Name of the transition, e.g. `check`.")
     note: Text(4000) = ""
-    data: dict[str, Any] = Field(
+    data: dict[InputName, InputValue] = Field(
         default_factory=dict,
+        json_schema_extra={"additionalProperties": False},
         description="The transition's inputs by name (see `transitions` of the case: dates "
         "as YYYY-MM-DD, choices as one of their values, `documents` as a list of codes).",
     )

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
 
 __all__ = [
     "CONTROL_CHARACTERS",
@@ -27,6 +27,7 @@ __all__ = [
     "TEXT_PATTERN",
     "Pagination",
     "Problem",
+    "StrictSchema",
     "Text",
     "problem_body",
     "problems",
@@ -47,6 +48,13 @@ DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 MAX_PAGE = 10_000
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class StrictSchema(Schema):
+    """A request body: a property the schema does not name is refused (422), and the OpenAPI
+    schema says so (``additionalProperties: false``)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Problem(Schema):
