@@ -1,9 +1,11 @@
 import datetime as dt
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.api_common import DATE_MAX, DATE_MIN
 from casework.models import CaseType
 
 from .models import ContinuationOrdinance
@@ -15,26 +17,32 @@ UKRAINE_SINCE = dt.date(2022, 2, 24)
 CHANCEN_SINCE = dt.date(2022, 12, 31)
 
 
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(
+        attrs={"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+    )
+
+
+class BoundedDateField(forms.DateField):
+    """A date between 1900 and 2199: anything beyond is a typing error, not a period (and
+    would overflow the date arithmetic of the figures)."""
+
+    default_validators = [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]
+    widget = forms.DateInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", _date_input())
+        super().__init__(**kwargs)
+
+
 class StatisticsFilterForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = BoundedDateField(label=_("From"), required=False)
+    end = BoundedDateField(label=_("Until"), required=False)
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("Whole office")
     )
-    ukraine_since = forms.DateField(
-        label=_("Ukraine: titles since"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    chancen_since = forms.DateField(
-        label=_("§ 104c: applications since"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    ukraine_since = BoundedDateField(label=_("Ukraine: titles since"), required=False)
+    chancen_since = BoundedDateField(label=_("§ 104c: applications since"), required=False)
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,9 +75,10 @@ class OrdinanceForm(forms.ModelForm):
     class Meta:
         model = ContinuationOrdinance
         fields = ["case_type", "cut_off_on", "valid_until", "reference"]
+        field_classes = {"cut_off_on": BoundedDateField, "valid_until": BoundedDateField}
         widgets = {
-            "cut_off_on": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "cut_off_on": _date_input(),
+            "valid_until": _date_input(),
             "reference": forms.Textarea(attrs={"rows": 3}),
         }
 

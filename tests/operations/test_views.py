@@ -190,3 +190,13 @@ def test_council_report_is_one_click_from_the_dashboard(client, office):
     )
     assert [t.key for t in council.context["tables"]] == ["council"]
     assert council.context["tables"][0].rows[3][1] == 2  # § 104c applications received
+
+
+def test_a_date_at_the_end_of_time_is_a_form_error_not_a_server_error(client, office):
+    """Issue 18: ``end=9999-12-31`` on the dashboard and the council report."""
+    for params in ({"end": "9999-12-31"}, {"report": "council", "ukraine_since": "0001-01-01"}):
+        response = get(client, office.supervisor_a, reverse("operations:dashboard"), params)
+        assert response.status_code == 200
+        assert not response.context["form"].is_valid()
+    export = reverse("operations:export", args=["departments", "csv"])
+    assert get(client, office.supervisor_a, export, {"end": "9999-12-31"}).status_code == 200
