@@ -9,6 +9,7 @@ LOADERS = [
     "appointments.demo",
     "privacy.demo",
     "search.demo",
+    "accounts.demo",
 ]
 
 

@@ -6,3 +6,14 @@ def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to a temporary folder, never into the work tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a complete staff sign-in, second factor
+    included (see tests/accounts/login.py; ``password_only_login`` for the half-way state)."""
+    from django.test import Client
+
+    from tests.accounts.login import verified_force_login
+
+    monkeypatch.setattr(Client, "force_login", verified_force_login)

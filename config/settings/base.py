@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "demo",
     # before django_tasks_db: its db_worker command (leases on tasks) replaces the library's
     "background",
+    "accounts",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -59,6 +61,10 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -79,9 +85,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a lock-out into its answer page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,16 +136,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account before the password is even checked.
+    "accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+
+# Staff sign-in (BSI IT-Grundschutz ORP.4): django-axes locks an account name after
+# AXES_FAILURE_LIMIT wrong passwords for AXES_COOLOFF_TIME (per account name, wherever the
+# attempts come from, so a whole office behind one proxy address is not locked at once);
+# every back-office account confirms a TOTP code (django-otp) after the password; a session
+# without activity ends after STAFF_IDLE_TIMEOUT_MINUTES and any session after
+# SESSION_COOKIE_AGE. Every event goes to accounts.SecurityEvent and the abh.security logger.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that locking without the address can be dodged by rotating user agents or
+# cookies; our lock is per account name, which rotating neither changes.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # accounts.SecurityEvent is the one sign-in log
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Ausländerbehörde")
+#: API tokens expire after at most this many days.
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "90"))
+STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(10 * 60 * 60)))
 
 # Internationalisation: German is the default; the public site is also in English,
 # Ukrainian and Russian.

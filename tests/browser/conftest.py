@@ -10,6 +10,14 @@ Use them from any tests/browser/test_*.py::
         page.goto(demo_live_server.url + "/de/")
         assert_accessible(page)
         page.screenshot(path=artifacts_dir / "home.png")
+
+Back-office pages need a staff sign-in with password and one-time code; ``admin_login`` does
+both through the real sign-in pages::
+
+    def test_backoffice(live_server, make_page, admin_login):
+        page = make_page()
+        admin_login(page, "sachbearbeitung")          # password "demo", then the TOTP code
+        page.goto(live_server.url + "/admin/cases/")
 """
 
 import io
@@ -29,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BLOCKING_IMPACTS = ("serious", "critical")
+DEMO_PASSWORD = "demo"  # noqa: S105 - the demo and test accounts' password
 
 
 @pytest.fixture
@@ -110,6 +119,32 @@ def demo_live_server(live_server, transactional_db, django_db_serialized_rollbac
     demo.load(stdout=io.StringIO(), style=no_style())
     yield live_server
     cache.clear()
+
+
+@pytest.fixture
+def admin_login(live_server):
+    """Callable ``admin_login(page, username, password="demo")``: signs in through the
+    admin's sign-in page and the second-factor page (the user's authenticator is set up
+    with the test key if it has none) and waits for the dashboard. Any user the test
+    created works; the user needs back-office access (``wagtailadmin.access_admin``)."""
+    from django.contrib.auth import get_user_model
+
+    from tests.accounts.login import current_code, ensure_totp_device
+
+    def login(page, username: str, password: str = DEMO_PASSWORD, *, next_path: str = "/admin/"):
+        user = get_user_model().objects.get(username=username)
+        device = ensure_totp_device(user)
+        page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/admin/sign-in/verify/**")
+        page.fill("input[name=code]", current_code(device))
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}{next_path}")
+        return page
+
+    return login
 
 
 @pytest.fixture(autouse=True)

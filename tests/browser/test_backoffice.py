@@ -28,7 +28,7 @@ def shot(page, artifacts_dir, name: str) -> None:
 
 
 def test_caseworker_opens_the_oldest_case_and_marks_it_checked(
-    live_server, make_page, artifacts_dir, assert_accessible
+    live_server, admin_login, make_page, artifacts_dir, assert_accessible
 ):
     page = make_page(width=1280, height=900)
     office = build_office()
@@ -40,11 +40,7 @@ def test_caseworker_opens_the_oldest_case_and_marks_it_checked(
     case_with_documents(case_type=office.type_a, received_at=now - dt.timedelta(days=3))
     case_with_documents(case_type=office.type_b)  # another department: never listed
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", worker.username)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    admin_login(page, worker.username)
 
     page.goto(f"{live_server.url}/admin/cases/")
     rows = page.locator("table.casework-worklist tbody tr")

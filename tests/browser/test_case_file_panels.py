@@ -20,7 +20,9 @@ pytestmark = [
 ]
 
 
-def test_caseworker_sees_the_appointment_and_opens_an_upload(live_server, make_page, artifacts_dir):
+def test_caseworker_sees_the_appointment_and_opens_an_upload(
+    live_server, admin_login, make_page, artifacts_dir
+):
     office = build_office()
     case = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
     slot = SlotFactory(
@@ -35,11 +37,7 @@ def test_caseworker_sees_the_appointment_and_opens_an_upload(live_server, make_p
     )
 
     page = make_page(width=1280, height=900)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", office.worker_a.username)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    admin_login(page, office.worker_a.username)
     page.goto(f"{live_server.url}/admin/cases/case/{case.file_number}/")
 
     panel = page.locator("[data-panel=appointments]")

@@ -13,14 +13,12 @@ pytestmark = [
 ]
 
 
-def test_supervisor_sees_the_whole_workflow_diagram(live_server, make_page, artifacts_dir):
+def test_supervisor_sees_the_whole_workflow_diagram(
+    live_server, admin_login, make_page, artifacts_dir
+):
     office = build_office()
     page = make_page(width=1280, height=900)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", office.supervisor_a.username)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    admin_login(page, office.supervisor_a.username)
 
     page.goto(f"{live_server.url}/admin/cases/workflow/")
     svg = page.locator("figure.casework-diagram svg")
