@@ -1,190 +1,191 @@
 """The letter texts the office starts with (de/en/uk/ru); the office edits them in the admin.
 
-Bodies are Django template text; blank lines separate paragraphs.
+Bodies are letter-template text (see :mod:`operations.letter_context` for the variables each
+kind may use); blank lines separate paragraphs.
 """
 
 from .constants import LetterKind
 
 _RECEIPT = {
     "de": (
-        "Eingangsbestätigung – Aktenzeichen {{ case.file_number }}",
-        "Guten Tag {{ person.given_names }} {{ person.family_name }},\n\n"
-        "Ihr Antrag ({{ case.case_type.legal_basis }}, {{ case.case_type.name }}) ist am "
-        '{{ case.received_at|date:"d.m.Y" }} bei uns eingegangen. Ihr Aktenzeichen lautet '
-        "{{ case.file_number }}. Bitte geben Sie es bei jeder Nachfrage an.\n\n"
+        "Eingangsbestätigung – Aktenzeichen {{ file_number }}",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "Ihr Antrag ({{ legal_basis }}, {{ case_type }}) ist am "
+        '{{ received_on|date:"d.m.Y" }} bei uns eingegangen. Ihr Aktenzeichen lautet '
+        "{{ file_number }}. Bitte geben Sie es bei jeder Nachfrage an.\n\n"
         "Wir bearbeiten Anträge in der Reihenfolge ihres Eingangs. Fehlen Unterlagen, "
         "schreiben wir Ihnen.\n\n"
-        "Mit freundlichen Grüßen\n{{ office.name }}",
+        "Mit freundlichen Grüßen\n{{ office_name }}",
     ),
     "en": (
-        "Receipt of your application – file number {{ case.file_number }}",
-        "Dear {{ person.given_names }} {{ person.family_name }},\n\n"
-        "We received your application ({{ case.case_type.legal_basis }}) on "
-        '{{ case.received_at|date:"d.m.Y" }}. Your file number is {{ case.file_number }}. '
+        "Receipt of your application – file number {{ file_number }}",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "We received your application ({{ legal_basis }}) on "
+        '{{ received_on|date:"d.m.Y" }}. Your file number is {{ file_number }}. '
         "Please quote it whenever you contact us.\n\n"
         "We process applications in the order in which they arrive. If documents are "
         "missing, we will write to you.\n\n"
-        "Kind regards\n{{ office.name }}",
+        "Kind regards\n{{ office_name }}",
     ),
     "uk": (
-        "Підтвердження отримання заяви – номер справи {{ case.file_number }}",
-        "Шановні {{ person.given_names }} {{ person.family_name }},\n\n"
-        "Ваша заява ({{ case.case_type.legal_basis }}) надійшла до нас "
-        '{{ case.received_at|date:"d.m.Y" }}. Номер Вашої справи: {{ case.file_number }}. '
+        "Підтвердження отримання заяви – номер справи {{ file_number }}",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "Ваша заява ({{ legal_basis }}) надійшла до нас "
+        '{{ received_on|date:"d.m.Y" }}. Номер Вашої справи: {{ file_number }}. '
         "Будь ласка, вказуйте його в кожному зверненні.\n\n"
         "Ми розглядаємо заяви в порядку їх надходження. Якщо бракуватиме документів, "
         "ми Вам напишемо.\n\n"
-        "З повагою\n{{ office.name }}",
+        "З повагою\n{{ office_name }}",
     ),
     "ru": (
-        "Подтверждение получения заявления – номер дела {{ case.file_number }}",
-        "Уважаемые {{ person.given_names }} {{ person.family_name }},\n\n"
-        "Ваше заявление ({{ case.case_type.legal_basis }}) поступило к нам "
-        '{{ case.received_at|date:"d.m.Y" }}. Номер Вашего дела: {{ case.file_number }}. '
+        "Подтверждение получения заявления – номер дела {{ file_number }}",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "Ваше заявление ({{ legal_basis }}) поступило к нам "
+        '{{ received_on|date:"d.m.Y" }}. Номер Вашего дела: {{ file_number }}. '
         "Пожалуйста, указывайте его при каждом обращении.\n\n"
         "Мы рассматриваем заявления в порядке их поступления. Если не хватает документов, "
         "мы Вам напишем.\n\n"
-        "С уважением\n{{ office.name }}",
+        "С уважением\n{{ office_name }}",
     ),
 }
 
 _TITLE_REMINDER = {
     "de": (
         "Ihr Aufenthaltstitel läuft am {{ expires_on|date:'d.m.Y' }} ab",
-        "Guten Tag {{ person.given_names }} {{ person.family_name }},\n\n"
-        "Ihr Aufenthaltstitel{% if case %} ({{ case.case_type.legal_basis }}){% endif %} "
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "Ihr Aufenthaltstitel{% if file_number %} ({{ legal_basis }}){% endif %} "
         "ist bis zum {{ expires_on|date:'d.m.Y' }} gültig. Wenn Sie weiter in Deutschland "
         "bleiben möchten, stellen Sie bitte rechtzeitig vor diesem Tag einen Antrag auf "
         "Verlängerung – am einfachsten online.\n\n"
         "Ein Antrag, der vor dem Ablauf bei uns eingeht, erhält Ihren Aufenthaltsstatus bis "
         "zur Entscheidung. Ein abgelaufener Titel kann nicht mehr verlängert werden.\n\n"
-        "Mit freundlichen Grüßen\n{{ office.name }}",
+        "Mit freundlichen Grüßen\n{{ office_name }}",
     ),
     "en": (
         "Your residence title expires on {{ expires_on|date:'d.m.Y' }}",
-        "Dear {{ person.given_names }} {{ person.family_name }},\n\n"
-        "Your residence title{% if case %} ({{ case.case_type.legal_basis }}){% endif %} "
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "Your residence title{% if file_number %} ({{ legal_basis }}){% endif %} "
         "is valid until {{ expires_on|date:'d.m.Y' }}. If you wish to stay in Germany, "
         "please apply for an extension well before that day – online is easiest.\n\n"
         "An application that reaches us before the expiry keeps your residence status until "
         "we decide. An expired title can no longer be extended.\n\n"
-        "Kind regards\n{{ office.name }}",
+        "Kind regards\n{{ office_name }}",
     ),
     "uk": (
         "Термін дії Вашого дозволу на проживання спливає {{ expires_on|date:'d.m.Y' }}",
-        "Шановні {{ person.given_names }} {{ person.family_name }},\n\n"
-        "Ваш дозвіл на проживання{% if case %} ({{ case.case_type.legal_basis }}){% endif %} "
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "Ваш дозвіл на проживання{% if file_number %} ({{ legal_basis }}){% endif %} "
         "дійсний до {{ expires_on|date:'d.m.Y' }}. Якщо Ви бажаєте й надалі залишатися в "
         "Німеччині, будь ласка, завчасно подайте заяву на продовження – найпростіше онлайн.\n\n"
         "Заява, що надійшла до нас до закінчення терміну дії, зберігає Ваш статус до "
         "ухвалення рішення. Прострочений дозвіл продовжити неможливо.\n\n"
-        "З повагою\n{{ office.name }}",
+        "З повагою\n{{ office_name }}",
     ),
     "ru": (
         "Срок действия Вашего вида на жительство истекает {{ expires_on|date:'d.m.Y' }}",
-        "Уважаемые {{ person.given_names }} {{ person.family_name }},\n\n"
-        "Ваш вид на жительство{% if case %} ({{ case.case_type.legal_basis }}){% endif %} "
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "Ваш вид на жительство{% if file_number %} ({{ legal_basis }}){% endif %} "
         "действителен до {{ expires_on|date:'d.m.Y' }}. Если Вы хотите и дальше оставаться в "
         "Германии, пожалуйста, заблаговременно подайте заявление на продление – проще всего "
         "онлайн.\n\n"
         "Заявление, поступившее к нам до истечения срока, сохраняет Ваш статус до принятия "
         "решения. Просроченный вид на жительство продлить нельзя.\n\n"
-        "С уважением\n{{ office.name }}",
+        "С уважением\n{{ office_name }}",
     ),
 }
 
 _PASSPORT_REMINDER = {
     "de": (
         "Ihr Pass läuft am {{ expires_on|date:'d.m.Y' }} ab",
-        "Guten Tag {{ person.given_names }} {{ person.family_name }},\n\n"
-        "nach unseren Unterlagen ist Ihr Pass ({{ person.passport_number }}) bis zum "
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "nach unseren Unterlagen ist Ihr Pass ({{ passport_number }}) bis zum "
         "{{ expires_on|date:'d.m.Y' }} gültig. Bitte kümmern Sie sich rechtzeitig bei Ihrer "
         "Auslandsvertretung um einen neuen Pass und legen Sie ihn uns danach vor.\n\n"
-        "Mit freundlichen Grüßen\n{{ office.name }}",
+        "Mit freundlichen Grüßen\n{{ office_name }}",
     ),
     "en": (
         "Your passport expires on {{ expires_on|date:'d.m.Y' }}",
-        "Dear {{ person.given_names }} {{ person.family_name }},\n\n"
-        "According to our records your passport ({{ person.passport_number }}) is valid until "
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "According to our records your passport ({{ passport_number }}) is valid until "
         "{{ expires_on|date:'d.m.Y' }}. Please apply for a new passport at your embassy or "
         "consulate in good time and show it to us afterwards.\n\n"
-        "Kind regards\n{{ office.name }}",
+        "Kind regards\n{{ office_name }}",
     ),
     "uk": (
         "Термін дії Вашого паспорта закінчується {{ expires_on|date:'d.m.Y' }}",
-        "Шановні {{ person.given_names }} {{ person.family_name }},\n\n"
-        "За нашими даними Ваш паспорт ({{ person.passport_number }}) дійсний до "
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "За нашими даними Ваш паспорт ({{ passport_number }}) дійсний до "
         "{{ expires_on|date:'d.m.Y' }}. Будь ласка, завчасно оформіть новий паспорт у "
         "консульстві Вашої країни та після цього пред'явіть його нам.\n\n"
-        "З повагою\n{{ office.name }}",
+        "З повагою\n{{ office_name }}",
     ),
     "ru": (
         "Срок действия Вашего паспорта истекает {{ expires_on|date:'d.m.Y' }}",
-        "Уважаемые {{ person.given_names }} {{ person.family_name }},\n\n"
-        "По нашим данным Ваш паспорт ({{ person.passport_number }}) действителен до "
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "По нашим данным Ваш паспорт ({{ passport_number }}) действителен до "
         "{{ expires_on|date:'d.m.Y' }}. Пожалуйста, заблаговременно оформите новый паспорт в "
         "консульстве Вашей страны и затем предъявите его нам.\n\n"
-        "С уважением\n{{ office.name }}",
+        "С уважением\n{{ office_name }}",
     ),
 }
 
 _CERTIFICATE = {
     "de": (
         "Bescheinigung über die Fortgeltung Ihres Aufenthaltstitels",
-        "Guten Tag {{ person.given_names }} {{ person.family_name }},\n\n"
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
         "hiermit bescheinigen wir: Ihr Aufenthaltstitel nach "
-        "{{ ordinance.case_type.legal_basis }} "
-        "(Aktenzeichen {{ case.file_number }}), gültig bis "
+        "{{ ordinance_legal_basis }} "
+        "(Aktenzeichen {{ file_number }}), gültig bis "
         "{{ previous_valid_until|date:'d.m.Y' }}, "
         "gilt aufgrund der folgenden Verordnung fort bis zum "
-        "{{ ordinance.valid_until|date:'d.m.Y' }}: {{ ordinance.reference }}\n\n"
+        "{{ new_valid_until|date:'d.m.Y' }}: {{ ordinance_reference }}\n\n"
         "Bitte bewahren Sie diese Bescheinigung zusammen mit Ihrer Karte auf. Sie müssen "
         "dafür keinen Termin vereinbaren.\n\n"
-        "Mit freundlichen Grüßen\n{{ office.name }}",
+        "Mit freundlichen Grüßen\n{{ office_name }}",
     ),
     "en": (
         "Certificate: your residence title continues to be valid",
-        "Dear {{ person.given_names }} {{ person.family_name }},\n\n"
-        "We hereby certify that your residence title under {{ ordinance.case_type.legal_basis }} "
-        "(file number {{ case.file_number }}), valid until "
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "We hereby certify that your residence title under {{ ordinance_legal_basis }} "
+        "(file number {{ file_number }}), valid until "
         "{{ previous_valid_until|date:'d.m.Y' }}, continues to be valid until "
-        "{{ ordinance.valid_until|date:'d.m.Y' }} by virtue of this ordinance: "
-        "{{ ordinance.reference }}\n\n"
+        "{{ new_valid_until|date:'d.m.Y' }} by virtue of this ordinance: "
+        "{{ ordinance_reference }}\n\n"
         "Please keep this certificate together with your card. You do not need an "
         "appointment.\n\n"
-        "Kind regards\n{{ office.name }}",
+        "Kind regards\n{{ office_name }}",
     ),
     "uk": (
         "Довідка про продовження дії Вашого дозволу на проживання",
-        "Шановні {{ person.given_names }} {{ person.family_name }},\n\n"
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
         "Цим підтверджуємо: Ваш дозвіл на проживання згідно з "
-        "{{ ordinance.case_type.legal_basis }} (номер справи {{ case.file_number }}), дійсний до "
+        "{{ ordinance_legal_basis }} (номер справи {{ file_number }}), дійсний до "
         "{{ previous_valid_until|date:'d.m.Y' }}, на підставі такої постанови продовжує діяти до "
-        "{{ ordinance.valid_until|date:'d.m.Y' }}: {{ ordinance.reference }}\n\n"
+        "{{ new_valid_until|date:'d.m.Y' }}: {{ ordinance_reference }}\n\n"
         "Будь ласка, зберігайте цю довідку разом із Вашою карткою. Записуватися на прийом "
         "не потрібно.\n\n"
-        "З повагою\n{{ office.name }}",
+        "З повагою\n{{ office_name }}",
     ),
     "ru": (
         "Справка о продлении действия Вашего вида на жительство",
-        "Уважаемые {{ person.given_names }} {{ person.family_name }},\n\n"
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
         "Настоящим подтверждаем: Ваш вид на жительство согласно "
-        "{{ ordinance.case_type.legal_basis }} (номер дела {{ case.file_number }}), "
+        "{{ ordinance_legal_basis }} (номер дела {{ file_number }}), "
         "действительный до {{ previous_valid_until|date:'d.m.Y' }}, на основании следующего "
-        "постановления продолжает действовать до {{ ordinance.valid_until|date:'d.m.Y' }}: "
-        "{{ ordinance.reference }}\n\n"
+        "постановления продолжает действовать до {{ new_valid_until|date:'d.m.Y' }}: "
+        "{{ ordinance_reference }}\n\n"
         "Пожалуйста, храните эту справку вместе с Вашей картой. Записываться на приём не "
         "нужно.\n\n"
-        "С уважением\n{{ office.name }}",
+        "С уважением\n{{ office_name }}",
     ),
 }
 
 _BELEHRUNG = {
     "de": (
         "Belehrung zum Chancen-Aufenthaltsrecht (§ 104c AufenthG)",
-        "Guten Tag {{ person.given_names }} {{ person.family_name }},\n\n"
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
         "Sie erhalten eine Aufenthaltserlaubnis nach § 104c AufenthG"
-        "{% if case.granted_until %}, gültig bis {{ case.granted_until|date:'d.m.Y' }}{% endif %}. "
+        "{% if granted_until %}, gültig bis {{ granted_until|date:'d.m.Y' }}{% endif %}. "
         "Sie ist nicht verlängerbar. In dieser Zeit sollen Sie die Voraussetzungen für ein "
         "Bleiberecht nach § 25a oder § 25b AufenthG erfüllen, insbesondere:\n\n"
         "– Ihren Lebensunterhalt überwiegend durch eigene Arbeit sichern,\n"
@@ -193,14 +194,14 @@ _BELEHRUNG = {
         "– Grundkenntnisse der Rechts- und Gesellschaftsordnung nachweisen.\n\n"
         "Erfüllen Sie diese Voraussetzungen bis zum Ablauf nicht, kann die Duldung wieder "
         "aufleben. Beratung erhalten Sie bei uns und beim Kommunalen Integrationszentrum.\n\n"
-        "Mit freundlichen Grüßen\n{{ office.name }}",
+        "Mit freundlichen Grüßen\n{{ office_name }}",
     ),
     "en": (
         "Instruction sheet: opportunity residence (§ 104c AufenthG)",
-        "Dear {{ person.given_names }} {{ person.family_name }},\n\n"
+        "Dear {{ given_names }} {{ family_name }},\n\n"
         "You receive a residence permit under § 104c AufenthG"
-        "{% if case.granted_until %}, valid until "
-        "{{ case.granted_until|date:'d.m.Y' }}{% endif %}. "
+        "{% if granted_until %}, valid until "
+        "{{ granted_until|date:'d.m.Y' }}{% endif %}. "
         "It cannot be extended. During this time you should meet the requirements for a "
         "right to stay under § 25a or § 25b AufenthG, in particular:\n\n"
         "– earn most of your living through your own work,\n"
@@ -209,13 +210,13 @@ _BELEHRUNG = {
         "– prove basic knowledge of the legal and social order.\n\n"
         "If you do not meet these requirements by the expiry, your toleration (Duldung) may "
         "apply again. We and the municipal integration centre offer advice.\n\n"
-        "Kind regards\n{{ office.name }}",
+        "Kind regards\n{{ office_name }}",
     ),
     "uk": (
         "Роз'яснення щодо права на перебування «Chancen-Aufenthaltsrecht» (§ 104c AufenthG)",
-        "Шановні {{ person.given_names }} {{ person.family_name }},\n\n"
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
         "Ви отримуєте дозвіл на проживання згідно з § 104c AufenthG"
-        "{% if case.granted_until %}, дійсний до {{ case.granted_until|date:'d.m.Y' }}{% endif %}. "
+        "{% if granted_until %}, дійсний до {{ granted_until|date:'d.m.Y' }}{% endif %}. "
         "Його не можна продовжити. Протягом цього часу Вам слід виконати умови для права на "
         "перебування згідно з § 25a або § 25b AufenthG, зокрема:\n\n"
         "– здебільшого забезпечувати себе власною працею,\n"
@@ -224,13 +225,13 @@ _BELEHRUNG = {
         "– підтвердити базові знання правового та суспільного устрою.\n\n"
         "Якщо до закінчення терміну дії Ви не виконаєте цих умов, може знову діяти "
         "толерування (Duldung). Консультації надаємо ми та комунальний центр інтеграції.\n\n"
-        "З повагою\n{{ office.name }}",
+        "З повагою\n{{ office_name }}",
     ),
     "ru": (
         "Разъяснение о праве на пребывание «Chancen-Aufenthaltsrecht» (§ 104c AufenthG)",
-        "Уважаемые {{ person.given_names }} {{ person.family_name }},\n\n"
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
         "Вы получаете вид на жительство согласно § 104c AufenthG"
-        "{% if case.granted_until %}, действительный до {{ case.granted_until|date:'d.m.Y' }}"
+        "{% if granted_until %}, действительный до {{ granted_until|date:'d.m.Y' }}"
         "{% endif %}. Его нельзя продлить. За это время Вам следует выполнить условия для "
         "права на пребывание согласно § 25a или § 25b AufenthG, в частности:\n\n"
         "– в основном обеспечивать себя собственным трудом,\n"
@@ -240,7 +241,7 @@ _BELEHRUNG = {
         "Если до истечения срока Вы не выполните эти условия, может снова действовать "
         "терпимость (Duldung). Консультации предоставляем мы и муниципальный центр "
         "интеграции.\n\n"
-        "С уважением\n{{ office.name }}",
+        "С уважением\n{{ office_name }}",
     ),
 }
 

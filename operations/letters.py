@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import logging
 import multiprocessing
 import re
 from collections import deque
@@ -22,13 +23,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import normalize_newlines
 
 from .constants import DEFAULT_LETTER_LANGUAGE, LETTER_LANGUAGES
 from .defaults import DEFAULT_TEMPLATES
+from .letter_context import check_template, compile_template, render_template
 from .models import LetterTemplate
 from .pdf import CoverPage, Letterhead, LetterPage, render_pdf
 
@@ -41,6 +42,8 @@ __all__ = [
     "pdf_workers",
     "render_letters_pdf",
 ]
+
+logger = logging.getLogger(__name__)
 
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 #: Letters per worker process task when a print run is spread over several processes.
@@ -122,29 +125,48 @@ class Letter:
 
 
 class TemplateSet:
-    """The office's letter templates, read once per run (one query) and compiled once."""
+    """The office's letter templates, read once per run (one query) and compiled once.
+
+    Templates run in the letter sandbox (:mod:`operations.letter_context`): they see only the
+    flat variables of their kind. A stored template that does not pass the sandbox's check
+    (one saved before the check existed) is not used: the built-in text stands in for it.
+    """
 
     def __init__(self) -> None:
-        self._compiled: dict[tuple[str, str], tuple[Template, Template]] = {}
-        rows = {(t.kind, t.language): (t.subject, t.body) for t in LetterTemplate.objects.all()}
-        for kind, languages in DEFAULT_TEMPLATES.items():
-            for language, text in languages.items():
-                rows.setdefault((str(kind), language), text)
+        self._compiled: dict[tuple[str, str], tuple] = {}
+        defaults = {
+            (str(kind), language): text
+            for kind, languages in DEFAULT_TEMPLATES.items()
+            for language, text in languages.items()
+        }
+        rows = dict(defaults)
+        for t in LetterTemplate.objects.all():
+            key = (t.kind, t.language)
+            if check_template(t.kind, t.subject) or check_template(t.kind, t.body):
+                logger.error(
+                    "letter template %s/%s fails the sandbox check; using the built-in text",
+                    t.kind,
+                    t.language,
+                )
+                if key not in defaults:
+                    continue
+            else:
+                rows[key] = (t.subject, t.body)
         for key, (subject, body) in rows.items():
-            self._compiled[key] = (Template(subject), Template(body))
+            self._compiled[key] = (compile_template(subject), compile_template(body))
 
     def section(self, kind: str, language: str, context: dict) -> LetterSection:
+        """One language of a letter; ``context`` holds the objects (person, case, office …)
+        the kind's variables are taken from."""
         language = letter_language(language)
         key = (str(kind), language)
         if key not in self._compiled:
             key = (str(kind), DEFAULT_LETTER_LANGUAGE)
         subject_tpl, body_tpl = self._compiled[key]
-        with translation.override(language):
-            # Rendered as plain text (no autoescape); the PDF renderer escapes all of it, so
-            # the office's text and the data in it can never inject markup into the letter.
-            ctx = Context(context, autoescape=False)
-            subject = " ".join(subject_tpl.render(ctx).split())
-            body = body_tpl.render(ctx)
+        # Rendered as plain text (no autoescape); the PDF renderer escapes all of it, so
+        # the office's text and the data in it can never inject markup into the letter.
+        subject = " ".join(render_template(subject_tpl, kind, context, language=language).split())
+        body = render_template(body_tpl, kind, context, language=language)
         return LetterSection(language=language, subject=subject, paragraphs=paragraphs_of(body))
 
     def letter(self, kind: str, languages: Sequence[str], context: dict, *, person) -> Letter:

@@ -1,9 +1,11 @@
 """Letters the office sends, reminders before expiry, and bulk continuations of titles."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PreviewableMixin
 
 from casework.constants import Language
 
@@ -11,12 +13,13 @@ from .constants import LetterKind, ReminderKind, RunStatus
 from .storage import private_storage
 
 
-class LetterTemplate(models.Model):
-    """The text of one kind of letter in one language, as Django template text.
+class LetterTemplate(PreviewableMixin, models.Model):
+    """The text of one kind of letter in one language.
 
-    The body is plain text with template variables (``{{ person.family_name }}``); blank
-    lines separate paragraphs. The office edits it in the admin; the letterhead comes from
-    the site settings.
+    The body is plain text with the kind's variables (``{{ family_name }}``, see
+    :mod:`operations.letter_context`) and ``{% if %}`` conditions; blank lines separate
+    paragraphs. The office edits it in the admin, where it is checked on save and previewed
+    with sample data; the letterhead comes from the site settings.
     """
 
     kind = models.CharField(_("kind"), max_length=40, choices=LetterKind.choices)
@@ -25,8 +28,9 @@ class LetterTemplate(models.Model):
     body = models.TextField(
         _("text"),
         help_text=_(
-            "Django template text. Blank lines separate paragraphs. Variables: person, case, "
-            "office, today, and per kind expires_on, ordinance, previous_valid_until."
+            "Plain text; blank lines separate paragraphs. Variables such as {{ family_name }} "
+            "and conditions such as {% if granted_until %} … {% endif %}: the variables of "
+            "each kind of letter are listed below."
         ),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -41,6 +45,37 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_language_display()})"
+
+    def clean(self) -> None:
+        """Broken syntax, unknown variables or tags beyond the sandbox: refused on save."""
+        from .letter_context import check_template
+
+        super().clean()
+        errors = {
+            field: messages
+            for field in ("subject", "body")
+            if (messages := check_template(self.kind, getattr(self, field) or ""))
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    # -- preview in the admin, with sample data ---------------------------------------------
+
+    def get_preview_template(self, request, mode_name):
+        return "operations/letter_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from .letter_context import render_sample, sample_context
+        from .letters import office_letterhead, paragraphs_of
+
+        return {
+            **super().get_preview_context(request, mode_name),
+            "subject": " ".join(render_sample(self.kind, self.subject, self.language).split()),
+            "paragraphs": paragraphs_of(render_sample(self.kind, self.body, self.language)),
+            "office": office_letterhead(),
+            "sample": sorted(sample_context(self.kind).items()),
+            "language": self.language or "de",
+        }
 
 
 class Reminder(models.Model):

@@ -4,11 +4,13 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import views
 from .models import LetterTemplate
+from .panels import LetterVariablesPanel
 from .selectors import can_see_statistics
 
 urlpatterns = [
@@ -87,6 +89,13 @@ class LetterTemplateViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["kind", "language", "subject", "updated_at"]
     list_filter = ["kind", "language"]
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("language"),
+        FieldPanel("subject"),
+        FieldPanel("body"),
+        LetterVariablesPanel(),
+    ]
 
 
 register_snippet(LetterTemplateViewSet)

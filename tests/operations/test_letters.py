@@ -60,8 +60,8 @@ def test_languages_without_templates_fall_back_to_german(chancen_case):
 def test_an_edited_template_is_used_and_markup_is_not_injected(chancen_case):
     services.seed_letter_templates()
     LetterTemplate.objects.filter(kind=LetterKind.RECEIPT, language="ru").update(
-        subject="Квитанция {{ case.file_number }}",
-        body="<b>Neu</b> {{ person.family_name }}\n\nZweiter Absatz",
+        subject="Квитанция {{ file_number }}",
+        body="<b>Neu</b> {{ family_name }}\n\nZweiter Absatz",
     )
     section = TemplateSet().section(
         LetterKind.RECEIPT, "ru", {"person": chancen_case.person, "case": chancen_case}
