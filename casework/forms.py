@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,7 +123,15 @@ def _user_label(user) -> str:
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("What is it for?"), max_length=100, required=False)
-    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=30)
+
+    def __init__(self, *args, **kwargs):
+        from .auth import max_token_days
+
+        super().__init__(*args, **kwargs)
+        self.fields["days"].max_value = max_token_days()
+        self.fields["days"].validators.append(MaxValueValidator(max_token_days()))
+        self.fields["days"].widget.attrs["max"] = max_token_days()
 
 
 class CommentForm(forms.Form):

@@ -34,6 +34,7 @@ __all__ = [
     "get_visible_case",
     "is_office_admin",
     "may_read_access_log",
+    "may_use_back_office",
     "roles_of",
     "supervised_departments",
 ]
@@ -60,6 +61,21 @@ def is_office_admin(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_superuser or user.groups.filter(name=OFFICE_ADMIN_GROUP).exists()
+
+
+def may_use_back_office(user) -> bool:
+    """The one check of who may work with case files, asked by the back-office views and by
+    every API call alike (sessions and tokens): an active account with access to the admin
+    (the "Casework staff" group or office management) and a department membership or the
+    office admin role. Leaving the group or the department ends both at once.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return False
+    return is_office_admin(user) or Membership.objects.filter(user=user).exists()
 
 
 def roles_of(user) -> set[str]:

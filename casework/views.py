@@ -58,13 +58,14 @@ def euros(cents: int) -> str:
 
 
 def can_use_casework(user) -> bool:
-    """Only members of a department (and office admins) see anything of the case files."""
+    """Only members of a department (and office admins) see anything of the case files
+    (:func:`casework.selectors.may_use_back_office`, the check the API asks too)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     # Asked by every menu item and hook of a request: remembered on the request's user.
     cached = getattr(user, "_casework_access", None)
     if cached is None:
-        cached = selectors.is_office_admin(user) or Membership.objects.filter(user=user).exists()
+        cached = selectors.may_use_back_office(user)
         user._casework_access = cached
     return cached
 
@@ -657,16 +658,19 @@ def access_log_view(request):
 
 @casework_view
 def api_tokens(request):
-    """The user's own API tokens: create one (the key is shown once), see when each was used."""
+    """The user's own API tokens: create one (the key is shown once), see when each was used,
+    revoke it. Every token expires (``API_TOKEN_MAX_DAYS`` at most)."""
     _require_casework_user(request)
     new_key = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             days = form.cleaned_data["days"]
-            expires_at = timezone.now() + dt.timedelta(days=days) if days else None
             _token, new_key = issue_token(
-                user=request.user, name=form.cleaned_data["name"], expires_at=expires_at
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_at=timezone.now() + dt.timedelta(days=days),
+                request=request,
             )
             form = ApiTokenForm()
         else:
@@ -677,9 +681,34 @@ def api_tokens(request):
         {
             "page_title": _("API tokens"),
             "header_icon": "key",
-            "tokens": ApiToken.objects.filter(user=request.user),
+            "tokens": ApiToken.objects.filter(user=request.user).select_related("revoked_by"),
             "form": form,
             "new_key": new_key,
+            "all_tokens": False,
+            "can_see_all": selectors.is_office_admin(request.user),
+        },
+    )
+
+
+@casework_view
+@require_GET
+def all_api_tokens(request):
+    """Every API token of the office, for office management: who holds one, since when, when
+    it was last used; revoke any of them."""
+    if not (can_use_casework(request.user) and selectors.is_office_admin(request.user)):
+        raise PermissionDenied
+    tokens = ApiToken.objects.select_related("user", "revoked_by")
+    if request.GET.get("current") != "0":
+        tokens = tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return render(
+        request,
+        "casework/api_tokens.html",
+        {
+            "page_title": _("API tokens of the office"),
+            "header_icon": "key",
+            "tokens": tokens,
+            "all_tokens": True,
+            "only_current": request.GET.get("current") != "0",
         },
     )
 
@@ -687,8 +716,13 @@ def api_tokens(request):
 @casework_view
 @require_POST
 def revoke_api_token(request, pk: int):
+    """The owner revokes their token; office management any token."""
     _require_casework_user(request)
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    revoke_token(token=token)
+    token = get_object_or_404(ApiToken, pk=pk)
+    if token.user_id != request.user.pk and not selectors.is_office_admin(request.user):
+        raise Http404
+    revoke_token(token=token, by=request.user, request=request)
     messages.success(request, _("Token revoked."))
+    if token.user_id != request.user.pk:
+        return redirect("casework:all_api_tokens")
     return redirect("casework:api_tokens")

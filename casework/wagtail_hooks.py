@@ -46,6 +46,7 @@ urlpatterns = [
     path("case/<str:file_number>/share/", views.share_view, name="share"),
     path("access-log/", views.access_log_view, name="access_log"),
     path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/all/", views.all_api_tokens, name="all_api_tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]
 

@@ -10,15 +10,14 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
 from casework.api_common import MAX_PAGE, IsoDate, Text, problem_body, problems
-from casework.auth import token_auth
+from casework.auth import session_auth, token_auth
 
 from .backends.base import SORTS
 from .selectors import search_cases
 
-router = Router(auth=[token_auth, django_auth], tags=["search"])
+router = Router(auth=[token_auth, session_auth], tags=["search"])
 
 MAX_PAGE_SIZE = 100
 

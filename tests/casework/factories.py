@@ -38,6 +38,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     role = Role.CASEWORKER
 
+    @factory.post_generation
+    def casework_staff(self, create, extracted, **kwargs):
+        """Department members are in "Casework staff" (admin access), as in a real office;
+        ``MembershipFactory(casework_staff=False)`` for a member whose access was taken away."""
+        if not create or extracted is False:
+            return
+        from django.contrib.auth.models import Group, Permission
+
+        group, _created = Group.objects.get_or_create(name="Casework staff")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+        self.user.groups.add(group)
+
 
 class CaseTypeFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from casework.auth import issue_token
+from casework.auth import issue_token, max_token_days
 
 
 class Command(BaseCommand):
@@ -16,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--name", default="", help="A label for the token.")
         parser.add_argument(
-            "--days", type=int, default=90, help="Days until it expires (0: never)."
+            "--days",
+            type=int,
+            default=30,
+            help="Days until it expires (at most API_TOKEN_MAX_DAYS).",
         )
 
     def handle(self, *args, username, name, days, **options):
@@ -24,8 +27,8 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=username, is_active=True)
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"No active user {username!r}.") from exc
-        if days < 0:
-            raise CommandError("--days must be 0 or more.")
-        expires_at = timezone.now() + dt.timedelta(days=days) if days else None
+        if not 1 <= days <= max_token_days():
+            raise CommandError(f"--days must be between 1 and {max_token_days()}.")
+        expires_at = timezone.now() + dt.timedelta(days=days)
         _token, key = issue_token(user=user, name=name, expires_at=expires_at)
         self.stdout.write(key)
