@@ -257,13 +257,35 @@ def council_table(
     )
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP: CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise_formula(value):
+    """Text that a spreadsheet would run as a formula, made plain text by a leading
+    apostrophe (a name such as ``=HYPERLINK(…)`` typed by a user). Numbers and dates stay."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(table.columns)
+    writer.writerow([neutralise_formula(column) for column in table.columns])
     for row in table.rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else neutralise_formula(value) for value in row])
     return out.getvalue()
+
+
+def _as_text(cell) -> None:
+    """Every text cell is stored as text, never as a formula (openpyxl would store a string
+    starting with "=" as one); risky ones also keep Excel's quote prefix, so editing the cell
+    later does not turn it into a formula either."""
+    if isinstance(cell.value, str):
+        if cell.value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+        cell.data_type = "s"
 
 
 def to_xlsx(table: Table) -> bytes:
@@ -283,6 +305,9 @@ def to_xlsx(table: Table) -> bytes:
     if table.note:
         sheet.append([])
         sheet.append([table.note])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            _as_text(cell)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
