@@ -38,7 +38,7 @@ def to_flat_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('operations', '0001_initial'),
+        ('operations', '0002_print_batches_and_task'),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ def tokens_expire(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0005_casetype_requireddocument_localized_names'),
+        ('casework', '0006_history_via'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
