@@ -10,4 +10,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from config import checks  # noqa: F401 - the shared-cache deployment check
+
         from . import receivers  # noqa: F401 - connects the sign-in signals

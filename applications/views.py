@@ -22,6 +22,7 @@ from casework.constants import FamilyRelation, IdDocument, PhotoSource
 from casework.models import CaseDocument
 from casework.selectors import cases_visible_to
 from casework.services import log_case_access
+from config.ratelimits import proof_allowed, record_failed_proof
 
 from . import selectors, services
 from .constants import EXTENSION_KINDS, FAMILY_KINDS, ApplicationKind
@@ -343,8 +344,12 @@ def status(request):
         if limited:
             return _too_many(request, "applications/status.html", {"form": StatusForm()})
         if form.is_valid():
+            # Wrong birth dates per file number, counted with the booking pages and API.
+            if not proof_allowed(request, form.cleaned_data["file_number"]):
+                return _too_many(request, "applications/status.html", {"form": StatusForm()})
             found = selectors.case_status_for_applicant(**form.cleaned_data)
             if found is None:
+                record_failed_proof(request, form.cleaned_data["file_number"])
                 context["not_found"] = True
             else:
                 context["status"] = found

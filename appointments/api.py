@@ -1,7 +1,7 @@
 """Public JSON endpoint for booking: the same rules as the booking pages, one request.
 
 Applicants prove the case with file number and date of birth; no token is needed, and the
-endpoint is throttled per client IP like the pages.
+endpoint is throttled per client IP like the pages, and wrong birth dates per file number.
 """
 
 import datetime as dt
@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 
 from casework.api_common import IsoDate, StrictSchema, Text, problem_body, problems
 from casework.selectors import case_for_applicant
+from config.ratelimits import proof_allowed, record_failed_proof
 
 from .models import Slot
 from .services import BookingError, book_slot
@@ -49,8 +50,16 @@ def create_booking(request: HttpRequest, payload: BookingIn):
         return Status(
             429, problem_body("throttled", _("Too many requests; try again in a minute."))
         )
+    if not proof_allowed(request, payload.file_number):
+        return Status(
+            429,
+            problem_body(
+                "throttled", _("Too many attempts for this file number; try again later.")
+            ),
+        )
     case = case_for_applicant(file_number=payload.file_number, birth_date=payload.birth_date)
     if case is None:
+        record_failed_proof(request, payload.file_number)
         # Same answer for an unknown file number and a wrong date of birth.
         return Status(
             404, problem_body("not_found", _("No case with this file number and birth date."))

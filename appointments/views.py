@@ -1,7 +1,8 @@
 """Public booking pages: book, cancel, join the waiting list.
 
-Every POST is throttled per client IP. A wrong file number or date of birth gets the very
-same answer as an unknown file number.
+Every POST is throttled per client IP, and wrong birth dates per file number
+(:mod:`config.ratelimits`). A wrong file number or date of birth gets the very same answer as
+an unknown file number.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from casework.models import Case
 from casework.selectors import case_for_applicant
+from config.ratelimits import proof_allowed, record_failed_proof
 
 from .forms import (
     TOKEN_MAX_AGE,
@@ -148,11 +150,14 @@ def book(request):
         return _too_many(request)
     form = ApplicantForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        file_number = form.cleaned_data["file_number"]
+        if not proof_allowed(request, file_number):
+            return _too_many(request)
         case = case_for_applicant(
-            file_number=form.cleaned_data["file_number"],
-            birth_date=form.cleaned_data["birth_date"],
+            file_number=file_number, birth_date=form.cleaned_data["birth_date"]
         )
         if case is None:
+            record_failed_proof(request, file_number)
             _not_found(form)
         else:
             service = service_ready_for(case)
@@ -267,11 +272,14 @@ def waiting_list(request):
         return _too_many(request)
     form = WaitingListForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        file_number = form.cleaned_data["file_number"]
+        if not proof_allowed(request, file_number):
+            return _too_many(request)
         case = case_for_applicant(
-            file_number=form.cleaned_data["file_number"],
-            birth_date=form.cleaned_data["birth_date"],
+            file_number=file_number, birth_date=form.cleaned_data["birth_date"]
         )
         if case is None:
+            record_failed_proof(request, file_number)
             _not_found(form)
         else:
             try:

@@ -17,3 +17,15 @@ def _force_login_includes_the_second_factor(monkeypatch):
     from tests.accounts.login import verified_force_login
 
     monkeypatch.setattr(Client, "force_login", verified_force_login)
+
+
+@pytest.fixture(autouse=True)
+def _empty_rate_limit_counters():
+    """Rate-limit counters (per address, per file number) start empty in every test: file
+    numbers repeat between tests, and a test must not inherit another's failed guesses."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        cache.clear()
