@@ -11,6 +11,8 @@ from django_countries import countries
 
 from casework.constants import FamilyRelation, IdDocument, PhotoSource
 from casework.models import CaseType
+from casework.services import title_expiry_problem
+from casework.workflow import add_years
 
 from .uploads import check_upload
 
@@ -132,7 +134,7 @@ class PersonalForm(forms.Form):
             raise ValidationError(
                 _("The date of birth cannot be in the future."), code="birth_in_future"
             )
-        if value < today.replace(year=today.year - MAX_AGE_YEARS):
+        if value < add_years(today, -MAX_AGE_YEARS):
             raise ValidationError(
                 _("Please check the date of birth: it is more than %(years)s years ago."),
                 code="birth_too_early",
@@ -284,6 +286,12 @@ class ApplicationForm(forms.Form):
                         code="required",
                     ),
                 )
+            elif cleaned.get("title_expires_on"):
+                problem = title_expiry_problem(
+                    cleaned["title_expires_on"], received_on=timezone.localdate()
+                )
+                if problem:
+                    self.add_error("title_expires_on", ValidationError(problem, code="implausible"))
         else:
             cleaned["is_extension"] = False
         return cleaned

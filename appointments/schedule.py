@@ -60,8 +60,20 @@ def slot_times(
             start = dt.datetime.combine(day, opens)
             close = dt.datetime.combine(day, closes)
             while start + step <= close:
-                slots.add(
-                    (start.replace(tzinfo=OFFICE_TZ), (start + step).replace(tzinfo=OFFICE_TZ))
-                )
+                begin = _local(start)
+                # A wall-clock time that does not exist (02:00-03:00 on the day clocks go
+                # forward) would land on the instants of the hour after it: skipped. A slot
+                # lasts its minutes in real time, also across the change.
+                if begin is not None:
+                    end = (begin.astimezone(dt.UTC) + step).astimezone(OFFICE_TZ)
+                    slots.add((begin, end))
                 start += step
     return sorted(slots)
+
+
+def _local(naive: dt.datetime) -> dt.datetime | None:
+    """The office-time instant of a wall-clock time, or ``None`` if that time is skipped
+    by a change to summer time."""
+    aware = naive.replace(tzinfo=OFFICE_TZ)
+    round_trip = aware.astimezone(dt.UTC).astimezone(OFFICE_TZ).replace(tzinfo=None)
+    return aware if round_trip == naive else None

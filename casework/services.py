@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import Collector
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -68,10 +68,12 @@ __all__ = [
     "case_request_documents",
     "case_take_biometrics",
     "create_case",
+    "title_expiry_problem",
     "erase_person",
     "ErasureResult",
     "fire_transition",
     "log_case_access",
+    "log_case_accesses",
     "mark_document_received",
     "receive_applicant_documents",
     "reassign",
@@ -166,6 +168,28 @@ def _next_file_number(year: int) -> str:
 # -- cases ---------------------------------------------------------------------------------
 
 
+#: An eAT is valid for at most ten years: an expiry date further away is a typing error.
+TITLE_MAX_YEARS = 10
+
+
+def title_expiry_problem(expires_on: dt.date, *, received_on: dt.date) -> str | None:
+    """Why the expiry date of a current title cannot be right (``None`` if it can)."""
+    from .workflow import add_years
+
+    latest = add_years(received_on, TITLE_MAX_YEARS)
+    earliest = add_years(received_on, -TITLE_MAX_YEARS)
+    if expires_on > latest:
+        return _(
+            "A residence title is valid for at most %(years)s years: the expiry date cannot be "
+            "after %(date)s. Please check the date."
+        ) % {"years": TITLE_MAX_YEARS, "date": formats.date_format(latest, "SHORT_DATE_FORMAT")}
+    if expires_on < earliest:
+        return _("This expiry date is more than %(years)s years ago. Please check the date.") % {
+            "years": TITLE_MAX_YEARS
+        }
+    return None
+
+
 def create_case(
     *,
     person: Person,
@@ -212,6 +236,12 @@ def create_case(
         errors["title_expires_on"] = _("An extension needs the expiry date of the current title.")
     if title_expires_on is not None and not isinstance(title_expires_on, dt.date):
         errors["title_expires_on"] = _("Enter a valid date.")
+    elif title_expires_on is not None and isinstance(received_at, dt.datetime):
+        problem = title_expiry_problem(
+            title_expires_on, received_on=timezone.localdate(received_at)
+        )
+        if problem:
+            errors["title_expires_on"] = problem
     if len(current_title or "") > 200:
         errors["current_title"] = _("At most %(count)s characters, please.") % {"count": 200}
     if len(notes or "") > MAX_TEXT:
@@ -547,6 +577,11 @@ def update_case(*, case: Case, user, changes: Mapping[str, Any]) -> Case:
             )
         fields = list(changes)
         if {"is_extension", "title_expires_on"} & set(changes):
+            problem = locked.title_expires_on and title_expiry_problem(
+                locked.title_expires_on, received_on=timezone.localdate(locked.received_at)
+            )
+            if problem:
+                raise ValidationError({"title_expires_on": problem})
             if locked.is_extension and locked.title_expires_on is None:
                 raise ValidationError(
                     {
@@ -870,6 +905,22 @@ def log_case_access(*, case: Case, user, route: str) -> None:
     if not getattr(user, "is_authenticated", False):
         raise _deny()
     CaseAccessLog.objects.create(case=case, user=user, route=route)
+
+
+def log_case_accesses(*, case_ids, user, route: str) -> int:
+    """One access-log row per case shown at once (a page of search results, an export):
+    names and birth dates in a list are read as much as an opened file. One INSERT."""
+    if route not in ACCESS_ROUTES:
+        raise ValidationError({"route": _("Unknown route “%(route)s”.") % {"route": route}})
+    if not getattr(user, "is_authenticated", False):
+        raise _deny()
+    now = timezone.now()
+    rows = [
+        CaseAccessLog(case_id=case_id, user=user, route=route, at=now)
+        for case_id in dict.fromkeys(case_ids)
+    ]
+    CaseAccessLog.objects.bulk_create(rows)
+    return len(rows)
 
 
 # -- erasure (retention, DSGVO Art. 17) -----------------------------------------------------------

@@ -231,7 +231,7 @@ def bulk_reassign(request):
     )
     if not form.is_valid():
         _form_errors(request, form)
-        return redirect(request.POST.get("next") or reverse("casework:worklist"))
+        return redirect(_safe_next(request) or reverse("casework:worklist"))
     done, refused = 0, []
     for case in form.cleaned_data["cases"]:
         try:

@@ -43,6 +43,15 @@ HAND_OUT = frozenset({SERVICE_POINT, OFFICE_ADMIN})
 OPEN_STATES = tuple(state for state in CaseState if state not in FINAL_STATES)
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February in a year
+    without it (``date.replace`` would raise)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def is_chancen_case(case: Any) -> bool:
     """§ 104c AufenthG (Chancen-Aufenthaltsrecht)."""
     case_type = case.case_type
@@ -89,7 +98,7 @@ def granted_until_plausible(case: Any, user: Any, data: Mapping[str, Any] | None
     today = timezone.localdate()
     if until <= today:
         return [_("the new title must be valid beyond today")]
-    limit = today.replace(year=today.year + case.case_type.max_validity_years)
+    limit = add_years(today, case.case_type.max_validity_years)
     if until > limit:
         return [
             _("a title of this type is valid for at most %(years)s years")

@@ -1,5 +1,7 @@
 """Project middleware."""
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from wagtail.contrib.redirects.middleware import RedirectMiddleware as WagtailRedirectMiddleware
 
@@ -146,3 +148,19 @@ def _json_problem(request) -> str | None:
         elif isinstance(value, list):
             stack.extend((where, item) for item in value)
     return None
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware: ``CONTENT_SECURITY_POLICY`` on every page (no inline script
+    or style: our own pages need none), with ``ABH_CSP_RELAXED_PATHS`` for the Wagtail admin and
+    the API docs, which need what the settings say there and nothing more."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only or parts.replace is not None:
+            return parts
+        for prefix, replace in getattr(settings, "ABH_CSP_RELAXED_PATHS", {}).items():
+            if request.path_info.startswith(prefix):
+                parts.replace = replace
+                break
+        return parts

@@ -40,6 +40,8 @@ class Table:
     #: (label column, value column) to draw as a bar chart, or None
     chart: tuple[int, int] | None = None
     note: str = ""
+    #: Cases whose rows the table shows (an export of it is logged as a read of each).
+    case_ids: list[int] = field(default_factory=list)
 
     def bars(self) -> list[dict]:
         """Bars of the chart as plain numbers for the inline SVG template."""
@@ -185,6 +187,7 @@ def build_tables(
                 ]
                 for case in figures["oldest"]
             ],
+            case_ids=[case.pk for case in figures["oldest"]],
         )
     )
 

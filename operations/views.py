@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from background.leases import alive_workers
 from casework.selectors import cases_visible_to, is_office_admin
+from casework.services import log_case_accesses
 
 from . import reports, selectors, services
 from .archive import stream_zip
@@ -119,6 +120,8 @@ def export(request, key: str, fmt: str):
             )
             if t.key == key
         )
+    if table.case_ids:
+        log_case_accesses(case_ids=table.case_ids, user=request.user, route="export")
     period = values["period"]
     filename = f"{key}-{period.start.isoformat()}-{period.end.isoformat()}"
     if fmt == "csv":

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from casework.api_common import MAX_PAGE, IsoDate, Text, problem_body, problems
 from casework.auth import session_auth, token_auth
+from casework.services import log_case_accesses
 
 from .backends.base import SORTS
 from .selectors import search_cases
@@ -110,7 +111,8 @@ def search(request, params: Query[SearchParams]):
             ),
         )
     start = (params.page - 1) * params.page_size
-    hits = results[start : start + params.page_size]
+    hits = list(results[start : start + params.page_size])
+    log_case_accesses(case_ids=[hit.case_id for hit in hits], user=request.auth, route="search")
     return Status(
         200,
         {

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from casework.constants import CaseState
 from casework.selectors import is_office_admin, roles_of
+from casework.services import log_case_accesses
 
 from .backends.base import SORTS
 from .selectors import SearchFilters, search_cases
@@ -75,6 +76,12 @@ def search_view(request):
         else:
             paginator = Paginator(_Page(results), PAGE_SIZE)
             page = paginator.get_page(request.GET.get("p"))
+            # The rows show names and birth dates: each case on the page counts as read.
+            log_case_accesses(
+                case_ids=[hit.case_id for hit in page.object_list],
+                user=request.user,
+                route="search",
+            )
     params = request.GET.copy()
     params.pop("p", None)
     return render(

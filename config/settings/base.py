@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LocaleMiddleware",
@@ -151,6 +152,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+
+# Content-Security-Policy on every response (django-csp): nothing from other hosts, no inline
+# script or style on our pages. The Wagtail admin initialises some of its widgets (date
+# pickers, inline panels) with inline scripts and sets inline styles; Swagger UI sets inline
+# styles: only there are these allowed. A response that sets its own policy (document
+# downloads: "default-src 'none'; sandbox") keeps it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+ABH_CSP_RELAXED_PATHS = {
+    "/admin/": {
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+    },
+    "/api/v1/docs": {"style-src": ["'self'", "'unsafe-inline'"]},
+}
 
 # Staff sign-in (BSI IT-Grundschutz ORP.4): django-axes locks an account name after
 # AXES_FAILURE_LIMIT wrong passwords for AXES_COOLOFF_TIME (per account name, wherever the

@@ -33,6 +33,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     department = factory.SubFactory(DepartmentFactory)

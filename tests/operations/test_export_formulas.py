@@ -64,3 +64,18 @@ def test_a_caseworker_named_like_a_formula_is_plain_text_in_both_exports(client,
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == EVIL]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+@pytest.mark.django_db
+def test_an_export_of_the_oldest_cases_logs_each_case_it_lists(client, office):
+    from casework.models import CaseAccessLog
+
+    url = reverse("operations:export", args=["oldest", "csv"])
+    rows = csv_rows(get(client, office.supervisor_a, url, QUERY))
+    listed = {row[0] for row in rows[1:]}
+    logged = set(
+        CaseAccessLog.objects.filter(user=office.supervisor_a, route="export").values_list(
+            "case__file_number", flat=True
+        )
+    )
+    assert listed and logged == listed
