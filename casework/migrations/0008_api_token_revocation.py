@@ -19,7 +19,7 @@ def tokens_expire(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0006_history_via'),
+        ('casework', '0007_person_id_card_case_family'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
