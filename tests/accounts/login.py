@@ -65,3 +65,22 @@ def verified_force_login(client: Client, user, backend=None) -> None:
 def password_only_login(client: Client, user, backend=None) -> None:
     """Signed in with the password only: the back office asks for the second factor."""
     _original_force_login(client, user, backend)
+
+
+def browser_sign_in(
+    page, base_url: str, username: str, password: str = "demo", *, next_path="/admin/"
+):
+    """Sign in through the admin's real pages in a Playwright ``page``: password, then a
+    one-time code (the user's authenticator gets the test key if it has none)."""
+    from django.contrib.auth import get_user_model
+
+    device = ensure_totp_device(get_user_model().objects.get(username=username))
+    page.goto(f"{base_url}/admin/login/?next={next_path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/sign-in/verify/**")
+    page.fill("input[name=code]", current_code(device))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}{next_path}")
+    return page

@@ -127,22 +127,10 @@ def admin_login(live_server):
     admin's sign-in page and the second-factor page (the user's authenticator is set up
     with the test key if it has none) and waits for the dashboard. Any user the test
     created works; the user needs back-office access (``wagtailadmin.access_admin``)."""
-    from django.contrib.auth import get_user_model
-
-    from tests.accounts.login import current_code, ensure_totp_device
+    from tests.accounts.login import browser_sign_in
 
     def login(page, username: str, password: str = DEMO_PASSWORD, *, next_path: str = "/admin/"):
-        user = get_user_model().objects.get(username=username)
-        device = ensure_totp_device(user)
-        page.goto(f"{live_server.url}/admin/login/?next={next_path}")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/admin/sign-in/verify/**")
-        page.fill("input[name=code]", current_code(device))
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}{next_path}")
-        return page
+        return browser_sign_in(page, live_server.url, username, password, next_path=next_path)
 
     return login
 

@@ -74,11 +74,10 @@ def test_caseworker_opens_the_oldest_case_and_marks_it_checked(
 
 
 def _login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    # Password and one-time code through the real pages (tests/accounts/login.py).
+    from tests.accounts.login import browser_sign_in
+
+    browser_sign_in(page, live_server.url, username)
 
 
 def test_service_point_hands_the_card_over_and_sees_a_confirmation(

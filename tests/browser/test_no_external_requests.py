@@ -41,11 +41,10 @@ PAGES = [
 
 
 def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    # Password and one-time code through the real pages (tests/accounts/login.py).
+    from tests.accounts.login import browser_sign_in
+
+    browser_sign_in(page, base, username)
 
 
 def test_back_office_pages_request_nothing_from_other_hosts(live_server, make_page, artifacts_dir):

@@ -29,11 +29,10 @@ def shot(page, artifacts_dir, name: str) -> None:
 
 
 def login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    # Password and one-time code through the real pages (tests/accounts/login.py).
+    from tests.accounts.login import browser_sign_in
+
+    browser_sign_in(page, live_server.url, username)
 
 
 def test_proposed_by_one_released_by_another_then_gone(
