@@ -73,12 +73,14 @@ def child_continuation(args) -> None:
         return printed
 
     services.render_certificates = timed_render
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a child started by a big
+    # parent would report the parent's peak.
+    baseline = _proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     with QueryCounter() as queries:
         start, cpu_start = time.perf_counter(), cpu_seconds()
         result = services.run_continuation(args.child_continuation)
         total, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     connection.close()
     print(
         json.dumps(
@@ -168,23 +170,6 @@ def _proc_status(key: str) -> int:
     except OSError:
         pass
     return 0
-
-
-def reset_peak_rss() -> int:
-    """Start a new peak-RSS measurement (Linux: ``5`` to clear_refs); answers the RSS now."""
-    import gc
-
-    gc.collect()
-    try:
-        with open("/proc/self/clear_refs", "w") as refs:
-            refs.write("5")
-    except OSError:
-        pass
-    return _proc_status("VmRSS")
-
-
-def peak_rss() -> int:
-    return _proc_status("VmHWM")
 
 
 def timed(label: str):
