@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case
 from casework.selectors import cases_visible_to
-from cms.selectors import office_opening_hours
+from cms.selectors import office_contact, office_opening_hours
 from config.links import public_url
 
 from . import availability
+from .calendar import CALENDAR_CONTENT_TYPE, booking_calendar, calendar_filename
 from .constants import BookingStatus, WaitingStatus
 from .keys import key_matches, new_key
 from .models import CASE_ACTIVE, SLOT_TAKEN, Booking, ReleaseRule, Slot, WaitingListEntry
@@ -413,10 +414,14 @@ def _notify_on_commit(booking: Booking, key: str, kind: str) -> None:
                 "cancel_url": public_url(
                     "appointments:cancel", args=[fresh.reference, key], language=language
                 ),
+                "office": office_contact(),
             }
             subject = render_to_string("appointments/email/subject.txt", context).strip()
             body = render_to_string("appointments/email/booking.txt", context)
-        send_mail(subject, body, None, [fresh.email])
+            calendar = booking_calendar(fresh, cancel_key=key)
+        message = EmailMessage(subject=subject, body=body, to=[fresh.email])
+        message.attach(calendar_filename(fresh), calendar, CALENDAR_CONTENT_TYPE)
+        message.send()
 
     transaction.on_commit(send)
 

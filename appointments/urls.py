@@ -11,4 +11,5 @@ urlpatterns = [
     path("zeit/", views.choose, name="choose"),
     path("warteliste/", views.waiting_list, name="waiting_list"),
     path("absagen/<uuid:reference>/<str:key>/", views.cancel, name="cancel"),
+    path("kalender/<uuid:reference>/<str:key>/termin.ics", views.calendar, name="calendar"),
 ]

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,6 +19,8 @@ from casework.models import Case
 from casework.selectors import case_for_applicant
 from config.ratelimits import proof_allowed, record_failed_proof
 
+from .calendar import CALENDAR_CONTENT_TYPE, booking_calendar, calendar_filename
+from .constants import BookingStatus
 from .forms import (
     TOKEN_MAX_AGE,
     ApplicantForm,
@@ -262,6 +265,20 @@ def cancel(request, reference, key):
     if booking is None:
         return render(request, "appointments/cancel_invalid.html", status=404)
     return render(request, "appointments/cancel.html", {"booking": booking})
+
+
+@require_http_methods(["GET"])
+def calendar(request, reference, key):
+    """The booking's calendar file, for whoever holds the cancellation link."""
+    booking = booking_for_cancel_link(reference=reference, key=key)
+    if booking is None or booking.status != BookingStatus.BOOKED:
+        raise Http404
+    response = HttpResponse(
+        booking_calendar(booking, cancel_key=key), content_type=CALENDAR_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{calendar_filename(booking)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,14 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 from . import cache
 from .constants import SERVICE_URL_NAMES, Service, Weekday
 
-__all__ = ["office_opening_hours", "private_sections", "public", "search_pages", "service_url"]
+__all__ = [
+    "office_contact",
+    "office_opening_hours",
+    "private_sections",
+    "public",
+    "search_pages",
+    "service_url",
+]
 
 
 def search_pages(*, query: str, locale: Locale | None = None):
@@ -60,6 +67,19 @@ def service_url(service: str, language: str | None = None) -> str | None:
             return reverse(name)
         except NoReverseMatch:
             return None
+
+
+def office_contact(site: Site | None = None):
+    """The office's settings (name, postal address, phone, e-mail) of ``site`` (default: the
+    default site), for letters, receipts, calendar files and pages outside Wagtail's context;
+    ``None`` when the office has not filled them in."""
+    from .models import OfficeSettings
+
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return None
+    return OfficeSettings.objects.filter(site=site).first()
 
 
 def office_opening_hours(site: Site | None = None) -> dict[int, list[tuple[dt.time, dt.time]]]:

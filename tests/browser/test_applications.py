@@ -273,6 +273,7 @@ def test_apply_with_uploads_and_look_the_case_up(
         page.click("a[href$='quittung.pdf']")
     receipt = download_info.value.path()
     assert Path(receipt).read_bytes().startswith(b"%PDF")
+    (ARTIFACTS / f"{language}-receipt.pdf").write_bytes(Path(receipt).read_bytes())
 
     # Where is my case?
     page.goto(f"{live_server.url}/{language}/status/")
