@@ -83,11 +83,10 @@ def test_a_stalled_run_is_shown_as_stalled_and_resumed_from_the_page(
     ordinance.save()
 
     page = make_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", boss.username)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    # Password and one-time code through the real pages (tests/accounts/login.py).
+    from tests.accounts.login import browser_sign_in
+
+    browser_sign_in(page, live_server.url, boss.username)
     page.goto(f"{live_server.url}/admin/operations/continuation/{ordinance.pk}/")
     stalled = page.locator("[data-testid=stalled]")
     assert stalled.is_visible()
