@@ -13,6 +13,8 @@ from casework.constants import FamilyRelation, IdDocument, PhotoSource
 from casework.models import CaseType
 from casework.services import title_expiry_problem
 from casework.workflow import add_years
+from config.forms import PublicForm
+from config.german_terms import case_type_label_html, localized_name_html
 
 from .uploads import check_upload
 
@@ -60,34 +62,46 @@ def _native_name(value: str) -> str:
     return value
 
 
-def _name_field(label, *, required=True, help_text="", validator=_latin_name):
+def _name_field(label, *, autocomplete="off", required=True, help_text="", validator=_latin_name):
+    """A name field; ``autocomplete`` says its purpose (WCAG 1.3.5), e.g. "given-name"."""
     return forms.CharField(
         label=label,
         required=required,
         max_length=NAME_MAX_LENGTH,
         help_text=help_text,
         validators=[validator],
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete, "spellcheck": "false"}),
     )
 
 
-class PersonalForm(forms.Form):
+class PersonalForm(PublicForm):
     family_name = _name_field(
-        _("Family name"), help_text=_("In Latin letters, exactly as in your passport.")
+        _("Family name"),
+        autocomplete="family-name",
+        help_text=_("In Latin letters, exactly as in your passport."),
     )
     given_names = _name_field(
-        _("Given names"), help_text=_("In Latin letters, exactly as in your passport.")
+        _("Given names"),
+        autocomplete="given-name",
+        help_text=_("In Latin letters, exactly as in your passport."),
     )
+    # A section of their own, so that the browser does not fill in the Latin names here.
     family_name_native = _name_field(
         _("Family name in your native script"),
+        autocomplete="section-native family-name",
         required=False,
-        help_text=_("Optional, e.g. in Cyrillic or Arabic script."),
+        help_text=_("e.g. in Cyrillic or Arabic script."),
         validator=_native_name,
     )
     given_names_native = _name_field(
-        _("Given names in your native script"), required=False, validator=_native_name
+        _("Given names in your native script"),
+        autocomplete="section-native given-name",
+        required=False,
+        validator=_native_name,
     )
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=DateInput(attrs={"autocomplete": "bday"})
+    )
     nationality = forms.ChoiceField(label=_("Nationality"), choices=nationality_choices)
     passport_number = forms.CharField(
         label=_("Passport number"),
@@ -98,7 +112,7 @@ class PersonalForm(forms.Form):
     street = forms.CharField(
         label=_("Street and house number"),
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     postal_code = forms.RegexField(
         label=_("Postal code"),
@@ -125,6 +139,7 @@ class PersonalForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language for letters and e-mails"),
         choices=[("de", "Deutsch"), ("en", "English"), ("uk", "Українська"), ("ru", "Русский")],
+        widget=forms.Select(attrs={"autocomplete": "language"}),
     )
 
     def clean_birth_date(self):
@@ -228,10 +243,10 @@ class CaseTypeChoiceField(forms.ModelChoiceField):
     """Case types by legal basis and name in the applicant's language."""
 
     def label_from_instance(self, obj):
-        return obj.localized_label()
+        return case_type_label_html(obj)
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(PublicForm):
     case_type = CaseTypeChoiceField(
         label=_("What do you apply for?"),
         queryset=CaseType.objects.none(),
@@ -259,14 +274,13 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["case_type"].queryset = case_types if case_types is not None else []
         self.allow_extension = allow_extension
-        if not allow_extension:
+        if allow_extension:
+            # Required for an extension only; their hints say so instead of a marker.
+            self.unmarked_fields = frozenset({"current_title", "title_expires_on"})
+            self.fields["title_expires_on"].help_text = _("Needed for an extension.")
+        else:
             del self.fields["is_extension"]
-            self.fields["current_title"].help_text = _(
-                "Optional: the residence title you hold now."
-            )
-            self.fields["title_expires_on"].label = _(
-                "Your current title is valid until (optional)"
-            )
+            self.fields["current_title"].help_text = _("The residence title you hold now.")
 
     def clean(self):
         cleaned = super().clean()
@@ -297,7 +311,7 @@ class ApplicationForm(forms.Form):
         return cleaned
 
 
-class FamilyMemberForm(forms.Form):
+class FamilyMemberForm(PublicForm):
     """A family member applying together with the applicant (same address and contact)."""
 
     relation = forms.ChoiceField(
@@ -311,13 +325,16 @@ class FamilyMemberForm(forms.Form):
     family_name_native = _name_field(
         _("Family name in the native script"),
         required=False,
-        help_text=_("Optional, e.g. in Cyrillic script."),
+        help_text=_("e.g. in Cyrillic script."),
         validator=_native_name,
     )
     given_names_native = _name_field(
         _("Given names in the native script"), required=False, validator=_native_name
     )
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    # Another person's data: no autocomplete purpose (WCAG 1.3.5 is about the user's own).
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=DateInput(attrs={"autocomplete": "off"})
+    )
     nationality = forms.ChoiceField(
         label=_("Nationality"), choices=nationality_choices, initial="UKR"
     )
@@ -328,13 +345,13 @@ class FamilyMemberForm(forms.Form):
         help_text=_("For children without a passport: the birth certificate."),
     )
     document_number = forms.CharField(
-        label=_("Number of the document (optional)"),
+        label=_("Number of the document"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     document = forms.FileField(
-        label=_("Copy of the document (optional)"),
+        label=_("Copy of the document"),
         required=False,
         help_text=_("PDF, JPEG or PNG. You can also send it later."),
         validators=[lambda upload: check_upload(upload)],
@@ -389,7 +406,7 @@ FamilyFormSet = forms.formset_factory(
 )
 
 
-class DocumentsForm(forms.Form):
+class DocumentsForm(PublicForm):
     """One upload per item of the checklist of the chosen case type; all optional.
 
     Documents not uploaded now can be sent later; the status page lists them as missing.
@@ -400,7 +417,7 @@ class DocumentsForm(forms.Form):
         self.required_documents = list(required_documents)
         for document in self.required_documents:
             self.fields[f"doc_{document.code}"] = forms.FileField(
-                label=document.localized_name(),
+                label=localized_name_html(document),
                 required=False,
                 validators=[_validate_upload],
                 widget=forms.ClearableFileInput(
@@ -421,7 +438,9 @@ def _validate_upload(upload):
     check_upload(upload)
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(PublicForm):
+    unmarked_fields = frozenset({"photo_reference"})
+
     photo_source = forms.ChoiceField(
         label=_("Your photo"),
         choices=[
@@ -437,7 +456,10 @@ class PhotoForm(forms.Form):
         label=_("Photo code"),
         required=False,
         max_length=64,
-        help_text=_("The characters printed below the code on your photo receipt."),
+        help_text=_(
+            "The characters printed below the code on your photo receipt. Needed if you "
+            "have a code."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -463,7 +485,7 @@ class PhotoForm(forms.Form):
         return cleaned
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PublicForm):
     consent = forms.BooleanField(
         label=_(
             "I agree that the immigration office processes the data and documents of this "
@@ -477,18 +499,20 @@ class ConsentForm(forms.Form):
     )
 
 
-class SummaryForm(forms.Form):
+class SummaryForm(PublicForm):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class StatusForm(forms.Form):
+class StatusForm(PublicForm):
     file_number = forms.CharField(
         label=_("File number"),
         max_length=32,
         help_text=_("As in your confirmation, e.g. ABH-2026-000123."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=DateInput(attrs={"autocomplete": "bday"})
+    )
 
     def clean_file_number(self):
         return re.sub(r"\s", "", self.cleaned_data["file_number"]).upper()

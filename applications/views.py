@@ -350,7 +350,13 @@ def status(request):
             found = selectors.case_status_for_applicant(**form.cleaned_data)
             if found is None:
                 record_failed_proof(request, form.cleaned_data["file_number"])
-                context["not_found"] = True
+                context["extra_errors"] = [
+                    _(
+                        "We could not find a case with this file number and date of birth. "
+                        "Please check both entries."
+                    )
+                ]
+                context["extra_errors_testid"] = "not-found"
             else:
                 context["status"] = found
                 form = StatusForm()

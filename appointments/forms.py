@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import PublicForm
+
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
 SIGNING_SALT = "appointments.booking"
 #: A verified lookup stays valid this long while the applicant picks a time; every page of
@@ -13,7 +15,7 @@ SIGNING_SALT = "appointments.booking"
 TOKEN_MAX_AGE = 30 * 60
 
 
-class ApplicantForm(forms.Form):
+class ApplicantForm(PublicForm):
     """File number and date of birth: what proves an appointment is the applicant's."""
 
     file_number = forms.CharField(
@@ -26,7 +28,7 @@ class ApplicantForm(forms.Form):
         label=_("Date of birth"),
         input_formats=DATE_INPUT_FORMATS,
         help_text=_("Day, month and year, e.g. 31.01.1990."),
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a real date, e.g. 31.01.1990.")},
     )
 
@@ -60,7 +62,7 @@ def parse_time_value(value: str) -> dt.datetime:
 TIME_VALUE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
-class SlotForm(forms.Form):
+class SlotForm(PublicForm):
     """Step two: a time of the day shown, and where to send the confirmation.
 
     Applicants choose a time, not a counter: the booking takes any counter free at that time.
@@ -78,7 +80,7 @@ class SlotForm(forms.Form):
         },
     )
     email = forms.EmailField(
-        label=_("E-mail address (optional)"),
+        label=_("E-mail address"),
         required=False,
         help_text=_("We send the confirmation, a calendar entry and the cancellation link there."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -6,7 +6,9 @@ document and snippet menus are hidden for them. Editors without a department mem
 see the "Cases" menu, and the case views answer them with 403.
 """
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
@@ -49,6 +51,12 @@ urlpatterns = [
     path("tokens/all/", views.all_api_tokens, name="all_api_tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]
+
+
+@hooks.register("insert_global_admin_css")
+def backoffice_css():
+    """Styles every back-office page shares (tables that scroll in their own region)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("casework/backoffice.css"))
 
 
 @hooks.register("register_admin_urls")

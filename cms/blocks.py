@@ -8,9 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
-from .constants import Service
+from .constants import CONTENT_LANGUAGES, Service
 
-RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+#: Each ``lang-xx`` feature (cms/wagtail_hooks.py) marks a passage as written in that language.
+RICH_TEXT_FEATURES = [
+    "h2",
+    "h3",
+    "bold",
+    "italic",
+    "ol",
+    "ul",
+    "link",
+    "document-link",
+    *(f"lang-{code}" for code, _name in CONTENT_LANGUAGES),
+]
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -112,12 +123,46 @@ class ContactBlock(blocks.StructBlock):
 class DownloadBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label=_("Document"))
     description = blocks.CharBlock(label=_("Description"), required=False, max_length=250)
+    language = blocks.ChoiceBlock(
+        label=_("Language of the document"),
+        choices=CONTENT_LANGUAGES,
+        default="de",
+        help_text=_(
+            "Its title is marked with this language, so that screen readers pronounce it "
+            "correctly; visitors of other languages see which language it is in."
+        ),
+    )
 
     class Meta:
         icon = "doc-full"
         template = "cms/blocks/download_block.html"
         label = _("Download")
         description = _("A form or leaflet to download, with its file type and size.")
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video served from this site (no external player), with captions and a text version."""
+
+    heading = blocks.CharBlock(label=_("Heading"), max_length=120)
+    video = DocumentChooserBlock(
+        label=_("Video file"), help_text=_("A WebM or MP4 file uploaded to the documents.")
+    )
+    captions = DocumentChooserBlock(
+        label=_("Captions (WebVTT)"),
+        required=False,
+        help_text=_("A .vtt file with the spoken or signed content as text, in German."),
+    )
+    transcript = blocks.RichTextBlock(
+        label=_("Text version"),
+        features=RICH_TEXT_FEATURES,
+        help_text=_("What the video says, for everyone who cannot watch it."),
+    )
+
+    class Meta:
+        icon = "media"
+        template = "cms/blocks/video_block.html"
+        label = _("Video")
+        description = _("A video with captions and its content as text.")
 
 
 class TopTaskBlock(blocks.StructBlock):

@@ -5,6 +5,7 @@ Idempotent: what exists is left alone, what is missing is created. Called by ``l
 
 import json
 from datetime import date, time
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -26,7 +27,17 @@ from wagtail.models import (
 from wagtail.search.backends import get_search_backend
 
 from . import demo_content as content
-from .models import DownloadsPage, HomePage, NewsIndexPage, NewsPage, OfficeSettings, TopicPage
+from .models import (
+    AccessibilityStatementPage,
+    DownloadsPage,
+    HomePage,
+    LegalPage,
+    NewsIndexPage,
+    NewsPage,
+    OfficeSettings,
+    SignLanguagePage,
+    TopicPage,
+)
 
 LANGUAGES = ["de", "en", "uk", "ru"]
 PAGE_TYPES = {
@@ -35,7 +46,12 @@ PAGE_TYPES = {
     "NewsIndexPage": NewsIndexPage,
     "NewsPage": NewsPage,
     "DownloadsPage": DownloadsPage,
+    "LegalPage": LegalPage,
+    "AccessibilityStatementPage": AccessibilityStatementPage,
+    "SignLanguagePage": SignLanguagePage,
 }
+#: Footer pages (legal notice, privacy, accessibility, Leichte Sprache, DGS) and their media.
+FOOTER_DATA = Path(__file__).resolve().parent / "demo_data"
 EDITORS = "Editors"
 MODERATORS = "Moderators"
 WORKFLOW_NAME = "Freigabe durch die Redaktionsleitung"
@@ -57,6 +73,7 @@ def load(*, stdout, style) -> None:
         _office_settings()
         for code in LANGUAGES[1:]:
             _translate(pages, locales[code], content.CONTENT[code], documents)
+        _footer_pages(pages["home"], locales)
         _groups_and_workflow()
         _users()
         _index_pages()
@@ -278,6 +295,88 @@ def _office_settings() -> None:
     settings_obj.opening_hours = _hours(office["opening_hours"])
     settings_obj.towns = "\n".join(office["towns"])
     settings_obj.save()
+
+
+def _footer_document(name: str, title: str):
+    """A file of ``demo_data`` as a Wagtail document (the placeholder video, its captions)."""
+    Document = get_document_model()
+    document = Document.objects.filter(title=title).first()
+    if document is None:
+        document = Document(title=title, collection=Collection.get_first_root_node())
+        data = (FOOTER_DATA / name).read_bytes()
+        document.file.save(name, ContentFile(data), save=False)
+        document.file_size = len(data)
+        document.save()
+    return document
+
+
+def _footer_fields(kind: str, text: dict, common: dict, media: dict) -> dict:
+    fields = {"title": text["title"], "slug": text["slug"], "intro": text.get("intro", "")}
+    if kind == "AccessibilityStatementPage":
+        fields.update(
+            conformance=common["conformance"],
+            prepared_on=date.fromisoformat(common["prepared_on"]),
+            method=common["method"],
+            non_accessible=text["non_accessible"],
+            method_details=text["method_details"],
+            feedback_text=text["feedback_text"],
+            enforcement=text["enforcement"],
+        )
+    elif kind == "SignLanguagePage":
+        fields["videos"] = _stream(
+            [
+                {
+                    "type": "video",
+                    "value": {
+                        "heading": video["heading"],
+                        "video": media["video"].pk,
+                        "captions": media["captions"].pk,
+                        "transcript": video["transcript"],
+                    },
+                }
+                for video in text["videos"]
+            ]
+        )
+        fields["body"] = _stream(text.get("body", []))
+    else:
+        fields["body"] = _stream(text.get("body", []))
+    return fields
+
+
+def _footer_pages(home: Page, locales: dict) -> None:
+    """The pages the footer links to, below the home page of each language that has a text;
+    the office settings link the German ones (the footer shows each visitor's translation)."""
+    data = json.loads((FOOTER_DATA / "footer_pages.json").read_text(encoding="utf-8"))
+    media = {
+        "video": _footer_document("dgs-placeholder.webm", "Gebärdensprache: Platzhalter-Video"),
+        "captions": _footer_document(
+            "dgs-placeholder.de.vtt", "Gebärdensprache: Untertitel zum Platzhalter-Video"
+        ),
+    }
+    office = OfficeSettings.objects.get(site=Site.objects.get(is_default_site=True))
+    changed = False
+    for entry in data["pages"]:
+        model = PAGE_TYPES[entry["type"]]
+        common = entry.get("common", {})
+        german = model.objects.child_of(home).filter(slug=entry["de"]["slug"]).first()
+        if german is None:
+            german = model(**_footer_fields(entry["type"], entry["de"], common, media))
+            home.add_child(instance=german)
+            _publish(german)
+        for code in LANGUAGES[1:]:
+            text = entry.get(code)
+            if text is None or german.get_translation_or_none(locales[code]) is not None:
+                continue
+            page = german.copy_for_translation(locales[code]).specific
+            for name, value in _footer_fields(entry["type"], text, common, media).items():
+                setattr(page, name, value)
+            page.save()
+            _publish(page)
+        if getattr(office, f"{entry['setting']}_id") is None:
+            setattr(office, entry["setting"], german)
+            changed = True
+    if changed:
+        office.save()
 
 
 def _pdf(line: str) -> bytes:

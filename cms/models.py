@@ -12,8 +12,8 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from . import cache
-from .blocks import RICH_TEXT_FEATURES, BodyBlock, DownloadsBlock, TopTaskBlock
-from .constants import Service, Weekday
+from .blocks import RICH_TEXT_FEATURES, BodyBlock, DownloadsBlock, TopTaskBlock, VideoBlock
+from .constants import Conformance, EvaluationMethod, Service, Weekday
 from .routing import routed_ancestors, site_for_request
 from .selectors import private_sections, public, service_url
 
@@ -26,6 +26,18 @@ class HoursBlock(blocks.StructBlock):
     class Meta:
         icon = "time"
         label = _("Time slot")
+
+
+def _footer_page(model: str, verbose_name) -> models.ForeignKey:
+    """A page the footer of every page links to, chosen in the office settings."""
+    return models.ForeignKey(
+        model,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
 
 @register_setting(icon="site")
@@ -52,6 +64,14 @@ class OfficeSettings(BaseSiteSetting):
         blank=True,
         help_text=_("One town per line."),
     )
+    legal_notice_page = _footer_page("cms.LegalPage", _("legal notice (Impressum)"))
+    privacy_page = _footer_page("cms.LegalPage", _("privacy statement (Datenschutzerklärung)"))
+    accessibility_page = _footer_page(
+        "cms.AccessibilityStatementPage",
+        _("accessibility statement (Erklärung zur Barrierefreiheit)"),
+    )
+    easy_language_page = _footer_page("cms.LegalPage", _("easy-to-read German (Leichte Sprache)"))
+    sign_language_page = _footer_page("cms.SignLanguagePage", _("German Sign Language (DGS)"))
 
     panels = [
         FieldPanel("office_name"),
@@ -76,6 +96,20 @@ class OfficeSettings(BaseSiteSetting):
             heading=_("Payment methods"),
         ),
         FieldPanel("towns"),
+        MultiFieldPanel(
+            [
+                FieldPanel("legal_notice_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("accessibility_page"),
+                FieldPanel("easy_language_page"),
+                FieldPanel("sign_language_page"),
+            ],
+            heading=_("Footer: legal and accessibility pages"),
+            help_text=_(
+                "Linked from the footer of every page, in the visitor's language where a "
+                "translation exists."
+            ),
+        ),
     ]
 
     class Meta:
@@ -186,7 +220,14 @@ class HomePage(PublicPage):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.TopicPage", "cms.NewsIndexPage", "cms.DownloadsPage"]
+    subpage_types = [
+        "cms.TopicPage",
+        "cms.NewsIndexPage",
+        "cms.DownloadsPage",
+        "cms.LegalPage",
+        "cms.AccessibilityStatementPage",
+        "cms.SignLanguagePage",
+    ]
     max_count_per_parent = 1
 
     class Meta:
@@ -312,3 +353,160 @@ class DownloadsPage(PublicPage):
 
     class Meta:
         verbose_name = _("downloads page")
+
+
+class LegalPage(Page):
+    """A page linked from the footer: legal notice, privacy statement, Leichte Sprache."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True, default=list)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("footer page (legal notice, privacy, Leichte Sprache)")
+
+
+class AccessibilityStatementPage(Page):
+    """The Erklärung zur Barrierefreiheit that BITV 2.0 (§ 7) requires of public websites.
+
+    The mandatory parts are fields, so that none can be left out: how far the site complies,
+    what is not accessible, when and how the statement was made, a feedback contact and the
+    enforcement procedure.
+    """
+
+    intro = models.TextField(_("introduction"), blank=True)
+    conformance = models.CharField(
+        _("compliance"),
+        max_length=10,
+        choices=Conformance.choices,
+        default=Conformance.PARTIAL,
+    )
+    non_accessible = RichTextField(
+        _("content that is not accessible"),
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_("Each barrier, why it exists and which accessible alternative there is."),
+    )
+    prepared_on = models.DateField(_("statement prepared on"), default=timezone.localdate)
+    reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    method = models.CharField(
+        _("evaluation"),
+        max_length=20,
+        choices=EvaluationMethod.choices,
+        default=EvaluationMethod.SELF,
+    )
+    method_details = models.TextField(
+        _("how the site was evaluated"),
+        blank=True,
+        help_text=_("e.g. which pages were tested, with which tools and by whom."),
+    )
+    feedback_text = RichTextField(
+        _("feedback"),
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_("How visitors report barriers and how soon they get an answer."),
+    )
+    feedback_email = models.EmailField(
+        _("feedback e-mail"),
+        blank=True,
+        help_text=_("Empty: the office's e-mail address from the office settings."),
+    )
+    feedback_phone = models.CharField(
+        _("feedback phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Empty: the office's phone number from the office settings."),
+    )
+    enforcement = RichTextField(
+        _("enforcement procedure"),
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "Where visitors turn when their feedback was not answered satisfactorily "
+            "(Schlichtungsverfahren / Durchsetzungsverfahren), with address and website."
+        ),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("conformance"), FieldPanel("non_accessible")],
+            heading=_("Compliance"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("prepared_on"),
+                FieldPanel("reviewed_on"),
+                FieldPanel("method"),
+                FieldPanel("method_details"),
+            ],
+            heading=_("Preparation of this statement"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("feedback_text"),
+                FieldPanel("feedback_email"),
+                FieldPanel("feedback_phone"),
+            ],
+            heading=_("Feedback and contact"),
+        ),
+        FieldPanel("enforcement"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("non_accessible"),
+    ]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        office = OfficeSettings.for_request(request) if request is not None else None
+        context["feedback_email"] = self.feedback_email or (office.email if office else "")
+        context["feedback_phone"] = self.feedback_phone or (office.phone if office else "")
+        return context
+
+
+class SignLanguagePage(Page):
+    """Information in German Sign Language (DGS): videos served from this site, each with
+    captions and a text version (BITV 2.0 § 4)."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    videos = StreamField(
+        [("video", VideoBlock())], verbose_name=_("videos"), blank=True, default=list
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True, default=list)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("videos"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("videos"),
+    ]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("German Sign Language page")

@@ -1,11 +1,17 @@
-"""The editors' side of the public site in the Wagtail admin: a dashboard panel."""
+"""The editors' side of the public site in the Wagtail admin: a dashboard panel and the rich
+text features that mark a passage's language."""
 
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.rich_text.converters.html_to_contentstate import InlineStyleElementHandler
+from wagtail.admin.rich_text.editors.draftail import features as draftail_features
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from .constants import CONTENT_LANGUAGES
 from .models import NewsPage
 
 
@@ -39,3 +45,38 @@ class EditorialPanel(Component):
 def add_editorial_panel(request, panels):
     if PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change"]):
         panels.append(EditorialPanel())
+
+
+@hooks.register("register_rich_text_features")
+def register_language_features(features):
+    """``lang-de``, ``lang-en``, … : mark a passage as written in that language.
+
+    An inline style per language (no entity, so no JavaScript of our own): stored as
+    ``<span lang="de">…</span>``, which screen readers read with that language's voice
+    (WCAG 3.1.2). The toolbar shows the language code; the editor underlines the passage.
+    """
+    for code, name in CONTENT_LANGUAGES:
+        feature = f"lang-{code}"
+        style = f"LANG_{code.upper()}"
+        features.register_editor_plugin(
+            "draftail",
+            feature,
+            draftail_features.InlineStyleFeature(
+                {
+                    "type": style,
+                    "label": code.upper(),
+                    "description": format_lazy(_("Passage in {language}"), language=name),
+                    "style": {"textDecoration": "underline dotted", "textUnderlineOffset": "3px"},
+                }
+            ),
+        )
+        features.register_converter_rule(
+            "contentstate",
+            feature,
+            {
+                "from_database_format": {f'span[lang="{code}"]': InlineStyleElementHandler(style)},
+                "to_database_format": {
+                    "style_map": {style: {"element": "span", "props": {"lang": code}}}
+                },
+            },
+        )

@@ -213,3 +213,64 @@ def service_links(context) -> list[dict]:
                 }
             )
     return links
+
+
+#: The office settings' footer pages, in the order the footer lists them.
+FOOTER_PAGES = (
+    "legal_notice_page",
+    "privacy_page",
+    "accessibility_page",
+    "easy_language_page",
+    "sign_language_page",
+)
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context) -> list[dict]:
+    """The legal and accessibility pages chosen in the office settings, for the footer.
+
+    Each in the visitor's language where a live translation exists, else in its own language;
+    ``lang`` is set when that differs from the page's language (e.g. the German Leichte Sprache
+    page linked from an English page), so the link text is read in the right voice. Cached
+    under the page-cache generation like the menu.
+    """
+    from cms.models import OfficeSettings
+
+    request = context.get("request")
+    if request is None or Site.find_for_request(request) is None:
+        return []
+    office = OfficeSettings.for_request(request)
+    language = get_language()
+    key = f"cms:footer:{page_cache.generation()}:{office.pk}:{language}"
+    links = cache.get(key)
+    if links is not None:
+        return links
+    chosen = {name: getattr(office, f"{name}_id") for name in FOOTER_PAGES}
+    keys = Page.objects.filter(pk__in=[pk for pk in chosen.values() if pk]).values(
+        "translation_key"
+    )
+    # One query: every live translation of the chosen pages.
+    by_key: dict = {}
+    for page in Page.objects.filter(translation_key__in=keys).live().select_related("locale"):
+        by_key.setdefault(page.translation_key, {})[page.locale.language_code] = page
+    originals = {
+        page.pk: translations for translations in by_key.values() for page in translations.values()
+    }
+    links = []
+    for name, pk in chosen.items():
+        translations = originals.get(pk)
+        if not translations:
+            continue  # not chosen, or not live
+        own = next(p for p in translations.values() if p.pk == pk)
+        target = translations.get(language, own)
+        target_language = target.locale.language_code
+        links.append(
+            {
+                "name": name,
+                "title": target.title,
+                "url": target.get_url(request=request),
+                "lang": target_language if target_language != language else "",
+            }
+        )
+    cache.set(key, links, page_cache.timeout())
+    return links

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Django's form templates for config.forms.PublicFormRenderer (TemplatesSetting).
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -278,7 +280,16 @@ WAGTAILADMIN_BASE_URL = (
     os.environ.get("WAGTAILADMIN_BASE_URL") or PUBLIC_BASE_URL or "http://127.0.0.1:8000"
 )
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods"]
+# Videos (WebM, MP4) and their captions (WebVTT) for the sign-language page: served from this
+# site, played inline by the browser's own player.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "webm", "mp4", "vtt"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES = [
+    "application/pdf",
+    "text/plain",
+    "video/webm",
+    "video/mp4",
+    "text/vtt",
+]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from Gravatar: staff e-mail hashes must not go to a third party, and an office
 # network may not reach it. Wagtail shows its default avatar (or an uploaded one).

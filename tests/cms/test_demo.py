@@ -32,6 +32,8 @@ def test_every_german_page_is_live_in_all_four_languages(demo_site):
     """Each German page has a live translation in English, Ukrainian and Russian."""
     german = Page.objects.filter(locale__language_code="de", depth__gt=1)
     assert german.count() >= 15
+    # Leichte Sprache is easy-to-read German: it has no translations by its nature.
+    german = german.exclude(slug="leichte-sprache")
     for page in german:
         assert page.live, page
         languages = set(
