@@ -40,7 +40,8 @@ def test_wizard_in_ukrainian_offers_case_types_by_ukrainian_name(client, transla
     response = wizard.post("personal", personal_data())
     assert response.context["wizard"]["steps"].current == "application"
     html = response.text
-    assert "§ 24 AufenthG – Тимчасовий захист" in html
+    # The German citation is marked as German for screen readers (WCAG 3.1.2).
+    assert '<span lang="de">§ 24 AufenthG</span> – Тимчасовий захист' in html
     assert "Vorübergehender Schutz" not in html
 
 
@@ -54,7 +55,10 @@ def test_wizard_in_german_keeps_the_german_name(client, translated):
 def test_untranslated_case_type_is_shown_in_german_on_the_ukrainian_page(client, translated):
     wizard = Wizard(client, kind="employment", language="uk")
     response = wizard.post("personal", personal_data())
-    assert "§ 18g AufenthG – Blaue Karte EU" in response.text
+    assert (
+        '<span lang="de">§ 18g AufenthG</span> – <span lang="de">Blaue Karte EU</span>'
+        in response.text
+    )
 
 
 def test_documents_summary_confirmation_receipt_and_email_in_ukrainian(
@@ -69,13 +73,13 @@ def test_documents_summary_confirmation_receipt_and_email_in_ukrainian(
     wizard.post("photo", {"photo_source": "on_site"})
     summary = wizard.post("consent", {"consent": "on", "truthful": "on"})
     assert summary.context["wizard"]["steps"].current == "summary"
-    assert "§ 24 AufenthG – Тимчасовий захист" in summary.text
+    assert '<span lang="de">§ 24 AufenthG</span> – Тимчасовий захист' in summary.text
     assert "Закордонний паспорт" in summary.text
     with django_capture_on_commit_callbacks(execute=True):
         token = wizard.token
         response = wizard.post("summary", {"token": token})
     confirmation = client.get(response["Location"])
-    assert "§ 24 AufenthG – Тимчасовий захист" in confirmation.text
+    assert '<span lang="de">§ 24 AufenthG</span> – Тимчасовий захист' in confirmation.text
     assert "Закордонний паспорт" in confirmation.text  # missing, by its Ukrainian name
     # The case file keeps the German name for the back office.
     case = Submission.objects.get(token=token).case

@@ -64,7 +64,8 @@ def test_the_booking_form_has_labels_in_every_language(client, lang):
     html = response.content.decode()
     assert f'lang="{lang}"' in html
     assert '<label for="id_file_number">' in html
-    assert 'aria-describedby="id_birth_date-help"' in html
+    assert 'aria-describedby="id_birth_date_helptext"' in html
+    assert 'id="id_birth_date_helptext"' in html
 
 
 def test_full_path_book_then_cancel(client, biometrics, checked_case):

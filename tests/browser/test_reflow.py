@@ -166,7 +166,10 @@ def back_office_pages(data) -> dict[str, tuple[str, str]]:
         "overdue": ("sachgebietsleitung", "/admin/cases/overdue/"),
         "case-file": ("sachgebietsleitung", f"/admin/cases/case/{case}/"),
         "case-search": ("sachgebietsleitung", "/admin/case-search/?q=schewtschenko"),
+<<<<<<< HEAD
         "access-log": ("amtsleitung", "/admin/cases/access-log/"),
+=======
+>>>>>>> 7ead5ec (tests: reflow at 320/1280 px for public and back-office pages, keyboard-only apply → status → book; form base and German-term tests)
         "api-tokens": ("sachbearbeitung", "/admin/cases/tokens/"),
         "statistics": ("amtsleitung", "/admin/operations/"),
         "council-report": ("amtsleitung", "/admin/operations/?report=council"),
