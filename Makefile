@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run install migrate demo serve test test-postgres test-browser lint format messages ci clean
+.PHONY: run install migrate demo serve test test-postgres test-browser pdf-check lint format messages ci clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -32,13 +32,26 @@ run: demo
 
 test: install
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
-	$(VENV)/bin/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 -m "not browser and not pdfua" $(PYTEST_ARGS)
 
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest -n 2 -m "not browser and not pdfua" $(PYTEST_ARGS)
 
 test-browser: install
 	$(VENV)/bin/pytest -m browser -p no:xdist $(PYTEST_ARGS)
+
+# veraPDF from Maven Central (tools/verapdf/pom.xml); the classpath is resolved once into var/.
+VERAPDF_CLASSPATH := var/verapdf/classpath.txt
+
+$(VERAPDF_CLASSPATH): tools/verapdf/pom.xml
+	mkdir -p $(dir $@)
+	mvn -q -B -f tools/verapdf/pom.xml dependency:build-classpath -Dmdep.outputFile=$(CURDIR)/$@
+
+# The documents handed to applicants (receipt, reminders, certificate, instruction sheet, access
+# report) rendered and checked against PDF/UA-1; the PDFs stay in test-artifacts/pdf/.
+pdf-check: install $(VERAPDF_CLASSPATH)
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+	VERAPDF_CLASSPATH=$(CURDIR)/$(VERAPDF_CLASSPATH) $(VENV)/bin/pytest -p no:xdist -m pdfua $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff format --check .

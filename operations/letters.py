@@ -41,6 +41,7 @@ __all__ = [
     "office_letterhead",
     "pdf_workers",
     "render_letters_pdf",
+    "render_tagged_letter_pdf",
 ]
 
 logger = logging.getLogger(__name__)
@@ -282,3 +283,32 @@ def render_letters_pdf(
     if workers > 1:
         return _render_in_workers(pages, workers, **options)
     return render_pdf(pages, **options)
+
+
+def render_tagged_letter_pdf(letter: Letter, *, office: Office | None = None) -> bytes:
+    """One letter handed to its holder, as a tagged PDF (PDF/UA-1, :mod:`.tagged_pdf`).
+
+    Same layout and text as the printed letter; the document's language and title are the
+    first section's, and every section carries its own language (a German certificate with
+    its Ukrainian translation is read with the right voice in each part). Print runs of many
+    letters keep using :func:`render_letters_pdf`.
+    """
+    from .tagged_pdf import render_tagged_pdf
+
+    office = office or office_letterhead()
+    first = letter.sections[0] if letter.sections else None
+    document_language = first.language if first else DEFAULT_LETTER_LANGUAGE
+    # Parts in another language (at most the holder's besides German) are tagged with it.
+    others = {s.language for s in letter.sections if s.language != document_language}
+    return render_tagged_pdf(
+        "operations/pdf/letter.html",
+        {
+            "lang": document_language,
+            "title": (first.subject if first else "") or office.name,
+            "author": office.name,
+            "letterhead": _letterhead(office),
+            "page": _page(letter, office, timezone.localdate()),
+            "sections": letter.sections,
+        },
+        part_language=others.pop() if len(others) == 1 else "",
+    )

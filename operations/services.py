@@ -26,7 +26,13 @@ from casework.selectors import cases_visible_to, is_office_admin, roles_of
 
 from .constants import LETTER_LANGUAGES, LetterKind, ReminderKind, RunStatus
 from .defaults import DEFAULT_TEMPLATES
-from .letters import TemplateSet, letter_language, office_letterhead, render_letters_pdf
+from .letters import (
+    TemplateSet,
+    letter_language,
+    office_letterhead,
+    render_letters_pdf,
+    render_tagged_letter_pdf,
+)
 from .models import (
     ContinuationBatch,
     ContinuationItem,
@@ -148,7 +154,7 @@ def _create_reminder(
     language = letter_language(person.preferred_language)
     context = {"person": person, "case": case, "office": office, "expires_on": expires_on}
     letter = templates.letter(letter_kind, [language], context, person=person)
-    pdf = render_letters_pdf([letter], office=office)
+    pdf = render_tagged_letter_pdf(letter, office=office)  # sent to the holder: tagged
     try:
         with transaction.atomic():
             reminder = Reminder.objects.create(
@@ -721,7 +727,8 @@ def certificate_pdf(item: ContinuationItem) -> bytes:
     """The certificate of one holder (rendered again from the item: same text each time)."""
     ordinance = item.ordinance
     items = ContinuationItem.objects.filter(pk=item.pk)
-    return render_letters_pdf(certificate_letters(ordinance, items))
+    # One holder's copy is tagged (PDF/UA); the print run of all holders stays untagged.
+    return render_tagged_letter_pdf(next(iter(certificate_letters(ordinance, items))))
 
 
 def receipt_pdf(case: Case) -> bytes:
@@ -731,7 +738,7 @@ def receipt_pdf(case: Case) -> bytes:
     letter = TemplateSet().letter(
         LetterKind.RECEIPT, [person.preferred_language], context, person=person
     )
-    return render_letters_pdf([letter], office=context["office"])
+    return render_tagged_letter_pdf(letter, office=context["office"])
 
 
 def belehrung_pdf(case: Case, *, language: str | None = None) -> bytes:
@@ -744,7 +751,7 @@ def belehrung_pdf(case: Case, *, language: str | None = None) -> bytes:
         context,
         person=person,
     )
-    return render_letters_pdf([letter], office=context["office"])
+    return render_tagged_letter_pdf(letter, office=context["office"])
 
 
 # -- deletion under the retention rules ---------------------------------------------------------

@@ -12,14 +12,46 @@ the ~0.2 s a tagged one costs.
 
 from __future__ import annotations
 
+import io
+
 from django.template.loader import render_to_string
 
 __all__ = ["render_tagged_pdf"]
 
 
-def render_tagged_pdf(template: str, context: dict) -> bytes:
-    """``template`` (an HTML document with ``<html lang>`` and ``<title>``) as PDF/UA-1."""
+def render_tagged_pdf(template: str, context: dict, *, part_language: str = "") -> bytes:
+    """``template`` (an HTML document with ``<html lang>`` and ``<title>``) as PDF/UA-1.
+
+    WeasyPrint tags the document's language only. A part in another language (the holder's
+    translation of a German certificate) is written as ``<article>`` and gets
+    ``part_language`` here, on each of its ``Art`` structure elements, so screen readers
+    switch voice there too.
+    """
     from weasyprint import HTML  # imported here: worker processes that never tag start light
 
     html = render_to_string(template, context)
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return _mark_parts(pdf, part_language) if part_language else pdf
+
+
+def _mark_parts(pdf: bytes, language: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    pending = [writer.root_object["/StructTreeRoot"]]
+    while pending:
+        node = pending.pop().get_object()
+        if node.get("/S") == "/Art":
+            node[NameObject("/Lang")] = TextStringObject(language)
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        kids = kids.get_object()
+        for kid in kids if isinstance(kids, list) else [kids]:
+            target = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(target, dict) and target.get("/Type", "/StructElem") == "/StructElem":
+                pending.append(kid)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -28,7 +28,12 @@ from django.utils.translation import gettext as _
 from applications.uploads import private_storage as uploads_storage
 from casework.models import Case, CaseDocument, Membership, Person
 from casework.selectors import is_office_admin
-from operations.letters import Letter, LetterSection, office_letterhead, render_letters_pdf
+from operations.letters import (
+    Letter,
+    LetterSection,
+    office_letterhead,
+    render_tagged_letter_pdf,
+)
 
 from .rules import person_verdict
 from .selectors import active_rules, case_facts_by_person
@@ -454,7 +459,7 @@ def render_pdf(data: AccessReportData) -> bytes:
         )
         letter = Letter(person=data.person, sections=sections)
         letter.date = timezone.localdate(data.generated_at)
-        return render_letters_pdf([letter])
+        return render_tagged_letter_pdf(letter)  # handed to the person: tagged (PDF/UA)
 
 
 def render_zip(data: AccessReportData, *, pdf: bytes, json_bytes: bytes) -> bytes:
