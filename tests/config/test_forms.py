@@ -136,3 +136,11 @@ def test_booking_and_waiting_list_mark_their_fields(client):
         assert 'class="field-required"' in html
     response = client.post("/en/termin/", {"file_number": "", "birth_date": ""})
     assert "<title>Error: " in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_forms_post_to_an_address_without_fragment(client):
+    """After the skip link the address ends in #main; a form without action would post there,
+    and the answer would focus <main> instead of the error summary."""
+    html = client.get("/en/status/").content.decode()
+    assert 'action="/en/status/"' in html
