@@ -231,20 +231,23 @@ def footer_links(context) -> list[dict]:
 
     Each in the visitor's language where a live translation exists, else in its own language;
     ``lang`` is set when that differs from the page's language (e.g. the German Leichte Sprache
-    page linked from an English page), so the link text is read in the right voice. Cached
-    under the page-cache generation like the menu.
+    page linked from an English page), so the link text is read in the right voice. Kept in
+    the cache until the next publish (titles and addresses may change with one).
     """
+    request = context.get("request")
+    site = site_for_request(request) if request is not None else None
+    if site is None:
+        return []
+    language = get_language()
+    return page_cache.remember(
+        f"footer-links:{site.pk}:{language}", lambda: _footer_links(site, request, language)
+    )
+
+
+def _footer_links(site, request, language: str) -> list[dict]:
     from cms.models import OfficeSettings
 
-    request = context.get("request")
-    if request is None or Site.find_for_request(request) is None:
-        return []
-    office = OfficeSettings.for_request(request)
-    language = get_language()
-    key = f"cms:footer:{page_cache.generation()}:{office.pk}:{language}"
-    links = cache.get(key)
-    if links is not None:
-        return links
+    office = OfficeSettings.for_site(site)
     chosen = {name: getattr(office, f"{name}_id") for name in FOOTER_PAGES}
     keys = Page.objects.filter(pk__in=[pk for pk in chosen.values() if pk]).values(
         "translation_key"
@@ -272,5 +275,4 @@ def footer_links(context) -> list[dict]:
                 "lang": target_language if target_language != language else "",
             }
         )
-    cache.set(key, links, page_cache.timeout())
     return links
