@@ -49,6 +49,7 @@ def test_proposed_by_one_released_by_another_then_gone(
     first.click("text=Jetzt nach fälligen Akten suchen")
     first.wait_for_selector(".messages li.success")
     first.click("[data-testid=proposals] a")
+    first.wait_for_selector("[data-testid=items] tbody tr[data-status]")
     items = first.locator("[data-testid=items] tbody tr")
     assert items.count() == 1
     assert "Zyxwvutsky" in items.first.inner_text()
@@ -97,6 +98,7 @@ def test_office_management_downloads_an_access_report(
     page.fill("#id_q", "Keepwellson")
     page.click("button:has-text('Suchen')")
     page.click("[data-testid=persons] a")
+    page.wait_for_selector("[data-testid=report-form]")
     page.select_option("#id_language", "de")
     page.check("input[name=format][value=pdf]")
     shot(page, artifacts_dir, "06-report-form")
