@@ -110,9 +110,11 @@ def _items(proposal: DeletionProposal):
 def proposal_detail(request, pk: int):
     proposal = get_object_or_404(selectors.proposals(), pk=pk)
     items = list(_items(proposal))
-    # Names and file numbers are on this page: who looked at them is logged like any list.
+    # Names and file numbers are on this page: who reviews them is logged like any list (not
+    # the page's own refreshes while the released deletion runs).
+    reviewing = proposal.status in (ProposalStatus.REVIEW, ProposalStatus.SUBMITTED)
     for item in items:
-        if item.person_id and item.status == ItemStatus.PROPOSED:
+        if reviewing and item.person_id and item.status == ItemStatus.PROPOSED:
             for case in item.person.cases.all():
                 log_case_access(case=case, user=request.user, route="admin")
     blockers = (
