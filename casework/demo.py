@@ -32,8 +32,17 @@ from .models import (
     Person,
     RequiredDocument,
 )
+from .workflow import add_years
 
-__all__ = ["CASEWORK_STAFF_GROUP", "DEMO_NOTE", "PASSWORD", "USERS", "load"]
+__all__ = [
+    "CASEWORK_STAFF_GROUP",
+    "DEMO_NOTE",
+    "PASSWORD",
+    "USERS",
+    "load",
+    "temporary_protection_end",
+    "title_valid_until",
+]
 
 #: Marks the demo's cases (so a second run skips them).
 DEMO_NOTE = "Demo-Datensatz"
@@ -851,6 +860,7 @@ def _ensure_catalogue() -> dict[str, CaseType]:
                 "fee_card_cents": fee_card,
                 "requires_belehrung": belehrung,
                 "max_validity_years": years,
+                "limited_validity": category != CaseCategory.PERMANENT,
             },
         )
         for order, (doc_code, doc_name) in enumerate(documents):
@@ -939,7 +949,30 @@ PATHS = {
 }
 
 
-def _prepare_and_fire(case, name, *, rng, caseworker, counter, today):
+def temporary_protection_end(today: dt.date) -> dt.date:
+    """The end of temporary protection (§ 24) the demo's titles are granted until: the next
+    4 March at least a month ahead (4 March 2027 as the EU decided for 2026)."""
+    end = dt.date(today.year, 3, 4)
+    while end <= today + dt.timedelta(days=30):
+        end = end.replace(year=end.year + 1)
+    return end
+
+
+def title_valid_until(case_type: CaseType, today: dt.date, rng: random.Random) -> dt.date | None:
+    """The validity a caseworker enters when checking a demo case (none for permanent titles).
+
+    § 24 titles run until the end of temporary protection, so that an ordinance continuing
+    them (operations' demo enters one) finds them; others one to the maximum years ahead.
+    """
+    if not case_type.limited_validity:
+        return None
+    if case_type.code == "24":
+        return temporary_protection_end(today)
+    years = rng.randint(1, case_type.max_validity_years)
+    return add_years(today, years) - dt.timedelta(days=rng.randint(0, 90))
+
+
+def _prepare_and_fire(case, name, *, rng, caseworker, counter, today, validity_rng=None):
     """Do what the office does before a step (documents, fees, photo), then fire it."""
     user = caseworker
     data: dict = {}
@@ -949,6 +982,9 @@ def _prepare_and_fire(case, name, *, rng, caseworker, counter, today):
         case.documents.filter(received=False).update(received=True, received_at=timezone.now())
         if case.case_type.code == "104c":
             data = {"checked_25a": True, "checked_25b": True}
+        until = title_valid_until(case.case_type, today, validity_rng or rng)
+        if until is not None:
+            data["granted_until"] = until
         note = "Allgemeine Erteilungsvoraussetzungen (§ 5 AufenthG) geprüft."
     elif name == "request_documents":
         missing = list(case.documents.values_list("code", flat=True)[:2])
@@ -1091,6 +1127,8 @@ def closed_demo_case(
 
 def _create_cases(types, users, stdout, style) -> int:
     rng = random.Random(SEED)
+    # Validity dates from a generator of their own: the rest of the demo stays as it was.
+    validity_rng = random.Random(SEED + 1)
     now = timezone.now()
     today = timezone.localdate()
     caseworkers = {
@@ -1151,7 +1189,13 @@ def _create_cases(types, users, stdout, style) -> int:
         try:
             for name in PATHS[target]:
                 case = _prepare_and_fire(
-                    case, name, rng=rng, caseworker=caseworker, counter=counter, today=today
+                    case,
+                    name,
+                    rng=rng,
+                    caseworker=caseworker,
+                    counter=counter,
+                    today=today,
+                    validity_rng=validity_rng,
                 )
         except (TransitionNotAllowed, ConcurrentChange, ValidationError) as exc:
             failures += 1

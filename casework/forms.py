@@ -247,9 +247,10 @@ class ShareForm(forms.Form):
 # --- transitions -------------------------------------------------------------------------
 
 
-def _input_field(spec) -> forms.Field:
-    """A form field for a workflow :class:`~workflows.engine.Input` (by its ``kind`` hint)."""
-    label, required = spec.title, spec.required
+def _input_field(spec, obj=None) -> forms.Field:
+    """A form field for a workflow :class:`~workflows.engine.Input` (by its ``kind`` hint);
+    required as the workflow says for this case (``obj``)."""
+    label, required = spec.title, spec.is_required(obj)
     if spec.kind == "textarea":
         return forms.CharField(
             label=label, required=required, widget=forms.Textarea(attrs={"rows": 3})
@@ -280,11 +281,17 @@ class TransitionForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, inputs=(), needs_comment=False, document_choices=(), **kwargs):
+    def __init__(
+        self, *args, inputs=(), needs_comment=False, document_choices=(), obj=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.inputs = tuple(inputs)
         for spec in self.inputs:
-            self.fields[spec.name] = field = _input_field(spec)
+            if obj is not None and callable(spec.required) and not spec.is_required(obj):
+                # A conditional input this case does not need (e.g. no validity date for a
+                # permanent title, or one that is recorded already) is not asked.
+                continue
+            self.fields[spec.name] = field = _input_field(spec, obj)
             if spec.kind == "multiple" and not spec.choices:
                 # The only list input so far: which checklist items are missing.
                 field.choices = list(document_choices)
@@ -295,8 +302,4 @@ class TransitionForm(forms.Form):
             self.fields["note"].label = _("Comment (required)")
 
     def data_for_service(self) -> dict:
-        data = {}
-        for spec in self.inputs:
-            value = self.cleaned_data.get(spec.name)
-            data[spec.name] = value
-        return data
+        return {spec.name: self.cleaned_data.get(spec.name) for spec in self.inputs}

@@ -122,6 +122,15 @@ class CaseType(LocalizedNameMixin, models.Model):
         _("hand-over requires an instruction sheet (Belehrung)"), default=False
     )
     max_validity_years = models.PositiveSmallIntegerField(_("maximum validity (years)"), default=3)
+    limited_validity = models.BooleanField(
+        _("granted for a limited time"),
+        default=True,
+        help_text=_(
+            "The new title's validity date is then required when the case is checked (and "
+            "before the card is ordered), so that reminders and continuations find it. Off "
+            "for permanent titles (Niederlassungserlaubnis, Daueraufenthalt-EU)."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

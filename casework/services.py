@@ -504,7 +504,7 @@ def _require_inputs(case: Case, transition: str, inputs: dict, note: str) -> Non
     errors = {
         spec.name: _("This field is required.")
         for spec in t.inputs
-        if spec.required and spec.is_missing(inputs)
+        if spec.is_required(case) and spec.is_missing(inputs)
     }
     if t.needs_comment and not note:
         errors["note"] = _("A comment is required.")

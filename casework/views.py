@@ -337,6 +337,7 @@ def case_file(request, file_number: str):
                 inputs=option.inputs,
                 needs_comment=option.needs_comment,
                 document_choices=missing_documents,
+                obj=case,
                 prefix=f"t-{option.name}",
             ),
         }
@@ -405,6 +406,7 @@ def fire_transition_view(request, file_number: str, name: str):
         inputs=transition.inputs,
         needs_comment=transition.needs_comment,
         document_choices=[(d.code, d.name) for d in case.documents.all() if not d.received],
+        obj=case,
         prefix=f"t-{name}",
     )
     if not form.is_valid():

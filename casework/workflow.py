@@ -23,7 +23,14 @@ from workflows import Input, State, Transition, Workflow
 
 from .constants import FINAL_STATES, CardOrderStatus, CaseState, Language
 
-__all__ = ["CASE_WORKFLOW", "OPEN_STATES", "ROLES", "is_chancen_case"]
+__all__ = [
+    "CASE_WORKFLOW",
+    "OPEN_STATES",
+    "ROLES",
+    "add_years",
+    "is_chancen_case",
+    "validity_date_missing",
+]
 
 # -- roles ---------------------------------------------------------------------------------
 # Role names as returned by casework.permissions.case_roles (kept as plain strings here so
@@ -89,6 +96,12 @@ def preferential_titles_checked(case: Any, user: Any, data: Mapping[str, Any] | 
     if not (case.checked_25b or data.get("checked_25b")):
         reasons.append(_("§ 104c: record first that § 25b was checked"))
     return reasons
+
+
+def validity_date_missing(case: Any) -> bool:
+    """A title granted for a limited time needs its validity date: without it no reminder
+    finds the holder and no ordinance continues the title."""
+    return bool(case.case_type.limited_validity) and case.granted_until is None
 
 
 def granted_until_plausible(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
@@ -159,6 +172,11 @@ def _apply_check(case: Any, user: Any, data: Mapping[str, Any]) -> None:
         case.checked_25a = True
     if data.get("checked_25b"):
         case.checked_25b = True
+    if data.get("granted_until"):
+        case.granted_until = data["granted_until"]
+
+
+def _apply_validity(case: Any, user: Any, data: Mapping[str, Any]) -> None:
     if data.get("granted_until"):
         case.granted_until = data["granted_until"]
 
@@ -270,7 +288,12 @@ TRANSITIONS = [
         inputs=(
             Input("checked_25a", gettext_lazy("§ 25a checked"), required=False, kind="bool"),
             Input("checked_25b", gettext_lazy("§ 25b checked"), required=False, kind="bool"),
-            Input("granted_until", gettext_lazy("Title valid until"), required=False, kind="date"),
+            Input(
+                "granted_until",
+                gettext_lazy("Title valid until"),
+                required=validity_date_missing,
+                kind="date",
+            ),
         ),
         effect=_apply_check,
         description=gettext_lazy("General requirements (§ 5 AufenthG) and documents verified."),
@@ -308,7 +331,18 @@ TRANSITIONS = [
         sources=(CaseState.BIOMETRICS,),
         target=CaseState.PRODUCED,
         permission=DECIDERS,
-        guards=(fees_paid, biometrics_taken),
+        guards=(fees_paid, biometrics_taken, granted_until_plausible),
+        # Asked only when the case has no date yet (checked before the date was required):
+        # the card carries it, reminders and continuations need it.
+        inputs=(
+            Input(
+                "granted_until",
+                gettext_lazy("Title valid until"),
+                required=validity_date_missing,
+                kind="date",
+            ),
+        ),
+        effect=_apply_validity,
     ),
     Transition(
         name="production_failed",

@@ -1,11 +1,14 @@
-"""Demo data of the operations app: the default letter templates and the two § 24 ordinances.
+"""Demo data of the operations app: the default letter templates, the two § 24 ordinances and
+an example of the next one (which finds the demo's § 24 titles).
 
 Idempotent: existing templates (perhaps edited) and ordinances are left as they are.
 """
 
 import datetime as dt
 
-from casework.demo import grant_office_admins
+from django.utils import timezone
+
+from casework.demo import grant_office_admins, temporary_protection_end
 from casework.models import CaseType
 
 from .models import ContinuationOrdinance, LetterTemplate
@@ -30,6 +33,19 @@ ORDINANCES = [
 ]
 
 
+def next_ordinance(today: dt.date) -> tuple[dt.date, dt.date, str]:
+    """An example of the next ordinance: it continues the titles the demo grants until the end
+    of temporary protection by a year, so its preview finds the demo's § 24 titles."""
+    end = temporary_protection_end(today)
+    cut_off_on, valid_until = end.replace(month=2, day=1), end.replace(year=end.year + 1)
+    reference = (
+        f"Beispiel (Demo): angenommene weitere Fortgeltung – Aufenthaltserlaubnisse nach § 24 "
+        f"AufenthG, die am {cut_off_on:%d.%m.%Y} gültig sind, gelten bis zum "
+        f"{valid_until:%d.%m.%Y} fort."
+    )
+    return cut_off_on, valid_until, reference
+
+
 def load(*, stdout, style) -> None:
     created = seed_letter_templates()
     grant_office_admins(LetterTemplate, ("view", "add", "change"))
@@ -41,7 +57,7 @@ def load(*, stdout, style) -> None:
     if case_type is None:
         stdout.write(style.WARNING("  no § 24 case type: sample ordinances skipped"))
         return
-    for cut_off_on, valid_until, reference in ORDINANCES:
+    for cut_off_on, valid_until, reference in [*ORDINANCES, next_ordinance(timezone.localdate())]:
         _ordinance, new = ContinuationOrdinance.objects.get_or_create(
             case_type=case_type,
             cut_off_on=cut_off_on,

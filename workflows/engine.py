@@ -47,7 +47,9 @@ class Input(str):
     """
 
     title: str
-    required: bool
+    #: ``True``/``False``, or ``predicate(obj) -> bool`` when it depends on the object (e.g. a
+    #: validity date only for titles granted for a limited time): see :meth:`is_required`.
+    required: bool | Callable[[Any], bool]
     kind: str
     choices: tuple[tuple[str, str], ...]
 
@@ -56,7 +58,7 @@ class Input(str):
         name: str,
         title: str = "",
         *,
-        required: bool = True,
+        required: bool | Callable[[Any], bool] = True,
         kind: str = "text",
         choices: tuple[tuple[str, str], ...] = (),
     ) -> Input:
@@ -73,6 +75,13 @@ class Input(str):
     @property
     def name(self) -> str:
         return str(self)
+
+    def is_required(self, obj: Any = None) -> bool:
+        """Whether the input must be given for this object. Without an object a conditional
+        input counts as optional (nothing to decide on)."""
+        if callable(self.required):
+            return obj is not None and bool(self.required(obj))
+        return bool(self.required)
 
     def is_missing(self, data: Mapping[str, Any]) -> bool:
         value = data.get(self.name)
@@ -296,7 +305,7 @@ class Workflow:
         reasons: list[str] = []
         if data is not None:
             for spec in t.inputs:
-                if spec.required and spec.is_missing(data):
+                if spec.is_required(obj) and spec.is_missing(data):
                     reasons.append(_("%(field)s is required") % {"field": spec.title})
             if t.needs_comment and Input("comment").is_missing(data):
                 reasons.append(_("a comment is required"))

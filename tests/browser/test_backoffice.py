@@ -58,6 +58,11 @@ def test_caseworker_opens_the_oldest_case_and_marks_it_checked(
     check = page.locator("li[data-transition=check]")
     check.locator("summary").click()
     check.locator("textarea").fill("Voraussetzungen nach § 5 AufenthG erfüllt.")
+    # The validity date is required for a title granted for a limited time.
+    check.locator("button[type=submit]").click()
+    assert check.get_by_label("Titel gültig bis").evaluate("el => !el.validity.valid")
+    until = timezone.localdate() + dt.timedelta(days=365)
+    check.get_by_label("Titel gültig bis").fill(until.isoformat())
     check.locator("button[type=submit]").click()
     page.wait_for_selector(".messages li.success")
     shot(page, artifacts_dir, "03-after-check")
@@ -71,6 +76,7 @@ def test_caseworker_opens_the_oldest_case_and_marks_it_checked(
     )
     assert CaseHistory.objects.filter(case=oldest, transition="check").count() == 1
     assert Case.objects.filter(state=CaseState.CHECKED).count() == 1
+    assert oldest.granted_until == until
 
 
 def _login(page, live_server, username: str) -> None:

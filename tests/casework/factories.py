@@ -90,6 +90,23 @@ class PersonFactory(factory.django.DjangoModelFactory):
     )
 
 
+def valid_until(days: int = 365) -> dt.date:
+    """A plausible validity date of a new title (required when checking most case types)."""
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+#: States a case reaches only through "check" (the validity date is entered there).
+CHECKED_OR_LATER = frozenset(
+    {
+        CaseState.CHECKED,
+        CaseState.BIOMETRICS,
+        CaseState.PRODUCED,
+        CaseState.PRODUCTION_FAILED,
+        CaseState.HANDED_OVER,
+    }
+)
+
+
 class CaseFactory(factory.django.DjangoModelFactory):
     """A case; pass ``state=CaseState.X`` to start it in that state (bypasses the workflow)."""
 

@@ -12,7 +12,7 @@ from casework.constants import CaseState, Channel
 from casework.models import ApiToken, CaseAccessLog, CaseHistory
 
 from .backoffice import build_office, case_with_documents
-from .factories import CaseFactory, PersonFactory
+from .factories import CaseFactory, PersonFactory, valid_until
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,12 @@ def test_firing_a_transition_returns_the_new_state(client, office):
     case = case_with_documents(case_type=office.type_a, received=True)
     response = client.post(
         f"{BASE}/{case.file_number}/transitions",
-        {"transition": "check", "note": "ok", "expected_state": "received"},
+        {
+            "transition": "check",
+            "note": "ok",
+            "expected_state": "received",
+            "data": {"granted_until": valid_until().isoformat()},
+        },
         content_type="application/json",
         **bearer(office.worker_a),
     )
@@ -154,7 +159,7 @@ def test_a_transition_that_is_not_possible_is_409_with_reasons(client, office):
     case = case_with_documents(case_type=office.type_a)
     response = client.post(
         f"{BASE}/{case.file_number}/transitions",
-        {"transition": "check"},
+        {"transition": "check", "data": {"granted_until": valid_until().isoformat()}},
         content_type="application/json",
         **bearer(office.worker_a),
     )

@@ -34,6 +34,7 @@ from .factories import (
     MembershipFactory,
     PersonFactory,
     UserFactory,
+    valid_until,
 )
 from .test_workflow import ready_case, worker_for
 
@@ -180,7 +181,7 @@ def test_fire_transition_rejects_malformed_and_unknown_inputs():
 
 def test_convenience_wrappers_fire_the_named_transition():
     case = ready_case()
-    services.case_check(case=case, user=worker_for(case), note="ok")
+    services.case_check(case=case, user=worker_for(case), note="ok", granted_until=valid_until())
     assert case.state == CaseState.CHECKED
     assert CaseHistory.objects.get(case=case).comment == "ok"
 
@@ -445,7 +446,9 @@ def test_caseworker_sees_unavailable_transitions_with_reasons():
 def test_case_history_lists_rows_oldest_first():
     case = ready_case()
     worker = worker_for(case)
-    services.fire_transition(case=case, user=worker, transition="check")
+    services.fire_transition(
+        case=case, user=worker, transition="check", data={"granted_until": valid_until()}
+    )
     services.fire_transition(case=case, user=worker, transition="withdraw")
     assert [row.to_state for row in case_history(case=case)] == ["checked", "withdrawn"]
 

@@ -22,7 +22,7 @@ from casework.models import (
 from casework.worklists import WorklistFilters, worklist
 
 from .backoffice import build_office, case_with_documents, member
-from .factories import CaseFactory, PersonFactory, UserFactory
+from .factories import CaseFactory, PersonFactory, UserFactory, valid_until
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,11 @@ def test_firing_a_transition_by_post_moves_the_case_and_writes_history(client, o
     client.force_login(office.worker_a)
     response = client.post(
         _case_url(case, "casework:transition", "check"),
-        {"t-check-state": CaseState.RECEIVED, "t-check-note": "alles da"},
+        {
+            "t-check-state": CaseState.RECEIVED,
+            "t-check-note": "alles da",
+            "t-check-granted_until": valid_until().isoformat(),
+        },
         follow=True,
     )
     case.refresh_from_db()
@@ -216,7 +220,10 @@ def test_a_double_post_of_the_same_transition_fires_once(client, office):
     case = case_with_documents(case_type=office.type_a, received=True)
     client.force_login(office.worker_a)
     url = _case_url(case, "casework:transition", "check")
-    payload = {"t-check-state": CaseState.RECEIVED}
+    payload = {
+        "t-check-state": CaseState.RECEIVED,
+        "t-check-granted_until": valid_until().isoformat(),
+    }
     client.post(url, payload)
     second = client.post(url, payload, follow=True)
     assert CaseHistory.objects.filter(case=case).count() == 1
@@ -228,7 +235,7 @@ def test_a_transition_the_guards_refuse_changes_nothing_and_says_why(client, off
     client.force_login(office.worker_a)
     response = client.post(
         _case_url(case, "casework:transition", "check"),
-        {"t-check-state": CaseState.RECEIVED},
+        {"t-check-state": CaseState.RECEIVED, "t-check-granted_until": valid_until().isoformat()},
         follow=True,
     )
     case.refresh_from_db()

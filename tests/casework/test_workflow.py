@@ -17,12 +17,14 @@ from casework.workflow import CASE_WORKFLOW
 from workflows.diagram import to_svg
 
 from .factories import (
+    CHECKED_OR_LATER,
     CaseFactory,
     CaseTypeFactory,
     DepartmentFactory,
     MembershipFactory,
     PersonFactory,
     UserFactory,
+    valid_until,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,8 @@ TODAY = timezone.localdate
 
 def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), **kwargs):
     """A case in ``state`` on which every guard passes (passport valid, fees paid, photo and
-    biometrics taken, § 25a/§ 25b checked, the card delivered when it was ordered)."""
+    biometrics taken, § 25a/§ 25b checked, the validity date entered at the check, the card
+    delivered when it was ordered)."""
     case_type = case_type or CaseTypeFactory()
     defaults = {
         "fee_paid_cents": case_type.fee_title_cents + case_type.fee_card_cents,
@@ -42,6 +45,8 @@ def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), **kwar
         "checked_25a": True,
         "checked_25b": True,
     }
+    if state in CHECKED_OR_LATER and case_type.limited_validity:
+        defaults["granted_until"] = valid_until()  # entered when the case was checked
     case = CaseFactory(state=state, case_type=case_type, **{**defaults, **kwargs})
     for code, name, received in documents:
         CaseDocument.objects.create(case=case, code=code, name=name, received=received)
@@ -58,7 +63,7 @@ def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), **kwar
 
 #: Inputs that satisfy every transition.
 FULL_DATA = {
-    "check": {"checked_25a": True, "checked_25b": True},
+    "check": {"checked_25a": True, "checked_25b": True, "granted_until": valid_until()},
     "request_documents": {"due_on": dt.date.today() + dt.timedelta(days=14)},
     "hand_over": {
         "collected_by": "Holder in person",
@@ -124,7 +129,7 @@ def test_main_line_from_receipt_to_hand_over_writes_one_history_row_each():
     worker = worker_for(case)
     counter = MembershipFactory(department=DepartmentFactory(code="sp"), role=Role.SERVICE_POINT)
     steps = [
-        (worker, "check", {}),
+        (worker, "check", {"granted_until": valid_until()}),
         (counter.user, "take_biometrics", {}),
         (worker, "order_card", {}),
     ]
@@ -178,7 +183,9 @@ def test_reasons_name_the_expired_passport_and_the_missing_documents():
 def test_check_needs_a_recorded_passport_validity():
     case = ready_case(person=PersonFactory(passport_valid_until=None))
     with pytest.raises(TransitionNotAllowed, match="passport validity not recorded"):
-        services.fire_transition(case=case, user=worker_for(case), transition="check")
+        services.fire_transition(
+            case=case, user=worker_for(case), transition="check", data=FULL_DATA["check"]
+        )
 
 
 # -- domain rules ----------------------------------------------------------------------------
@@ -187,19 +194,23 @@ def test_check_needs_a_recorded_passport_validity():
 def test_chancen_104c_records_that_25a_and_25b_were_checked_first():
     case = ready_case(case_type=CaseTypeFactory(chancen=True), checked_25a=False, checked_25b=False)
     worker = worker_for(case)
+    until = {"granted_until": valid_until()}
     with pytest.raises(TransitionNotAllowed) as exc:
-        services.fire_transition(case=case, user=worker, transition="check")
+        services.fire_transition(case=case, user=worker, transition="check", data=until)
     assert exc.value.reasons == [
         "§ 104c: record first that § 25a was checked",
         "§ 104c: record first that § 25b was checked",
     ]
     with pytest.raises(TransitionNotAllowed, match="25b"):
         services.fire_transition(
-            case=case, user=worker, transition="check", data={"checked_25a": True}
+            case=case, user=worker, transition="check", data={"checked_25a": True, **until}
         )
     assert CaseHistory.objects.filter(case=case).count() == 0
     services.fire_transition(
-        case=case, user=worker, transition="check", data={"checked_25a": True, "checked_25b": True}
+        case=case,
+        user=worker,
+        transition="check",
+        data={"checked_25a": True, "checked_25b": True, **until},
     )
     case.refresh_from_db()
     assert (case.state, case.checked_25a, case.checked_25b) == ("checked", True, True)
@@ -207,7 +218,9 @@ def test_chancen_104c_records_that_25a_and_25b_were_checked_first():
 
 def test_other_titles_need_no_25a_25b_check():
     case = ready_case(checked_25a=False, checked_25b=False)
-    services.fire_transition(case=case, user=worker_for(case), transition="check")
+    services.fire_transition(
+        case=case, user=worker_for(case), transition="check", data={"granted_until": valid_until()}
+    )
     assert case.state == CaseState.CHECKED
 
 
@@ -340,7 +353,13 @@ def test_history_row_records_from_to_who_when_and_comment():
     case = ready_case()
     worker = worker_for(case)
     before = timezone.now()
-    services.fire_transition(case=case, user=worker, transition="check", note="All there.")
+    services.fire_transition(
+        case=case,
+        user=worker,
+        transition="check",
+        note="All there.",
+        data={"granted_until": valid_until()},
+    )
     row = CaseHistory.objects.get(case=case)
     assert (row.transition, row.from_state, row.to_state, row.by, row.comment) == (
         "check",
@@ -375,7 +394,9 @@ def test_stale_instance_gets_a_conflict_and_writes_nothing():
     case = ready_case()
     worker = worker_for(case)
     first, second = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
-    services.fire_transition(case=first, user=worker, transition="check")
+    services.fire_transition(
+        case=first, user=worker, transition="check", data={"granted_until": valid_until()}
+    )
     with pytest.raises(ConcurrentChange) as exc:
         services.fire_transition(
             case=second, user=worker, transition="refuse", data={"reason": "late"}
@@ -400,5 +421,7 @@ def test_office_admin_group_member_acts_as_manager():
     case = ready_case()
     admin = UserFactory()
     admin.groups.add(Group.objects.get_or_create(name=OFFICE_ADMIN_GROUP)[0])
-    services.fire_transition(case=case, user=admin, transition="check")
+    services.fire_transition(
+        case=case, user=admin, transition="check", data={"granted_until": valid_until()}
+    )
     assert case.state == CaseState.CHECKED

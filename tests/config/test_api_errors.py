@@ -10,7 +10,7 @@ from casework.auth import issue_token
 from casework.constants import CaseState, Role
 from casework.models import CaseHistory
 from tests.casework.backoffice import build_office, case_with_documents
-from tests.casework.factories import CaseFactory, MembershipFactory
+from tests.casework.factories import CaseFactory, MembershipFactory, valid_until
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_detail_and_reasons_speak_the_same_language(client, office):
     case = case_with_documents(case_type=office.type_a)
     response = client.post(
         f"{CASES}/{case.file_number}/transitions",
-        {"transition": "check"},
+        {"transition": "check", "data": {"granted_until": valid_until().isoformat()}},
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="de",
         **bearer(office.worker_a),
@@ -76,7 +76,7 @@ def test_detail_and_reasons_speak_the_same_language(client, office):
     assert "nicht möglich" in body["detail"]
     response = client.post(
         f"{CASES}/{case.file_number}/transitions",
-        {"transition": "check"},
+        {"transition": "check", "data": {"granted_until": valid_until().isoformat()}},
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
         **bearer(office.worker_a),

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 from wagtail.models import Site
 
@@ -118,6 +119,7 @@ def test_demo_loader_is_idempotent(db):
     ) == [
         (demo.ORDINANCES[0][0], demo.ORDINANCES[0][1]),
         (demo.ORDINANCES[1][0], demo.ORDINANCES[1][1]),
+        demo.next_ordinance(timezone.localdate())[:2],
     ]
 
 

@@ -173,6 +173,24 @@ def test_fire_on_a_plain_object_sets_the_state():
     assert doc.state == "review"
 
 
+def test_an_input_can_be_required_only_for_some_objects():
+    """E.g. a validity date only for titles granted for a limited time: the object decides."""
+    spec = Input("pages_note", "Note on pages", required=lambda doc: doc.pages > 10)
+    wf = make_workflow(
+        transitions=[
+            Transition("submit", "Submit", ("draft",), "review", frozenset({"author"}),
+                       inputs=(spec,)),
+        ]
+    )  # fmt: skip
+    roles_ = {"ann": {"author"}}
+    long_doc, short_doc = Doc(pages=12, reviewer_roles=roles_), Doc(pages=3, reviewer_roles=roles_)
+    assert spec.is_required(long_doc) and not spec.is_required(short_doc)
+    assert not spec.is_required()  # no object, nothing to decide on: optional
+    assert wf.check(long_doc, User("ann"), "submit", {}) == ["Note on pages is required"]
+    assert wf.check(long_doc, User("ann"), "submit", {"pages_note": "long"}) == []
+    assert wf.check(short_doc, User("ann"), "submit", {}) == []
+
+
 def test_input_is_its_name_and_carries_form_hints():
     spec = Input("due_on", "Deadline", kind="date")
     assert spec == "due_on" and {spec: 1}["due_on"] == 1
