@@ -516,3 +516,36 @@ class StatusForm(PublicForm):
 
     def clean_file_number(self):
         return re.sub(r"\s", "", self.cleaned_data["file_number"]).upper()
+
+
+class SendDocumentsForm(forms.Form):
+    """The status page's upload: one optional file per missing document, at least one."""
+
+    def __init__(self, *args, missing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing = list(missing)
+        for code, name in self.missing:
+            self.fields[f"doc_{code}"] = forms.FileField(
+                label=name,
+                required=False,
+                validators=[_validate_upload],
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": "application/pdf,image/jpeg,image/png"}
+                ),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.uploads():
+            raise ValidationError(
+                _("Please choose at least one file to send."), code="nothing_chosen"
+            )
+        return cleaned
+
+    def uploads(self) -> dict:
+        """Uploaded files by checklist code."""
+        return {
+            code: self.cleaned_data[f"doc_{code}"]
+            for code, _name in self.missing
+            if self.cleaned_data.get(f"doc_{code}")
+        }

@@ -8,6 +8,7 @@ from django.db.models import Case as Case_
 from django.db.models import OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone, translation
 
+from casework.constants import FINAL_STATES
 from casework.models import Case, CaseDocument, CaseType, RequiredDocument, name_field_for
 from casework.selectors import case_for_applicant
 
@@ -17,6 +18,7 @@ from .models import Submission
 __all__ = [
     "CaseStatus",
     "available_case_types",
+    "case_status",
     "case_status_for_applicant",
     "filed_in_time",
     "missing_documents",
@@ -94,6 +96,11 @@ class CaseStatus:
     appointment: object | None = None
     can_book_appointment: bool = False
     card_expected_on: dt.date | None = None
+    #: The missing documents as (checklist code, name): what the status page can take.
+    missing_items: list[tuple[str, str]] = field(default_factory=list)
+    can_send_documents: bool = False
+    #: For the upload's signed token only; never shown.
+    case_id: int | None = field(default=None, repr=False)
 
 
 def _appointment(case: Case) -> tuple[object | None, bool]:
@@ -116,6 +123,11 @@ def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | N
     case = case_for_applicant(file_number=file_number, birth_date=birth_date)
     if case is None:
         return None
+    return case_status(case)
+
+
+def case_status(case: Case) -> CaseStatus:
+    """What the applicant of ``case`` (already identified) may learn about it."""
     state_text, next_text = STATE_TEXTS.get(case.state, ("", ""))
     missing = list(_missing(case))
     due_dates = [d.due_on for d in missing if d.due_on]
@@ -132,4 +144,7 @@ def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | N
         appointment=appointment,
         can_book_appointment=can_book,
         card_expected_on=latest_order.expected_on if latest_order else None,
+        missing_items=[(d.code, _name(d)) for d in missing],
+        can_send_documents=bool(missing) and case.state not in FINAL_STATES,
+        case_id=case.pk,
     )

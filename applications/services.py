@@ -21,7 +21,7 @@ from .models import Submission
 from .selectors import filed_in_time, missing_documents
 from .uploads import private_storage, store_document
 
-__all__ = ["SubmitResult", "send_confirmation", "submit_application"]
+__all__ = ["SubmitResult", "send_confirmation", "send_documents", "submit_application"]
 
 logger = logging.getLogger(__name__)
 
@@ -200,6 +200,28 @@ def submit_application(
         _remove(written)
         raise
     return SubmitResult(submission, created=True)
+
+
+def send_documents(*, case, uploads: dict) -> list[str]:
+    """File the documents the applicant uploads on the status page with their case.
+
+    The files are checked and stored here; casework records them (received, history row,
+    announcement). Nothing is kept if anything fails. Answers the documents' names.
+    """
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            stored = {}
+            for code, upload in uploads.items():
+                stored[code] = store_document(
+                    upload=upload, file_number=case.file_number, code=code
+                )
+                written.append(stored[code])
+            documents = receive_applicant_documents(case=case, files=stored)
+    except BaseException:
+        _remove(written)
+        raise
+    return [document.name for document in documents]
 
 
 def _remove(names: list[str]) -> None:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("antrag/intern/akte/<str:file_number>/", views.case_documents, name="case_documents"),
     path("antrag/<slug:kind>/", views.ApplicationWizard.as_view(), name="apply"),
     path("status/", views.status, name="status"),
+    path("status/unterlagen/", views.send_documents, name="send_documents"),
 ]

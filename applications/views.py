@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import SessionWizardView
 
 from casework.constants import FamilyRelation, IdDocument, PhotoSource
-from casework.models import CaseDocument
+from casework.models import Case, CaseDocument
 from casework.selectors import cases_visible_to
 from casework.services import log_case_access
 from config.ratelimits import proof_allowed, record_failed_proof
@@ -34,6 +37,7 @@ from .forms import (
     FamilyMemberForm,
     PersonalForm,
     PhotoForm,
+    SendDocumentsForm,
     StatusForm,
     SummaryForm,
 )
@@ -358,11 +362,65 @@ def status(request):
                 ]
                 context["extra_errors_testid"] = "not-found"
             else:
-                context["status"] = found
+                context.update(_status_context(found))
                 form = StatusForm()
     else:
         form = StatusForm()
     context["form"] = form
+    return render(request, "applications/status.html", context)
+
+
+#: The status page's upload accepts files this long after the lookup (signed, no session).
+SEND_DOCUMENTS_MAX_AGE = 60 * 60
+_SEND_DOCUMENTS_SALT = "applications.status.send-documents"
+
+
+def _status_context(found, *, send_form=None) -> dict:
+    """The status with, where documents are missing, the upload (the template adds the
+    office's postal address from the site settings)."""
+    context = {"status": found, "upload_limit": max_upload_bytes()}
+    if found.can_send_documents:
+        context["send_form"] = send_form or SendDocumentsForm(missing=found.missing_items)
+        context["send_token"] = signing.dumps({"case": found.case_id}, salt=_SEND_DOCUMENTS_SALT)
+    return context
+
+
+@never_cache
+@csrf_protect
+@require_POST
+def send_documents(request):
+    """The applicant uploads missing documents from the status page (identified by the
+    signed token of the lookup just made); casework records them."""
+    if _limited(request, "applications.form", "APPLICATION_FORM_RATE"):
+        return _too_many(request, "applications/status.html", {"form": StatusForm()})
+    try:
+        data = signing.loads(
+            request.POST.get("token", ""),
+            salt=_SEND_DOCUMENTS_SALT,
+            max_age=SEND_DOCUMENTS_MAX_AGE,
+        )
+        case = Case.objects.get(pk=data["case"])
+    except (signing.BadSignature, KeyError, TypeError, Case.DoesNotExist):
+        context = {"form": StatusForm(), "send_expired": True}
+        return render(request, "applications/status.html", context, status=400)
+    found = selectors.case_status(case)
+    if not found.can_send_documents:
+        return render(
+            request, "applications/status.html", {**_status_context(found), "form": StatusForm()}
+        )
+    form = SendDocumentsForm(request.POST, request.FILES, missing=found.missing_items)
+    if not form.is_valid():
+        context = {**_status_context(found, send_form=form), "form": StatusForm()}
+        return render(request, "applications/status.html", context, status=400)
+    names = dict(found.missing_items)
+    sent = [names[code] for code in form.uploads()]
+    try:
+        services.send_documents(case=case, uploads=form.uploads())
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        context = {**_status_context(found, send_form=form), "form": StatusForm()}
+        return render(request, "applications/status.html", context, status=400)
+    context = {**_status_context(selectors.case_status(case)), "form": StatusForm(), "sent": sent}
     return render(request, "applications/status.html", context)
 
 

@@ -334,3 +334,48 @@ def test_switching_the_language_mid_application_keeps_everything(
     assert page.input_value("#id_personal-family_name") == "KOVALENKO"
     assert page.input_value("#id_personal-town") == "Hilden"
     shot(page, "uk", f"21-language-switched-first-step-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_status_page_takes_the_requested_documents(live_server, make_page, files, width):
+    """A caseworker asked for the pay slips: the applicant sends them from the status page
+    (or sees where to post them), and the case file has them."""
+    from wagtail.models import Site
+
+    from casework.constants import CaseState
+    from casework.models import CaseDocument
+    from cms.models import OfficeSettings
+    from tests.casework.factories import CaseFactory
+
+    OfficeSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True),
+        defaults={
+            "office_name": "Ausländerbehörde Kreis Mettmann",
+            "street": "Düsseldorfer Straße 26",
+            "postcode": "40822",
+            "city": "Mettmann",
+            "phone": "02104 99 0000",
+        },
+    )
+    case = CaseFactory(state=CaseState.DOCUMENTS_REQUESTED, person__birth_date=dt.date(1985, 3, 9))
+    CaseDocument.objects.create(
+        case=case,
+        code="income",
+        name="Gehaltsnachweise der letzten drei Monate",
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+    )
+    CaseDocument.objects.create(case=case, code="tenancy", name="Mietvertrag")
+    page = make_page(width=width)
+    page.goto(f"{live_server.url}/uk/status/")
+    page.fill("#id_file_number", case.file_number)
+    page.fill("#id_birth_date", "1985-03-09")
+    page.click("button:has-text('Показати стан')")
+    assert "Düsseldorfer Straße 26" in page.locator("[data-testid=office-address]").inner_text()
+    shot(page, "uk", f"30-status-send-documents-{width}")
+    page.set_input_files("#id_doc_income", str(files["pdf"]))
+    page.click("button:has-text('Надіслати документи')")
+    assert page.locator("#documents-sent").is_visible()
+    assert "Mietvertrag" in page.locator("[data-testid=missing-documents]").inner_text()
+    shot(page, "uk", f"31-status-documents-sent-{width}")
+    income = CaseDocument.objects.get(case=case, code="income")
+    assert income.received and income.file
