@@ -14,6 +14,16 @@ reduced to three levels of keys:
 
 Ranking compares a query with a person token by token, in either order, allowing adjacent
 query words to join (``Gebre Medhin`` → ``Gebremedhin``) and one typo (Damerau–Levenshtein).
+
+Other scripts: a word in any non-Latin script keeps its written form as a key (the person's
+native name matches exactly) next to a Latin reading. Arabic script (Arabic, Persian) is read
+as consonants and long vowels (``_arabic_spellings``), and compared with Latin spellings by
+consonant frame and written long vowels (:func:`_arabic_fit`), so an Arabic-script query finds
+a person recorded in Latin letters only. Chinese characters typed without spaces become one
+token per character (adjacent ones join again). A single letter is an initial of a given
+name; a year alone (``Amiri 1962``) is a birth year (an unknown day is recorded as 1 January);
+the first line of a machine-readable zone (``P<ERIGHIRMAY<<FREWEYNI<<<``) is read as names,
+with OCR digits (0/1/2/5/8) as the letters they stand for.
 """
 
 from __future__ import annotations
@@ -38,6 +48,7 @@ __all__ = [
     "person_name",
     "query_keys",
     "score",
+    "token_keys",
 ]
 
 #: Longer input is cut; nobody types a name of more than this.
@@ -48,7 +59,10 @@ MAX_NAME_TOKENS = 6
 # --- cleaning --------------------------------------------------------------------------------
 
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
-_LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+_ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+_HAN_RE = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
+_HAN_RUN_RE = re.compile(r"^[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]{2,}$")
 # Latin letters that look like Cyrillic ones and the other way round (homoglyphs).
 _LAT_TO_CYR = str.maketrans("aceopxyiKMTHBAECOPXY", "асеорхуіКМТНВАЕСОРХУ")
 _CYR_TO_LAT = str.maketrans("асеорхуіКМТНВАЕСОРХУ", "aceopxyiKMTHBAECOPXY")
@@ -138,6 +152,75 @@ def _cyrillic_spellings(word: str) -> list[str]:
     return out
 
 
+# --- Arabic script (Arabic, Persian, Pashto, Urdu) ---------------------------------------------
+
+# Arabic script writes consonants and long vowels, not short vowels: a romanisation gives the
+# consonant frame that the phonetic keys and skeletons compare with passport spellings
+# (بوزيد → buzid ~ Bouzid, نادية → nadia ~ Nadia, عمر → amr ~ Omar). A name recorded in Latin
+# letters only is found by an Arabic-script query that way; one recorded in both is found
+# exactly by its native form.
+_ARABIC_MARKS_RE = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+_ARABIC_NORMAL_TABLE = (
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ې": "ي", "ک": "ك", "ة": "ه",
+     "ۀ": "ه", "ە": "ه", "ؤ": "و", "ئ": "ي"}
+)  # fmt: skip
+_ARABIC_NORMAL = str.maketrans(_ARABIC_NORMAL_TABLE)
+_ARABIC_NORMAL_KEEP_TA = str.maketrans(
+    {k: v for k, v in _ARABIC_NORMAL_TABLE.items() if k not in "ةى"}
+)
+_ARABIC = {
+    "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh",
+    "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "a",
+    "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "u",
+    "ي": "i", "ء": "", "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ڤ": "v", "ټ": "t", "ډ": "d",
+    "ړ": "r", "ږ": "zh", "ښ": "sh", "ځ": "dz", "څ": "ts", "ڼ": "n", "ٹ": "t", "ڈ": "d", "ڑ": "r",
+    "ں": "n", "ھ": "h", "ے": "e",
+}  # fmt: skip
+_ARABIC_INITIAL = {"ا": "a", "ع": "a", "و": "w", "ي": "y"}
+_PERSIAN = {"ث": "s", "ذ": "z", "ض": "z", "ظ": "z"}
+_ARABIC_LONG = {"ا", "و", "ي", "ع"}
+
+
+def _arabic_native(word: str) -> str:
+    """The written form without vowel marks, alef and yeh variants unified (comparison key)."""
+    return _ARABIC_MARKS_RE.sub("", word).translate(_ARABIC_NORMAL)
+
+
+def _arabic_reading(word: str, table: dict[str, str]) -> str:
+    out = []
+    for i, ch in enumerate(word):
+        nxt = word[i + 1] if i + 1 < len(word) else ""
+        prev = word[i - 1] if i else ""
+        if i == 0 and ch in _ARABIC_INITIAL:
+            out.append(_ARABIC_INITIAL[ch])
+        elif ch in "وي" and (nxt in _ARABIC_LONG or prev == "ا"):
+            out.append("w" if ch == "و" else "y")  # a consonant between vowels (Hawa, Zayed)
+        elif ch == "ى":
+            out.append("a")  # alef maqsura: Mustafa, Musa, Yahya
+        elif ch == "ة" or (ch == "ه" and not nxt and prev != "ا"):
+            out.append("a")  # ta marbuta, Persian final -eh (Nadia, Aisha, Sakineh, Fatemeh)
+        else:
+            out.append(table.get(ch, anyascii(ch).lower()))
+    return "".join(out)
+
+
+def _arabic_spellings(word: str) -> list[str]:
+    """Latin readings of an Arabic-script word: consonants, long vowels, the article."""
+    word = _ARABIC_MARKS_RE.sub("", word).translate(_ARABIC_NORMAL_KEEP_TA)
+    readings = [_arabic_reading(word, _ARABIC)]
+    if set(word) & set(_PERSIAN):
+        # Persian and Dari read ث ذ ض ظ as s and z (رضایی → Rezaei, ذاکر → Zaker).
+        readings.append(_arabic_reading(word, {**_ARABIC, **_PERSIAN}))
+    if "ى" in word:  # also typed for a final yeh (Egypt)
+        readings.append(_arabic_reading(word.replace("ى", "ي"), _ARABIC))
+    # French spellings write a consonantal waw as "ou" (Oualid, Chaoui, Ouassim).
+    readings += [r.replace("w", "u") for r in readings if "w" in r]
+    spellings = list(readings)
+    if word[-1:] in ("ه", "ة"):
+        spellings += [r[:-1] + "h" for r in readings]  # Abdullah, Sakineh
+    return spellings
+
+
 # --- Latin folding ---------------------------------------------------------------------------
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe"})
@@ -208,13 +291,14 @@ _DOUBLES_RE = re.compile(r"(.)\1+")
 
 @lru_cache(maxsize=100_000)
 def phonetic_keys(latin: str) -> tuple[str, ...]:
-    """Level-1 keys of a folded Latin word; ``ch`` is read both as ч (ICAO) and х (German)."""
+    """Level-1 keys of a folded Latin word; ``ch`` is read as ч, х and ш."""
     if not latin:
         return ()
     s = latin
     for pattern, repl in _L1_RULES[:6]:
         s = pattern.sub(repl, s)
-    variants = {s.replace("ch", "Q"), s.replace("ch", "H")} if "ch" in s else {s}
+    # ч (ICAO), х (German), ш (French: Chaoui, Cherif, Bouchra)
+    variants = {s.replace("ch", c) for c in "QHX"} if "ch" in s else {s}
     out = []
     for v in sorted(variants):
         for pattern, repl in _L1_RULES[6:]:
@@ -301,6 +385,10 @@ class Token:
     weight: float = 1.0
     frames: tuple[str, ...] = ()
     canonical: str = ""
+    #: A single letter standing for a given name (``N.`` of ``N. I. Popov``).
+    initial: bool = False
+    #: Written in Arabic script: ``folds`` are readings without short vowels.
+    arabic: bool = False
 
     @property
     def length(self) -> int:
@@ -317,20 +405,48 @@ def make_token(word: str, weight: float = 1.0) -> Token | None:
     if _CYRILLIC_RE.search(word):
         native = word.lower()
         spellings = _cyrillic_spellings(word)
+    elif _ARABIC_RE.search(word):
+        native = _arabic_native(word)
+        spellings = _arabic_spellings(word)
     else:
         spellings = _latin_spellings(word)
+        if not _LATIN_RE.search(word) and any(ch.isalpha() for ch in word):
+            native = word.lower()  # Chinese, Ge'ez, Georgian, Armenian, Greek…: the written form
     folds = tuple(dict.fromkeys(s for s in spellings if s))
     if not folds and not native:
         return None
     keys = tuple(dict.fromkeys(k for f in folds for k in phonetic_keys(f)))
-    return _token(word, folds, keys, native, weight)
+    if len(word) == 1 and _LATIN_RE.match(word):
+        # A single Latin letter is an initial (N. I. Popov): it stands for a given name.
+        return _token(word, folds, (), "", weight, initial=True)
+    arabic = bool(native) and bool(_ARABIC_RE.search(word))
+    return _token(word, folds, keys, native, weight, arabic=arabic)
 
 
-def _token(raw: str, folds, keys, native: str, weight: float) -> Token:
+def _token(
+    raw: str,
+    folds,
+    keys,
+    native: str,
+    weight: float,
+    initial: bool = False,
+    arabic: bool = False,
+) -> Token:
     skeletons = tuple(dict.fromkeys(skeleton(k) for k in keys))
     frames = tuple(dict.fromkeys(_VOWEL_RUNS_RE.sub("*", k) for k in keys))
     canonical = next((_CANONICAL[k] for k in keys if k in _CANONICAL), "")
-    return Token(raw, tuple(folds), tuple(keys), skeletons, native, weight, frames, canonical)
+    return Token(
+        raw,
+        tuple(folds),
+        tuple(keys),
+        skeletons,
+        native,
+        weight,
+        frames,
+        canonical,
+        initial,
+        arabic,
+    )
 
 
 def _join(tokens: list[Token], weight: float = 1.0) -> Token | None:
@@ -341,7 +457,9 @@ def _join(tokens: list[Token], weight: float = 1.0) -> Token | None:
     keys = tuple(dict.fromkeys(k for f in folds for k in phonetic_keys(f)))
     natives = [t.native for t in tokens]
     native = "".join(natives) if all(natives) else ""
-    return _token(" ".join(t.raw for t in tokens), dict.fromkeys(folds), keys, native, weight)
+    arabic = all(t.arabic for t in tokens)
+    raw = " ".join(t.raw for t in tokens)
+    return _token(raw, dict.fromkeys(folds), keys, native, weight, arabic=arabic)
 
 
 def _product(lists: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -437,6 +555,7 @@ def person_name(
 _DATE_RE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 _FILE_NUMBER_RE = re.compile(r"\b[A-Za-z]{2,5}-\d{4}-\d{1,8}\b")
 _IDENTIFIER_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9]{5,20}$")
+_YEAR_RE = re.compile(r"(?<![\d.\-/])\d{4}(?![\d.\-/])")
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
 
 
@@ -447,6 +566,8 @@ class ParsedQuery:
     dates: list[dt.date] = field(default_factory=list)
     file_numbers: list[str] = field(default_factory=list)
     identifiers: list[str] = field(default_factory=list)
+    #: A birth year alone (``Amiri 1962``): offices record an unknown day as 1 January.
+    years: list[int] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     _units: list | None = field(default=None, repr=False, compare=False)
 
@@ -468,11 +589,28 @@ def _parse_date(match: re.Match) -> dt.date | None:
         return None
 
 
+# The first line of a machine-readable zone (ICAO 9303): document code, issuing state, then
+# SURNAME<<GIVEN<NAMES padded with "<". OCR reads O as 0, I as 1, S as 5, B as 8 in it.
+_MRZ_WORD_RE = re.compile(r"[A-Z0-9]*[A-Z][A-Z0-9]*")
+_MRZ_HEADER_RE = re.compile(r"^[PIAC][A-Z<][A-Z]{3}")
+_OCR_DIGITS = str.maketrans("01258", "OIZSB")
+
+
+def _mrz_names(text: str) -> str:
+    """``P<ERIGHIRMAY<<FREWEYNI<<<`` → ``GHIRMAY FREWEYNI``; other text unchanged."""
+    if "<" not in text or not re.fullmatch(r"[A-Z0-9<]+", text):
+        return text
+    if _MRZ_HEADER_RE.match(text) and (text[1] == "<" or len(text) in (30, 36, 44)):
+        text = text[5:]
+    words = [w.translate(_OCR_DIGITS) for w in _MRZ_WORD_RE.findall(text)]
+    return " ".join(words)
+
+
 def parse_query(text: str | None) -> ParsedQuery:
     """Split what a caseworker typed into name words, birth dates and identifiers."""
     text = clean_text(text)
     parsed = ParsedQuery(text)
-    rest = text
+    rest = text = _mrz_names(text)
     for match in _DATE_RE.finditer(text):
         date = _parse_date(match)
         if date:
@@ -489,7 +627,19 @@ def parse_query(text: str | None) -> ParsedQuery:
         else:
             kept.append(word)
     rest = " ".join(kept)
-    words = [m.group(0) for m in _TOKEN_RE.finditer(rest)]
+    for match in _YEAR_RE.finditer(rest):
+        year = int(match.group(0))
+        if 1900 <= year <= dt.date.today().year:
+            parsed.years.append(year)
+    words = []
+    for match in _TOKEN_RE.finditer(rest):
+        word = match.group(0)
+        if _HAN_RUN_RE.match(word):
+            # Chinese names are written without spaces (张勇刚): one token per character;
+            # adjacent characters join again like split Latin words (Zhang Yonggang).
+            words.extend(word)
+        else:
+            words.append(word)
     parsed.words = words
     for word in words:
         if len(parsed.tokens) >= MAX_NAME_TOKENS:
@@ -505,7 +655,14 @@ def parse_query(text: str | None) -> ParsedQuery:
 # --- keys for the index ----------------------------------------------------------------------
 
 
+def initial_key(letter: str) -> str:
+    """The index key of a given name's initial (digits never occur in other keys)."""
+    return "0" + letter[:1]
+
+
 def _unit_keys(token: Token) -> set[str]:
+    if token.initial:
+        return {initial_key(token.folds[0])} if token.folds else set()
     keys = set(token.folds) | set(token.keys) | {s for s in token.skeletons if len(s) >= 2}
     if token.native:
         keys.add(token.native)
@@ -522,6 +679,8 @@ def index_keys(
     keys: set[str] = set()
     for unit in name.units:
         keys |= _unit_keys(unit.token)
+        if unit.role == "given" and unit.chars and len(unit.covers) == 1 and unit.token.folds:
+            keys.add(initial_key(unit.token.folds[0]))
     return sorted(keys)
 
 
@@ -540,6 +699,8 @@ def query_units(parsed: ParsedQuery) -> list[tuple[Token, tuple[int, ...]]]:
                 units.append((stripped, (i,)))
     for size in (2, 3):
         for i in range(len(tokens) - size + 1):
+            if any(t.initial for t in tokens[i : i + size]):
+                continue
             joined = _join(tokens[i : i + size])
             if joined:
                 units.append((joined, tuple(range(i, i + size))))
@@ -554,11 +715,26 @@ def query_keys(parsed: ParsedQuery) -> set[str]:
     return keys
 
 
+def token_keys(token: Token) -> set[str]:
+    """The keys one query word is found by: spellings, phonetic keys, native form, initial."""
+    if token.initial:
+        return {initial_key(token.folds[0])} if token.folds else set()
+    keys = {*token.folds, *token.keys}
+    if token.native:
+        keys.add(token.native)
+    if token.canonical:
+        keys.add(token.canonical)
+    return {k for k in keys if k}
+
+
 def query_key_levels(parsed: ParsedQuery) -> tuple[set[str], set[str]]:
     """(precise keys: spellings and phonetic keys, coarse keys: consonant skeletons)."""
     precise: set[str] = set()
     coarse: set[str] = set()
     for token, _covers in query_units(parsed):
+        if token.initial:
+            precise.add(initial_key(token.folds[0]))
+            continue
         precise |= set(token.folds) | set(token.keys)
         if token.native:
             precise.add(token.native)
@@ -600,6 +776,13 @@ def token_similarity(q: Token, p: Token) -> float:
     weight = p.weight * q.weight
     if (q.native and p.native and q.native == p.native) or set(q.folds) & set(p.folds):
         return weight
+    if q.arabic != p.arabic and not (q.native and p.native):
+        # Arabic script against a Latin spelling: the consonants must agree, and every long
+        # vowel written in Arabic must be there in Latin (حسين: Hussein, not Hassan).
+        reading, latin = (q, p) if q.arabic else (p, q)
+        fit = max((_arabic_fit(a, b) for a in reading.keys for b in latin.keys), default=-1.0)
+        if fit >= 0:
+            return (0.8 + 0.18 * fit) * weight
     fold = _best_ratio(q.folds, p.folds)
     if set(q.keys) & set(p.keys):
         return (0.97 + 0.02 * fold) * weight
@@ -619,6 +802,62 @@ def token_similarity(q: Token, p: Token) -> float:
     return sim * weight
 
 
+def _initial_fits(q: Token, unit: Unit) -> float:
+    """1.0 when the initial ``q`` is the first letter of one of the person's given names."""
+    if unit.role != "given" or not unit.chars or len(unit.covers) != 1 or not q.folds:
+        return 0.0
+    letter = q.folds[0]
+    return 1.0 if any(f.startswith(letter) for f in unit.token.folds) else 0.0
+
+
+_SYLLABLES_RE = re.compile(r"[aeiou]+|[^aeiou]+")
+_VOWEL_CLASSES = {"a": "a", "e": "ai", "i": "i", "o": "u", "u": "u"}
+
+
+@lru_cache(maxsize=200_000)
+def _vowel_frame(key: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Consonants (voicing merged); vowel classes and vowel letters before each and at the end."""
+    consonants: list[str] = []
+    vowels = [""]
+    raw = [""]
+    for part in _SYLLABLES_RE.findall(key):
+        if part[0] in "aeiou":
+            vowels[-1] = "".join(sorted({c for v in part for c in _VOWEL_CLASSES[v]}))
+            raw[-1] = part
+        else:
+            for ch in part:
+                consonants.append(ch.translate(_L2_TABLE))
+                vowels.append("")
+                raw.append("")
+    return tuple(consonants), tuple(vowels), tuple(raw)
+
+
+@lru_cache(maxsize=200_000)
+def _arabic_fit(reading: str, latin: str) -> float:
+    """0..1 how well a Latin key spells an Arabic-script reading; -1 if the consonants differ.
+
+    Short vowels are not written in Arabic script, so a Latin vowel without an Arabic one
+    costs nothing; a written long vowel (ا و ي) needs a Latin vowel of its quality there.
+    At the start of a word an alef or ain carries any vowel (Omar, Ibrahim, Ahmad).
+    """
+    a_cons, a_vowels, _a_raw = _vowel_frame(reading)
+    l_cons, l_vowels, l_raw = _vowel_frame(latin)
+    if a_cons != l_cons:
+        return -1.0
+    good = total = 0
+    last = len(a_vowels) - 1
+    for i, (vowel, other) in enumerate(zip(a_vowels, l_vowels, strict=True)):
+        if vowel:
+            total += 1
+            if other and (i == 0 or set(vowel) & set(other)):
+                good += 1
+        elif other and (len(l_raw[i]) > 1 or (i == last and i)):
+            # A long vowel or diphthong, or a final vowel, that Arabic script would write
+            # (Obaidi is not عبد).
+            total += 1
+    return good / total if total else 1.0
+
+
 def name_score(parsed: ParsedQuery, name: PersonName) -> float:
     """0..1: how well the query words are explained by the person's name."""
     units = query_units(parsed)
@@ -628,6 +867,10 @@ def name_score(parsed: ParsedQuery, name: PersonName) -> float:
     # Best person unit for every query unit.
     scored = []
     for q, covers in units:
+        if q.initial:
+            # Every given name with that first letter; the assignment below picks distinct ones.
+            scored += [(1.0, covers, u, q) for u in name.units if _initial_fits(q, u)]
+            continue
         best = (0.0, None)
         for unit in name.units:
             s = token_similarity(q, unit.token)
@@ -670,12 +913,20 @@ def name_score(parsed: ParsedQuery, name: PersonName) -> float:
 
 
 def date_bonus(parsed: ParsedQuery, birth_date: dt.date | None) -> float:
-    """What a birth date in the query adds (or takes away) for a person."""
-    if not parsed.dates:
-        return 0.0
-    if birth_date in parsed.dates:
-        return 0.3 if parsed.tokens else 1.0
-    return -0.05 if parsed.tokens else 0.0
+    """What a birth date (or year) in the query adds (or takes away) for a person."""
+    bonus = 0.0
+    if parsed.dates:
+        if birth_date in parsed.dates:
+            bonus += 0.3 if parsed.tokens else 1.0
+        elif parsed.tokens:
+            bonus -= 0.05
+    if parsed.years and parsed.tokens and birth_date is not None:
+        if birth_date.year in parsed.years:
+            # An unknown day is recorded as 1 January: the year is then all there is to match.
+            bonus += 0.25 if (birth_date.month, birth_date.day) == (1, 1) else 0.2
+        else:
+            bonus -= 0.05
+    return bonus
 
 
 def score(parsed: ParsedQuery, name: PersonName, birth_date: dt.date | None) -> float:

@@ -257,7 +257,7 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
         if len(parsed.tokens) > 1:
             groups = []
             for token in parsed.tokens:
-                keys = {*token.folds, *token.keys} | ({token.native} if token.native else set())
+                keys = names.token_keys(token)
                 groups.append("(" + " | ".join(_ts_quote(k) for k in sorted(keys) if k) + ")")
             out.insert(0, (" & ".join(groups), CANDIDATE_LIMIT // 2))
         return out

@@ -109,3 +109,95 @@ def test_native_query_matches_its_own_latin_keys(native):
     """Index keys of a native name and the keys of the same name typed as a query meet."""
     keys = set(names.index_keys("", "", native, ""))
     assert keys & names.query_keys(names.parse_query(native))
+
+
+@pytest.mark.parametrize(
+    ("query", "target", "others"),
+    [
+        # Arabic script for a person recorded in Latin letters only: consonants and the long
+        # vowels written in Arabic decide (حسين is Hussein, not Hassan).
+        ("حداد حسين", ("Haddad", "Hussain"), [("Haddad", "Hassan")]),
+        ("بوزيد نادية", ("Bouzid", "Nadia"), [("Bouzid", "Nadir"), ("Bouziane", "Nadia")]),
+        ("حمید احمدی", ("Ahmadi", "Hamid"), [("Hamoud", "Ahmad")]),
+        ("الحمود ياسمين", ("Al-Hamoud", "Yasmine"), [("Al-Ahmad", "Yasmin")]),
+        ("مصطفى العمراني", ("El Amrani", "Mustapha"), [("Amrani", "Mahmoud")]),
+        ("شاوي وليد", ("Chaoui", "Oualid"), [("Chahine", "Walid")]),
+        ("رضایی عبدالرحیم", ("Rezaei", "Abdul Rahim"), [("Rahimi", "Abdul")]),
+        # Persons recorded in Arabic script too: the written form itself matches.
+        (
+            "عمر الحمود",
+            ("Al-Hamoud", "Omar", "الحمود", "عمر"),
+            [("Al-Hamoud", "Amer", "الحمود", "عامر")],
+        ),
+    ],
+)
+def test_arabic_script_query_finds_latin_spelling(query, target, others):
+    assert rank_first(query, target, *others)
+
+
+@pytest.mark.parametrize(
+    ("query", "target", "others"),
+    [
+        ("张勇刚", ("Zhang", "Yonggang"), [("Zhang", "Yong"), ("Zhang", "Yongqiang")]),
+        ("刘娜", ("Liu", "Na"), [("Liu", "Nan"), ("Lin", "Na")]),
+        ("朱秀静", ("ZHU", "XIUJING"), [("Zhu", "Xiu"), ("Zhou", "Xiujing")]),
+    ],
+)
+def test_chinese_characters_without_spaces(query, target, others):
+    """Hanzi typed as one word: family name and given name are found in the passport spelling."""
+    assert rank_first(query, target, *others)
+
+
+@pytest.mark.parametrize(
+    ("query", "target", "others"),
+    [
+        ("S. V. Patel", ("Patel", "Sanjay Venkatesh"), [("Patel", "Sai"), ("Patil", "Sanjay")]),
+        (
+            "N. I. Popov",
+            ("Popov", "Nikolai Ivanovich", "Попов", "Николай Иванович"),
+            [("Popova", "Irina Viktorovna"), ("Popov", "Sergei Ivanovich")],
+        ),
+        ("I. I. Mikhailov", ("Mikhailov", "Ivan Iurevich"), [("Mikhailov", "Sergei Iurevich")]),
+        (
+            "G. S. R. Kumar",
+            ("Kumar", "Ganesh Sanjay Rahul"),
+            [("Kumar", "Sai"), ("Kumar", "Ganesh")],
+        ),
+    ],
+)
+def test_initials_stand_for_given_names(query, target, others):
+    assert rank_first(query, target, *others)
+
+
+def test_initials_have_index_keys_of_their_own():
+    parsed = names.parse_query("G. S. R. Kumar")
+    assert [t.initial for t in parsed.tokens] == [True, True, True, False]
+    keys = set(names.index_keys("Kumar", "Ganesh Sanjay Rahul"))
+    assert {"0g", "0s", "0r"} <= keys
+    assert {"0g", "0s", "0r"} <= names.query_key_levels(parsed)[0]
+
+
+def test_birth_year_alone_prefers_the_year_and_unknown_days():
+    """Unknown birth dates are recorded as 1 January: ``Amiri 1962`` finds that record."""
+    parsed = names.parse_query("Schabnam Amiri 1962")
+    assert parsed.years == [1962] and not parsed.dates
+    person = names.person_name("Amiri", "Shabnam")
+    unknown_day = names.score(parsed, person, dt.date(1962, 1, 1))
+    same_year = names.score(parsed, person, dt.date(1962, 5, 3))
+    other_year = names.score(parsed, person, dt.date(2016, 1, 1))
+    assert unknown_day > same_year > other_year
+    assert names.parse_query("Amiri 01.01.1962").years == []
+
+
+@pytest.mark.parametrize(
+    ("mrz", "words"),
+    [
+        ("P<ERIGHIRMAY<<FREWEYNI<<<<<<<<<<<<<<<<<<<<<<", "GHIRMAY FREWEYNI"),
+        ("B0LKVADZE<<1RAKLI", "BOLKVADZE IRAKLI"),
+        ("TRAN<<K1M<HU0NG", "TRAN KIM HUONG"),
+        ("SILVA<GOMES<<THIAGO", "SILVA GOMES THIAGO"),
+    ],
+)
+def test_machine_readable_zone_with_ocr_digits(mrz, words):
+    parsed = names.parse_query(mrz)
+    assert " ".join(t.raw for t in parsed.tokens) == words
