@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run install migrate demo serve test test-postgres test-browser pdf-check lint format messages ci clean
+.PHONY: run install migrate demo serve test test-postgres test-browser pdf-check es es-stop test-es lint format messages ci clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -52,6 +52,24 @@ $(VERAPDF_CLASSPATH): tools/verapdf/pom.xml
 pdf-check: install $(VERAPDF_CLASSPATH)
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
 	VERAPDF_CLASSPATH=$(CURDIR)/$(VERAPDF_CLASSPATH) $(VENV)/bin/pytest -p no:xdist -m pdfua $(PYTEST_ARGS)
+
+# A three-node Elasticsearch test cluster on loopback (ports 9250-9252), fetched with Maven
+# into a cache outside the repository; see .ci/elasticsearch.
+es:
+	bash .ci/elasticsearch start
+
+es-stop:
+	bash .ci/elasticsearch stop
+
+# The Elasticsearch tests against the cluster of `make es` (or ELASTICSEARCH_URL), then the
+# fault tests (they stop and start its nodes) on their own.
+test-es: install
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+	ELASTICSEARCH_URL=$${ELASTICSEARCH_URL:-$$(bash .ci/elasticsearch url)} \
+	  $(VENV)/bin/pytest -n 2 -m "elasticsearch and not elasticsearch_faults" $(PYTEST_ARGS)
+	ELASTICSEARCH_URL=$${ELASTICSEARCH_URL:-$$(bash .ci/elasticsearch url)} \
+	  ABH_ES_CONTROL=.ci/elasticsearch \
+	  $(VENV)/bin/pytest -p no:xdist -m elasticsearch_faults $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff format --check .
