@@ -5,9 +5,11 @@ facets contain only cases the caller may see; every call is logged.
 """
 
 import datetime as dt
+import json
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -15,7 +17,7 @@ from casework.api_common import MAX_PAGE, IsoDate, Text, problem_body, problems
 from casework.auth import session_auth, token_auth
 from casework.services import log_case_accesses
 
-from .backends.base import SORTS
+from .backends.base import SORTS, SearchUnavailable
 from .selectors import search_cases
 
 router = Router(auth=[token_auth, session_auth], tags=["search"])
@@ -92,9 +94,32 @@ def _as_text(value) -> str:
     return str(value)
 
 
+#: Seconds a client should wait before asking again while the search cluster is down.
+RETRY_AFTER = 60
+
+
 @router.get("/", response={200: SearchOut, **problems()}, summary="Search case files")
 def search(request, params: Query[SearchParams]):
-    """Ranked by name similarity (exact file and passport numbers first), or sorted."""
+    """Ranked by name similarity (exact file and passport numbers first), or sorted.
+
+    503 (code ``search_unavailable``, with ``Retry-After``) while the search cluster is
+    temporarily unavailable; case data and the other endpoints are not affected.
+    """
+    try:
+        return _search(request, params)
+    except SearchUnavailable:
+        body = problem_body(
+            "search_unavailable",
+            _("The case search is temporarily unavailable. Please try again in a few minutes."),
+        )
+        response = HttpResponse(
+            json.dumps(body, ensure_ascii=False), status=503, content_type="application/json"
+        )
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+
+
+def _search(request, params):
     filters = {
         key: _as_text(value)
         for key, value in params.dict(exclude={"q", "sort", "page", "page_size"}).items()

@@ -87,3 +87,46 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id}: {self.query}"
+
+
+class IndexOutbox(models.Model):
+    """A case whose document an external search index (Elasticsearch) has yet to receive.
+
+    Written in the transaction that changes the case (so no change is lost, whatever happens
+    after the commit) and again after it; drained by a background job
+    (:func:`search.sync.drain`). While the cluster is down the rows wait here.
+    """
+
+    backend = models.CharField(max_length=40)
+    case_id = models.BigIntegerField()
+    queued_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["backend", "case_id"], name="search_outbox_unique")
+        ]
+        indexes = [models.Index(fields=["backend", "queued_at"], name="search_outbox_queue")]
+        verbose_name = _("pending index update")
+        verbose_name_plural = _("pending index updates")
+
+    def __str__(self) -> str:
+        return f"{self.backend}: {self.case_id}"
+
+
+class IndexSyncState(models.Model):
+    """How writing to an external search index goes: failures and the scheduled retry."""
+
+    backend = models.CharField(max_length=40, primary_key=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("search index state")
+        verbose_name_plural = _("search index states")
+
+    def __str__(self) -> str:
+        return self.backend

@@ -11,7 +11,7 @@ import logging
 
 from django.db import transaction
 
-from .backends import get_search_backends
+from . import indexing, sync
 
 logger = logging.getLogger(__name__)
 
@@ -19,14 +19,20 @@ __all__ = ["case_deleted", "case_saved", "comment_changed", "person_changed", "s
 
 
 def _index(ids, delete: bool) -> None:
-    for name, backend in get_search_backends().items():
-        try:
-            if delete:
-                backend.remove_cases(ids)
-            else:
-                backend.index_cases(ids)
-        except Exception:  # the index can be rebuilt; the case change has committed
-            logger.exception("Updating the case index %s failed for %s", name, ids)
+    """The database index now; external indices through the outbox (a background job)."""
+    try:
+        if delete:
+            indexing.remove_cases(ids)
+        else:
+            indexing.index_cases(ids)
+    except Exception:  # the index can be rebuilt; the case change has committed
+        logger.exception("Updating the case index failed for %s", ids)
+    try:
+        backends = sync.queue(ids)  # again, now that the database index row is written
+        if backends:
+            sync.kick(backends)
+    except Exception:  # the rows written in the transaction are still there
+        logger.exception("Queueing the search index update failed for %s", ids)
 
 
 def _flush() -> None:
@@ -53,6 +59,7 @@ def schedule(case_ids, *, delete: bool = False) -> None:
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
+        sync.queue(ids)
         _index(ids, delete)
         return
     pending = getattr(connection, "_case_index_pending", None)
@@ -63,6 +70,11 @@ def schedule(case_ids, *, delete: bool = False) -> None:
         # A rollback discarded the hook: the ids still waiting belong to undone work.
         pending.clear()
     needs_hook = not pending or not hooked
+    new = [pk for pk in ids if pk not in pending]
+    if new:
+        # In the same transaction as the change: if anything fails after the commit, the
+        # outbox still knows which cases the search index has to learn about.
+        sync.queue(new)
     for pk in ids:
         pending[pk] = delete or pending.get(pk, False)
     if needs_hook:

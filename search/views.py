@@ -11,7 +11,7 @@ from casework.constants import CaseState
 from casework.selectors import is_office_admin, roles_of
 from casework.services import log_case_accesses
 
-from .backends.base import SORTS
+from .backends.base import SORTS, SearchUnavailable
 from .selectors import SearchFilters, search_cases
 
 PAGE_SIZE = 20
@@ -64,6 +64,8 @@ def search_view(request):
     data = {name: request.GET.get(name, "") for name in FILTER_FIELDS}
     errors = {}
     results = page = None
+    facets = {}
+    unavailable = False
     searched = bool(query.strip()) or any(data.values())
     if searched:
         try:
@@ -71,9 +73,6 @@ def search_view(request):
             results = search_cases(
                 user=request.user, query=query, filters=filters, sort=sort, route="backoffice"
             )
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
             paginator = Paginator(_Page(results), PAGE_SIZE)
             page = paginator.get_page(request.GET.get("p"))
             # The rows show names and birth dates: each case on the page counts as read.
@@ -82,6 +81,14 @@ def search_view(request):
                 user=request.user,
                 route="search",
             )
+            facets = results.facets()
+        except ValidationError as exc:
+            errors = exc.message_dict
+            results = page = None
+        except SearchUnavailable:
+            # The search cluster is down: case work goes on, the search says so plainly.
+            unavailable = True
+            results = page = None
     params = request.GET.copy()
     params.pop("p", None)
     return render(
@@ -98,8 +105,10 @@ def search_view(request):
             "errors": errors,
             "searched": searched,
             "results": results,
-            "facets": results.facets() if results is not None else {},
+            "facets": facets,
             "page_obj": page,
             "base_query": params.urlencode(),
+            "unavailable": unavailable,
         },
+        status=503 if unavailable else 200,
     )

@@ -297,17 +297,27 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 
 # Case search backend (see search/backends). The database is the default; offices that
-# outgrow one machine set ELASTICSEARCH_URL.
+# outgrow one machine set ELASTICSEARCH_URL (the cluster's nodes, comma-separated) and
+# CASE_SEARCH_BACKEND=elasticsearch to search there. With ELASTICSEARCH_URL alone the index
+# is kept current (through the outbox and the background worker) but searches stay on the
+# database, e.g. while the first index is built.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 CASE_SEARCH_BACKENDS = {
     "default": {"BACKEND": "search.backends.database"},
 }
 if ELASTICSEARCH_URL:
-    CASE_SEARCH_BACKENDS["elasticsearch"] = {
+    _elasticsearch = {
         "BACKEND": "search.backends.elasticsearch",
         "URL": ELASTICSEARCH_URL,
         "INDEX": os.environ.get("ELASTICSEARCH_INDEX", "abh-cases"),
     }
+    if os.environ.get("CASE_SEARCH_BACKEND", "database") == "elasticsearch":
+        CASE_SEARCH_BACKENDS = {
+            "default": _elasticsearch,
+            "database": {"BACKEND": "search.backends.database"},
+        }
+    else:
+        CASE_SEARCH_BACKENDS["elasticsearch"] = _elasticsearch
 
 # Rate limits key on the client address; behind N proxies of our own set TRUSTED_PROXY_COUNT=N
 # so the address comes from X-Forwarded-For (see config/client_ip.py).

@@ -33,8 +33,17 @@ __all__ = [
     "SearchFilters",
     "SearchHit",
     "SearchResults",
+    "SearchUnavailable",
     "RestMatches",
 ]
+
+
+class SearchUnavailable(Exception):  # noqa: N818 (reads as a state, like Http404)
+    """The search engine cannot answer now (cluster down, no shard copy): try again later.
+
+    Case work does not depend on it: changes wait in the outbox (:mod:`search.sync`).
+    """
+
 
 SORTS = {
     "relevance": _("Relevance"),
@@ -203,6 +212,10 @@ class RestMatches:
         """Case ids, newest first."""
         raise NotImplementedError
 
+    def ordered_ids(self, sort: str, offset: int, limit: int) -> list[int]:
+        """Ranked and further matches together, in a sort order of :data:`SORTS`."""
+        raise NotImplementedError
+
 
 @dataclass
 class SearchHit:
@@ -328,6 +341,11 @@ class SearchResults:
                 ids = self._rest.ids(offset, size)
                 by_id = related.in_bulk(ids)  # the permission filter applies here too
                 entries += [by_id[pk] for pk in ids if pk in by_id]
+        elif self._rest is not None:
+            scores = dict(self._ranked)
+            ids = self._rest.ordered_ids(self.sort, start, stop - start)
+            by_id = related.in_bulk(ids)  # the permission filter applies here too
+            entries = [by_id[pk] for pk in ids if pk in by_id]
         else:
             scores = dict(self._ranked)
             matches = related.filter(pk__in=self._matches().values("pk"))
@@ -342,6 +360,8 @@ class SearchResults:
         return qs.order_by("received_at", "case_id")
 
     def ids(self) -> list[int]:
+        if self._ranked is not None and self._rest is not None and self.sort != "relevance":
+            return self._rest.ordered_ids(self.sort, 0, self.count())
         if self._ranked is not None:
             ids = self._ranked_ids()
             if self._extra is not None:
@@ -490,6 +510,8 @@ class BaseCaseSearchBackend:
     """Subclasses implement :meth:`find_candidates` and the index writes."""
 
     name = "base"
+    #: Keeps an index of its own next to the database index (written through the outbox).
+    external = False
 
     def __init__(self, params: dict[str, Any] | None = None):
         self.params = params or {}
@@ -504,6 +526,14 @@ class BaseCaseSearchBackend:
 
     def rebuild(self, progress=None) -> int:
         raise NotImplementedError
+
+    def sync(self, case_ids, *, refresh: bool = True) -> int:
+        """Copy the database index rows of these cases into the backend's own index."""
+        return 0
+
+    def reindex(self, progress=None) -> int:
+        """The backend's own index again from the database index (external backends)."""
+        return 0
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -524,8 +554,11 @@ class BaseCaseSearchBackend:
         ranked_ids: list[int],
         scope: Scope,
         filters: SearchFilters,
+        user=None,
     ) -> RestMatches | None:
-        """Text matches beyond ``ranked_ids`` for backends without :meth:`text_condition`."""
+        """Text matches beyond ``ranked_ids`` for backends without :meth:`text_condition`.
+
+        ``user``: whose visibility rule applies on top of ``scope`` (as in every query)."""
         return None
 
     def text_condition(self, text_words: list[str]) -> Q | BaseExpression | None:
@@ -594,7 +627,9 @@ class BaseCaseSearchBackend:
                     both = sum(1 for pk, _ in ranked if pk in candidates.text_hits)
                     extra_count = max(0, candidates.text_total - both)
                 elif extra is None:
-                    rest = self.rest_matches(text_words, [pk for pk, _ in ranked], scope, filters)
+                    rest = self.rest_matches(
+                        text_words, [pk for pk, _ in ranked], scope, filters, user=user
+                    )
         results = SearchResults(
             queryset=qs,
             ranked=ranked,

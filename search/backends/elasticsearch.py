@@ -1,28 +1,56 @@
 """The Elasticsearch backend (``elasticsearch`` >= 9 and ``elasticsearch.dsl``).
 
-Elasticsearch finds the candidates: name sub-fields fed from :mod:`search.names` (folded
-spellings, phonetic keys, consonant skeletons, plus a fuzzy match for typos) and the case
-document with the German analyzer. Every Elasticsearch query carries the user's scope
-(:mod:`search.visibility`: department ids, Service Point states, ids of individually granted
-cases) and the search filters as a ``filter`` clause, so hits, totals and aggregations are
-computed over visible cases only. The database index table stays the system of record: the
-candidates are read back through the permission-filtered queryset, ranked there exactly as
-for the database backend; text matches beyond the ranked top set are counted and faceted by
-Elasticsearch (with the same filter, excluding the ranked ids).
+What is indexed: one document per case, built from its row of the database index
+(:class:`~search.models.CaseIndexEntry`, the system of record). Names and identifiers are
+indexed as the keys :mod:`search.names` computes (folded spellings, phonetic keys, consonant
+skeletons, native script, initials) in a ``keyword`` field, so no optional analyzer is needed;
+the notes and comments as text, with the ``german`` analyzer where the cluster has it and
+``standard`` where it does not (a bare node lacks the ``analysis-common`` module; detected
+when an index is created, and logged), plus a folded copy for prefix matching.
 
-Settings: ``{"BACKEND": "search.backends.elasticsearch", "URL": ..., "INDEX": "abh-cases"}``.
+Indices are versioned (``<alias>-<timestamp>``) behind an alias: a rebuild fills a new index
+and swaps the alias in one step, so searches never see a half-built index.
+
+Searching: names and free text are looked up here, each kind of candidate with its own limit,
+with the user's scope (:mod:`search.visibility`) and the search filters as a ``filter``
+clause of every query, so hits, totals and aggregations only ever count visible cases. The
+candidates are then read through the permission-filtered queryset of the database index and
+ranked by :func:`search.names.score`, exactly as for the database backend. Text matches
+beyond the ranked top set are counted, faceted and listed here, paged with ``search_after``
+(no 10,000-hit window).
+
+Writes: a case change queues the case in the outbox (:mod:`search.sync`), which a background
+job drains into the index; while the cluster is down, changes wait there and searches raise
+:class:`~search.backends.base.SearchUnavailable`.
+
+Settings: ``{"BACKEND": "search.backends.elasticsearch", "URL": "http://a:9200,http://b:9200",
+"INDEX": "abh-cases"}``; optional ``SHARDS`` (1), ``REPLICAS`` ("0-1": one copy of every shard
+on another node as soon as there are two), ``TIMEOUT`` (seconds, 10).
+
+The integration-test distribution of Elasticsearch 9 is not on Maven Central, so the test
+cluster runs 8.19 (the release 9.x upgrades from). The 9.x client asks for REST API
+compatibility with its own major version, which an 8.x node refuses; :class:`CompatibleNode`
+asks each node for its version first and sends the compatibility header it accepts.
 """
 
 from __future__ import annotations
 
-import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from elasticsearch import Elasticsearch, NotFoundError, helpers
-from elasticsearch.dsl import Date, Document, Keyword, Long, Text, analyzer, token_filter
+from django.utils import timezone
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import ConnectionTimeout, TransportError, Urllib3HttpNode
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q as EQ
+from elasticsearch.dsl import Search
 
 from .. import indexing, names
 from ..models import CaseIndexEntry
@@ -33,166 +61,530 @@ from .base import (
     Candidates,
     RestMatches,
     SearchFilters,
+    SearchUnavailable,
 )
 
-__all__ = ["CaseDocument", "ElasticsearchCaseSearchBackend", "SearchBackend"]
+__all__ = [
+    "CompatibleNode",
+    "ElasticsearchCaseSearchBackend",
+    "IndexDifferences",
+    "SearchBackend",
+    "document",
+]
 
-folding = analyzer(
-    "name_folding",
-    tokenizer="standard",
-    filter=["lowercase", "asciifolding", token_filter("name_shingle", "shingle")],
-)
+logger = logging.getLogger(__name__)
 
-
-class CaseDocument(Document):
-    """One case; ``names`` has sub-fields for the matching levels of :mod:`search.names`."""
-
-    file_number = Keyword()
-    passport_number = Keyword()
-    names = Text(analyzer="standard", fields={"folded": Text(analyzer=folding)})
-    name_folded = Keyword()
-    name_phonetic = Keyword()
-    name_skeleton = Keyword()
-    body = Text(analyzer="german")
-    department_id = Long()
-    case_type_id = Long()
-    assigned_to_id = Long()
-    state = Keyword()
-    nationality = Keyword()
-    birth_date = Date()
-    received_at = Date()
-    title_expires_on = Date()
+#: Bulk requests carry this many documents.
+BULK_CHUNK = 1000
+#: ``search_after`` pages of ids are fetched this many at a time.
+PAGE_CHUNK = 2000
+#: Query words of this length get fuzzy (typo) expansion, like the database backend's
+#: vocabulary (Damerau–Levenshtein similarity of at least 0.78).
+FUZZY_MIN_LENGTH = 5
+FUZZY_EXPANSIONS = 15
+MAX_KEYS = 250
 
 
-def _name_fields(entry: CaseIndexEntry) -> dict[str, list[str]]:
-    person = names.person_name(
-        entry.family_name, entry.given_names, entry.family_name_native, entry.given_names_native
-    )
-    folded, phonetic, skeleton = set(), set(), set()
-    for unit in person.units:
-        folded |= set(unit.token.folds)
-        if unit.token.native:
-            folded.add(unit.token.native)
-        phonetic |= set(unit.token.keys)
-        skeleton |= {s for s in unit.token.skeletons if len(s) >= 3}
+# --- the client --------------------------------------------------------------------------------
+
+
+class CompatibleNode(Urllib3HttpNode):
+    """A node that sends the REST compatibility header its server accepts (its major version).
+
+    elasticsearch-py 9 sends ``compatible-with=9``; an 8.x server answers 400 to that. The
+    node reads the server's version once (``GET /_nodes/_local`` with plain JSON, which every
+    version accepts) and rewrites the header's version to the server's major.
+    """
+
+    _major: str | None = None
+
+    def perform_request(self, method, target, body=None, request_timeout=None, headers=None):
+        if self._major is None:
+            self._major = self._server_major(request_timeout)
+        if headers and self._major != _CLIENT_MAJOR:
+            headers = headers.copy()
+            for name in ("accept", "content-type"):
+                value = headers.get(name)
+                if value and "compatible-with=" in value:
+                    headers[name] = value.replace(
+                        f"compatible-with={_CLIENT_MAJOR}", f"compatible-with={self._major}"
+                    )
+        return super().perform_request(
+            method, target, body=body, request_timeout=request_timeout, headers=headers
+        )
+
+    def _server_major(self, request_timeout) -> str:
+        plain = {"accept": "application/json"}
+        meta, data = super().perform_request(
+            "GET",
+            "/_nodes/_local?filter_path=nodes.*.version",
+            headers=plain,
+            request_timeout=request_timeout,
+        )
+        if meta.status != 200:
+            return _CLIENT_MAJOR
+        versions = [n.get("version", "") for n in json.loads(data).get("nodes", {}).values()]
+        return (versions[0].split(".")[0] if versions else "") or _CLIENT_MAJOR
+
+
+def _client_major() -> str:
+    from elasticsearch import __versionstr__
+
+    return __versionstr__.split(".")[0]
+
+
+_CLIENT_MAJOR = _client_major()
+_clients: dict[tuple, Elasticsearch] = {}
+#: (client, alias) known to exist in this process.
+_ensured: set[tuple[int, str]] = set()
+_clients_lock = threading.Lock()
+
+
+def get_client(urls: str | list[str], timeout: float = 10) -> Elasticsearch:
+    """One client (connection pool) per cluster and process."""
+    if isinstance(urls, str):
+        urls = [u.strip() for u in urls.split(",") if u.strip()]
+    key = (tuple(urls), timeout)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            client = _clients[key] = Elasticsearch(
+                list(urls),
+                node_class=CompatibleNode,
+                request_timeout=timeout,
+                max_retries=len(urls),
+                retry_on_timeout=True,
+                # A dead node is left alone for a while, then tried again.
+                dead_node_backoff_factor=1.0,
+                max_dead_node_backoff=30.0,
+            )
+        return client
+
+
+#: Errors that mean "the cluster cannot answer now" (as opposed to a bad request).
+UNAVAILABLE_ERRORS = (TransportConnectionError, ConnectionTimeout, TransportError)
+
+
+def _unavailable(exc: Exception) -> bool:
+    if isinstance(exc, UNAVAILABLE_ERRORS) and not isinstance(exc, ApiError):
+        return True
+    if isinstance(exc, ApiError):
+        status = getattr(exc, "status_code", None) or getattr(exc.meta, "status", 0)
+        # 503: no master, shards not allocated, all shards failed; 429: overloaded.
+        return status in (429, 502, 503, 504)
+    return False
+
+
+class _Guard:
+    """Turns "the cluster cannot answer" into :class:`SearchUnavailable`."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is not None and _unavailable(exc):
+            raise SearchUnavailable(str(exc)) from exc
+        return False
+
+
+_guard = _Guard()
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def _fold_text(text: str) -> str:
+    """Lower case without diacritics, for prefix matching without ``asciifolding``."""
+    from anyascii import anyascii
+
+    return anyascii(text).lower()
+
+
+def document(entry: CaseIndexEntry) -> dict[str, Any]:
+    """The document of a case, with a digest of its content (for the verification)."""
+    doc = {
+        "case_id": entry.case_id,
+        "person_id": entry.person_id,
+        "file_number": entry.file_number,
+        "passport_number": entry.passport_number or None,
+        "name_keys": entry.name_keys.split(),
+        "body": entry.body,
+        "body_folded": _fold_text(entry.body),
+        "department_id": entry.department_id,
+        "case_type_id": entry.case_type_id,
+        "assigned_to_id": entry.assigned_to_id,
+        "state": entry.state,
+        "nationality": entry.nationality or None,
+        "birth_date": entry.birth_date.isoformat() if entry.birth_date else None,
+        "received_at": entry.received_at.isoformat(),
+        "title_expires_on": (
+            entry.title_expires_on.isoformat() if entry.title_expires_on else None
+        ),
+    }
+    doc["digest"] = _digest(doc)
+    return doc
+
+
+def _digest(doc: dict[str, Any]) -> str:
+    payload = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def _mappings(text_analyzer: str) -> dict[str, Any]:
     return {
-        "name_folded": sorted(folded),
-        "name_phonetic": sorted(phonetic),
-        "name_skeleton": sorted(skeleton),
+        "dynamic": "strict",
+        "properties": {
+            "case_id": {"type": "long"},
+            "person_id": {"type": "long"},
+            "file_number": {"type": "keyword"},
+            "passport_number": {"type": "keyword"},
+            "name_keys": {"type": "keyword"},
+            "body": {"type": "text", "analyzer": text_analyzer},
+            "body_folded": {
+                "type": "text",
+                "analyzer": "standard",
+                "index_prefixes": {"min_chars": 2, "max_chars": 10},
+            },
+            "department_id": {"type": "long"},
+            "case_type_id": {"type": "long"},
+            "assigned_to_id": {"type": "long"},
+            "state": {"type": "keyword"},
+            "nationality": {"type": "keyword"},
+            "birth_date": {"type": "date"},
+            "received_at": {"type": "date"},
+            "title_expires_on": {"type": "date"},
+            "digest": {"type": "keyword", "index": False, "doc_values": True},
+        },
     }
 
 
-def _document(entry: CaseIndexEntry) -> CaseDocument:
-    return CaseDocument(
-        meta={"id": entry.case_id},
-        file_number=entry.file_number,
-        passport_number=entry.passport_number,
-        names=" ".join(
-            p
-            for p in (
-                entry.family_name,
-                entry.given_names,
-                entry.family_name_native,
-                entry.given_names_native,
-            )
-            if p
-        ),
-        body=entry.body,
-        department_id=entry.department_id,
-        case_type_id=entry.case_type_id,
-        assigned_to_id=entry.assigned_to_id,
-        state=entry.state,
-        nationality=entry.nationality,
-        birth_date=entry.birth_date,
-        received_at=entry.received_at,
-        title_expires_on=entry.title_expires_on,
-        **_name_fields(entry),
-    )
+class IndexDifferences:
+    """Database index against search index: what is missing, superfluous or out of date."""
+
+    def __init__(self, missing: list[int], extra: list[int], stale: list[int], total: int):
+        self.missing, self.extra, self.stale, self.total = missing, extra, stale, total
+
+    @property
+    def count(self) -> int:
+        return len(self.missing) + len(self.extra) + len(self.stale)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.count} differences in {self.total} cases: {len(self.missing)} missing, "
+            f"{len(self.extra)} not in the database, {len(self.stale)} out of date"
+        )
+
+
+# --- the backend -------------------------------------------------------------------------------
 
 
 class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
     name = "elasticsearch"
+    external = True
 
     def __init__(self, params=None):
         super().__init__(params)
-        self.index = self.params.get("INDEX", "abh-cases")
-        self.client = Elasticsearch(self.params["URL"], request_timeout=10)
+        self.alias = self.params.get("INDEX", "abh-cases")
+        self.client = get_client(self.params["URL"], float(self.params.get("TIMEOUT", 10)))
+        self.shards = int(self.params.get("SHARDS", 1))
+        self.replicas = str(self.params.get("REPLICAS", "0-1"))
+
+    # -- indices -----------------------------------------------------------------------------
+
+    def text_analyzer(self) -> str:
+        """``german`` where the cluster has the analyzer (analysis-common), else ``standard``."""
+        try:
+            self.client.indices.analyze(analyzer="german", text="Aufenthaltserlaubnisse")
+        except BadRequestError:
+            logger.info("Elasticsearch has no german analyzer: case notes use 'standard'.")
+            return "standard"
+        logger.info("Elasticsearch case notes use the german analyzer.")
+        return "german"
+
+    def _create_index(self, *, with_alias: bool, loading: bool = False) -> str:
+        name = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+        analyzer = self.text_analyzer()
+        index_settings: dict[str, Any] = {"number_of_shards": self.shards}
+        if loading:  # no replicas and no refreshes while a rebuild fills the index
+            index_settings.update(number_of_replicas=0, refresh_interval="-1")
+        else:
+            index_settings["auto_expand_replicas"] = self.replicas
+        body: dict[str, Any] = {
+            "settings": index_settings,
+            "mappings": {**_mappings(analyzer), "_meta": {"text_analyzer": analyzer}},
+        }
+        if with_alias:
+            body["aliases"] = {self.alias: {"is_write_index": True}}
+        self.client.indices.create(index=name, **body)
+        logger.info("Created the Elasticsearch index %s (text analyzer %s).", name, analyzer)
+        return name
+
+    def _ready(self) -> bool:
+        return (id(self.client), self.alias) in _ensured
+
+    def _current_indices(self) -> list[str]:
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias))
+        except NotFoundError:
+            return []
+
+    def ensure_index(self) -> None:
+        """The alias and an index behind it (created on first use)."""
+        if self._ready():
+            return
+        with _guard:
+            if not self._current_indices():
+                try:
+                    self._create_index(with_alias=True)
+                except BadRequestError:
+                    if not self._current_indices():  # not a concurrent creation
+                        raise
+        _ensured.add((id(self.client), self.alias))
+
+    def drop(self) -> None:
+        """Delete the alias and every index behind it (tests, uninstall)."""
+        _ensured.discard((id(self.client), self.alias))
+        with _guard:
+            for index in self._current_indices():
+                self.client.indices.delete(index=index, ignore_unavailable=True)
 
     # -- writes ------------------------------------------------------------------------------
 
-    def _ensure_index(self) -> None:
-        if not self.client.indices.exists(index=self.index):
-            CaseDocument.init(index=self.index, using=self.client)
+    def sync(self, case_ids: Iterable[int], *, refresh: bool = True) -> int:
+        """Write the database index rows of these cases (and delete cases that have none)."""
+        ids = sorted(set(case_ids))
+        if not ids:
+            return 0
+        self.ensure_index()
+        done = 0
+        with _guard:
+            for start in range(0, len(ids), BULK_CHUNK):
+                chunk = ids[start : start + BULK_CHUNK]
+                entries = list(CaseIndexEntry.objects.filter(case_id__in=chunk))
+                present = {e.case_id for e in entries}
+                actions = [self._index_action(e) for e in entries]
+                actions += [
+                    {"_op_type": "delete", "_index": self.alias, "_id": str(pk)}
+                    for pk in chunk
+                    if pk not in present
+                ]
+                ok, errors = helpers.bulk(
+                    self.client,
+                    actions,
+                    refresh="wait_for" if refresh else False,
+                    raise_on_error=False,
+                    stats_only=False,
+                )
+                failed = [e for e in errors if not _is_missing_delete(e)]
+                if failed:
+                    raise SearchUnavailable(f"bulk write failed: {failed[:3]}")
+                done += len(entries)
+        return done
 
-    def _push(self, case_ids) -> None:
-        self._ensure_index()
-        entries = CaseIndexEntry.objects.filter(case_id__in=list(case_ids))
-        actions = (
-            {**_document(e).to_dict(include_meta=True), "_index": self.index}
-            for e in entries.iterator(2000)
-        )
-        helpers.bulk(self.client, actions, refresh="wait_for")
+    def _index_action(self, entry: CaseIndexEntry, index: str | None = None) -> dict[str, Any]:
+        return {
+            "_op_type": "index",
+            "_index": index or self.alias,
+            "_id": str(entry.case_id),
+            "_source": document(entry),
+        }
 
     def index_cases(self, case_ids) -> int:
         ids = list(case_ids)
         count = indexing.index_cases(ids)
-        existing = set(CaseIndexEntry.objects.filter(case_id__in=ids).values_list("pk", flat=True))
-        self._push(existing)
-        self._delete(set(ids) - existing)
+        self.sync(ids)
         return count
-
-    def _delete(self, case_ids) -> None:
-        for pk in case_ids:
-            with contextlib.suppress(NotFoundError):
-                self.client.delete(index=self.index, id=pk, refresh="wait_for")
 
     def remove_cases(self, case_ids) -> None:
         ids = list(case_ids)
         indexing.remove_cases(ids)
-        self._delete(ids)
+        self.sync(ids)
 
     def rebuild(self, progress=None) -> int:
-        count = indexing.rebuild(progress)
-        self.client.indices.delete(index=self.index, ignore_unavailable=True)
-        CaseDocument.init(index=self.index, using=self.client)
-        ids = list(CaseIndexEntry.objects.values_list("pk", flat=True))
-        for start in range(0, len(ids), 5000):
-            self._push(ids[start : start + 5000])
+        """The database index, then a fresh search index from it."""
+        count = indexing.rebuild()
+        self.reindex(progress)
         return count
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Fill a new versioned index from the database index and swap the alias to it.
+
+        Searches keep using the old index until the swap. Cases indexed in the database
+        while the new index was filled are written to it again after the swap.
+        """
+        started = timezone.now()
+        with _guard:
+            new = self._create_index(with_alias=False, loading=True)
+            total = CaseIndexEntry.objects.count()
+            done = 0
+            try:
+                rows = CaseIndexEntry.objects.order_by("case_id").iterator(chunk_size=BULK_CHUNK)
+                actions = (self._index_action(e, new) for e in rows)
+                for ok, item in helpers.streaming_bulk(
+                    self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=True
+                ):
+                    done += 1
+                    if progress and (done % BULK_CHUNK == 0 or done == total):
+                        progress(done, total)
+                    del ok, item
+                if progress and total == 0:
+                    progress(0, 0)
+                self.client.indices.put_settings(
+                    index=new,
+                    settings={"refresh_interval": None, "auto_expand_replicas": self.replicas},
+                )
+                self.client.indices.refresh(index=new)
+                self.client.cluster.health(index=new, wait_for_status="yellow", timeout="60s")
+            except Exception:
+                self.client.indices.delete(index=new, ignore_unavailable=True)
+                raise
+            old = self._current_indices()
+            actions = [{"remove": {"index": i, "alias": self.alias}} for i in old]
+            actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
+            self.client.indices.update_aliases(actions=actions)
+            _ensured.add((id(self.client), self.alias))
+            for index in old:
+                self.client.indices.delete(index=index, ignore_unavailable=True)
+        changed = CaseIndexEntry.objects.filter(indexed_at__gte=started).values_list(
+            "case_id", flat=True
+        )
+        self.sync(list(changed))
+        return done
+
+    # -- verification ------------------------------------------------------------------------
+
+    def verify(self) -> IndexDifferences:
+        """Compare every row of the database index with its document (digest of the content)."""
+        with _guard:
+            self.client.indices.refresh(index=self.alias)
+            indexed: dict[int, str] = {}
+            search = (
+                Search(using=self.client, index=self.alias)
+                .source(False)
+                .extra(docvalue_fields=["digest"], track_total_hits=False)
+                .sort({"case_id": "asc"})
+            )
+            for hit in _scan(search):
+                indexed[int(hit.meta.id)] = hit.meta.fields["digest"][0]
+        missing, stale = [], []
+        total = 0
+        for entry in CaseIndexEntry.objects.order_by("case_id").iterator(chunk_size=2000):
+            total += 1
+            digest = indexed.pop(entry.case_id, None)
+            if digest is None:
+                missing.append(entry.case_id)
+            elif digest != document(entry)["digest"]:
+                stale.append(entry.case_id)
+        return IndexDifferences(missing, sorted(indexed), stale, total)
+
+    def repair(self, differences: IndexDifferences) -> None:
+        self.sync([*differences.missing, *differences.extra, *differences.stale])
 
     # -- reads -------------------------------------------------------------------------------
 
-    def _search(self, scope: Scope | None, filters: SearchFilters | None):
-        """A search on the index, narrowed to the user's scope and the filters."""
-        search = CaseDocument.search(using=self.client, index=self.index).source(False)
+    def _search(self, scope: Scope | None, filters: SearchFilters | None) -> Search:
+        """A search on the alias, narrowed to the user's scope and the filters."""
+        search = Search(using=self.client, index=self.alias).source(False)
         for clause in filter_clauses(scope, filters):
             search = search.filter(clause)
         return search
 
-    def name_search(self, parsed: names.ParsedQuery, scope=None, filters=None):
-        precise, coarse = names.query_key_levels(parsed)
-        should = [
-            EQ("terms", name_folded=sorted(precise), boost=3),
-            EQ("terms", name_phonetic=sorted(precise), boost=2),
-            EQ("terms", name_skeleton=sorted(coarse), boost=1),
-            EQ(
-                "match",
-                **{"names.folded": {"query": " ".join(t.raw for t in parsed.tokens)}},
-                fuzziness="AUTO",
-            ),
-        ]
-        return (
-            self._search(scope, filters)
-            .query(EQ("bool", should=should, minimum_should_match=1))
-            .extra(size=CANDIDATE_LIMIT * 2)
-        )
+    def name_arms(self, parsed: names.ParsedQuery) -> list[tuple[Any, int]]:
+        """Queries for name candidates with their limits, like the database backend's tiers.
 
-    def text_search(self, text_words: list[str], scope=None, filters=None):
+        Precise keys (spellings, phonetic keys, native script, initials), typo neighbours of
+        the longer words, consonant skeletons, and for several words one arm that needs a
+        match of every word. Each arm scores a case by the number of query words it matches.
+        """
+        precise, coarse = names.query_key_levels(parsed)
+        precise_keys = sorted(precise)[:MAX_KEYS]
+        typo_words = sorted(
+            {f for t in parsed.tokens if not t.initial for f in (*t.folds, *t.keys)} - set(coarse),
+            key=len,
+            reverse=True,
+        )
+        typo = [
+            EQ(
+                "fuzzy",
+                name_keys={
+                    "value": word,
+                    "fuzziness": 1 if len(word) < 10 else 2,
+                    "max_expansions": FUZZY_EXPANSIONS,
+                    "prefix_length": 1,
+                    "transpositions": True,
+                },
+            )
+            for word in typo_words[:8]
+            if len(word) >= FUZZY_MIN_LENGTH
+        ]
+        per_word = [
+            EQ("constant_score", filter=EQ("terms", name_keys=sorted(keys)), boost=1.0)
+            for keys in (names.token_keys(t) for t in parsed.tokens)
+            if keys
+        ]
+        # Scored by how many query words a case explains (a joined name counts its words).
+        per_unit = [
+            EQ("constant_score", filter=EQ("terms", name_keys=sorted(keys)), boost=len(covers))
+            for keys, covers in ((names.token_keys(t), c) for t, c in names.query_units(parsed))
+            if keys
+        ]
+        arms: list[tuple[Any, int]] = []
+        if len(per_word) > 1:
+            arms.append((EQ("bool", must=per_word), CANDIDATE_LIMIT // 2))
+        if precise_keys:
+            precise_q = EQ(
+                "bool",
+                filter=[EQ("terms", name_keys=precise_keys)],
+                should=per_unit,
+            )
+            arms.append((precise_q, CANDIDATE_LIMIT))
+        if typo:
+            arms.append((EQ("bool", should=typo, minimum_should_match=1), CANDIDATE_LIMIT // 2))
+        coarse_keys = sorted(coarse)[:MAX_KEYS]
+        if coarse_keys:
+            coarse_q = EQ(
+                "bool",
+                filter=[EQ("terms", name_keys=coarse_keys)],
+                should=per_unit,
+            )
+            arms.append((coarse_q, CANDIDATE_LIMIT // 2))
+        return arms
+
+    def text_search(self, text_words: list[str], scope=None, filters=None) -> Search:
         return (
             self._search(scope, filters)
             .query(_text_query(text_words))
+            .sort("_score", {"received_at": "desc"}, {"case_id": "desc"})
             .extra(size=CANDIDATE_LIMIT, track_total_hits=True)
         )
+
+    def candidate_searches(
+        self,
+        parsed: names.ParsedQuery,
+        text_words: list[str],
+        scope: Scope | None,
+        filters: SearchFilters | None,
+    ) -> list[tuple[str, Search]]:
+        """("name" or "text", search) for every kind of candidate."""
+        requests: list[tuple[str, Search]] = []
+        if parsed.tokens:
+            # Whether a name candidate also matches the text (without changing its score).
+            text_flag = (
+                [EQ("constant_score", filter=_text_query(text_words), boost=0.0, _name="text")]
+                if text_words
+                else []
+            )
+            for query, limit in self.name_arms(parsed):
+                search = (
+                    self._search(scope, filters)
+                    .query(EQ("bool", must=[query], should=text_flag))
+                    .sort("_score", {"received_at": "desc"}, {"case_id": "desc"})
+                    .extra(size=limit, track_total_hits=False)
+                )
+                requests.append(("name", search))
+        if text_words:
+            requests.append(("text", self.text_search(text_words, scope, filters)))
+        return requests
 
     def find_candidates(
         self,
@@ -203,45 +595,123 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         scope: Scope | None = None,
         filters: SearchFilters | None = None,
     ) -> Candidates:
+        """Name arms and the text search in one round trip (``_msearch``)."""
         candidates = Candidates()
-        if parsed.tokens:
-            response = self.name_search(parsed, scope, filters).execute()
-            candidates.by_name = [int(hit.meta.id) for hit in response]
-        if text_words:
-            response = self.text_search(text_words, scope, filters).execute()
-            hits = list(response)
-            top = max((hit.meta.score for hit in hits), default=1.0) or 1.0
-            candidates.by_text = {int(hit.meta.id): hit.meta.score / top for hit in hits}
-            candidates.text_total = int(response.hits.total.value)
+        requests = self.candidate_searches(parsed, text_words, scope, filters)
+        if not requests:
+            return candidates
+        body: list[dict[str, Any]] = []
+        for _kind, search in requests:
+            body += [{"index": self.alias}, search.to_dict()]
+        self.ensure_index()
+        with _guard:
+            response = self.client.msearch(searches=body)
+        by_name: list[int] = []
+        name_text_hits: set[int] = set()
+        for (kind, _search), result in zip(requests, response["responses"], strict=True):
+            if "error" in result:
+                _raise_item_error(result)
+            hits = result["hits"]["hits"]
+            if kind == "name":
+                by_name += [int(h["_id"]) for h in hits]
+                name_text_hits |= {int(h["_id"]) for h in hits if h.get("matched_queries")}
+            else:
+                top = max((h["_score"] or 0.0 for h in hits), default=1.0) or 1.0
+                candidates.by_text = {int(h["_id"]): (h["_score"] or 0.0) / top for h in hits}
+                candidates.text_total = int(result["hits"]["total"]["value"])
+        candidates.by_name = list(dict.fromkeys(by_name))
+        # A name candidate that also matches the text but is not among the best text
+        # matches ranks as the weakest of them (it is beyond them).
+        floor = min(candidates.by_text.values(), default=1.0)
+        for pk in name_text_hits:
+            candidates.by_text.setdefault(pk, floor)
         return candidates
 
-    def rest_search(self, text_words, exclude_ids, scope=None, filters=None):
-        """Text matches outside the ranked ids, visible and filtered, newest first."""
-        return (
-            self._search(scope, filters)
-            .query(_text_query(text_words))
-            .exclude("ids", values=[str(pk) for pk in exclude_ids])
-            .sort({"received_at": {"order": "desc"}})
-            .extra(track_total_hits=True)
-        )
+    def rest_matches(self, text_words, ranked_ids, scope, filters, user=None) -> _EsRest:
+        """Counted, faceted and listed here: casework's own visibility rule is added to the
+        scope, so a scope wider than casework allows can never show more."""
+        base = self._search(scope, filters)
+        if user is not None:
+            clause = casework_clause(user)
+            if clause is not None:
+                base = base.filter(clause)
+        return _EsRest(base, _text_query(text_words), list(ranked_ids))
 
-    def rest_matches(self, text_words, ranked_ids, scope, filters) -> _EsRest:
-        return _EsRest(self.rest_search(text_words, ranked_ids, scope, filters))
+
+def _is_missing_delete(error: dict[str, Any]) -> bool:
+    item = error.get("delete")
+    return bool(item) and item.get("status") == 404
+
+
+def _raise_item_error(result: dict[str, Any]) -> None:
+    status = result.get("status", 500)
+    if status in (429, 502, 503, 504):
+        raise SearchUnavailable(json.dumps(result["error"])[:500])
+    raise RuntimeError(f"Elasticsearch search failed: {json.dumps(result['error'])[:500]}")
+
+
+def _scan(search: Search, chunk: int = PAGE_CHUNK) -> Iterator[Any]:
+    """Every hit of a sorted search, page by page with ``search_after``."""
+    after = None
+    while True:
+        page = search.extra(size=chunk)
+        if after is not None:
+            page = page.extra(search_after=after)
+        hits = list(page.execute())
+        yield from hits
+        if len(hits) < chunk:
+            return
+        after = list(hits[-1].meta.sort)
+
+
+#: Sort orders of :data:`search.backends.base.SORTS` in Elasticsearch terms.
+ES_SORTS = {
+    "relevance": [{"received_at": "desc"}, {"case_id": "desc"}],
+    "-received": [{"received_at": "desc"}, {"case_id": "desc"}],
+    "received": [{"received_at": "asc"}, {"case_id": "asc"}],
+    "expiry": [
+        {"title_expires_on": {"order": "asc", "missing": "_last"}},
+        {"received_at": "asc"},
+        {"case_id": "asc"},
+    ],
+}
 
 
 class _EsRest(RestMatches):
-    """Count, facets (aggregations) and pages of the text matches beyond the ranked ids."""
+    """Text matches beyond the ranked ids: count, facets (aggregations), pages.
 
-    def __init__(self, search):
-        self.search = search
+    ``ids`` pages newest first with ``search_after``; the sort values at every page boundary
+    are kept, so the next page continues from there instead of walking from the start.
+    ``ordered_ids`` lists ranked and text matches together in another sort order.
+    """
+
+    def __init__(self, base: Search, text_query, ranked_ids: list[int]):
+        self.base = base
+        self.text_query = text_query
+        self.ranked_ids = ranked_ids
         self._summary: tuple[int, dict[str, dict[Any, int]]] | None = None
+        self._checkpoints: dict[tuple[str, int], list[Any]] = {}
+
+    def _rest(self) -> Search:
+        search = self.base.query(self.text_query)
+        if self.ranked_ids:
+            search = search.exclude("terms", case_id=self.ranked_ids)
+        return search
+
+    def _all(self) -> Search:
+        """Ranked ids or text matches."""
+        should = [self.text_query]
+        if self.ranked_ids:
+            should.append(EQ("terms", case_id=self.ranked_ids))
+        return self.base.query(EQ("bool", should=should, minimum_should_match=1))
 
     def _summarise(self) -> tuple[int, dict[str, dict[Any, int]]]:
         if self._summary is None:
-            search = self.search.extra(size=0)
+            search = self._rest().extra(size=0, track_total_hits=True)
             for name, es_field in FACET_FIELDS.items():
-                search.aggs.bucket(name, "terms", field=es_field, size=1000)
-            response = search.execute()
+                search.aggs.bucket(name, "terms", field=es_field, size=10_000)
+            with _guard:
+                response = search.execute()
             facets = {
                 name: {b.key: b.doc_count for b in response.aggregations[name].buckets}
                 for name in FACET_FIELDS
@@ -256,10 +726,38 @@ class _EsRest(RestMatches):
         return self._summarise()[1]
 
     def ids(self, offset: int, limit: int) -> list[int]:
+        return self._page("rest", self._rest(), ES_SORTS["-received"], offset, limit)
+
+    def ordered_ids(self, sort: str, offset: int, limit: int) -> list[int]:
+        return self._page(sort, self._all(), ES_SORTS[sort], offset, limit)
+
+    def _page(self, key: str, search: Search, sort, offset: int, limit: int) -> list[int]:
         if limit <= 0:
             return []
-        response = self.search[offset : offset + limit].execute()
-        return [int(hit.meta.id) for hit in response]
+        search = search.sort(*sort).extra(track_total_hits=False)
+        known = [p for (k, p) in self._checkpoints if k == key and p <= offset]
+        position = max(known, default=0)
+        after = self._checkpoints.get((key, position))
+        out: list[int] = []
+        with _guard:
+            while position < offset + limit:
+                # Up to the offset only the sort values are needed: big pages.
+                size = min(PAGE_CHUNK, offset - position) if position < offset else limit
+                page = search.extra(size=max(1, size))
+                if after is not None:
+                    page = page.extra(search_after=after)
+                hits = list(page.execute())
+                for hit in hits:
+                    if position >= offset:
+                        out.append(int(hit.meta.id))
+                    position += 1
+                if not hits:
+                    break
+                after = list(hits[-1].meta.sort)
+                self._checkpoints[(key, position)] = after
+                if len(hits) < size:
+                    break
+        return out[:limit]
 
 
 #: Facet name → field of the Elasticsearch document.
@@ -272,7 +770,91 @@ FACET_FIELDS = {
 
 
 def _text_query(text_words: list[str]):
-    return EQ("match", body={"query": " ".join(text_words), "operator": "and"})
+    """Every word as a prefix of a word of the notes (diacritics folded), as on SQLite FTS5;
+    ranked by the analysed text (stemmed where the ``german`` analyzer is there)."""
+    must = [
+        EQ("prefix", body_folded={"value": _fold_text(w)})
+        for w in text_words
+        if _fold_text(w).strip()
+    ]
+    return EQ(
+        "bool",
+        must=must or [EQ("match_none")],
+        should=[EQ("match", body={"query": " ".join(text_words)})],
+    )
+
+
+class NotTranslatable(Exception):  # noqa: N818
+    pass
+
+
+#: Fields of casework's visibility condition (on the case) → fields of the document.
+_CASE_FIELDS = {
+    "pk": "case_id",
+    "id": "case_id",
+    "case_id": "case_id",
+    "department": "department_id",
+    "department_id": "department_id",
+    "state": "state",
+    "case_type": "case_type_id",
+    "case_type_id": "case_type_id",
+    "assigned_to": "assigned_to_id",
+    "assigned_to_id": "assigned_to_id",
+}
+
+
+def casework_clause(user):
+    """casework's visibility condition for ``user`` as an Elasticsearch filter.
+
+    :func:`casework.selectors.visibility_filter` stays the definition: its conditions on
+    department, state and id are translated literally, subqueries evaluated to their values
+    and ``Exists`` to true or false. ``None``: no restriction. A condition this cannot
+    translate matches nothing (it fails closed).
+    """
+    from casework.selectors import visibility_filter
+
+    condition = visibility_filter(user)
+    if condition is None:
+        return None
+    try:
+        return _translate(condition)
+    except NotTranslatable:
+        logger.exception("casework's visibility condition has a part search cannot translate")
+        return EQ("match_none")
+
+
+def _translate(node):
+    from django.db.models import Exists, Q
+    from django.db.models.query import QuerySet as DjangoQuerySet
+
+    if isinstance(node, Q):
+        parts = [_translate(child) for child in node.children]
+        if node.connector == Q.OR:
+            clause = EQ("bool", should=parts, minimum_should_match=1)
+        else:
+            clause = EQ("bool", filter=parts)
+        return EQ("bool", must_not=[clause]) if node.negated else clause
+    if isinstance(node, Exists):
+        exists = DjangoQuerySet(model=node.query.model, query=node.query.clone()).exists()
+        if getattr(node, "negated", False):
+            exists = not exists
+        return EQ("match_all") if exists else EQ("match_none")
+    if isinstance(node, tuple) and len(node) == 2:
+        lookup, value = node
+        field, _, op = lookup.partition("__")
+        es_field = _CASE_FIELDS.get(field)
+        if es_field is None or op not in ("", "exact", "in"):
+            raise NotTranslatable(lookup)
+        if isinstance(value, DjangoQuerySet):
+            value = [next(iter(v.values())) if isinstance(v, dict) else v for v in value]
+        values = list(value) if op == "in" else [value]
+        values = [getattr(v, "pk", v) for v in values]
+        if es_field in ("department_id", "case_id", "case_type_id", "assigned_to_id"):
+            values = [int(v) for v in values if v is not None]
+        else:
+            values = [str(v) for v in values]
+        return EQ("terms", **{es_field: values}) if values else EQ("match_none")
+    raise NotTranslatable(repr(node))
 
 
 def visibility_clause(scope: Scope | None):
@@ -287,14 +869,17 @@ def visibility_clause(scope: Scope | None):
     if scope.states:
         should.append(EQ("terms", state=list(scope.states)))
     if scope.case_ids:
-        should.append(EQ("ids", values=[str(pk) for pk in scope.case_ids]))
+        should.append(EQ("terms", case_id=list(scope.case_ids)))
     if not should:
         return EQ("match_none")
     return EQ("bool", should=should, minimum_should_match=1)
 
 
 def filter_clauses(scope: Scope | None, filters: SearchFilters | None) -> list[Any]:
-    """The visibility clause and the search filters, as Elasticsearch filter clauses."""
+    """The visibility clause and the search filters, as Elasticsearch filter clauses.
+
+    The same semantics as :meth:`SearchFilters.apply` on the database index.
+    """
     from casework.models import CaseType, Department
 
     clauses = []
@@ -311,32 +896,38 @@ def filter_clauses(scope: Scope | None, filters: SearchFilters | None) -> list[A
         "assigned_to_id": filters.assigned_to,
         "birth_date": filters.birth_date.isoformat() if filters.birth_date else None,
     }
-    if filters.department:
-        terms["department_id"] = (
-            int(filters.department)
-            if filters.department.isdigit()
-            else Department.objects.filter(code=filters.department).values("pk").first()
-            or {"pk": -1}
-        )
-    if filters.case_type:
-        terms["case_type_id"] = (
-            int(filters.case_type)
-            if filters.case_type.isdigit()
-            else CaseType.objects.filter(code=filters.case_type).values("pk").first() or {"pk": -1}
-        )
     for name, value in terms.items():
-        if isinstance(value, dict):
-            value = value["pk"]
         if value not in ("", None):
             clauses.append(EQ("term", **{name: value}))
-    received = {}
-    if filters.received_from:  # whole days in the office's time zone, as the database does
-        received["gte"] = f"{filters.received_from.isoformat()}||/d"
-    if filters.received_to:
-        received["lte"] = f"{filters.received_to.isoformat()}||/d"
+    for field, model, value in (
+        ("department_id", Department, filters.department),
+        ("case_type_id", CaseType, filters.case_type),
+    ):
+        if value:
+            ids = (
+                [int(value)]
+                if value.isdigit()
+                else list(model.objects.filter(code=value).values_list("pk", flat=True))
+            )
+            clauses.append(EQ("terms", **{field: ids}))
+    received = received_range(filters.received_from, filters.received_to)
     if received:
-        clauses.append(EQ("range", received_at={**received, "time_zone": settings.TIME_ZONE}))
+        clauses.append(EQ("range", received_at=received))
     return clauses
+
+
+def received_range(
+    received_from: dt.date | None, received_to: dt.date | None
+) -> dict[str, Any] | None:
+    """Whole days in the office's time zone, as the database compares ``received_at__date``."""
+    bounds: dict[str, Any] = {}
+    if received_from:
+        bounds["gte"] = f"{received_from.isoformat()}||/d"
+    if received_to:
+        bounds["lte"] = f"{received_to.isoformat()}||/d"
+    if not bounds:
+        return None
+    return {**bounds, "time_zone": settings.TIME_ZONE}
 
 
 SearchBackend = ElasticsearchCaseSearchBackend

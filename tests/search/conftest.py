@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,25 @@ from tests.casework.factories import (
     PersonFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _elasticsearch_index_per_worker():
+    """Each test process writes its own Elasticsearch alias, dropped at the end."""
+    conf = next(
+        (c for c in settings.CASE_SEARCH_BACKENDS.values() if "elasticsearch" in c["BACKEND"]),
+        None,
+    )
+    if conf is None:
+        yield
+        return
+    conf["INDEX"] = f"abh-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    yield
+    from search.backends import get_search_backends
+
+    for backend in get_search_backends().values():
+        if backend.external:
+            backend.drop()
 
 
 def backend_names() -> list:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 #: shared/eval beside the repository (ABH_EVAL_DIR elsewhere, e.g. in a clone further down).
 EVAL = Path(
@@ -19,15 +20,23 @@ EVAL = Path(
 ROOT = Path(__file__).resolve().parents[2]
 
 
+_ES = [
+    pytest.mark.elasticsearch,
+    pytest.mark.skipif(not settings.ELASTICSEARCH_URL, reason="ELASTICSEARCH_URL is not set"),
+]
+
+
 @pytest.mark.parametrize(
-    ("name", "recall", "mrr"),
+    ("name", "recall", "mrr", "backend"),
     [
-        ("names-public.jsonl", 0.97, 0.9),
+        ("names-public.jsonl", 0.97, 0.9, "default"),
         # Every population: scripts, MRZ lines, initials, Chinese, one of two surnames…
-        ("names-public-v2.jsonl", 0.98, 0.93),
+        ("names-public-v2.jsonl", 0.98, 0.93, "default"),
+        pytest.param("names-public.jsonl", 0.97, 0.9, "elasticsearch", marks=_ES),
+        pytest.param("names-public-v2.jsonl", 0.98, 0.93, "elasticsearch", marks=_ES),
     ],
 )
-def test_recall_and_mrr_stay_above_the_floor(tmp_path, name, recall, mrr):
+def test_recall_and_mrr_stay_above_the_floor(tmp_path, name, recall, mrr, backend):
     path = EVAL / name
     if not path.exists():
         pytest.skip(f"shared evaluation file {name} not present")
@@ -43,7 +52,7 @@ def test_recall_and_mrr_stay_above_the_floor(tmp_path, name, recall, mrr):
     )
     # A process of its own: the command builds and drops its own scratch database.
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "search_eval", str(path), "--quiet"],
+        [sys.executable, "manage.py", "search_eval", str(path), "--quiet", "--backend", backend],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -86,23 +86,24 @@ def test_elasticsearch_queries_carry_the_permission_filter(es_backend):
     scope = Scope(department_ids=(3, 4), case_ids=(17,))
     visibility = {
         "bool": {
-            "should": [{"terms": {"department_id": [3, 4]}}, {"ids": {"values": ["17"]}}],
+            "should": [{"terms": {"department_id": [3, 4]}}, {"terms": {"case_id": [17]}}],
             "minimum_should_match": 1,
         }
     }
     filters = SearchFilters(state="received", nationality="UKR")
     parsed = names.parse_query("Olena Shevchenko")
-    bodies = [
-        es_backend.name_search(parsed, scope, filters).to_dict(),
-        es_backend.text_search(["Mietvertrag"], scope, filters).to_dict(),
-        es_backend.rest_matches(["Mietvertrag"], [5, 6], scope, filters).search.to_dict(),
-    ]
+    searches = es_backend.candidate_searches(parsed, ["Mietvertrag"], scope, filters)
+    assert [kind for kind, _ in searches].count("text") == 1
+    assert [kind for kind, _ in searches].count("name") >= 3
+    rest = es_backend.rest_matches(["Mietvertrag"], [5, 6], scope, filters)
+    bodies = [search.to_dict() for _, search in searches]
+    bodies += [rest._rest().to_dict(), rest._all().to_dict()]
     for body in bodies:
         assert visibility in _filters(body)
         assert {"term": {"state": "received"}} in _filters(body)
         assert {"term": {"nationality": "UKR"}} in _filters(body)
-    assert bodies[1]["track_total_hits"] is True
-    assert {"bool": {"must_not": [{"ids": {"values": ["5", "6"]}}]}} in _filters(bodies[2])
+    assert searches[-1][1].to_dict()["track_total_hits"] is True
+    assert {"bool": {"must_not": [{"terms": {"case_id": [5, 6]}}]}} in _filters(bodies[-2])
 
 
 def test_elasticsearch_scope_everything_and_nothing(es_backend):

@@ -59,6 +59,16 @@ class Command(BaseCommand):
         user, person_ref = _load(persons)
         loaded = time.monotonic()
         backend = get_search_backend(backend_name)
+        if backend.external:
+            # A scratch index of its own too, never the office's.
+            backend.alias = f"abh-search-eval-{os.getpid()}"
+        try:
+            self._score(backend, persons, queries, user, person_ref, started, loaded, quiet)
+        finally:
+            if backend.external:
+                backend.drop()
+
+    def _score(self, backend, persons, queries, user, person_ref, started, loaded, quiet):
         backend.rebuild()
         self.stdout.write(
             f"loaded {len(persons)} persons with a case each in {loaded - started:.1f}s, "

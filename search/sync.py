@@ -1,0 +1,184 @@
+"""Keeping external search indices (Elasticsearch) in step with the database, through an outbox.
+
+A case change writes an :class:`~search.models.IndexOutbox` row per external backend inside
+its own transaction (so the change and "the index must learn of it" commit together), and
+touches the row again after the commit, once the database index row is written; then a
+background job (:func:`search.tasks.drain_index_outbox`, django-tasks) drains the outbox:
+
+1. read a batch of rows queued before the drain started;
+2. rewrite the database index rows that are older than their outbox row (a process that died
+   between the commit and the index write left them behind);
+3. write the documents to the search index (:meth:`sync` of the backend) in one bulk request;
+4. delete the rows that were not queued again meanwhile (``queued_at`` unchanged).
+
+If the cluster cannot take the batch, the rows stay, the failure is recorded in
+:class:`~search.models.IndexSyncState` and one retry is scheduled (one per backend, with a
+growing delay up to five minutes), so case work never waits for the search cluster and
+nothing is lost while it is down. When the cluster answers again the retry drains everything
+that queued up; ``manage.py sync_case_index --verify`` then compares database and index.
+
+This is the seam that moving all index writes off the request path (a queue and a worker for
+the database index too) builds on: the outbox already says which cases changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import indexing
+from .backends import BaseCaseSearchBackend, get_search_backend, get_search_backends
+from .backends.base import SearchUnavailable
+from .models import CaseIndexEntry, IndexOutbox, IndexSyncState
+
+__all__ = ["DrainResult", "drain", "external_backends", "kick", "pending", "queue"]
+
+logger = logging.getLogger(__name__)
+
+BATCH = 1000
+MAX_RETRY_DELAY = 300
+
+
+def external_backends() -> dict[str, BaseCaseSearchBackend]:
+    """Configured backends with an index of their own (Elasticsearch), by name."""
+    return {name: b for name, b in get_search_backends().items() if b.external}
+
+
+def queue(case_ids, backends: list[str] | None = None) -> list[str]:
+    """Record that these cases changed, for every external backend; returns their names."""
+    ids = sorted({pk for pk in case_ids if pk is not None})
+    names = list(external_backends()) if backends is None else backends
+    if not ids or not names:
+        return names
+    now = timezone.now()
+    IndexOutbox.objects.bulk_create(
+        [IndexOutbox(backend=name, case_id=pk, queued_at=now) for name in names for pk in ids],
+        update_conflicts=True,
+        unique_fields=["backend", "case_id"],
+        update_fields=["queued_at"],
+        batch_size=1000,
+    )
+    return names
+
+
+def kick(backends: list[str]) -> None:
+    """Have the background worker drain the outbox of these backends."""
+    from .tasks import drain_index_outbox
+
+    for name in backends:
+        drain_index_outbox.enqueue(name)
+
+
+def pending(backend: str) -> int:
+    return IndexOutbox.objects.filter(backend=backend).count()
+
+
+@dataclass
+class DrainResult:
+    synced: int = 0
+    failed: bool = False
+    error: str = ""
+    left: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "synced": self.synced,
+            "failed": self.failed,
+            "error": self.error,
+            "left": self.left,
+        }
+
+
+def drain(backend_name: str, *, batch: int = BATCH, max_batches: int | None = None) -> DrainResult:
+    """Write queued cases to the backend's index; on failure keep them and schedule a retry."""
+    backend = get_search_backend(backend_name)
+    result = DrainResult()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
+        started = timezone.now()
+        rows = list(
+            IndexOutbox.objects.filter(backend=backend_name, queued_at__lte=started)
+            .order_by("queued_at", "case_id")
+            .values_list("case_id", "queued_at")[:batch]
+        )
+        if not rows:
+            break
+        ids = [pk for pk, _queued in rows]
+        try:
+            _refresh_database_index(rows)
+            backend.sync(ids)
+        except SearchUnavailable as exc:
+            IndexOutbox.objects.filter(backend=backend_name, case_id__in=ids).update(
+                attempts=F("attempts") + 1
+            )
+            result.failed, result.error = True, str(exc)[:2000]
+            _failed(backend_name, result.error)
+            break
+        with transaction.atomic():
+            # Rows queued again while this batch was written stay for the next round.
+            IndexOutbox.objects.filter(
+                backend=backend_name, case_id__in=ids, queued_at__lte=started
+            ).delete()
+        result.synced += len(ids)
+    if not result.failed:
+        _succeeded(backend_name)
+    result.left = pending(backend_name)
+    return result
+
+
+def _refresh_database_index(rows: list[tuple[int, dt.datetime]]) -> None:
+    """Index rows older than their outbox entry are written again from the cases."""
+    queued = dict(rows)
+    current = dict(
+        CaseIndexEntry.objects.filter(case_id__in=list(queued)).values_list("case_id", "indexed_at")
+    )
+    stale = [pk for pk, at in queued.items() if pk not in current or current[pk] < at]
+    if stale:
+        indexing.index_cases(stale)  # also removes rows of cases that no longer exist
+
+
+def _succeeded(backend_name: str) -> None:
+    now = timezone.now()
+    updated = IndexSyncState.objects.filter(backend=backend_name).update(
+        failing_since=None, failures=0, retry_at=None, last_error="", last_synced_at=now
+    )
+    if not updated:
+        IndexSyncState.objects.get_or_create(backend=backend_name, defaults={"last_synced_at": now})
+
+
+def _failed(backend_name: str, error: str) -> None:
+    """Record the failure; schedule one retry per backend (growing delay)."""
+    now = timezone.now()
+    state, _created = IndexSyncState.objects.get_or_create(backend=backend_name)
+    failures = state.failures + 1
+    delay = min(MAX_RETRY_DELAY, 5 * 2 ** min(failures, 8))
+    retry_at = now + dt.timedelta(seconds=delay)
+    # Only the first failure after the last scheduled retry schedules the next one.
+    claimed = IndexSyncState.objects.filter(
+        Q(retry_at__isnull=True) | Q(retry_at__lte=now), backend=backend_name
+    ).update(retry_at=retry_at)
+    IndexSyncState.objects.filter(backend=backend_name).update(
+        failing_since=state.failing_since or now, failures=failures, last_error=error
+    )
+    logger.warning(
+        "Search index %s is unavailable (%s); %d cases wait in the outbox.",
+        backend_name,
+        error[:200],
+        pending(backend_name),
+    )
+    if claimed:
+        _schedule_retry(backend_name, retry_at)
+
+
+def _schedule_retry(backend_name: str, retry_at: dt.datetime) -> None:
+    from .tasks import drain_index_outbox
+
+    if not drain_index_outbox.get_backend().supports_defer:
+        return  # e.g. the immediate backend of the tests: drained by the next change
+    drain_index_outbox.using(run_after=retry_at).enqueue(backend_name)
