@@ -1,15 +1,21 @@
-"""Case search speed on PostgreSQL: index build time and query latency at office scale.
+"""Case search speed at office scale: index build and query latency (PostgreSQL, Elasticsearch).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/search.py
     ... bench/search.py --n 20000        # quicker
     ... bench/search.py --million        # 1,000,000 cases
     ... bench/search.py --keep           # keep the scratch database (its name is printed)
     ... bench/search.py --reuse abh_bench_search_123   # queries only, on a kept database
+    ... bench/search.py --backend elasticsearch        # both backends in one run (make es)
 
 Works in a scratch database (created and dropped). Generates N persons with a case each in
 five departments, builds the index, then runs name queries (German transcriptions, typos,
 birth dates), file-number queries and free-text queries with filters as a caseworker of one
 department, next to the raw SQL full-text query on the same table. Prints p50/p95 latency.
+
+With ``--backend elasticsearch`` the cases are also indexed into a scratch alias of the cluster
+at ELASTICSEARCH_URL (default: the cluster of ``make es``): the rate and the process's
+resident memory during the bulk indexing are printed, then every query runs on both backends
+(alternating which goes first), with the ratio Elasticsearch / database per kind of query.
 """
 
 import argparse
@@ -17,6 +23,7 @@ import datetime as dt
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -231,6 +238,7 @@ def main():
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="Do not drop the scratch database.")
     parser.add_argument("--reuse", metavar="DB", help="Run the queries on a kept database.")
+    parser.add_argument("--backend", choices=["database", "elasticsearch"], default="database")
     args = parser.parse_args()
     n = 1_000_000 if args.million else args.n
     if connection.vendor != "postgresql":
@@ -243,7 +251,12 @@ def main():
         sync_schema()
         indexing.tidy()  # what a rebuild ends with: statistics, GIN pending lists merged
         user, department, people = existing()
-        run_queries(user, department, people, rng, args.queries)
+        backends, elasticsearch = with_elasticsearch(args.backend)
+        try:
+            run_queries(user, department, people, rng, args.queries, backends)
+        finally:
+            if elasticsearch is not None:
+                elasticsearch.drop()
         return
     old_name = connection.settings_dict["NAME"]
     name = f"abh_bench_search_{os.getpid()}"
@@ -262,12 +275,66 @@ def main():
             cursor.execute("ANALYZE search_nameterm")
             cursor.execute("ANALYZE casework_case")
         print(f"index build: {time.monotonic() - started:.1f}s for {n} cases (load {load()})")
-        run_queries(user, department, people, rng, args.queries)
+        backends, elasticsearch = with_elasticsearch(args.backend)
+        try:
+            run_queries(user, department, people, rng, args.queries, backends)
+        finally:
+            if elasticsearch is not None:
+                elasticsearch.drop()
     finally:
         if args.keep:
             print(f"kept the scratch database {name}")
         else:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def with_elasticsearch(backend_name: str):
+    """The backends to measure; with Elasticsearch a scratch index is filled first."""
+    database = get_search_backend("default")
+    if backend_name != "elasticsearch":
+        return {"database": database}, None
+    from search.backends.elasticsearch import ElasticsearchCaseSearchBackend
+
+    url = (
+        os.environ.get("ELASTICSEARCH_URL")
+        or subprocess.run(
+            ["bash", str(Path(__file__).resolve().parent.parent / ".ci" / "elasticsearch"), "url"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    elasticsearch = ElasticsearchCaseSearchBackend(
+        {"URL": url, "INDEX": f"abh-bench-{os.getpid()}"}
+    )
+    samples: list[tuple[int, float]] = []
+
+    def progress(done: int, total: int) -> None:
+        if done % 10_000 == 0 or done == total:
+            samples.append((done, rss_mb()))
+
+    before = rss_mb()
+    started = time.monotonic()
+    count = elasticsearch.reindex(progress=progress)
+    seconds = time.monotonic() - started
+    print(
+        f"elasticsearch indexing: {count} cases in {seconds:.1f}s = {count / seconds:.0f} "
+        f"cases/s, bulk requests of 1000 (load {load()})"
+    )
+    print(
+        f"  resident memory of this process: {before:.0f} MB before, "
+        + ", ".join(f"{mb:.0f} MB at {done}" for done, mb in samples)
+    )
+    return {"database": database, "elasticsearch": elasticsearch}, elasticsearch
 
 
 def load() -> str:
@@ -310,8 +377,8 @@ def existing():
     return user, department, [(c.file_number, c.person, c.department_id) for c in cases]
 
 
-def run_queries(user, department, people, rng, count):
-    backend = get_search_backend()
+def run_queries(user, department, people, rng, count, backends=None):
+    backends = backends or {"database": get_search_backend()}
     own = [p for p in people if p[2] == department.pk]
 
     def name_query():
@@ -334,24 +401,39 @@ def run_queries(user, department, people, rng, count):
         return rng.choice(WORDS), {"state": rng.choice(["received", "checked", "biometrics"])}
 
     kinds = {"name": name_query, "file number": file_number_query, "free text + filter": text_query}
-    # warm-up (vocabulary cache, plan cache)
+    # warm-up (vocabulary cache, plan cache, the cluster's caches)
     for make in kinds.values():
-        q, f = make()
-        list(backend.search(q, user=user, filters=f, log=False)[:20])
+        for _ in range(5):
+            q, f = make()
+            for backend in backends.values():
+                list(backend.search(q, user=user, filters=f, log=False)[:20])
     print(f"queries as a caseworker of one department ({len(own)} of {len(people)} cases):")
     for label, make in kinds.items():
-        timings = []
-        for _ in range(count):
+        timings: dict[str, list[float]] = {name: [] for name in backends}
+        for i in range(count):
             q, f = make()
-            started = time.perf_counter()
-            results = backend.search(q, user=user, filters=f)
-            list(results[:20])
-            results.count()
-            timings.append(1000 * (time.perf_counter() - started))
-        print(
-            f"  {label:20s} p50={statistics.median(timings):6.1f} ms "
-            f"p95={percentile(timings, 0.95):6.1f} ms  (load {load()})"
-        )
+            order = list(backends.items())
+            if i % 2:
+                order.reverse()  # neither backend always runs first
+            for name, backend in order:
+                started = time.perf_counter()
+                results = backend.search(q, user=user, filters=f)
+                list(results[:20])
+                results.count()
+                results.facets()
+                timings[name].append(1000 * (time.perf_counter() - started))
+        p95 = {}
+        for name, values in timings.items():
+            p95[name] = percentile(values, 0.95)
+            print(
+                f"  {label:20s} {name:13s} p50={statistics.median(values):6.1f} ms "
+                f"p95={p95[name]:6.1f} ms  (load {load()})"
+            )
+        if "elasticsearch" in p95:
+            print(
+                f"  {label:20s} p95 elasticsearch / database = "
+                f"{p95['elasticsearch'] / p95['database']:.2f}"
+            )
     timings = []
     with connection.cursor() as cursor:
         for _ in range(count):
