@@ -23,3 +23,17 @@ def register_case_search_menu_item():
     return CaseSearchMenuItem(
         _("Case search"), reverse("case_search"), name="case-search", icon_name="search", order=60
     )
+
+
+@hooks.register("daily_jobs")
+def drain_search_outbox_daily(*, today=None) -> dict:
+    """Part of the daily job, a safety net for the outbox: whatever still waits is written
+    (normally the job after each change, or its retry, has done it already)."""
+    from . import sync
+
+    out = {}
+    for name in sync.external_backends():
+        result = sync.drain(name)
+        out[f"search index {name}: cases written"] = result.synced
+        out[f"search index {name}: cases waiting"] = result.left
+    return out
