@@ -102,7 +102,8 @@ def test_whole_cluster_down_work_goes_on_and_the_queue_drains(
             "/api/v1/search/", {"q": "Shevchenko"}, HTTP_AUTHORIZATION=f"Bearer {key}"
         )
         assert response.status_code == 503
-        assert "temporarily unavailable" in response.json()["detail"]
+        assert response.json()["code"] == "search_unavailable"
+        assert response["Retry-After"]
         # ... the back office says so on the search page ...
         from django.contrib.auth.models import Permission
 
