@@ -49,6 +49,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=600, help="requests per scenario")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--rounds", type=int, default=3, help="scenarios take turns this often")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free loopback port")
     parser.add_argument("--database", default=SCRATCH_DB, help="name of the scratch database")
@@ -187,11 +188,11 @@ def get(port: int, path: str) -> tuple[int, float]:
         conn.close()
 
 
-def run_scenario(port: int, paths, total: int, clients: int) -> dict:
-    """``paths`` is a callable giving the path of request number n."""
+def run_scenario(port: int, paths, total: int, clients: int, start: int = 0) -> dict:
+    """``paths`` is a callable giving the path of request number n (from ``start``)."""
     latencies: list[float] = []
     errors = 0
-    counter = iter(range(total))
+    counter = iter(range(start, start + total))
     lock = threading.Lock()
 
     def worker():
@@ -213,14 +214,29 @@ def run_scenario(port: int, paths, total: int, clients: int) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "rps": total / elapsed,
-        "p50": statistics.median(latencies) * 1000,
-        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
-        "errors": errors,
-    }
+    return {"elapsed": time.perf_counter() - started, "latencies": latencies, "errors": errors}
+
+
+def run_in_rounds(port: int, scenarios, args) -> dict:
+    """Every scenario in turn, ``args.rounds`` times over, so that a change in the machine's
+    load during the run weighs on all of them alike."""
+    runs: dict[str, list[dict]] = {label: [] for label, *_rest in scenarios}
+    share = max(1, args.requests // args.rounds)
+    for round_number in range(args.rounds):
+        for label, paths, _page, _index in scenarios:
+            runs[label].append(
+                run_scenario(port, paths, share, args.clients, start=round_number * share)
+            )
+    results = {}
+    for label, parts in runs.items():
+        latencies = sorted(latency for part in parts for latency in part["latencies"])
+        results[label] = {
+            "rps": len(latencies) / sum(part["elapsed"] for part in parts),
+            "p50": statistics.median(latencies) * 1000,
+            "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+            "errors": sum(part["errors"] for part in parts),
+        }
+    return results
 
 
 def main() -> None:
@@ -253,17 +269,18 @@ def main() -> None:
             ("topic, uncached", lambda n: f"{TOPIC}?bench={nonce}-{n}", "topic", 0),
             ("topic, cached", lambda n: TOPIC, "topic", 1),
         ]
-        for _label, paths, _page, _i in scenarios:  # warm every worker's cache and connections
-            run_scenario(port, paths, min(40, args.requests), args.clients)
-        results = {}
-        for label, paths, page, index in scenarios:
-            results[label] = run_scenario(port, paths, args.requests, args.clients)
+        # Warm every worker's caches and connections, on addresses the measurement never asks.
+        for _label, paths, _page, _i in scenarios:
+            run_scenario(port, paths, min(40, args.requests), args.clients, start=10**6)
+        results = run_in_rounds(port, scenarios, args)
+        for label, _paths, page, index in scenarios:
             results[label]["sql"] = queries[page][index]
 
         load_after = os.getloadavg()
         print(
             f"\ngunicorn {args.workers} sync workers, {args.clients} clients, "
-            f"{args.requests} requests per scenario, loopback; load average (1 min) "
+            f"{args.requests} requests per scenario in {args.rounds} rounds, loopback; "
+            f"load average (1 min) "
             f"{load_before[0]:.2f} before, {load_after[0]:.2f} after\n"
         )
         print(f"{'scenario':<24}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'SQL':>6}{'errors':>8}")

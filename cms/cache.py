@@ -18,6 +18,7 @@ the previous version for up to ``CMS_PAGE_CACHE_TIMEOUT`` seconds (default 300).
 
 import functools
 import hashlib
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +30,8 @@ CONFIGURATION_KEY = "cms:configuration:generation"
 DEFAULT_TIMEOUT = 300
 #: Stands for a cached ``None``.
 _NOTHING = "cms:nothing"
+#: The generations as read once at the start of a page request (see :func:`cached_view`).
+_request_generations: ContextVar[dict | None] = ContextVar("cms_generations", default=None)
 
 
 def timeout() -> int:
@@ -36,10 +39,15 @@ def timeout() -> int:
 
 
 def _current(key: str) -> int:
+    known = _request_generations.get()
+    if known is not None and key in known:
+        return known[key]
     value = cache.get(key)
     if value is None:
         cache.add(key, 1, timeout=None)
         value = cache.get(key, 1)
+    if known is not None:
+        known[key] = value
     return value
 
 
@@ -48,6 +56,9 @@ def _bump(key: str) -> None:
         cache.incr(key)
     except ValueError:
         cache.set(key, 2, timeout=None)
+    known = _request_generations.get()
+    if known is not None:
+        known.pop(key, None)
 
 
 def generation() -> int:
@@ -114,6 +125,15 @@ def cached_view(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        # Both generations are read once for the whole request.
+        known = cache.get_many([GENERATION_KEY, CONFIGURATION_KEY])
+        token = _request_generations.set(known)
+        try:
+            return serve(request, *args, **kwargs)
+        finally:
+            _request_generations.reset(token)
+
+    def serve(request, *args, **kwargs):
         if not is_cacheable_request(request):
             return view(request, *args, **kwargs)
         key = cache_key(request)

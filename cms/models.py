@@ -283,13 +283,21 @@ class TopicPage(PublicPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["subtopics"] = (
-            public(TopicPage.objects.live().child_of(self), request) if self.numchild else []
-        )
+        context["subtopics"] = self.subtopic_links(request) if self.numchild else []
         context["service_url"] = (
             service_url(self.service, self.locale.language_code) if self.service else None
         )
         return context
+
+    def subtopic_links(self, request) -> list[dict]:
+        """Title, introduction and address of the public subtopics, kept until the next
+        publish (like the main menu)."""
+
+        def links():
+            pages = public(TopicPage.objects.live().child_of(self), request)
+            return [{"title": p.title, "intro": p.intro, "url": p.get_url(request)} for p in pages]
+
+        return cache.remember(f"subtopics:{self.pk}", links)
 
 
 class NewsIndexPage(PublicPage):

@@ -39,7 +39,7 @@ def test_a_new_address_of_a_page_needs_only_the_pages_queries(
 ):
     """A query string the page cache has not seen: menus and language links are cached."""
     client.get("/de/aufenthaltserlaubnis/niederlassungserlaubnis/")
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):
         response = client.get("/de/aufenthaltserlaubnis/niederlassungserlaubnis/?utm=x")
     assert response["X-Page-Cache"] == "miss"
 
@@ -221,3 +221,11 @@ def test_the_shared_footer_is_kept_per_language(client, translated_site):
     english = client.get("/en/residence-permit/").text
     assert '<h2 id="footer-contact">Kontakt</h2>' in german
     assert '<h2 id="footer-contact">Contact</h2>' in english
+
+
+def test_a_published_subtopic_is_listed_on_its_topic(client, topic):
+    assert "Niederlassungserlaubnis" not in client.get("/de/aufenthaltserlaubnis/").text
+    _topic(topic, "Niederlassungserlaubnis", "niederlassungserlaubnis", in_menu=False)
+    html = client.get("/de/aufenthaltserlaubnis/").text
+    assert 'href="/de/aufenthaltserlaubnis/niederlassungserlaubnis/"' in html
+    assert "Niederlassungserlaubnis" in html
