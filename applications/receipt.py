@@ -1,13 +1,15 @@
-"""The PDF receipt of an online application (reportlab), with a QR code of the file number.
+"""The receipt of an online application: a tagged PDF (PDF/UA-1) with a QR code of the file number.
 
-What the receipt says (:func:`receipt_lines`) is kept apart from how it is drawn, so the text
-can be checked, and laid out differently, on its own. It names the applicant (name, date of
-birth), the family members applying together, the office with its postal address, and, for a
-receipt in another language, repeats everything in German on a second page: employers, job
-centres and other authorities must be able to read it.
+What the receipt says (:func:`receipt_lines`) is kept apart from how it is laid out, so the text
+can be checked on its own. It names the applicant (name, also in native script, date of birth),
+the family members applying together, the documents received and still missing, the office with
+its postal address, and, for a receipt in another language, repeats everything in German on a
+second page: employers, job centres and other authorities must be able to read it. The PDF comes
+from :func:`operations.tagged_pdf.render_tagged_pdf` (WeasyPrint): headings, paragraphs and
+lists in reading order, the document's language, the German part tagged ``de``, the QR code a
+figure with its alternative text, fonts embedded (DejaVu, Latin and Cyrillic).
 """
 
-import io
 from dataclasses import dataclass
 
 import segno
@@ -15,17 +17,27 @@ from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfgen import canvas
 
 from cms.selectors import office_contact
-from operations.pdf import letter_fonts
+from operations.tagged_pdf import render_tagged_pdf
 
 from .models import Submission
 
 __all__ = ["ReceiptLine", "receipt_lines", "render_receipt"]
+
+#: The paragraph kinds of a receipt, and how the template shows them.
+STYLES = {
+    "office": "the office's name in the letterhead",
+    "title": "the document's heading",
+    "note": "a remark under the heading",
+    "label": "the label of the file number",
+    "number": "the file number, large",
+    "heading": "a section heading",
+    "text": "a paragraph",
+    "item": "an entry of a list (consecutive items form one list)",
+    "address": "a line of the postal address (consecutive lines form one address)",
+    "fine": "small print",
+}
 
 
 @dataclass(frozen=True)
@@ -34,25 +46,6 @@ class ReceiptLine:
 
     style: str
     text: str
-
-
-#: Font size, space before and line height (mm), per style.
-STYLES = {
-    "office": (10, 0.0, 5.0),
-    "title": (18, 2.0, 9.0),
-    "note": (9, 0.0, 6.0),
-    "label": (10, 1.0, 6.5),
-    "number": (16, 0.0, 9.0),
-    "heading": (13, 3.0, 6.5),
-    "text": (11, 0.0, 5.5),
-    "fine": (9, 4.0, 4.5),
-}
-
-
-def _unicode_font() -> str | None:
-    """The letters' TrueType font (Latin and Cyrillic), or None if the machine has none."""
-    regular, _bold = letter_fonts()
-    return None if regular == "Helvetica" else regular
 
 
 def _name(person) -> str:
@@ -112,7 +105,7 @@ def receipt_lines(submission: Submission, *, german_part: bool = False) -> list[
         add("heading", _("Family members applying together"))
         for member in context["family"]:
             add(
-                "text",
+                "item",
                 _("%(name)s, born %(date)s (%(relation)s): file number %(file_number)s")
                 % {
                     "name": member["name"],
@@ -137,17 +130,21 @@ def receipt_lines(submission: Submission, *, german_part: bool = False) -> list[
             "of birth."
         ),
     )
+    if context["received_documents"]:
+        add("heading", _("Documents received"))
+        for name in context["received_documents"]:
+            add("item", name)
     if context["missing_documents"]:
         add("heading", _("Documents still missing"))
         for name in context["missing_documents"]:
-            add("text", f"– {name}")
+            add("item", name)
     if office is not None:
         add("heading", _("Immigration office"))
-        add("text", office.office_name)
+        add("address", office.office_name)
         if office.street:
-            add("text", office.street)
+            add("address", office.street)
         if office.postcode or office.city:
-            add("text", f"{office.postcode} {office.city}".strip())
+            add("address", f"{office.postcode} {office.city}".strip())
         if office.phone:
             add("text", _("Phone: %(phone)s") % {"phone": office.phone})
         if office.email:
@@ -160,50 +157,46 @@ def receipt_lines(submission: Submission, *, german_part: bool = False) -> list[
 
 
 def render_receipt(submission: Submission) -> bytes:
-    """The receipt in the current language, followed by the German version if that is
-    another language; German only if no font for other scripts is found."""
-    font = _unicode_font()
-    language = translation.get_language() or "de"
-    if font is None:
-        font, language = "Helvetica", "de" if language in {"uk", "ru"} else language
+    """The receipt in the current language, followed by the German version on a page of its
+    own if that is another language."""
+    language = (translation.get_language() or "de").split("-")[0]
+    file_number = submission.case.file_number
+    qr = segno.make(file_number, error="m").png_data_uri(scale=4, border=2)
+    parts = []
     with translation.override(language):
-        pages = [receipt_lines(submission)]
-        title = _("Receipt of your application %(file_number)s") % {
-            "file_number": submission.case.file_number
-        }
-    if not language.startswith("de"):
+        parts.append(_part(submission, language, german_part=False))
+        title = _("Receipt of your application %(file_number)s") % {"file_number": file_number}
+    if language != "de":
         with translation.override("de"):
-            pages.append(receipt_lines(submission, german_part=True))
-    return _draw(pages, font, title=title, file_number=submission.case.file_number)
+            parts.append(_part(submission, "de", german_part=True))
+    office = office_contact()
+    author = office.office_name if office is not None and office.office_name else ""
+    return render_tagged_pdf(
+        "applications/pdf/receipt.html",
+        {
+            "lang": language,
+            "title": title,
+            "author": author or settings.WAGTAIL_SITE_NAME,
+            "parts": parts,
+            "qr": qr,
+        },
+        part_language="de" if len(parts) > 1 else "",
+    )
 
 
-def _draw(pages: list[list[ReceiptLine]], font: str, *, title: str, file_number: str) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=0)
-    pdf.setTitle(title)
-    pdf.setAuthor(settings.WAGTAIL_SITE_NAME)
-    width, height = A4
-    left, right = 20 * mm, width - 20 * mm
-    qr = segno.make(file_number, error="m")
-    image = io.BytesIO()
-    qr.save(image, kind="png", scale=4, border=2)
-
-    for lines in pages:
-        image.seek(0)
-        pdf.drawImage(ImageReader(image), right - 30 * mm, height - 45 * mm, 30 * mm, 30 * mm)
-        y = height - 25 * mm
-        for line in lines:
-            size, before, gap = STYLES[line.style]
-            y -= before * mm
-            if y < 25 * mm:
-                pdf.showPage()
-                y = height - 25 * mm
-            pdf.setFont(font, size)
-            # Lines beside the QR code in the top right corner leave room for it.
-            room = right - left - (35 * mm if y > height - 50 * mm else 0)
-            for part in simpleSplit(line.text, font, size, room) or [""]:
-                pdf.drawString(left, y, part)
-                y -= gap * mm
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+def _part(submission: Submission, language: str, *, german_part: bool) -> dict:
+    """One language's receipt as blocks for the template: runs of list items and address
+    lines are gathered into one list or address each."""
+    blocks: list[dict] = []
+    for line in receipt_lines(submission, german_part=german_part):
+        if line.style in {"item", "address"} and blocks and blocks[-1]["style"] == line.style:
+            blocks[-1]["lines"].append(line.text)
+        else:
+            blocks.append({"style": line.style, "text": line.text, "lines": [line.text]})
+    return {
+        "language": language,
+        "german_part": german_part,
+        "blocks": blocks,
+        "qr_alt": _("QR code of the file number %(file_number)s")
+        % {"file_number": submission.case.file_number},
+    }

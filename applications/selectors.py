@@ -22,6 +22,7 @@ __all__ = [
     "case_status_for_applicant",
     "filed_in_time",
     "missing_documents",
+    "received_documents",
     "submission_for_token",
 ]
 
@@ -58,11 +59,12 @@ def filed_in_time(case: Case) -> bool | None:
     return timezone.localtime(case.received_at).date() <= case.title_expires_on
 
 
-def _missing(case: Case) -> QuerySet[CaseDocument]:
-    """The case's missing documents; ``localized_name`` is the name of the checklist item of
-    the case type in the current language (fetched in the same query), if the office gave one.
+def _missing(case: Case, *, received: bool = False) -> QuerySet[CaseDocument]:
+    """The case's missing (or ``received``) documents; ``localized_name`` is the name of the
+    checklist item of the case type in the current language (fetched in the same query), if the
+    office gave one.
     """
-    documents = case.documents.filter(received=False).order_by("id")
+    documents = case.documents.filter(received=received).order_by("id")
     field = name_field_for(translation.get_language())
     if field == "name":
         return documents
@@ -80,6 +82,11 @@ def _name(document: CaseDocument) -> str:
 def missing_documents(case: Case) -> list[str]:
     """Names of the documents still missing, in the current language (German by default)."""
     return [_name(document) for document in _missing(case)]
+
+
+def received_documents(case: Case) -> list[str]:
+    """Names of the documents received (uploaded or handed in), in the current language."""
+    return [_name(document) for document in _missing(case, received=True)]
 
 
 @dataclass(frozen=True)

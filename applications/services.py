@@ -18,7 +18,7 @@ from config.links import public_url
 
 from .constants import IDENTITY_DOCUMENT_CODES
 from .models import Submission
-from .selectors import filed_in_time, missing_documents
+from .selectors import filed_in_time, missing_documents, received_documents
 from .uploads import private_storage, store_document
 
 __all__ = ["SubmitResult", "send_confirmation", "send_documents", "submit_application"]
@@ -245,6 +245,7 @@ def confirmation_context(submission: Submission) -> dict:
         "is_extension": case.is_extension,
         "filed_in_time": filed_in_time(case),
         "missing_documents": missing_documents(case),
+        "received_documents": received_documents(case),
         "person": case.person,
         "family": [
             {

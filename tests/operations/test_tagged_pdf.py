@@ -91,9 +91,41 @@ def documents(office) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def extra_documents() -> dict[str, bytes]:
-    """Documents of other apps checked along (tests/applications adds the online receipt)."""
-    return {}
+def extra_documents(office) -> dict[str, bytes]:
+    """Documents of other apps checked along: the online application's receipt, in German
+    and in Ukrainian with its German part (a family member, documents received and missing)."""
+    from django.utils import translation
+
+    from applications.models import Submission
+    from applications.receipt import render_receipt
+    from casework.models import CaseDocument
+
+    case_type = CaseTypeFactory(code="24", legal_basis="§ 24 AufenthG")
+    case = CaseFactory(
+        person=PersonFactory(
+            family_name="SHEVCHENKO",
+            given_names="OLENA",
+            family_name_native="Шевченко",
+            given_names_native="Олена",
+        ),
+        case_type=case_type,
+    )
+    CaseFactory(
+        person=PersonFactory(family_name="SHEVCHENKO", given_names="DARYNA"),
+        case_type=case_type,
+        filed_with=case,
+        family_relation="child",
+    )
+    CaseDocument.objects.create(case=case, code="passport", name="Reisepass", received=True)
+    CaseDocument.objects.create(case=case, code="photo", name="Biometrisches Lichtbild")
+    submission = Submission.objects.create(
+        token="receipt-check", kind="ukraine", case=case, email="o@example.org", language="uk"
+    )
+    receipts = {}
+    for language in ("de", "uk"):
+        with translation.override(language):
+            receipts[f"receipt-online-{language}"] = render_receipt(submission)
+    return receipts
 
 
 def structure(pdf: bytes) -> dict:
@@ -115,8 +147,8 @@ def structure(pdf: bytes) -> dict:
 
 
 @pytest.mark.django_db
-def test_documents_for_applicants_are_tagged(documents):
-    for name, pdf in documents.items():
+def test_documents_for_applicants_are_tagged(documents, extra_documents):
+    for name, pdf in {**documents, **extra_documents}.items():
         info = structure(pdf)
         root = info["root"]
         assert "/StructTreeRoot" in root, name
@@ -154,6 +186,43 @@ def test_each_part_is_tagged_with_its_language(documents):
     assert "{#" not in text and "{%" not in text  # no template syntax leaks into the letter
     assert "Bescheinigung über die Fortgeltung" in text
     assert "Олена Шевченко" in text
+
+
+def _elements(node, found: list) -> list:
+    """Every structure element below ``node`` as (type, language, alt), in reading order."""
+    node = node.get_object()
+    if "/S" in node:
+        found.append((str(node["/S"]), str(node.get("/Lang", "")), str(node.get("/Alt", ""))))
+    kids = node.get("/K")
+    for kid in [] if kids is None else kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict):
+            _elements(kid, found)
+    return found
+
+
+@pytest.mark.django_db
+def test_the_online_receipt_is_tagged_with_its_parts_languages_and_the_qr_codes_alt_text(
+    extra_documents,
+):
+    """Ukrainian first, then the German part (for employers) on a page of its own, tagged de."""
+    info = structure(extra_documents["receipt-online-uk"])
+    assert info["root"]["/Lang"] == "uk"
+    elements = _elements(info["root"]["/StructTreeRoot"], [])
+    kinds = [kind for kind, _lang, _alt in elements]
+    assert kinds.count("/Sect") == 1 and kinds.count("/Art") == 1
+    assert kinds.index("/Sect") < kinds.index("/Art")
+    assert [lang for kind, lang, _alt in elements if kind == "/Art"] == ["de"]
+    assert kinds.count("/H1") == 2 and "/L" in kinds
+    alts = [alt for kind, _lang, alt in elements if kind == "/Figure"]
+    assert len(alts) == 2 and all("ABH-" in alt for alt in alts)
+    ukrainian, german = (page.extract_text() for page in info["reader"].pages)
+    assert "Шевченко Олена" in ukrainian and "Reisepass" in german
+    assert "Eingangsbestätigung" in german and "Biometrisches Lichtbild" in german
+    assert "Jobcenter" in german
+    only_german = structure(extra_documents["receipt-online-de"])
+    assert only_german["root"]["/Lang"] == "de"
+    assert len(only_german["reader"].pages) == 1
 
 
 @pytest.mark.django_db
