@@ -80,7 +80,7 @@ def test_the_daily_job_removes_old_orphans_and_keeps_what_is_named(storage, sett
 
 
 def test_a_file_number_whose_folder_holds_files_is_not_handed_out(storage, settings):
-    from casework.services import _next_file_number
+    from casework.services.cases import _next_file_number
 
     year = 2031
     storage.save(f"cases/ABH-{year}-000001/left-over.pdf", ContentFile(b"someone else's"))

@@ -1,0 +1,79 @@
+"""Writes on case data: the one door through which cases, their documents, history and titles
+change. Every function checks the permission itself, runs in one transaction and changes
+nothing when it raises.
+
+- ``PermissionDenied``: the user may not do this with this case.
+- ``ValidationError``: bad input (translated messages, per field where there is one).
+- :class:`~casework.exceptions.TransitionNotAllowed`: the workflow says no; ``reasons`` why.
+- :class:`~casework.exceptions.ConcurrentChange`: someone else was faster; reload.
+
+Side effects outside the database (the :data:`case_changed` signal, which search indexing and
+notifications listen to) run on commit only.
+
+The modules of this package group the services by what they touch; other apps import from
+the package (``from casework.services import create_case``), never from a module.
+"""
+
+from ..signals import case_changed
+from .access import ACCESS_ROUTES, log_case_access, log_case_accesses
+from .cases import (
+    TITLE_MAX_YEARS,
+    UPDATABLE_FIELDS,
+    add_comment,
+    create_case,
+    reassign,
+    title_expiry_problem,
+    update_case,
+)
+from .counter import (
+    ON_SITE_PHOTO_FEE_CENTS,
+    record_biometrics,
+    record_card_delivered,
+    record_fee_payment,
+)
+from .documents import mark_document_received, receive_applicant_documents
+from .erasure import ErasureResult, erase_person
+from .sharing import MAX_SHARE_DAYS, revoke_share, share_case
+from .transitions import (
+    CARD_PRODUCTION_TIME,
+    case_check,
+    case_hand_over,
+    case_order_card,
+    case_refuse,
+    case_request_documents,
+    case_take_biometrics,
+    fire_transition,
+)
+
+__all__ = [
+    "ACCESS_ROUTES",
+    "CARD_PRODUCTION_TIME",
+    "MAX_SHARE_DAYS",
+    "ON_SITE_PHOTO_FEE_CENTS",
+    "TITLE_MAX_YEARS",
+    "UPDATABLE_FIELDS",
+    "ErasureResult",
+    "add_comment",
+    "case_changed",
+    "case_check",
+    "case_hand_over",
+    "case_order_card",
+    "case_refuse",
+    "case_request_documents",
+    "case_take_biometrics",
+    "create_case",
+    "erase_person",
+    "fire_transition",
+    "log_case_access",
+    "log_case_accesses",
+    "mark_document_received",
+    "reassign",
+    "receive_applicant_documents",
+    "record_biometrics",
+    "record_card_delivered",
+    "record_fee_payment",
+    "revoke_share",
+    "share_case",
+    "title_expiry_problem",
+    "update_case",
+]

@@ -1,0 +1,65 @@
+"""Helpers the service modules share: locking, permission to edit, input checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Case
+from ..permissions import VIEWER, case_roles
+from ..signals import case_changed
+from ..workflow import CASE_WORKFLOW
+
+MAX_TEXT = 5000
+
+
+def _notify(case: Case, change: str) -> None:
+    transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, change=change))
+
+
+def _deny() -> PermissionDenied:
+    return PermissionDenied(_("You may not do this with this case."))
+
+
+def _locked(case: Case) -> Case:
+    """The case row re-read under a row lock (writes that are not transitions)."""
+    return Case.objects.select_for_update().select_related("person", "case_type").get(pk=case.pk)
+
+
+def _require_editable(case: Case, user, *fields: str) -> set[str]:
+    roles = case_roles(user, case)
+    if not roles - {VIEWER}:
+        raise _deny()
+    editable = CASE_WORKFLOW.editable_fields(case, user, roles=roles)
+    if not set(fields) <= editable:
+        raise ValidationError(
+            _("This cannot be changed while the case is “%(state)s”.")
+            % {"state": case.get_state_display()}
+        )
+    return roles
+
+
+def _sync(target: Case, source: Case, fields: list[str]) -> None:
+    """Copy saved values onto the caller's instance so it reflects the database."""
+    for name in fields:
+        target.__dict__[name] = source.__dict__[name]
+
+
+def _text(value: Any, *, field: str, required: bool = True, max_length: int = MAX_TEXT) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise ValidationError({field: _("This field is required.")})
+    if len(text) > max_length:
+        raise ValidationError(
+            {field: _("At most %(count)s characters, please.") % {"count": max_length}}
+        )
+    return text
+
+
+def _staff_name(user) -> str:
+    if user is None:
+        return _("nobody")
+    return user.get_full_name() or user.get_username()

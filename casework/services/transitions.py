@@ -1,0 +1,248 @@
+"""Moving a case along its workflow: one transition, its effects and its history row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from ..constants import CardOrderStatus
+from ..exceptions import ConcurrentChange, TransitionNotAllowed
+from ..models import CardOrder, Case, CaseHistory, HandOver
+from ..permissions import case_roles
+from ..workflow import CASE_WORKFLOW
+from ._common import MAX_TEXT, _deny, _notify, _text
+
+#: The Bundesdruckerei takes about four to six weeks.
+CARD_PRODUCTION_TIME = dt.timedelta(weeks=6)
+
+
+def _coerce_inputs(transition_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the types of a transition's inputs; missing required ones are the workflow's
+    business (they become reasons), malformed ones are a ValidationError."""
+    t = CASE_WORKFLOW.transition(transition_name)
+    specs = {spec.name: spec for spec in t.inputs}
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for name, value in data.items():
+        spec = specs.get(name)
+        if spec is None:
+            errors[name] = _("“%(transition)s” takes no input “%(name)s”.") % {
+                "transition": t.title,
+                "name": name,
+            }
+            continue
+        if value is None or value == "":
+            continue
+        if spec.kind == "date":
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            elif isinstance(value, str):
+                try:
+                    value = parse_date(value)
+                except ValueError:
+                    value = None
+            if not isinstance(value, dt.date):
+                errors[name] = _("Enter a valid date.")
+                continue
+        elif spec.kind == "bool":
+            if isinstance(value, str):
+                value = value.strip().lower() in {"1", "true", "on", "yes"}
+            elif (
+                not isinstance(value, bool | int)
+                or isinstance(value, int)
+                and value
+                not in (
+                    0,
+                    1,
+                )
+            ):
+                errors[name] = _("Enter true or false.")
+                continue
+            value = bool(value)
+        elif spec.kind == "choice":
+            # Only a string can be one of the choices (a list or object is not: 422, not 500).
+            if not isinstance(value, str) or value not in {c for c, _label in spec.choices}:
+                errors[name] = _("Select a valid choice.")
+                continue
+        elif spec.kind == "multiple":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list | tuple | set) or not all(
+                isinstance(item, str) for item in value
+            ):
+                errors[name] = _("Select a valid choice.")
+                continue
+            value = [str(item) for item in value]
+        else:
+            limit = MAX_TEXT if spec.kind == "textarea" else 200
+            if not isinstance(value, str | int | float) or isinstance(value, bool):
+                errors[name] = _("Enter a text.")
+                continue
+            value = str(value).strip()
+            if len(value) > limit:
+                errors[name] = _("At most %(count)s characters, please.") % {"count": limit}
+                continue
+        cleaned[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _after_request_documents(case: Case, user, data: Mapping[str, Any], now) -> None:
+    codes = data.get("documents") or []
+    documents = case.documents.all()
+    if codes:
+        unknown = set(codes) - set(documents.values_list("code", flat=True))
+        if unknown:
+            raise ValidationError(
+                {
+                    "documents": _("Not on this case's checklist: %(codes)s")
+                    % {"codes": ", ".join(sorted(unknown))}
+                }
+            )
+        documents = documents.filter(code__in=codes)
+        documents.update(received=False, received_at=None)
+    else:
+        documents = documents.filter(received=False)
+    documents.update(requested_at=now, due_on=data["due_on"])
+
+
+def _new_card_order(case: Case, user, data: Mapping[str, Any], now) -> None:
+    number = case.card_orders.count() + 1
+    CardOrder.objects.create(
+        case=case,
+        order_number=f"{case.file_number}-K{number}",
+        ordered_at=now,
+        expected_on=timezone.localdate(now) + CARD_PRODUCTION_TIME,
+    )
+
+
+def _after_production_failed(case: Case, user, data: Mapping[str, Any], now) -> None:
+    case.card_orders.filter(status=CardOrderStatus.ORDERED).update(
+        status=CardOrderStatus.FAILED, failure_reason=data.get("failure_reason", "")[:200]
+    )
+
+
+def _after_hand_over(case: Case, user, data: Mapping[str, Any], now) -> None:
+    HandOver.objects.create(
+        case=case,
+        collected_by=data["collected_by"],
+        collected_by_authorised=bool(data.get("collected_by_authorised")),
+        belehrung_handed_over=bool(data.get("belehrung_handed_over")),
+        belehrung_language=data.get("belehrung_language") or "",
+        handed_over_at=now,
+        handed_over_by=user,
+    )
+
+
+#: Rows a transition writes besides the case itself (same transaction).
+_AFTER: dict[str, Callable[[Case, Any, Mapping[str, Any], dt.datetime], None]] = {
+    "request_documents": _after_request_documents,
+    "order_card": _new_card_order,
+    "reorder": _new_card_order,
+    "production_failed": _after_production_failed,
+    "hand_over": _after_hand_over,
+}
+
+
+def fire_transition(
+    *, case: Case, user, transition: str, note: str = "", data: dict | None = None
+) -> Case:
+    """Move the case along the workflow, with a history row in the same transaction.
+
+    The ``UPDATE`` includes the state the case had when it was read (django-fsm-2's
+    ``ConcurrentTransitionMixin``): if someone else moved it meanwhile, nothing is written
+    and :class:`ConcurrentChange` is raised. On any error the instance is left as it was.
+    """
+    if transition not in CASE_WORKFLOW.transitions:
+        raise ValidationError({"transition": _("Unknown transition.")})
+    note = _text(note, field="note", required=False)
+    inputs = _coerce_inputs(transition, data or {})
+    roles = case_roles(user, case)
+    if not CASE_WORKFLOW.is_permitted(transition, user, case, roles):
+        raise _deny()
+    _require_inputs(case, transition, inputs, note)
+    reasons = CASE_WORKFLOW.check(case, user, transition, {**inputs, "comment": note}, roles=roles)
+    if reasons:
+        raise TransitionNotAllowed(reasons, transition=transition)
+
+    snapshot = dict(case.__dict__)
+    source = case.state
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            CASE_WORKFLOW.fire(case, user, transition, inputs)
+            case.last_transition_at = now
+            changed = [
+                f.attname
+                for f in Case._meta.concrete_fields
+                if case.__dict__.get(f.attname) != snapshot.get(f.attname)
+            ]
+            case.save(update_fields=[*changed, "updated_at"])
+            after = _AFTER.get(transition)
+            if after is not None:
+                after(case, user, inputs, now)
+            CaseHistory.objects.create(
+                case=case,
+                transition=transition,
+                from_state=source,
+                to_state=case.state,
+                at=now,
+                by=user,
+                comment=note,
+            )
+            _notify(case, transition)
+    except ConcurrentTransition as exc:
+        _restore(case, snapshot)
+        raise ConcurrentChange() from exc
+    except BaseException:
+        _restore(case, snapshot)
+        raise
+    return case
+
+
+def _require_inputs(case: Case, transition: str, inputs: dict, note: str) -> None:
+    """A required input that is missing is an invalid request (422), not a conflict: raised
+    when the case is in a state the transition starts from (otherwise the state says no)."""
+    t = CASE_WORKFLOW.transition(transition)
+    if CASE_WORKFLOW.current_state(case) not in t.sources:
+        return
+    errors = {
+        spec.name: _("This field is required.")
+        for spec in t.inputs
+        if spec.is_required(case) and spec.is_missing(inputs)
+    }
+    if t.needs_comment and not note:
+        errors["note"] = _("A comment is required.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _restore(case: Case, snapshot: dict) -> None:
+    case.__dict__.clear()
+    case.__dict__.update(snapshot)
+
+
+def _transition_wrapper(name: str):
+    def wrapper(*, case: Case, user, note: str = "", **data: Any) -> Case:
+        return fire_transition(case=case, user=user, transition=name, note=note, data=data)
+
+    wrapper.__name__ = f"case_{name}"
+    wrapper.__doc__ = f"``fire_transition(transition={name!r})`` with the inputs as keywords."
+    return wrapper
+
+
+case_check = _transition_wrapper("check")
+case_request_documents = _transition_wrapper("request_documents")
+case_take_biometrics = _transition_wrapper("take_biometrics")
+case_order_card = _transition_wrapper("order_card")
+case_hand_over = _transition_wrapper("hand_over")
+case_refuse = _transition_wrapper("refuse")
