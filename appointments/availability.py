@@ -17,6 +17,10 @@ free appointment", and it is trusted only while nothing can have freed or added 
 * it ends at the next release instant of the service's hidden slots and after
   :data:`MARKER_SECONDS` at the latest, which also bounds how long another process with its own
   local-memory cache may answer from a stale marker.
+
+The active services (two rows that every booking request asks for) are kept under the same
+version: a saved or deleted service replaces it, and another process's copy ends after
+:data:`MARKER_SECONDS` at the latest.
 """
 
 import datetime as dt
@@ -26,12 +30,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 
-from .models import Slot
+from .models import Service, Slot
 from .selectors import free_slots
 
-__all__ = ["changed", "is_sold_out", "note_sold_out"]
+__all__ = ["active_services", "changed", "is_sold_out", "note_sold_out"]
 
 VERSION_KEY = "appointments:availability:version"
+SERVICES_KEY = "appointments:active-services"
 #: The longest a marker is trusted; stale markers of other processes end with it.
 MARKER_SECONDS = 30
 
@@ -53,6 +58,28 @@ def changed() -> None:
     transaction.on_commit(_bump_version)
 
 
+def _version() -> str | None:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def active_services() -> list[Service]:
+    """The active services in their order, read from the database once per version."""
+    values = cache.get_many([VERSION_KEY, SERVICES_KEY])
+    version, kept = values.get(VERSION_KEY), values.get(SERVICES_KEY)
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    # The version is read before the rows: a change racing this read voids what is kept.
+    version = version or _version()
+    services = list(Service.objects.filter(active=True))
+    if version is not None:
+        cache.set(SERVICES_KEY, (version, services), timeout=MARKER_SECONDS)
+    return services
+
+
 def is_sold_out(service, now: dt.datetime) -> bool:
     """True only while a valid marker says that no released slot of ``service`` is free."""
     key = _marker_key(service.pk)
@@ -70,10 +97,7 @@ def note_sold_out(service, now: dt.datetime) -> bool:
     Call it after a booking found no free slot, outside the booking's transaction. Returns
     whether the service is sold out.
     """
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
+    version = _version()
     if version is None or free_slots(service=service, now=now).exists():
         return False
     next_release = Slot.objects.filter(

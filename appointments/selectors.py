@@ -46,7 +46,9 @@ def is_ready_for(case: Case, kind: str) -> bool:
 
 def service_ready_for(case: Case) -> Service | None:
     """The active service the case may book now, if any."""
-    for service in Service.objects.filter(active=True):
+    from .availability import active_services  # it reads free slots from here
+
+    for service in active_services():
         if is_ready_for(case, service.kind):
             return service
     return None

@@ -51,7 +51,19 @@ def test_after_the_last_slot_went_the_answer_needs_no_lock_and_no_transaction(so
     statements = [q["sql"] for q in queries.captured_queries]
     assert not any("FOR UPDATE" in sql for sql in statements), statements
     assert not any(sql.startswith(("BEGIN", "SAVEPOINT")) for sql in statements), statements
-    assert len(statements) <= 2, statements
+    assert len(statements) <= 1, statements  # the case's own booking; services are kept
+
+
+def test_a_deactivated_service_is_not_offered_at_once(biometrics):
+    SlotFactory(service=biometrics)
+    case = _ready_case()
+    assert [s.kind for s in availability.active_services()] == [biometrics.kind]
+    biometrics.active = False
+    biometrics.save()
+    assert _code(case=case) == "not_ready"
+    biometrics.active = True
+    biometrics.save()
+    assert book_slot(case=case).booking.slot.service == biometrics
 
 
 def test_a_chosen_slot_of_a_sold_out_service_is_taken(sold_out):
