@@ -1,6 +1,7 @@
 """Reads for the applicant side: the confirmation of a submission and the case status."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -38,8 +39,12 @@ def available_case_types(kind: str) -> QuerySet[CaseType]:
     )
 
 
+#: A submission token is URL-safe base64 (``secrets.token_urlsafe``).
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def submission_for_token(token: str) -> Submission | None:
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not TOKEN_CHARACTERS.fullmatch(token):
         return None
     return (
         Submission.objects.select_related("case", "case__case_type")

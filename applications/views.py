@@ -25,6 +25,7 @@ from casework.constants import FamilyRelation, IdDocument, PhotoSource
 from casework.models import Case, CaseDocument
 from casework.selectors import cases_visible_to
 from casework.services import log_case_access
+from config.middleware import forms_answer_control_characters
 from config.ratelimits import proof_allowed, record_failed_proof
 
 from . import selectors, services
@@ -104,6 +105,11 @@ def index(request):
 
 class ApplicationWizard(SessionWizardView):
     """The steps of one application form; ``kind`` in the URL picks the form."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # Its steps are public forms: control characters get an error at the field.
+        return forms_answer_control_characters(super().as_view(**initkwargs))
 
     form_list = STEPS
     template_name = "applications/wizard.html"
@@ -328,6 +334,7 @@ def _file_number_key(group, request):
     return "".join(form_value.split()).upper()[:32]
 
 
+@forms_answer_control_characters
 @never_cache
 @csrf_protect
 def status(request):

@@ -17,6 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from casework.models import Case
 from casework.selectors import case_for_applicant
+from config.middleware import forms_answer_control_characters
 from config.ratelimits import proof_allowed, record_failed_proof
 
 from .calendar import CALENDAR_CONTENT_TYPE, booking_calendar, calendar_filename
@@ -145,6 +146,7 @@ def _choose(
     return render(request, "appointments/choose.html", context, status=status)
 
 
+@forms_answer_control_characters
 @require_http_methods(["GET", "POST"])
 @throttled
 def book(request):
@@ -201,6 +203,7 @@ def _parse_day(value: str | None) -> dt.date | None:
         return None
 
 
+@forms_answer_control_characters
 @require_http_methods(["POST"])
 @throttled
 def choose(request):
@@ -281,6 +284,7 @@ def calendar(request, reference, key):
     return response
 
 
+@forms_answer_control_characters
 @require_http_methods(["GET", "POST"])
 @throttled
 def waiting_list(request):

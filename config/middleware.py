@@ -59,12 +59,26 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def forms_answer_control_characters(view):
+    """Marks a public view whose every text field is read through a
+    :class:`config.forms.PublicForm` (or only through a signed token): a form POST with control
+    characters reaches it, and the applicant sees a translated error at the field, with what
+    they typed kept, instead of an error page. Put it outermost, above other decorators."""
+    view.forms_answer_control_characters = True
+    return view
+
+
 class RejectControlCharactersMiddleware:
     """Text with control characters is refused at the edge with a clear 400, before any view.
 
     NUL (which PostgreSQL cannot store), the other C0 controls except tab, line feed and
     carriage return, DEL and lone surrogates are refused in the path, the query string,
-    form fields and every string of a JSON body. Uploaded files are not looked at.
+    form fields and every string of a JSON body. Uploaded files are not looked at. The one
+    exception: form POSTs to the public views marked :func:`forms_answer_control_characters`,
+    whose forms refuse them at the field (:mod:`config.forms`).
     """
 
     def __init__(self, get_response):
@@ -72,12 +86,28 @@ class RejectControlCharactersMiddleware:
 
     def __call__(self, request):
         problem = self.find_problem(request)
-        if problem is not None:
+        if problem is not None and not self.answered_by_forms(request):
             return self.refuse(request, problem)
         return self.get_response(request)
 
+    @classmethod
+    def answered_by_forms(cls, request) -> bool:
+        """A form POST (path and query string clean) to a view marked with
+        :func:`forms_answer_control_characters`: its public forms show the error at the field."""
+        from django.urls import Resolver404, resolve
+
+        if request.method != "POST" or (request.content_type or "") not in FORM_CONTENT_TYPES:
+            return False
+        if cls.find_problem(request, body=False) is not None:
+            return False
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            return False
+        return getattr(view, "forms_answer_control_characters", False)
+
     @staticmethod
-    def find_problem(request) -> str | None:
+    def find_problem(request, *, body: bool = True) -> str | None:
         from casework.api_common import CONTROL_CHARACTERS
 
         if CONTROL_CHARACTERS.search(request.path) or any(
@@ -87,11 +117,11 @@ class RejectControlCharactersMiddleware:
         for key, values in request.GET.lists():
             if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in values):
                 return key
-        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if body and request.method in ("POST", "PUT", "PATCH", "DELETE"):
             content_type = request.content_type or ""
             if content_type == "application/json":
                 return _json_problem(request)
-            if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if content_type in FORM_CONTENT_TYPES:
                 for key, values in request.POST.lists():
                     if CONTROL_CHARACTERS.search(key) or any(
                         CONTROL_CHARACTERS.search(v) for v in values

@@ -143,10 +143,38 @@ def test_nul_in_the_unauthenticated_booking_is_400(client):
     assert_problem(response, 400, "bad_request")
 
 
-def test_nul_in_a_form_on_a_page_is_a_clear_400_page(client):
+def test_nul_in_a_public_form_is_a_translated_error_at_the_field(client):
+    """Public forms (here the status lookup) show the error where the applicant typed, with the
+    rest of what they typed kept; the tests in tests/applications walk the other forms."""
     response = client.post("/de/status/", {"file_number": "ABH\x00", "birth_date": "1990-01-01"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [error.code for error in form.errors.as_data()["file_number"]] == ["control_characters"]
+    page = response.content.decode()
+    assert "Steuerzeichen" in page and 'id="error-summary"' in page
+    assert 'aria-invalid="true"' in page and 'value="1990-01-01"' in page
+    response = client.post("/uk/status/", {"file_number": "ABH\x01", "birth_date": "1990-01-01"})
+    assert "керівні символи" in response.content.decode()
+
+
+def test_nul_in_the_booking_form_is_an_error_at_the_field(client):
+    response = client.post(
+        "/de/termin/", {"file_number": "ABH-2026\x00", "birth_date": "1990-01-01"}
+    )
+    assert response.status_code == 400  # the booking page's answer to any invalid form
+    assert response.context["form"].errors["file_number"]
+    assert "Steuerzeichen" in response.content.decode()
+
+
+def test_control_characters_elsewhere_are_still_a_clear_400_page(client):
+    """The back office's forms, and a query string even on a public form's address."""
+    response = client.post("/admin/login/", {"username": "a\x00", "password": "x"})
     assert response.status_code == 400
-    assert "Steuerzeichen" in response.content.decode() or "control" in response.content.decode()
+    assert "Steuerzeichen" in response.content.decode()
+    response = client.post(
+        "/de/status/?next=%00", {"file_number": "ABH", "birth_date": "1990-01-01"}
+    )
+    assert response.status_code == 400
 
 
 # -- types and bounds ----------------------------------------------------------------------
