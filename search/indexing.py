@@ -17,7 +17,17 @@ from casework.models import Case, CaseComment
 from . import names
 from .models import CaseIndexEntry, NameTerm
 
-__all__ = ["build_entry", "bulk_insert", "index_cases", "rebuild", "remove_cases", "tidy"]
+__all__ = [
+    "BODY_SEPARATOR",
+    "build_entry",
+    "bulk_insert",
+    "free_text_of",
+    "index_cases",
+    "join_body",
+    "rebuild",
+    "remove_cases",
+    "tidy",
+]
 
 BATCH_SIZE = 2000
 #: Comments beyond this much text are not searched (a case file is not a chat log).
@@ -37,7 +47,7 @@ def build_entry(case: Case, comments: Iterable[str] = ()) -> CaseIndexEntry:
     """The index row of a case (``case`` with ``person``, ``case_type``, ``department``)."""
     person = case.person
     keys = _person_keys(person)
-    body_parts = [
+    identity = [
         case.file_number,
         person.family_name,
         person.given_names,
@@ -49,14 +59,16 @@ def build_entry(case: Case, comments: Iterable[str] = ()) -> CaseIndexEntry:
         case.department.name,
         case.current_title,
         case.channel_town,
-        case.notes,
-        *comments,
     ]
-    body = "\n".join(part for part in body_parts if part)[:MAX_BODY]
+    free_text = [case.notes, *comments]
+    body = join_body(identity, free_text)
+    _prefix, year, serial = names.split_file_number(case.file_number) or (None, None, None)
     return CaseIndexEntry(
         case_id=case.pk,
         person_id=person.pk,
         file_number=case.file_number,
+        file_year=year,
+        file_serial=serial,
         passport_number=_identifier(person.passport_number),
         family_name=person.family_name,
         given_names=person.given_names,
@@ -73,6 +85,25 @@ def build_entry(case: Case, comments: Iterable[str] = ()) -> CaseIndexEntry:
         name_keys=" ".join(keys),
         body=body,
     )
+
+
+#: Separates what identifies the case (number, names, type) from notes and comments in the
+#: searched document; result snippets come from the second part only.
+BODY_SEPARATOR = "\n\n"
+
+
+def join_body(identity, free_text) -> str:
+    """The free-text document: one line per identifying field, a blank line, notes and
+    comments (their own blank lines are kept; no identifying field contains one)."""
+    head = "\n".join(" ".join(str(part).split()) for part in identity if part)
+    tail = "\n".join(str(part) for part in free_text if part and str(part).strip())
+    return (head + BODY_SEPARATOR + tail)[:MAX_BODY] if tail else head[:MAX_BODY]
+
+
+def free_text_of(body: str) -> str:
+    """The notes and comments of a document built by :func:`join_body` (no identity)."""
+    _head, separator, tail = (body or "").partition(BODY_SEPARATOR)
+    return tail if separator else ""
 
 
 def _identifier(value: str | None) -> str:

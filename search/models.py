@@ -22,6 +22,10 @@ class CaseIndexEntry(models.Model):
     )
     person_id = models.BigIntegerField(db_index=True)
     file_number = models.CharField(max_length=32, db_index=True)
+    #: Year and serial of the file number (``ABH-2026-000262`` → 2026, 262), so that a partial
+    #: number ("262", "000262", "2026-262") is an indexed lookup.
+    file_year = models.PositiveSmallIntegerField(null=True)
+    file_serial = models.PositiveIntegerField(null=True, db_index=True)
     passport_number = models.CharField(max_length=30, blank=True, db_index=True)
     family_name = models.CharField(max_length=200)
     given_names = models.CharField(max_length=200, blank=True)

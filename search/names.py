@@ -41,13 +41,16 @@ __all__ = [
     "MAX_QUERY_LENGTH",
     "ParsedQuery",
     "PersonName",
+    "canonical_file_number",
     "clean_text",
     "date_bonus",
     "index_keys",
+    "parse_file_number",
     "parse_query",
     "person_name",
     "query_keys",
     "score",
+    "split_file_number",
     "token_keys",
 ]
 
@@ -554,6 +557,12 @@ def person_name(
 
 _DATE_RE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 _FILE_NUMBER_RE = re.compile(r"\b[A-Za-z]{2,5}-\d{4}-\d{1,8}\b")
+#: The parts of a file number: prefix, year, serial (``ABH-2026-000262``).
+_FILE_NUMBER_PARTS_RE = re.compile(r"^([A-Za-z]{2,5})-(\d{4})-(\d{1,8})$")
+#: Year and serial without the prefix (``2026-262``).
+_YEAR_SERIAL_RE = re.compile(r"(?<![\w-])(\d{4})-(\d{1,8})(?![\w-])")
+#: Serial numbers users type for a file number: up to 8 digits (leading zeros optional).
+MAX_SERIAL_DIGITS = 8
 _IDENTIFIER_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9]{5,20}$")
 _YEAR_RE = re.compile(r"(?<![\d.\-/])\d{4}(?![\d.\-/])")
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
@@ -568,12 +577,16 @@ class ParsedQuery:
     identifiers: list[str] = field(default_factory=list)
     #: A birth year alone (``Amiri 1962``): offices record an unknown day as 1 January.
     years: list[int] = field(default_factory=list)
+    #: Partial file numbers: ``(year or None, serial)`` from "262", "000262", "2026-262".
+    file_serials: list[tuple[int | None, int]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     _units: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.tokens or self.dates or self.file_numbers or self.identifiers)
+        return not (
+            self.tokens or self.dates or self.file_numbers or self.identifiers or self.file_serials
+        )
 
 
 def _parse_date(match: re.Match) -> dt.date | None:
@@ -606,6 +619,41 @@ def _mrz_names(text: str) -> str:
     return " ".join(words)
 
 
+def split_file_number(number: str | None) -> tuple[str, int, int] | None:
+    """``("ABH", 2026, 262)`` for ``ABH-2026-000262``; ``None`` for anything else."""
+    match = _FILE_NUMBER_PARTS_RE.match((number or "").strip())
+    if match is None:
+        return None
+    return match.group(1).upper(), int(match.group(2)), int(match.group(3))
+
+
+def canonical_file_number(number: str) -> str:
+    """The file number as the office writes it: the serial with six digits at least."""
+    parts = split_file_number(number)
+    if parts is None:
+        return number.strip().upper()
+    prefix, year, serial = parts
+    return f"{prefix}-{year}-{serial:06d}"
+
+
+def parse_file_number(text: str | None) -> tuple[str | None, int | None, int | None]:
+    """What someone typed for a file number: ``(whole number, year, serial)``.
+
+    ``ABH-2026-262`` → ``("ABH-2026-000262", None, None)``; ``2026-262`` → ``(None, 2026,
+    262)``; ``000262`` or ``262`` → ``(None, None, 262)``; anything else is taken as a
+    whole number as typed.
+    """
+    text = (text or "").strip().upper()
+    if split_file_number(text) is not None:
+        return canonical_file_number(text), None, None
+    match = _YEAR_SERIAL_RE.fullmatch(text)
+    if match:
+        return None, int(match.group(1)), int(match.group(2))
+    if text.isdigit() and len(text) <= MAX_SERIAL_DIGITS:
+        return None, None, int(text)
+    return text, None, None
+
+
 def parse_query(text: str | None) -> ParsedQuery:
     """Split what a caseworker typed into name words, birth dates and identifiers."""
     text = clean_text(text)
@@ -617,11 +665,20 @@ def parse_query(text: str | None) -> ParsedQuery:
             parsed.dates.append(date)
     rest = _DATE_RE.sub(" ", rest)
     for match in _FILE_NUMBER_RE.finditer(rest):
-        parsed.file_numbers.append(match.group(0).upper())
+        number = match.group(0).upper()
+        parsed.file_numbers.append(number)
+        canonical = canonical_file_number(number)
+        if canonical != number:  # "ABH-2026-262" is ABH-2026-000262
+            parsed.file_numbers.append(canonical)
     rest = _FILE_NUMBER_RE.sub(" ", rest)
+    for match in _YEAR_SERIAL_RE.finditer(rest):
+        parsed.file_serials.append((int(match.group(1)), int(match.group(2))))
+    rest = _YEAR_SERIAL_RE.sub(" ", rest)
     kept = []
     for word in rest.split():
         stripped = word.strip("\"'()[]{}*:;,.!?+-")
+        if stripped.isdigit() and len(stripped) <= MAX_SERIAL_DIGITS:
+            parsed.file_serials.append((None, int(stripped)))
         if _IDENTIFIER_RE.match(stripped):
             parsed.identifiers.append(stripped.upper())
         else:

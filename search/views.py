@@ -5,28 +5,18 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from casework.constants import CaseState
 from casework.selectors import is_office_admin, roles_of
 from casework.services import log_case_accesses
 
-from .backends.base import SORTS, SearchUnavailable
+from .backends.base import SearchUnavailable
+from .forms import CaseSearchForm, nationality_choices
 from .selectors import SearchFilters, search_cases
+from .visibility import resolve_scope
 
 PAGE_SIZE = 20
-FILTER_FIELDS = (
-    "file_number",
-    "passport_number",
-    "birth_date",
-    "nationality",
-    "case_type",
-    "state",
-    "department",
-    "received_from",
-    "received_to",
-    "text",
-)
 
 
 def can_search_cases(user) -> bool:
@@ -57,21 +47,21 @@ def search_view(request):
     if not can_search_cases(request.user):
         # A plain 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
         return HttpResponseForbidden(_("The case search is only for staff with case access."))
-    query = request.GET.get("q", "")
-    sort = request.GET.get("sort", "relevance")
-    if sort not in SORTS:
-        sort = "relevance"
-    data = {name: request.GET.get(name, "") for name in FILTER_FIELDS}
-    errors = {}
+    form = CaseSearchForm(request.GET or None, scope=resolve_scope(request.user))
     results = page = None
-    facets = {}
+    facets = []
     unavailable = False
-    searched = bool(query.strip()) or any(data.values())
-    if searched:
+    searched = False
+    if form.is_bound and form.is_valid() and form.filled():
+        searched = True
         try:
-            filters = SearchFilters.from_mapping(data)
+            filters = SearchFilters.from_mapping(form.filter_data())
             results = search_cases(
-                user=request.user, query=query, filters=filters, sort=sort, route="backoffice"
+                user=request.user,
+                query=form.cleaned_data["q"],
+                filters=filters,
+                sort=form.cleaned_data["sort"] or "relevance",
+                route="backoffice",
             )
             paginator = Paginator(_Page(results), PAGE_SIZE)
             page = paginator.get_page(request.GET.get("p"))
@@ -81,14 +71,18 @@ def search_view(request):
                 user=request.user,
                 route="search",
             )
-            facets = results.facets()
+            facets = _facet_links(request, results)
         except ValidationError as exc:
-            errors = exc.message_dict
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
             results = page = None
         except SearchUnavailable:
             # The search cluster is down: case work goes on, the search says so plainly.
             unavailable = True
             results = page = None
+    elif form.is_bound and not form.is_valid():
+        searched = True
     params = request.GET.copy()
     params.pop("p", None)
     return render(
@@ -97,12 +91,8 @@ def search_view(request):
         {
             "page_title": _("Case search"),
             "header_icon": "search",
-            "query": query,
-            "data": data,
-            "sort": sort,
-            "sorts": SORTS.items(),
-            "states": CaseState.choices,
-            "errors": errors,
+            "form": form,
+            "filter_fields": [form[name] for name in CaseSearchForm.FILTERS],
             "searched": searched,
             "results": results,
             "facets": facets,
@@ -112,3 +102,44 @@ def search_view(request):
         },
         status=503 if unavailable else 200,
     )
+
+
+#: Facet → the filter its values set (the facet values are the filters' codes).
+FACET_TITLES = {
+    "state": gettext_lazy("State"),
+    "case_type": gettext_lazy("Case type"),
+    "department": gettext_lazy("Department"),
+    "nationality": gettext_lazy("Nationality"),
+}
+
+
+def _facet_links(request, results) -> list[dict]:
+    """Each facet's values as links that apply the filter (or, when applied, remove it)."""
+    country_names = dict(nationality_choices())
+    groups = []
+    for name, values in results.facets().items():
+        if not values:
+            continue
+        current = request.GET.get(name, "")
+        items = []
+        for value in values:
+            query = request.GET.copy()
+            query.pop("p", None)
+            active = str(value["value"]) == current
+            if active:
+                query.pop(name, None)
+            else:
+                query[name] = value["value"]
+            label = value["label"]
+            if name == "nationality":
+                label = country_names.get(value["value"]) or label
+            items.append(
+                {
+                    "label": label,
+                    "count": value["count"],
+                    "url": "?" + query.urlencode(),
+                    "active": active,
+                }
+            )
+        groups.append({"name": name, "title": FACET_TITLES[name], "items": items})
+    return groups

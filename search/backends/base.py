@@ -23,10 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from casework.selectors import cases_visible_to, visibility_filter
 
 from .. import names
+from ..indexing import free_text_of
 from ..models import CaseIndexEntry, SearchLog
 from ..visibility import Scope, resolve_scope
 
 __all__ = [
+    "IDENTIFIER_SCORE",
+    "SERIAL_SCORE",
     "SORTS",
     "BaseCaseSearchBackend",
     "Candidates",
@@ -35,6 +38,9 @@ __all__ = [
     "SearchResults",
     "SearchUnavailable",
     "RestMatches",
+    "identifier_condition",
+    "serial_candidates_wanted",
+    "serial_condition",
 ]
 
 
@@ -75,6 +81,33 @@ ROW_FIELDS = (
 )
 #: Score of an exact file-number or passport-number match (always first).
 IDENTIFIER_SCORE = 100.0
+#: Score of a partial file number ("262" for ABH-2026-000262): after exact identifiers.
+SERIAL_SCORE = 50.0
+
+
+def serial_condition(serials) -> Q:
+    """Index rows whose file number has one of these ``(year or None, serial)`` parts."""
+    condition = Q(pk__in=[])
+    for year, serial in serials:
+        part = Q(file_serial=serial)
+        if year is not None:
+            part &= Q(file_year=year)
+        condition |= part
+    return condition
+
+
+def identifier_condition(parsed: names.ParsedQuery) -> Q | None:
+    """Exact file and passport numbers of the query, as a condition on the index table."""
+    idents = set(parsed.file_numbers) | set(parsed.identifiers)
+    if not idents:
+        return None
+    return Q(file_number__in=idents) | Q(passport_number__in=idents)
+
+
+def serial_candidates_wanted(parsed: names.ParsedQuery) -> bool:
+    """Numbers typed alone are partial file numbers; beside a name ("Shevchenko 1969") they
+    are not (a birth year, a house number)."""
+    return bool(parsed.file_serials) and not parsed.tokens
 
 
 @dataclass
@@ -92,6 +125,33 @@ class SearchFilters:
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     text: str = ""
+    #: Ids of the case type and department named by ``case_type`` / ``department`` (their
+    #: codes, as users know them); resolved once, see :meth:`case_type_ids`.
+    _ids: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    def case_type_ids(self) -> list[int]:
+        """Ids of the case type whose *code* is ``case_type`` ("24" is § 24, never id 24)."""
+        return self._resolve("case_type")
+
+    def department_ids(self) -> list[int]:
+        """Ids of the department whose *code* is ``department``."""
+        return self._resolve("department")
+
+    def _resolve(self, name: str) -> list[int]:
+        from casework.models import CaseType, Department
+
+        code = getattr(self, name)
+        if not code:
+            return []
+        if name not in self._ids:
+            model = CaseType if name == "case_type" else Department
+            self._ids[name] = list(model.objects.filter(code=code).values_list("pk", flat=True))
+        return self._ids[name]
+
+    def file_number_parts(self) -> tuple[str | None, int | None, int | None]:
+        """The file number filter as (whole number, year, serial): see
+        :func:`search.names.parse_file_number` ("262" finds ABH-2026-000262)."""
+        return names.parse_file_number(self.file_number)
 
     @classmethod
     def from_mapping(cls, data: Any) -> SearchFilters:
@@ -137,16 +197,26 @@ class SearchFilters:
             received_to=date("received_to"),
             text=text("text", names.MAX_QUERY_LENGTH),
         )
+        if filters.case_type and not filters.case_type_ids():
+            errors["case_type"] = _("Unknown case type “%(code)s”.") % {"code": filters.case_type}
+        if filters.department and not filters.department_ids():
+            errors["department"] = _("Unknown department “%(code)s”.") % {
+                "code": filters.department
+            }
         if errors:
             raise ValidationError(errors)
         return filters
 
     def as_log(self) -> dict[str, str]:
-        return {k: str(v) for k, v in asdict(self).items() if v not in ("", None)}
+        return {k: str(v) for k, v in asdict(self).items() if v not in ("", None) and k != "_ids"}
 
     def apply(self, qs: QuerySet[CaseIndexEntry]) -> QuerySet[CaseIndexEntry]:
         if self.file_number:
-            qs = qs.filter(file_number__iexact=self.file_number)
+            number, year, serial = self.file_number_parts()
+            if number is not None:
+                qs = qs.filter(file_number__iexact=number)
+            else:
+                qs = qs.filter(serial_condition([(year, serial)]))
         if self.passport_number:
             qs = qs.filter(passport_number=self.passport_number)
         if self.birth_date:
@@ -154,13 +224,11 @@ class SearchFilters:
         if self.nationality:
             qs = qs.filter(nationality=self.nationality)
         if self.case_type:
-            key = "case_type_id" if self.case_type.isdigit() else "case_type__code"
-            qs = qs.filter(**{key: self.case_type})
+            qs = qs.filter(case_type_id__in=self.case_type_ids())
         if self.state:
             qs = qs.filter(state=self.state)
         if self.department:
-            key = "department_id" if self.department.isdigit() else "department__code"
-            qs = qs.filter(**{key: self.department})
+            qs = qs.filter(department_id__in=self.department_ids())
         if self.assigned_to:
             qs = qs.filter(assigned_to_id=self.assigned_to)
         if self.received_from:
@@ -188,6 +256,8 @@ class Candidates:
     #: Of the ``rows``, the ids whose document matches the text (when the backend knows).
     text_hits: set[int] | None = None
     identifiers: set[int] | None = None
+    #: Cases whose file number has a serial (and year) the query names ("262").
+    serials: set[int] | None = None
     dates: set[int] | None = None
     rows: list[tuple] | None = None
 
@@ -421,7 +491,8 @@ class SearchResults:
     def _highlight(self, entry: CaseIndexEntry) -> dict[str, SafeString]:
         return {
             "name": highlight_name(entry, self._parsed),
-            "text": highlight_text(entry.body, self._text_words),
+            # Only notes and comments: the rest of the document is what the row shows anyway.
+            "text": highlight_text(free_text_of(entry.body), self._text_words),
         }
 
 
@@ -660,11 +731,17 @@ class BaseCaseSearchBackend:
         filters: SearchFilters,
     ) -> Candidates:
         """Every candidate with its :data:`ROW_FIELDS` (backends may do it in one query)."""
-        idents = set(parsed.file_numbers) | set(parsed.identifiers)
         identifiers: set[int] = set()
-        if idents:
-            exact = qs.filter(Q(file_number__in=idents) | Q(passport_number__in=idents))
-            identifiers = set(exact.values_list("case_id", flat=True))
+        exact = identifier_condition(parsed)
+        if exact is not None:
+            identifiers = set(qs.filter(exact).values_list("case_id", flat=True))
+        serials: set[int] = set()
+        if serial_candidates_wanted(parsed):
+            serials = set(
+                qs.filter(serial_condition(parsed.file_serials)).values_list("case_id", flat=True)[
+                    :CANDIDATE_LIMIT
+                ]
+            )
         candidates = Candidates()
         if parsed.tokens or text_words:
             candidates = self.find_candidates(parsed, text_words, qs, scope=scope, filters=filters)
@@ -675,8 +752,9 @@ class BaseCaseSearchBackend:
                     :CANDIDATE_LIMIT
                 ]
             )
-        ids = identifiers | set(candidates.by_name) | set(candidates.by_text) | dates
+        ids = identifiers | serials | set(candidates.by_name) | set(candidates.by_text) | dates
         candidates.identifiers = identifiers
+        candidates.serials = serials
         candidates.dates = dates
         candidates.rows = list(qs.filter(ids_condition(ids)).values_list(*ROW_FIELDS))
         return candidates
@@ -691,7 +769,8 @@ class BaseCaseSearchBackend:
     ) -> tuple[list[tuple[int, float]], Candidates]:
         candidates = self.gather(parsed, text_words, qs, scope, filters)
         # Exact identifiers first: file number, passport number.
-        scores: dict[int, float] = dict.fromkeys(candidates.identifiers or (), IDENTIFIER_SCORE)
+        scores: dict[int, float] = dict.fromkeys(candidates.serials or (), SERIAL_SCORE)
+        scores.update(dict.fromkeys(candidates.identifiers or (), IDENTIFIER_SCORE))
         name_only = not filters.text
         order = {}
         memo: dict[tuple, float] = {}  # namesakes are scored once

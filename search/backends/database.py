@@ -27,7 +27,15 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from .. import indexing, names
 from ..models import CaseIndexEntry, NameTerm
-from .base import CANDIDATE_LIMIT, ROW_FIELDS, BaseCaseSearchBackend, Candidates
+from .base import (
+    CANDIDATE_LIMIT,
+    ROW_FIELDS,
+    BaseCaseSearchBackend,
+    Candidates,
+    identifier_condition,
+    serial_candidates_wanted,
+    serial_condition,
+)
 
 __all__ = ["DatabaseCaseSearchBackend", "SearchBackend"]
 
@@ -145,10 +153,11 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
     def _pg_gather(self, parsed, text_words, visible, scope, filters) -> Candidates:
         """Identifiers, name tiers, birth dates and text matches in one statement.
 
-        ``c``: each kind of name, identifier and date candidate is a separately limited
-        select (so a common coarse key cannot crowd out a true match) over the rows of the
-        user's scope (plain values, answered from indexes). ``v``: one pass over the visible
-        rows (casework's condition and the filters) that are candidates or match the text;
+        ``c``: each kind of name, identifier, partial file number and date candidate is a
+        separately limited select (so a common coarse key cannot crowd out a true match) over
+        the rows of the user's scope (plain values, answered from indexes). ``v``: one pass over
+        the visible rows (casework's condition and the filters) that are candidates or match
+        the text;
         ``r`` counts the text matches (exact: every visible match) and keeps the best
         ranked of them. The rows come back with their kinds and are ranked in Python.
         """
@@ -167,15 +176,19 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
             sql, params = queryset.query.sql_with_params()
             arms.append((f"SELECT a.case_id, {kind} AS kind FROM ({sql}) a", list(params)))  # noqa: S608 (compiled by Django)
 
-        idents = set(parsed.file_numbers) | set(parsed.identifiers)
-        if idents:
-            add(qs.filter(Q(file_number__in=idents) | Q(passport_number__in=idents)), 0, None)
+        exact = identifier_condition(parsed)
+        if exact is not None:
+            add(qs.filter(exact), 0, None)
+        if serial_candidates_wanted(parsed):
+            add(qs.filter(serial_condition(parsed.file_serials)), 3)
         if parsed.tokens:
             for tsquery, limit in self._pg_name_queries(parsed):
                 add(qs.filter(_pg_name_match(tsquery)), 1, limit)
         if parsed.dates:
             add(qs.filter(birth_date__in=parsed.dates), 2)
-        candidates = Candidates(identifiers=set(), dates=set(), rows=[], text_hits=set())
+        candidates = Candidates(
+            identifiers=set(), serials=set(), dates=set(), rows=[], text_hits=set()
+        )
         if not arms and not text_words:
             return candidates
         if not arms:
@@ -236,6 +249,8 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
                 candidates.by_name.append(pk)
             elif kind == 2:
                 candidates.dates.add(pk)
+            elif kind == 3:
+                candidates.serials.add(pk)
             if hit:  # also when the case is a name, identifier or date candidate too
                 text_ranks[pk] = rank or 0.0
             if pk not in seen:

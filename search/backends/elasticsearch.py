@@ -64,6 +64,7 @@ from .base import (
     SearchFilters,
     SearchUnavailable,
     ids_condition,
+    serial_candidates_wanted,
 )
 
 __all__ = [
@@ -208,6 +209,8 @@ def document(entry: CaseIndexEntry) -> dict[str, Any]:
         "case_id": entry.case_id,
         "person_id": entry.person_id,
         "file_number": entry.file_number,
+        "file_year": entry.file_year,
+        "file_serial": entry.file_serial,
         "passport_number": entry.passport_number or None,
         "name_keys": entry.name_keys.split(),
         "body": entry.body,
@@ -232,6 +235,16 @@ def _digest(doc: dict[str, Any]) -> str:
     return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()[:16]
 
 
+#: Fields added to the mapping after indices were first created: put on an existing index
+#: when a process first uses it (adding a field is allowed; its documents get the values when
+#: ``sync_case_index --verify`` rewrites them, their digest having changed).
+ADDED_FIELDS: dict[str, Any] = {
+    # Year and serial of the file number: "262" or "2026-262" finds ABH-2026-000262.
+    "file_year": {"type": "integer"},
+    "file_serial": {"type": "integer"},
+}
+
+
 def _mappings(text_analyzer: str) -> dict[str, Any]:
     return {
         "dynamic": "strict",
@@ -239,6 +252,7 @@ def _mappings(text_analyzer: str) -> dict[str, Any]:
             "case_id": {"type": "long"},
             "person_id": {"type": "long"},
             "file_number": {"type": "keyword"},
+            **ADDED_FIELDS,
             "passport_number": {"type": "keyword"},
             "name_keys": {"type": "keyword"},
             "body": {"type": "text", "analyzer": text_analyzer},
@@ -343,6 +357,8 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
                 except BadRequestError:
                     if not self._current_indices():  # not a concurrent creation
                         raise
+            else:
+                self.client.indices.put_mapping(index=self.alias, properties=ADDED_FIELDS)
         _ensured.add((id(self.client), self.alias))
 
     def drop(self) -> None:
@@ -595,6 +611,7 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         candidates = self.find_candidates(parsed, text_words, qs, scope=scope, filters=filters)
         ids = (
             set(candidates.identifiers or ())
+            | set(candidates.serials or ())
             | set(candidates.by_name)
             | set(candidates.by_text)
             | set(candidates.dates or ())
@@ -613,7 +630,7 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         filters: SearchFilters | None = None,
     ) -> Candidates:
         """Identifiers, name arms, birth dates and the text in one round trip (``_msearch``)."""
-        candidates = Candidates(identifiers=set(), dates=set())
+        candidates = Candidates(identifiers=set(), serials=set(), dates=set())
         requests = []
         if parsed.tokens or text_words:
             requests = self.candidate_searches(parsed, text_words, scope, filters)
@@ -626,6 +643,16 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
             )
             requests.append(
                 ("identifier", self._search(scope, filters).query(exact).extra(size=1000))
+            )
+        if serial_candidates_wanted(parsed):
+            requests.append(
+                (
+                    "serial",
+                    self._search(scope, filters)
+                    .query(serial_query(parsed.file_serials))
+                    .sort({"received_at": "desc"}, {"case_id": "desc"})
+                    .extra(size=CANDIDATE_LIMIT, track_total_hits=False),
+                )
             )
         if parsed.dates:
             born = EQ("terms", birth_date=[d.isoformat() for d in parsed.dates])
@@ -654,6 +681,8 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
             hits = result["hits"]["hits"]
             if kind == "identifier":
                 candidates.identifiers |= {int(h["_id"]) for h in hits}
+            elif kind == "serial":
+                candidates.serials |= {int(h["_id"]) for h in hits}
             elif kind == "date":
                 candidates.dates |= {int(h["_id"]) for h in hits}
             elif kind == "name":
@@ -929,16 +958,17 @@ def filter_clauses(scope: Scope | None, filters: SearchFilters | None) -> list[A
 
     The same semantics as :meth:`SearchFilters.apply` on the database index.
     """
-    from casework.models import CaseType, Department
-
     clauses = []
     visibility = visibility_clause(scope)
     if visibility is not None:
         clauses.append(visibility)
     if filters is None:
         return clauses
+    number, year, serial = filters.file_number_parts() if filters.file_number else (None,) * 3
     terms: dict[str, Any] = {
-        "file_number": filters.file_number,
+        "file_number": number,
+        "file_year": year,
+        "file_serial": serial,
         "passport_number": filters.passport_number,
         "nationality": filters.nationality,
         "state": filters.state,
@@ -948,21 +978,28 @@ def filter_clauses(scope: Scope | None, filters: SearchFilters | None) -> list[A
     for name, value in terms.items():
         if value not in ("", None):
             clauses.append(EQ("term", **{name: value}))
-    for field, model, value in (
-        ("department_id", Department, filters.department),
-        ("case_type_id", CaseType, filters.case_type),
-    ):
-        if value:
-            ids = (
-                [int(value)]
-                if value.isdigit()
-                else list(model.objects.filter(code=value).values_list("pk", flat=True))
-            )
-            clauses.append(EQ("terms", **{field: ids}))
+    # Case type and department by their codes (as users know them), never by database id:
+    # case type "24" is § 24, whichever id it has.
+    if filters.department:
+        clauses.append(EQ("terms", department_id=filters.department_ids()))
+    if filters.case_type:
+        clauses.append(EQ("terms", case_type_id=filters.case_type_ids()))
     received = received_range(filters.received_from, filters.received_to)
     if received:
         clauses.append(EQ("range", received_at=received))
     return clauses
+
+
+def serial_query(serials) -> Any:
+    """Documents whose file number has one of these ``(year or None, serial)`` parts (as
+    :func:`search.backends.base.serial_condition` on the database index)."""
+    should = []
+    for year, serial in serials:
+        part = [EQ("term", file_serial=serial)]
+        if year is not None:
+            part.append(EQ("term", file_year=year))
+        should.append(EQ("bool", filter=part))
+    return EQ("bool", should=should or [EQ("match_none")], minimum_should_match=1)
 
 
 def received_range(

@@ -63,3 +63,31 @@ def test_bad_filter_is_422_with_a_message(client, office, shevchenko_cases):
     assert "birth_date" in response.json()["errors"]
     response = client.get(URL, {"sort": "random"}, **bearer(office["worker_a"]))
     assert response.status_code == 422
+
+
+def test_case_type_and_department_are_codes_never_ids(client, office, shevchenko_cases):
+    """case_type=24 is § 24; a number that is only some case type's id finds nothing (422)."""
+    headers = bearer(office["boss"])
+    data = client.get(URL, {"case_type": "24"}, **headers).json()
+    assert [r["file_number"] for r in data["results"]] == [shevchenko_cases["hidden"].file_number]
+    for params in (
+        {"case_type": str(office["type_b"].pk + 1000)},
+        {"case_type": str(office["type_b"].pk)}
+        if office["type_b"].pk != 24
+        else {"case_type": "9"},
+        {"department": str(office["dept_b"].pk)},
+    ):
+        response = client.get(URL, params, **headers)
+        assert response.status_code == 422, params
+        assert set(params) <= set(response.json()["errors"])
+
+
+def test_a_partial_file_number_finds_the_case(client, office, shevchenko_cases):
+    from search.backends import get_search_backend
+    from tests.casework.factories import CaseFactory
+
+    case = CaseFactory(case_type=office["type_a"], file_number="ABH-2026-000262")
+    get_search_backend().index_cases([case.pk])
+    for params in ({"q": "262"}, {"q": "2026-000262"}, {"file_number": "000262"}):
+        data = client.get(URL, params, **bearer(office["worker_a"])).json()
+        assert [r["file_number"] for r in data["results"]] == ["ABH-2026-000262"], params

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 
 from search.backends import get_search_backend
 from search.models import SearchLog
+from tests.casework.factories import CaseFactory, CaseTypeFactory, PersonFactory
 
-from .conftest import backend_names
+from .conftest import backend_names, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,75 @@ class TestBackendConformance:
             h.entry.department.code == "aufenthalt" for h in hits
         )
         assert sum(f["count"] for f in results.facets()["state"]) == results.count()
+
+    def test_case_type_and_department_filters_take_codes_not_ids(
+        self, backend, office, shevchenko_cases
+    ):
+        """ "24" is the case type coded 24 (§ 24), even when some other type has the id 24."""
+        from casework.models import CaseType
+
+        type_b = office["type_b"]  # code "24"
+        impostor = CaseTypeFactory(code=str(type_b.pk), department=office["dept_a"])
+        assert CaseType.objects.filter(code=str(type_b.pk)).exclude(pk=type_b.pk).exists()
+        case = make_case(impostor, family_name="Kowalczyk", given_names="Piotr")
+        backend.index_cases([case.pk])
+
+        def numbers(**filters):
+            return sorted(file_numbers(backend.search("", user=office["boss"], filters=filters)))
+
+        assert numbers(case_type="24") == [shevchenko_cases["hidden"].file_number]
+        assert numbers(case_type=str(type_b.pk)) == [case.file_number]
+        assert numbers(department="asyl-eu") == [shevchenko_cases["hidden"].file_number]
+        with pytest.raises(ValidationError) as exc:
+            backend.search("", user=office["boss"], filters={"case_type": "nope"})
+        assert "case_type" in exc.value.message_dict
+        with pytest.raises(ValidationError) as exc:
+            backend.search(
+                "", user=office["boss"], filters={"department": str(office["dept_b"].pk)}
+            )
+        assert "department" in exc.value.message_dict
+
+    @pytest.mark.parametrize(
+        "typed", ["262", "000262", "2026-262", "ABH-2026-262", "abh-2026-000262"]
+    )
+    def test_a_partial_file_number_finds_the_case(self, backend, office, shevchenko_cases, typed):
+        target = CaseFactory(
+            case_type=office["type_a"], file_number="ABH-2026-000262", person=PersonFactory()
+        )
+        CaseFactory(case_type=office["type_a"], file_number="ABH-2026-001262")
+        CaseFactory(case_type=office["type_a"], file_number="ABH-2025-000263")
+        backend.rebuild()
+        results = backend.search(typed, user=office["worker_a"])
+        assert file_numbers(results) == [target.file_number]
+        filtered = backend.search("", user=office["worker_a"], filters={"file_number": typed})
+        assert file_numbers(filtered) == [target.file_number]
+
+    def test_a_partial_file_number_of_another_department_stays_hidden(
+        self, backend, office, shevchenko_cases
+    ):
+        hidden = shevchenko_cases["hidden"]
+        serial = hidden.file_number.rsplit("-", 1)[1]
+        assert file_numbers(backend.search(serial, user=office["worker_a"])) == []
+        assert file_numbers(backend.search(serial, user=office["worker_b"])) == [hidden.file_number]
+
+    def test_a_number_beside_a_name_is_no_file_number(self, backend, office, shevchenko_cases):
+        """ "Shevchenko 1969": a birth year or a house number, not case ABH-…-001969."""
+        CaseFactory(case_type=office["type_a"], file_number="ABH-2026-001969")
+        backend.rebuild()
+        results = backend.search("Shevchenko 1969", user=office["worker_a"])
+        assert "ABH-2026-001969" not in file_numbers(results)
+
+    def test_snippets_come_from_notes_and_comments_only(self, backend, office, shevchenko_cases):
+        """A name search shows no raw index text (numbers, names, type) under the row."""
+        hit = backend.search("Shevchenko", user=office["worker_a"])[0]
+        assert hit.highlights["text"] == ""
+        case = shevchenko_cases["shevchenko"]
+        case.notes = "Reisepass FX123456 liegt vor, Arbeitgeber Müller"
+        case.save()
+        backend.index_cases([case.pk])
+        hit = backend.search("", user=office["worker_a"], filters={"text": "Arbeitgeber"})[0]
+        assert "<mark>Arbeitgeber</mark>" in hit.highlights["text"]
+        assert "SHEVCHENKO" not in hit.highlights["text"]
 
     def test_highlights_the_matching_name(self, backend, office, shevchenko_cases):
         hit = backend.search("Schewtschenko", user=office["worker_a"])[0]

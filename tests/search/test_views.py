@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from search.backends import get_search_backend
 from search.models import SearchLog
 from tests.casework.factories import UserFactory
 
@@ -48,3 +49,80 @@ def test_bad_filter_shows_a_message(client, office, shevchenko_cases, admin_acce
     # A NUL byte is refused at the edge with a clear 400 (issue 18).
     response = client.get(reverse("case_search"), {"q": "\x00("})
     assert response.status_code == 400
+
+
+def test_filter_form_offers_case_types_and_departments_by_name(
+    client, office, shevchenko_cases, admin_access
+):
+    """Visible selects with names (issue 10), only of the departments the user may search."""
+    login(client, office["worker_a"], admin_access)
+    html = client.get(reverse("case_search")).content.decode()
+    assert '<select name="case_type"' in html
+    assert '<select name="department"' in html
+    assert '<option value="18b">§ 18b AufenthG – ' in html
+    assert '<option value="aufenthalt">Aufenthalt/Anerkennung</option>' in html
+    assert "Asyl/EU" not in html and 'value="24"' not in html
+    assert "<details" not in html  # the filters are not folded away
+    login(client, office["boss"], admin_access)
+    html = client.get(reverse("case_search")).content.decode()
+    assert '<option value="asyl-eu">Asyl/EU</option>' in html
+
+
+def test_case_type_filter_takes_the_code(client, office, shevchenko_cases, admin_access):
+    """ "24" is § 24, not the case type with the database id 24."""
+    from tests.casework.factories import CaseTypeFactory
+
+    from .conftest import make_case
+
+    impostor = CaseTypeFactory(code=str(office["type_b"].pk), department=office["dept_a"])
+    other = make_case(impostor, family_name="Kowalczyk")
+    get_search_backend().index_cases([other.pk])
+    login(client, office["boss"], admin_access)
+    html = client.get(reverse("case_search"), {"case_type": "24"}).content.decode()
+    assert shevchenko_cases["hidden"].file_number in html
+    assert other.file_number not in html
+    html = client.get(reverse("case_search"), {"case_type": impostor.code}).content.decode()
+    assert other.file_number in html
+    assert shevchenko_cases["hidden"].file_number not in html
+
+
+def test_facet_counts_are_links_that_apply_the_filter(
+    client, office, shevchenko_cases, admin_access
+):
+    login(client, office["boss"], admin_access)
+    html = client.get(reverse("case_search"), {"q": "Shevchenko"}).content.decode()
+    facet = html[html.index('data-facet="case_type"') :]
+    facet = facet[: facet.index("</ul>")]
+    assert '<a href="?q=Shevchenko&amp;case_type=24">' in facet
+    response = client.get(reverse("case_search"), {"q": "Shevchenko", "case_type": "24"})
+    html = response.content.decode()
+    assert shevchenko_cases["hidden"].file_number in html
+    assert shevchenko_cases["shevchenko"].file_number not in html
+    # The applied value is marked and its link removes the filter again.
+    facet = html[html.index('data-facet="case_type"') :]
+    assert '<a href="?q=Shevchenko" aria-current="true"' in facet[: facet.index("</ul>")]
+
+
+def test_result_rows_show_no_raw_index_text(client, office, shevchenko_cases, admin_access):
+    """Name, file number, case type, state and department; no dump of the searched document."""
+    login(client, office["worker_a"], admin_access)
+    html = client.get(reverse("case_search"), {"q": "Shevchenko"}).content.decode()
+    row = html[html.index(f'data-file-number="{shevchenko_cases["shevchenko"].file_number}"') :]
+    row = row[: row.index("</tr>")]
+    assert "FX123456" not in row  # the passport number is in the document, not in the row
+    assert "§ 18b AufenthG" in row and "Aufenthalt/Anerkennung" in row
+    assert "Notes and comments" not in row
+
+
+@pytest.mark.parametrize("typed", ["262", "000262", "2026-000262"])
+def test_a_partial_file_number_finds_the_case(
+    client, office, shevchenko_cases, admin_access, typed
+):
+    from tests.casework.factories import CaseFactory
+
+    case = CaseFactory(case_type=office["type_a"], file_number="ABH-2026-000262")
+    get_search_backend().index_cases([case.pk])
+    login(client, office["worker_a"], admin_access)
+    for params in ({"q": typed}, {"file_number": typed}):
+        html = client.get(reverse("case_search"), params).content.decode()
+        assert 'data-file-number="ABH-2026-000262"' in html, params
