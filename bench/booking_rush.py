@@ -364,6 +364,36 @@ def hammer_client(port, applicants, go: threading.Event, stop: threading.Event, 
             recorder.hammer_status[status] += 1
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(server_pid: int, database_url: str) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn workers and by the database's sessions.
+
+    The rush's work in CPU time does not depend on what else the machine runs; divided by
+    the cores it is the shortest wall time the rush could take here.
+    """
+    import psycopg
+
+    try:
+        children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    except OSError:
+        children = []
+    workers = sum(_process_cpu(int(pid)) for pid in children)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        pids = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return workers, sum(_process_cpu(pid) for (pid,) in pids)
+
+
 def database_figures(release_at):
     from django.db import connection
 
@@ -513,6 +543,7 @@ def main():
         if wait > 0:
             time.sleep(wait)
         sampler.start()
+        cpu_before = server_cpu(server.pid, database_url)
         started = time.perf_counter()
         started_wall = time.time()
         client_cpu = time.process_time()
@@ -524,6 +555,7 @@ def main():
             thread.join(timeout=30)
         elapsed = time.perf_counter() - started
         client_cpu = time.process_time() - client_cpu
+        cpu_after = server_cpu(server.pid, database_url)
         sampler.stop.set()
         sampler.join(timeout=5)
     finally:
@@ -571,6 +603,15 @@ def main():
                 f"{percentile(values, 0.99) / floor['p99']:.1f}x the trivial view's)"
             )
     print(f"client CPU              {client_cpu:.2f} s (this process: {len(applicants)} threads)")
+    workers_cpu = cpu_after[0] - cpu_before[0]
+    database_cpu = cpu_after[1] - cpu_before[1]
+    cores = os.cpu_count() or 1
+    floor_seconds = (workers_cpu + database_cpu + client_cpu) / cores
+    print(
+        f"server CPU              {workers_cpu:.2f} s gunicorn workers, {database_cpu:.2f} s "
+        f"PostgreSQL sessions; with the client's, {floor_seconds:.2f} s on {cores} free cores is "
+        f"the shortest this rush could take (it took {elapsed:.2f} s)"
+    )
     print(f"server errors (5xx)     {server_errors}")
     print(f"transport errors        {recorder.transport_errors}")
     tracebacks = log_path.read_text().count("Traceback")
