@@ -37,6 +37,7 @@ __all__ = [
     "register_letter_kind",
     "render_sample",
     "render_template",
+    "render_templates",
     "sample_context",
     "variables_for",
 ]
@@ -411,5 +412,14 @@ def render_sample(kind: str, text: str, language: str | None = None) -> str:
 
 def render_template(template, kind: str, sources: Sources, *, language: str | None = None) -> str:
     """Render a compiled sandbox template with the flat context of ``kind``."""
+    return render_templates([template], kind, sources, language=language)[0]
+
+
+def render_templates(
+    templates, kind: str, sources: Sources, *, language: str | None = None
+) -> list[str]:
+    """Render several compiled sandbox templates (a subject and a body) with one flat context
+    of ``kind``, taken from the sources once."""
     with translation.override(language or translation.get_language()):
-        return template.render(Context(flat_context(kind, sources), autoescape=False))
+        flat = flat_context(kind, sources)
+        return [template.render(Context(dict(flat), autoescape=False)) for template in templates]

@@ -29,7 +29,7 @@ from django.utils.text import normalize_newlines
 
 from .constants import DEFAULT_LETTER_LANGUAGE, LETTER_LANGUAGES
 from .defaults import DEFAULT_TEMPLATES
-from .letter_context import check_template, compile_template, render_template
+from .letter_context import check_template, compile_template, render_templates
 from .models import LetterTemplate
 from .pdf import CoverPage, Letterhead, LetterPage, render_pdf
 
@@ -166,8 +166,8 @@ class TemplateSet:
         subject_tpl, body_tpl = self._compiled[key]
         # Rendered as plain text (no autoescape); the PDF renderer escapes all of it, so
         # the office's text and the data in it can never inject markup into the letter.
-        subject = " ".join(render_template(subject_tpl, kind, context, language=language).split())
-        body = render_template(body_tpl, kind, context, language=language)
+        subject, body = render_templates([subject_tpl, body_tpl], kind, context, language=language)
+        subject = " ".join(subject.split())
         return LetterSection(language=language, subject=subject, paragraphs=paragraphs_of(body))
 
     def letter(self, kind: str, languages: Sequence[str], context: dict, *, person) -> Letter:
