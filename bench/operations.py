@@ -14,6 +14,7 @@ with history rows, 5,000 of them § 24 titles to continue). Then measures
     .venv/bin/python bench/operations.py
     .venv/bin/python bench/operations.py --cases 20000 --titles 500 --repeat 5 --keep
     .venv/bin/python bench/operations.py --cases 65000 --titles 60000 --skip-dashboard
+    BENCH_CPROFILE=var/continuation.prof .venv/bin/python bench/operations.py ...  # cProfile it
 """
 
 import argparse
@@ -76,10 +77,22 @@ def child_continuation(args) -> None:
     # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a child started by a big
     # parent would report the parent's peak.
     baseline = _proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    profile_path = os.environ.get("BENCH_CPROFILE")
+    profiler = None
+    if profile_path:
+        import cProfile
+
+        profiler = cProfile.Profile()
     with QueryCounter() as queries:
         start, cpu_start = time.perf_counter(), cpu_seconds()
+        if profiler:
+            profiler.enable()
         result = services.run_continuation(args.child_continuation)
+        if profiler:
+            profiler.disable()
         total, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
+    if profiler:
+        profiler.dump_stats(profile_path)
     peak = _proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     connection.close()
     print(
@@ -90,6 +103,7 @@ def child_continuation(args) -> None:
                 "total": total,
                 "cpu": cpu,
                 "queries": queries.count,
+                "sql_wall": queries.seconds,
                 "baseline_rss": baseline,
                 "peak_rss": peak,
             }
@@ -139,13 +153,18 @@ class QueryCounter:
         from django.db import connection
 
         self.count = 0
+        self.seconds = 0.0
         self._cm = connection.execute_wrapper(self)
         self._cm.__enter__()
         return self
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
 
     def __exit__(self, *exc):
         self._cm.__exit__(*exc)
@@ -385,6 +404,11 @@ def bench_continuation(office, args) -> None:
         f"  continued {figures['continued']:,} in {total:.1f} s (goal: 60,000 under 300 s); "
         f"titles: {total - render:.1f} s, certificates: {render:.1f} s; {len(batches)} print "
         f"files, {size / 1e6:.1f} MB; queries: {figures['queries']:,}"
+    )
+    print(
+        f"  where the wall time went: {figures['sql_wall']:.1f} s in SQL statements (PostgreSQL "
+        f"and the driver), {figures['cpu']:.1f} s on this process's CPU (the two overlap in "
+        "the driver); the rest is waiting for a core or the disk"
     )
     print(
         f"  CPU time of the run: {figures['cpu']:.1f} s, certificates "
