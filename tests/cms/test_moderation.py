@@ -78,3 +78,39 @@ def test_scheduled_page_goes_live_only_at_its_time(client, home, editors):
     page.refresh_from_db()
     assert page.live
     assert client.get("/de/spaeter/").status_code == 200
+
+
+def test_an_approved_change_replaces_the_cached_page_at_once(client, topic, editors):
+    """A live page served from the cache: the editor's submitted change stays unseen, the
+    moderator's approval in the admin (its own view, as clicked) replaces it for everyone."""
+    from django.test import Client
+    from django.urls import reverse
+
+    editor, moderator = editors
+    url = "/de/aufenthaltserlaubnis/"
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    page = TopicPage.objects.get(pk=topic.pk)
+    page.intro = "Neu: Termine nur noch online."
+    page.save_revision(user=editor)
+    page.get_workflow().start(page, editor)
+    public = client.get(url)
+    assert "Neu: Termine nur noch online." not in public.text
+    assert "Alles zum Titel." in public.text
+
+    page.refresh_from_db()
+    task_state = page.current_workflow_task_state
+    admin = Client()
+    admin.force_login(moderator)
+    response = admin.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]),
+        {"comment": ""},
+    )
+    assert response.status_code in (200, 302)
+    page.refresh_from_db()
+    assert not page.workflow_in_progress
+    for address in (url, url + "?aus=newsletter"):
+        response = client.get(address)
+        assert "Neu: Termine nur noch online." in response.text
+        assert "Alles zum Titel." not in response.text
