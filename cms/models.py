@@ -518,3 +518,24 @@ class SignLanguagePage(Page):
 
     class Meta:
         verbose_name = _("German Sign Language page")
+
+
+class PublishingSchedule(models.Model):
+    """The state of scheduled publishing (one row): the lease of the run in progress and what
+    the last run did. See :mod:`cms.scheduling`."""
+
+    lease_until = models.DateTimeField(_("run in progress until"), null=True, blank=True)
+    last_started_at = models.DateTimeField(_("last run started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last run finished"), null=True, blank=True)
+    last_published = models.PositiveIntegerField(_("pages published by the last run"), default=0)
+    last_unpublished = models.PositiveIntegerField(
+        _("pages unpublished by the last run"), default=0
+    )
+    last_error = models.TextField(_("error of the last run"), blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled publishing")
+        verbose_name_plural = _("scheduled publishing")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -1,11 +1,18 @@
-"""Keep the page cache honest: any change to public content makes cached pages stale."""
+"""Keep the page cache honest: any change to public content makes cached pages stale; keep
+scheduled publishing queued (see :mod:`cms.scheduling`)."""
 
-from django.db.models.signals import post_delete, post_save
+import logging
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.documents import get_document_model
-from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Revision, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import cache
+
+logger = logging.getLogger(__name__)
 
 
 def _invalidate(**kwargs) -> None:
@@ -16,9 +23,37 @@ def _invalidate_configuration(**kwargs) -> None:
     cache.invalidate(configuration=True)
 
 
+def _schedule_publishing(plan=None, **kwargs) -> None:
+    """After ``migrate``: make sure scheduled publishing runs (the chain starts here). Not
+    after ``flush`` (no ``plan``), which tests run between cases."""
+    if plan is None:
+        return
+    from .scheduling import ensure_scheduled
+
+    try:
+        ensure_scheduled()
+    except Exception:  # the queue may not exist yet on a first migrate of another app
+        logger.warning("could not queue scheduled publishing", exc_info=True)
+
+
+def _page_scheduled(sender, instance, **kwargs) -> None:
+    """An editor scheduled a revision: make sure a run is queued to publish it."""
+    if instance.approved_go_live_at is None:
+        return
+    from .scheduling import ensure_scheduled
+
+    transaction.on_commit(ensure_scheduled)
+
+
 def connect() -> None:
     from .models import OfficeSettings
 
+    post_migrate.connect(
+        _schedule_publishing,
+        sender=apps.get_app_config("cms"),
+        dispatch_uid="cms_schedule_publishing",
+    )
+    post_save.connect(_page_scheduled, sender=Revision, dispatch_uid="cms_page_scheduled")
     page_published.connect(_invalidate, dispatch_uid="cms_cache_published")
     page_unpublished.connect(_invalidate, dispatch_uid="cms_cache_unpublished")
     # A move changes the paths that view restrictions cover.

@@ -2,17 +2,21 @@
 text features that mark a passage's language."""
 
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.rich_text.converters.html_to_contentstate import InlineStyleElementHandler
 from wagtail.admin.rich_text.editors.draftail import features as draftail_features
 from wagtail.admin.ui.components import Component
-from wagtail.models import Page, Site
+from wagtail.models import Page, Revision, Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from . import scheduling, translations
 from .constants import CONTENT_LANGUAGES
-from .models import NewsPage
+from .models import NewsPage, PublishingSchedule
 
 
 class EditorialPanel(Component):
@@ -32,13 +36,72 @@ class EditorialPanel(Component):
                 .select_related("locale")
                 .order_by("locale__language_code")
             )
+        schedule = PublishingSchedule.objects.filter(pk=1).first()
+        overdue = Revision.objects.filter(
+            approved_go_live_at__lt=timezone.now() - 2 * scheduling.interval()
+        ).count()
+        outdated = list(
+            translations.outdated_translations()
+            .select_related("locale")
+            .order_by("-source_published_at", "locale__language_code")[:20]
+        )
         return {
+            "outdated_translations": outdated,
+            "publishing": schedule,
+            "publishing_overdue": overdue,
             "homes": homes,
             "latest_news": NewsPage.objects.select_related("locale").order_by("-date")[:5],
             "settings_url": reverse("wagtailsettings:edit", args=["cms", "officesettings"])
             if request.user.has_perm("cms.change_officesettings")
             else None,
         }
+
+
+@hooks.register("before_edit_page")
+def say_whether_translations_are_outdated(request, page):
+    """The editor of a translation says when it fell behind its German page; the editor of a
+    German page names its translations that have not caught up (:mod:`cms.translations`)."""
+    if request.method != "GET":
+        return
+    state = translations.state_of(page)
+    if state["behind"] is not None:
+        source = state["behind"]
+        messages.warning(
+            request,
+            gettext(
+                "This translation is outdated: the German page “%(title)s” changed on "
+                "%(when)s, after this translation was last published. Take over the change "
+                "and publish this page; until then it counts as outdated."
+            )
+            % {
+                "title": source.title,
+                "when": formats.date_format(
+                    timezone.localtime(source.last_published_at), "SHORT_DATETIME_FORMAT"
+                ),
+            },
+            buttons=[
+                messages.button(
+                    reverse("wagtailadmin_pages:edit", args=[source.pk]), gettext("German page")
+                )
+            ],
+        )
+    elif state["outdated"]:
+        names = ", ".join(str(p.locale.get_display_name()) for p in state["outdated"])
+        messages.info(
+            request,
+            ngettext(
+                "This translation still has to take over the latest changes of this page: "
+                "%(names)s.",
+                "These translations still have to take over the latest changes of this page: "
+                "%(names)s.",
+                len(state["outdated"]),
+            )
+            % {"names": names},
+        )
+
+
+# The daily jobs queue scheduled publishing again if its chain of runs broke.
+hooks.register("daily_jobs", scheduling.daily_job)
 
 
 @hooks.register("construct_homepage_panels")

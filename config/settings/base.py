@@ -269,6 +269,10 @@ TASKS_HEARTBEAT_SECONDS = float(os.environ.get("TASKS_HEARTBEAT_SECONDS", "10"))
 TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "5"))
 TASKS_RETRY_SECONDS = float(os.environ.get("TASKS_RETRY_SECONDS", "5"))
 
+# Scheduled publishing (cms.scheduling): the background worker looks for pages to put live
+# or take offline every CMS_PUBLISH_SCHEDULED_INTERVAL seconds.
+CMS_PUBLISH_SCHEDULED_INTERVAL = int(os.environ.get("CMS_PUBLISH_SCHEDULED_INTERVAL", "60"))
+
 # The public site's address for links in e-mails, calendar files and letters (config.links).
 # Empty: the default Wagtail site's host name and port (Settings → Sites in the admin).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")

@@ -1,0 +1,98 @@
+"""Translations that fell behind their German page show as outdated in the admin until a
+translator takes over the change (cms.translations)."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.models import Locale
+
+from cms import translations
+from cms.models import TopicPage
+
+pytestmark = pytest.mark.django_db
+
+
+def _fee_page(language: str) -> TopicPage:
+    """The demo page with the fee for the eAT card (67 €), in ``language``."""
+    german = next(
+        page
+        for page in TopicPage.objects.filter(locale__language_code="de")
+        if "Ausstellung der eAT-Karte" in json.dumps(list(page.body.raw_data))
+    )
+    if language == "de":
+        return german
+    return german.get_translation(Locale.objects.get(language_code=language)).specific
+
+
+def _change_fee(page: TopicPage, old: str, new: str) -> None:
+    page = TopicPage.objects.get(pk=page.pk)
+    raw = json.dumps(list(page.body.raw_data))
+    assert old in raw
+    page.body = raw.replace(old, new)
+    page.save_revision().publish()
+
+
+@pytest.fixture
+def editor(client, demo_site):
+    user = get_user_model().objects.get(username="editor")
+    client.force_login(user)
+    return user
+
+
+def test_a_changed_german_fee_marks_the_translations_outdated_until_each_is_updated(client, editor):
+    german = _fee_page("de")
+    _change_fee(german, '"67.00"', '"70.00"')
+    outdated = translations.outdated_translations()
+    assert sorted(outdated.values_list("locale__language_code", flat=True)) == ["en", "ru", "uk"]
+
+    english = _fee_page("en")
+    # The editor of the translation says it is behind, and links to the German page.
+    response = client.get(f"/admin/pages/{english.pk}/edit/")
+    assert "This translation is outdated" in response.text
+    assert f"/admin/pages/{german.pk}/edit/" in response.text
+    # The page listing marks it.
+    listing = client.get(f"/admin/pages/{english.get_parent().pk}/")
+    assert listing.text.count('data-translation-state="outdated"') == 1
+    # The German page names the translations that have not caught up.
+    response = client.get(f"/admin/pages/{german.pk}/edit/")
+    assert "These translations still have to take over" in response.text
+    assert "Englisch" in response.text or "English" in response.text
+    # The dashboard lists them.
+    dashboard = client.get("/admin/")
+    assert dashboard.text.count(f"/admin/pages/{english.pk}/edit/") >= 1
+
+    _change_fee(english, '"67.00"', '"70.00"')
+    outdated = translations.outdated_translations()
+    assert sorted(outdated.values_list("locale__language_code", flat=True)) == ["ru", "uk"]
+    response = client.get(f"/admin/pages/{english.pk}/edit/")
+    assert "This translation is outdated" not in response.text
+    listing = client.get(f"/admin/pages/{english.get_parent().pk}/")
+    assert 'data-translation-state="outdated"' not in listing.text
+    ukrainian = _fee_page("uk")
+    listing = client.get(f"/admin/pages/{ukrainian.get_parent().pk}/")
+    assert listing.text.count('data-translation-state="outdated"') == 1
+
+
+def test_the_demo_starts_current_and_a_german_draft_changes_nothing(demo_site):
+    assert list(translations.outdated_translations()) == []
+    german = TopicPage.objects.get(pk=_fee_page("de").pk)
+    german.title = "Niederlassungserlaubnis (Entwurf)"
+    german.save_revision()
+    assert list(translations.outdated_translations()) == []
+
+
+def test_a_draft_translation_is_not_outdated_only_unfinished(translated_site):
+    german = translated_site["de"][1]
+    english = TopicPage.objects.get(pk=translated_site["en"][1].pk)
+    english.unpublish()
+    _change_fee_title(german)
+    assert translations.state_of(english)["behind"] is None
+    codes = {p.locale.language_code for p in translations.state_of(german)["outdated"]}
+    assert codes == {"uk", "ru"}
+
+
+def _change_fee_title(page):
+    page = TopicPage.objects.get(pk=page.pk)
+    page.intro = "Neu: die Gebühren ab Januar."
+    page.save_revision().publish()
