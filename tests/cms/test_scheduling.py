@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def database_tasks(settings):
-    """The database backend, as in production (the tests otherwise run tasks at once)."""
+def database_tasks(settings, monkeypatch):
+    """The database backend, as in production (the tests otherwise run tasks at once); the
+    worker runs inside the test's transaction, so it must not close the connection."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.CMS_PUBLISH_SCHEDULED_INTERVAL = 60
 

@@ -49,14 +49,14 @@ def test_a_changed_german_fee_marks_the_translations_outdated_until_each_is_upda
     english = _fee_page("en")
     # The editor of the translation says it is behind, and links to the German page.
     response = client.get(f"/admin/pages/{english.pk}/edit/")
-    assert "This translation is outdated" in response.text
+    assert "Diese Übersetzung ist veraltet" in response.text
     assert f"/admin/pages/{german.pk}/edit/" in response.text
     # The page listing marks it.
     listing = client.get(f"/admin/pages/{english.get_parent().pk}/")
     assert listing.text.count('data-translation-state="outdated"') == 1
     # The German page names the translations that have not caught up.
     response = client.get(f"/admin/pages/{german.pk}/edit/")
-    assert "These translations still have to take over" in response.text
+    assert "noch übernehmen" in response.text
     assert "Englisch" in response.text or "English" in response.text
     # The dashboard lists them.
     dashboard = client.get("/admin/")
@@ -66,7 +66,7 @@ def test_a_changed_german_fee_marks_the_translations_outdated_until_each_is_upda
     outdated = translations.outdated_translations()
     assert sorted(outdated.values_list("locale__language_code", flat=True)) == ["ru", "uk"]
     response = client.get(f"/admin/pages/{english.pk}/edit/")
-    assert "This translation is outdated" not in response.text
+    assert "Diese Übersetzung ist veraltet" not in response.text
     listing = client.get(f"/admin/pages/{english.get_parent().pk}/")
     assert 'data-translation-state="outdated"' not in listing.text
     ukrainian = _fee_page("uk")
