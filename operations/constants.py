@@ -8,6 +8,7 @@ class LetterKind(models.TextChoices):
     PASSPORT_REMINDER = "passport_reminder", _("Reminder: passport expires")
     CONTINUATION_CERTIFICATE = "continuation_certificate", _("Certificate of continuation")
     BELEHRUNG_104C = "belehrung_104c", _("Instruction sheet § 104c (Belehrung)")
+    DOCUMENT_REQUEST = "document_request", _("Request for documents")
 
 
 class ReminderKind(models.TextChoices):

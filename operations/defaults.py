@@ -246,10 +246,66 @@ _BELEHRUNG = {
 }
 
 #: ``{kind: {language: (subject, body)}}``
+_DOCUMENT_REQUEST = {
+    "de": (
+        "Bitte reichen Sie Unterlagen nach – Aktenzeichen {{ file_number }}",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "für Ihren Antrag ({{ legal_basis }}, Aktenzeichen {{ file_number }}) fehlen uns "
+        "noch Unterlagen. Bitte reichen Sie bis zum {{ due_on|date:'d.m.Y' }} ein:\n\n"
+        "{{ documents }}\n\n"
+        "Am einfachsten laden Sie sie auf der Statusseite hoch: {{ status_url }} – mit Ihrem "
+        "Aktenzeichen und Ihrem Geburtsdatum. Sie können sie auch per Post an {{ office_name }}, "
+        "{{ office_address }} senden oder während der Öffnungszeiten vorbeibringen.\n\n"
+        "Fehlen die Unterlagen nach diesem Tag, müssen wir nach Aktenlage entscheiden.\n\n"
+        "Mit freundlichen Grüßen\n{{ office_name }}",
+    ),
+    "en": (
+        "Please send us documents – file number {{ file_number }}",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "documents are still missing for your application ({{ legal_basis }}, file number "
+        "{{ file_number }}). Please send us by {{ due_on|date:'d.m.Y' }}:\n\n"
+        "{{ documents }}\n\n"
+        "The easiest way is to upload them on the status page: {{ status_url }} – with your "
+        "file number and your date of birth. You can also post them to {{ office_name }}, "
+        "{{ office_address }}, or bring them to us during opening hours.\n\n"
+        "If the documents are still missing after that day, we have to decide on the basis "
+        "of the file as it stands.\n\n"
+        "Kind regards\n{{ office_name }}",
+    ),
+    "uk": (
+        "Будь ласка, надішліть документи – номер справи {{ file_number }}",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "для розгляду Вашої заяви ({{ legal_basis }}, номер справи {{ file_number }}) нам "
+        "ще бракує документів. Будь ласка, подайте до {{ due_on|date:'d.m.Y' }}:\n\n"
+        "{{ documents }}\n\n"
+        "Найпростіше завантажити їх на сторінці статусу: {{ status_url }} – з номером справи "
+        "та датою народження. Ви також можете надіслати їх поштою на адресу {{ office_name }}, "
+        "{{ office_address }}, або принести в години прийому.\n\n"
+        "Якщо після цієї дати документів не буде, ми будемо змушені ухвалити рішення на "
+        "підставі наявних матеріалів.\n\n"
+        "З повагою\n{{ office_name }}",
+    ),
+    "ru": (
+        "Пожалуйста, направьте документы – номер дела {{ file_number }}",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "для рассмотрения Вашего заявления ({{ legal_basis }}, номер дела {{ file_number }}) "
+        "нам ещё не хватает документов. Пожалуйста, представьте до "
+        "{{ due_on|date:'d.m.Y' }}:\n\n"
+        "{{ documents }}\n\n"
+        "Проще всего загрузить их на странице статуса: {{ status_url }} – с номером дела и "
+        "датой рождения. Вы также можете отправить их по почте по адресу {{ office_name }}, "
+        "{{ office_address }}, или принести в часы приёма.\n\n"
+        "Если после этой даты документов не будет, мы будем вынуждены принять решение на "
+        "основании имеющихся материалов.\n\n"
+        "С уважением\n{{ office_name }}",
+    ),
+}
+
 DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     LetterKind.RECEIPT: _RECEIPT,
     LetterKind.TITLE_REMINDER: _TITLE_REMINDER,
     LetterKind.PASSPORT_REMINDER: _PASSPORT_REMINDER,
     LetterKind.CONTINUATION_CERTIFICATE: _CERTIFICATE,
     LetterKind.BELEHRUNG_104C: _BELEHRUNG,
+    LetterKind.DOCUMENT_REQUEST: _DOCUMENT_REQUEST,
 }

@@ -238,6 +238,31 @@ register_letter_kind(
     label=LetterKind.CONTINUATION_CERTIFICATE.label,
 )
 register_letter_kind(LetterKind.BELEHRUNG_104C, COMMON, label=LetterKind.BELEHRUNG_104C.label)
+DOCUMENT_REQUEST = (
+    V(
+        "due_on",
+        gettext_lazy("date by which the documents are due"),
+        dt.date(2026, 7, 15),
+        lambda s: s.get("due_on"),
+    ),
+    V(
+        "documents",
+        gettext_lazy("the requested documents, one per line"),
+        "- Reisepass\n- Meldebescheinigung",
+        lambda s: s.get("documents", ""),
+    ),
+    V(
+        "status_url",
+        gettext_lazy("address of the status page, where the applicant can upload them"),
+        "https://www.kreis-beispiel.de/de/status/",
+        lambda s: s.get("status_url", ""),
+    ),
+)
+register_letter_kind(
+    LetterKind.DOCUMENT_REQUEST,
+    (*COMMON, *DOCUMENT_REQUEST),
+    label=LetterKind.DOCUMENT_REQUEST.label,
+)
 
 
 def kinds() -> list[tuple[str, str | Promise]]:

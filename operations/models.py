@@ -111,6 +111,42 @@ class Reminder(models.Model):
         return f"{self.person} – {self.get_kind_display()} {self.expires_on:%d.%m.%Y}"
 
 
+class DocumentRequest(models.Model):
+    """The letter asking an applicant for documents (the case's "request documents" step).
+
+    E-mailed with the letter as PDF when the person gave an address; otherwise the office
+    prints the PDF from the case file and posts it.
+    """
+
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="document_requests"
+    )
+    #: When the step asked (the documents' ``requested_at``): one letter per request.
+    requested_at = models.DateTimeField(_("requested at"))
+    due_on = models.DateField(_("due on"))
+    documents = models.TextField(_("requested documents"), blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    letter = models.FileField(
+        _("letter (PDF)"), storage=private_storage, upload_to="document-requests/%Y/%m"
+    )
+    emailed_to = models.EmailField(_("e-mailed to"), blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "requested_at"], name="one_letter_per_document_request"
+            )
+        ]
+        verbose_name = _("request for documents")
+        verbose_name_plural = _("requests for documents")
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.due_on:%d.%m.%Y}"
+
+
 class ContinuationOrdinance(models.Model):
     """A federal ordinance that continues all titles of one type valid on a cut-off date."""
 

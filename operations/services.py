@@ -37,6 +37,7 @@ from .models import (
     ContinuationBatch,
     ContinuationItem,
     ContinuationOrdinance,
+    DocumentRequest,
     LetterTemplate,
     Reminder,
 )
@@ -44,6 +45,7 @@ from .pdf import CoverPage
 
 __all__ = [
     "CONTINUATION_TRANSITION",
+    "send_document_request",
     "belehrung_pdf",
     "certificate_letters",
     "certificate_pdf",
@@ -796,3 +798,92 @@ def rerender_print_files(ordinance_ids) -> int:
         render_certificates(ordinance)
         done += 1
     return done
+
+
+# -- the letter of a request for documents ------------------------------------------------------
+
+
+def send_document_request(*, case_id: int) -> DocumentRequest | None:
+    """The letter of a case's latest request for documents: stored as PDF (the applicant's
+    language and German), e-mailed with the PDF when the person gave an address; otherwise
+    the case file offers it for printing and posting.
+
+    Once per request (the documents' ``requested_at``): a second run only sends an e-mail
+    that failed before. ``None`` when the case asks for nothing (no document requested).
+    """
+    case = Case.objects.select_related("person", "case_type").get(pk=case_id)
+    requested = case.documents.filter(requested_at__isnull=False, received=False)
+    latest = requested.order_by("-requested_at").values_list("requested_at", flat=True).first()
+    if latest is None:
+        return None
+    documents = list(requested.filter(requested_at=latest).order_by("name", "pk"))
+    due_on = max((d.due_on for d in documents if d.due_on), default=None)
+    existing = DocumentRequest.objects.filter(case=case, requested_at=latest).first()
+    if existing is None and due_on is not None:
+        request = DocumentRequest(
+            case=case,
+            requested_at=latest,
+            due_on=due_on,
+            documents="\n".join(f"– {d.name}" for d in documents),
+            language=letter_language(case.person.preferred_language),
+            emailed_to=case.person.email,
+        )
+        letter = TemplateSet().letter(
+            LetterKind.DOCUMENT_REQUEST,
+            [request.language, "de"],
+            _document_request_context(request),
+            person=case.person,
+        )
+        try:
+            with transaction.atomic():
+                request.save()
+                request.letter.save(
+                    f"documents-{case.file_number}.pdf",
+                    ContentFile(render_tagged_letter_pdf(letter, office=office_letterhead())),
+                )
+        except IntegrityError:  # another run was first
+            return DocumentRequest.objects.get(case=case, requested_at=latest)
+        existing = request
+    if existing is not None and existing.emailed_to and existing.emailed_at is None:
+        _send_document_request_mail(existing)
+    return existing
+
+
+def resend_document_requests() -> int:
+    """E-mails of requests for documents that failed before (the daily job)."""
+    sent = 0
+    pending = DocumentRequest.objects.filter(emailed_at__isnull=True).exclude(emailed_to="")
+    for request in pending.select_related("case", "case__person", "case__case_type"):
+        try:
+            _send_document_request_mail(request)
+            sent += 1
+        except Exception:  # noqa: BLE001 - a mail server hiccup must not stop the job
+            logger.exception("request for documents %s: e-mail failed", request.pk)
+    return sent
+
+
+def _document_request_context(request: DocumentRequest) -> dict:
+    from config.links import public_url
+
+    return {
+        "person": request.case.person,
+        "case": request.case,
+        "office": office_letterhead(),
+        "due_on": request.due_on,
+        "documents": request.documents,
+        "status_url": public_url("applications:status", language=request.language),
+    }
+
+
+def _send_document_request_mail(request: DocumentRequest) -> None:
+    """The letter's text in the applicant's language, the stored PDF attached."""
+    context = _document_request_context(request)
+    section = TemplateSet().section(LetterKind.DOCUMENT_REQUEST, request.language, context)
+    with request.letter.open("rb") as stored:
+        pdf = stored.read()
+    message = EmailMessage(subject=section.subject, body=section.text, to=[request.emailed_to])
+    message.attach(f"{request.case.file_number}.pdf", pdf, "application/pdf")
+    message.send()
+    now = timezone.now()
+    DocumentRequest.objects.filter(pk=request.pk, emailed_at__isnull=True).update(emailed_at=now)
+    request.emailed_at = now

@@ -15,6 +15,7 @@ DAILY_JOBS_HOOK = "daily_jobs"
 def run_daily(today: dt.date | None = None) -> dict:
     """Expiry reminders, then every app's daily job (e.g. deletions due under retention)."""
     result = dict(services.create_expiry_reminders(today=today))
+    result["document_request_mails_resent"] = services.resend_document_requests()
     for job in hooks.get_hooks(DAILY_JOBS_HOOK):
         result.update(job(today=today))
     return result
@@ -30,3 +31,9 @@ def daily_jobs(today: str | None = None) -> dict:
 @task(takes_context=True)
 def run_continuation_task(context: TaskContext, ordinance_id: int) -> dict:
     return services.run_continuation(ordinance_id, task_id=str(context.task_result.id))
+
+
+@task()
+def send_document_request_task(case_id: int) -> bool:
+    """The letter of a request for documents, off the request path (see the services)."""
+    return services.send_document_request(case_id=case_id) is not None

@@ -19,7 +19,7 @@ from casework.services import log_case_accesses
 from . import reports, selectors, services
 from .archive import stream_zip
 from .forms import OrdinanceForm, StatisticsFilterForm
-from .models import ContinuationBatch, ContinuationItem, ContinuationOrdinance
+from .models import ContinuationBatch, ContinuationItem, ContinuationOrdinance, DocumentRequest
 
 PREVIEW_ROWS = 200
 
@@ -286,3 +286,19 @@ def certificate(request, pk: int, item_pk: int):
 
 def dashboard_url() -> str:
     return reverse("operations:dashboard")
+
+
+@require_GET
+def document_request_letter(request, pk: int):
+    """The letter of a request for documents, for whoever may open the case file (printed
+    and posted when the applicant gave no e-mail address)."""
+    letter = get_object_or_404(
+        DocumentRequest.objects.filter(case__in=cases_visible_to(request.user)), pk=pk
+    )
+    log_case_accesses(case_ids=[letter.case_id], user=request.user, route="backoffice")
+    return FileResponse(
+        letter.letter.open("rb"),
+        as_attachment=False,
+        filename=f"documents-{letter.case.file_number}.pdf",
+        content_type="application/pdf",
+    )

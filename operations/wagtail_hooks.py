@@ -27,7 +27,28 @@ urlpatterns = [
         views.certificate,
         name="certificate",
     ),
+    path(
+        "document-requests/<int:pk>.pdf",
+        views.document_request_letter,
+        name="document_request_letter",
+    ),
 ]
+
+
+@hooks.register("casework_case_file_panels")
+def document_requests_panel(request, case):
+    """The letters that asked the applicant for documents: e-mailed or to be posted."""
+    letters = list(case.document_requests.all())
+    if not letters:
+        return None
+    return {
+        "name": "document-requests",
+        "title": _("Letters requesting documents"),
+        "order": 45,
+        "full_file_only": True,
+        "template": "operations/case_file_document_requests.html",
+        "context": {"letters": letters},
+    }
 
 
 @hooks.register("register_admin_urls")
