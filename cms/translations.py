@@ -7,8 +7,10 @@ afterwards, so an English page could keep saying 67 € after the German one sai
 
 A live translation is *outdated* when its German page was published after the translation was
 last published: the translator has not yet taken over that change. Publishing the translation
-(after updating it) makes it current again. The admin shows it in the page listing, in the
-editor of both pages and on the dashboard (:mod:`cms.wagtail_hooks`).
+(after updating it) makes it current again; a draft saved after the German change (e.g. waiting
+for the Redaktionsleitung's approval) is shown as such, the page stays outdated until then.
+The admin shows it in the page listing, in the editor of both pages and on the dashboard
+(:mod:`cms.wagtail_hooks`).
 """
 
 from __future__ import annotations
@@ -61,8 +63,9 @@ def source_of(page: Page) -> Page | None:
 
 def state_of(page: Page) -> dict:
     """What the admin says about ``page``: ``behind`` (the German page it has not caught up
-    with, or ``None``) for a translation; ``outdated`` (its translations behind it) for a
-    German page."""
+    with, or ``None``) and ``draft_waiting`` (a draft saved since the German change awaits
+    publication) for a translation; ``outdated`` (its translations behind it) for a German
+    page."""
     source = source_of(page)
     if source is not None:
         behind = (
@@ -77,11 +80,17 @@ def state_of(page: Page) -> dict:
             )
             else None
         )
-        return {"behind": behind, "outdated": []}
+        waiting = bool(
+            behind is not None
+            and page.has_unpublished_changes
+            and page.latest_revision_created_at is not None
+            and page.latest_revision_created_at > source.last_published_at
+        )
+        return {"behind": behind, "draft_waiting": waiting, "outdated": []}
     outdated = list(
         outdated_translations()
         .filter(translation_key=page.translation_key)
         .select_related("locale")
         .order_by("locale__language_code")
     )
-    return {"behind": None, "outdated": outdated}
+    return {"behind": None, "draft_waiting": False, "outdated": outdated}

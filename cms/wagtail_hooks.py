@@ -66,13 +66,20 @@ def say_whether_translations_are_outdated(request, page):
     state = translations.state_of(page)
     if state["behind"] is not None:
         source = state["behind"]
-        messages.warning(
-            request,
-            gettext(
+        if state["draft_waiting"]:
+            text = gettext(
+                "This translation is outdated: the German page “%(title)s” changed on "
+                "%(when)s. The updated draft saved since then counts once it is published."
+            )
+        else:
+            text = gettext(
                 "This translation is outdated: the German page “%(title)s” changed on "
                 "%(when)s, after this translation was last published. Take over the change "
                 "and publish this page; until then it counts as outdated."
             )
+        messages.warning(
+            request,
+            text
             % {
                 "title": source.title,
                 "when": formats.date_format(

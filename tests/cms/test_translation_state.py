@@ -96,3 +96,22 @@ def _change_fee_title(page):
     page = TopicPage.objects.get(pk=page.pk)
     page.intro = "Neu: die Gebühren ab Januar."
     page.save_revision().publish()
+
+
+def test_an_updated_draft_of_the_translation_is_named_until_published(client, translated_site):
+    german, english = (TopicPage.objects.get(pk=translated_site[c][1].pk) for c in ("de", "en"))
+    _change_fee_title(german)
+    assert translations.state_of(english)["draft_waiting"] is False
+    english.intro = "New: the fees from January."
+    english.save_revision()
+    english.refresh_from_db()
+    state = translations.state_of(english)
+    assert state["behind"] is not None and state["draft_waiting"] is True
+    user = get_user_model().objects.create_superuser("chef", password="x")
+    client.force_login(user)
+    listing = client.get(f"/admin/pages/{english.get_parent().pk}/")
+    assert 'data-translation-state="outdated"' in listing.text
+    assert "Ein aktualisierter Entwurf wartet" in listing.text
+    english.get_latest_revision().publish()
+    english.refresh_from_db()
+    assert translations.state_of(english)["behind"] is None
