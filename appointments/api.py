@@ -23,6 +23,9 @@ from .views import THROTTLE_GROUP, post_rate
 
 router = Router(tags=["appointments"])
 
+#: What a booking reads of the case (readiness); anything else loads when first used.
+BOOKING_FIELDS = ("file_number", "state", "person_id")
+
 
 class BookingIn(StrictSchema):
     file_number: Text(64)
@@ -57,7 +60,9 @@ def create_booking(request: HttpRequest, payload: BookingIn):
                 "throttled", _("Too many attempts for this file number; try again later.")
             ),
         )
-    case = case_for_applicant(file_number=payload.file_number, birth_date=payload.birth_date)
+    case = case_for_applicant(
+        file_number=payload.file_number, birth_date=payload.birth_date, fields=BOOKING_FIELDS
+    )
     if case is None:
         record_failed_proof(request, payload.file_number)
         # Same answer for an unknown file number and a wrong date of birth.

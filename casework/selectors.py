@@ -146,19 +146,24 @@ def get_visible_case(user, *, pk: int | None = None, file_number: str | None = N
         raise Http404 from exc
 
 
-def case_for_applicant(*, file_number: str, birth_date) -> Case | None:
+def case_for_applicant(
+    *, file_number: str, birth_date, fields: tuple[str, ...] | None = None
+) -> Case | None:
     """The case an applicant proves to be theirs with file number and birth date.
 
     Answers ``None`` both for unknown file numbers and for a wrong birth date, so callers
-    cannot tell the two apart.
+    cannot tell the two apart. With ``fields`` only those columns are read (the others load
+    when first used): a booking rush runs this for every request.
     """
     if not file_number or birth_date is None:
         return None
-    # Only the case itself: callers read its own fields, and a booking rush runs this for every
-    # request.
-    return Case.objects.filter(
+    # Only the case itself: callers read its own fields. The file number is unique: no order.
+    cases = Case.objects.filter(
         file_number=file_number.strip().upper(), person__birth_date=birth_date
-    ).first()
+    ).order_by()
+    if fields is not None:
+        cases = cases.only(*fields)
+    return next(iter(cases[:1]), None)
 
 
 # -- the workflow as seen by one user ---------------------------------------------------------
