@@ -13,7 +13,12 @@ from casework.constants import Channel, IdDocument
 from casework.files import discard_uncommitted
 from casework.models import Person
 from casework.selectors import family_cases
-from casework.services import create_case, receive_applicant_documents
+from casework.services import (
+    create_case,
+    receive_applicant_documents,
+    register_person,
+    update_person,
+)
 from config.links import public_url
 
 from .constants import IDENTITY_DOCUMENT_CODES
@@ -64,15 +69,14 @@ def _person_for(personal: dict) -> tuple[Person, bool]:
             .first()
         )
     if existing is not None:
-        blanks = [
-            name for name in _CONTACT_FIELDS if not getattr(existing, name) and personal.get(name)
-        ]
-        for name in blanks:
-            setattr(existing, name, personal[name])
-        if blanks:
-            existing.save(update_fields=[*blanks, "updated_at"])
+        update_person(
+            person=existing,
+            changes={name: personal[name] for name in _CONTACT_FIELDS if personal.get(name)},
+            via=Channel.ONLINE,
+            only_blank=True,
+        )
         return existing, True
-    person = Person.objects.create(
+    person = register_person(
         family_name=personal["family_name"],
         given_names=personal["given_names"],
         family_name_native=personal.get("family_name_native", ""),
@@ -154,10 +158,9 @@ def submit_application(
                 is_extension=bool(application.get("is_extension")),
                 current_title=application.get("current_title", ""),
                 title_expires_on=application.get("title_expires_on"),
+                photo_source=photo.get("photo_source", ""),
+                photo_reference=photo.get("photo_reference", ""),
             )
-            case.photo_source = photo.get("photo_source", "")
-            case.photo_reference = photo.get("photo_reference", "")
-            case.save(update_fields=["photo_source", "photo_reference", "updated_at"])
             now = timezone.now()
             stored = {}
             for code, upload in uploads.items():

@@ -107,6 +107,17 @@ class FeesOut(Schema):
     reduction_reason: str
 
 
+class FieldChangeOut(Schema):
+    field: str = Field(
+        ...,
+        description="Field name: a case field (`title_expires_on`) or one of the person "
+        "(`person.passport_number`).",
+    )
+    label: str = Field(..., description="The field's name for people (translated).")
+    old: str = Field(..., description="Old value as text (dates ISO 8601, empty: none).")
+    new: str = Field(..., description="New value as text (dates ISO 8601, empty: none).")
+
+
 class HistoryOut(Schema):
     transition: str
     from_state: str
@@ -120,6 +131,9 @@ class HistoryOut(Schema):
         "“Online application”), else “System”.",
     )
     comment: str
+    changes: list[FieldChangeOut] = Field(
+        default_factory=list, description="Fields this step changed, with old and new values."
+    )
 
 
 class TransitionOption(Schema):
@@ -244,6 +258,10 @@ def case_detail(request, file_number: str = FileNumber):
                 "via": row.via,
                 "actor": row.actor,
                 "comment": row.comment,
+                "changes": [
+                    {**entry, "label": line["field"]}
+                    for entry, line in zip(row.changes or (), row.change_lines, strict=True)
+                ],
             }
             for row in selectors.case_history(case=case)
         ]

@@ -36,6 +36,9 @@ class HistoryEvent(models.TextChoices):
     REASSIGNED = "reassign", _("Reassigned")
     CONTINUED = "continuation", _("Title continued by ordinance")
     DOCUMENTS_RECEIVED = "documents_received", _("Documents received")
+    UPDATED = "update", _("Case data changed")
+    SHARED = "share", _("Shared outside the department")
+    SHARE_ENDED = "share_ended", _("Share ended")
 
 
 class AccessRoute(models.TextChoices):

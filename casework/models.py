@@ -4,9 +4,11 @@ The case state is a protected FSM field; its transitions are declared in
 :mod:`casework.workflow` and fired only through :mod:`casework.services`.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -393,6 +395,9 @@ class CaseHistory(models.Model):
     #: it names the actor, e.g. an application filed online by the applicant.
     via = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    #: Fields the step changed: ``[{"field": "title_expires_on", "old": "2025-03-04",
+    #: "new": "2027-03-04"}, …]`` (person fields as ``"person.passport_number"``).
+    changes = models.JSONField(_("changes"), default=list, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -420,6 +425,11 @@ class CaseHistory(models.Model):
         return str(_("System"))
 
     @property
+    def change_lines(self) -> list[dict[str, str]]:
+        """The field changes for people: the field's label, old and new value as shown."""
+        return [_change_line(entry) for entry in self.changes or ()]
+
+    @property
     def step_title(self) -> str:
         """The workflow step's title, or what a row that is no transition records."""
         transition = CASE_WORKFLOW.transitions.get(self.transition)
@@ -428,6 +438,34 @@ class CaseHistory(models.Model):
         if self.transition in HistoryEvent.values:
             return str(HistoryEvent(self.transition).label)
         return self.transition
+
+
+def _change_line(entry: dict) -> dict[str, str]:
+    name = str(entry.get("field", ""))
+    model, attname = (Person, name.split(".", 1)[1]) if name.startswith("person.") else (Case, name)
+    try:
+        field = model._meta.get_field(attname)
+    except Exception:  # a field that no longer exists keeps its name
+        return {"field": name, "old": entry.get("old", ""), "new": entry.get("new", "")}
+
+    def shown(value: str) -> str:
+        if value in ("", None):
+            return "–"
+        if isinstance(field, models.BooleanField):
+            return str(_("yes") if value in ("1", "True", "true") else _("no"))
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            try:
+                return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            except ValueError:
+                return value
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        return value
+
+    label = str(field.verbose_name)
+    if model is Person:
+        label = f"{_('Person')}: {label}"
+    return {"field": label, "old": shown(entry.get("old", "")), "new": shown(entry.get("new", ""))}
 
 
 class CaseComment(models.Model):

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from background.leases import TaskHealth, release_task, task_health
 from casework.constants import FINAL_STATES, CaseState, HistoryEvent, Role
 from casework.files import delete_after_commit, save_after_commit
-from casework.models import Case, CaseHistory, Person
+from casework.models import Case, Person
 from casework.selectors import cases_visible_to, is_office_admin, roles_of
+from casework.services import continue_titles
 
 from .constants import LETTER_LANGUAGES, LetterKind, ReminderKind, RunStatus
 from .defaults import DEFAULT_TEMPLATES
@@ -403,10 +404,6 @@ def rebuild_print_files(*, ordinance: ContinuationOrdinance, user) -> Continuati
     return start_continuation(ordinance=locked, user=user)
 
 
-class _AlreadyContinued(Exception):
-    """The case's item exists: an earlier (or concurrent) run continued it."""
-
-
 def chunk_size() -> int:
     """Cases continued per transaction (``OPERATIONS_CONTINUATION_CHUNK``, default 200)."""
     return max(1, int(getattr(settings, "OPERATIONS_CONTINUATION_CHUNK", 200)))
@@ -417,16 +414,38 @@ def print_batch_size() -> int:
     return max(1, int(getattr(settings, "OPERATIONS_PRINT_BATCH", 500)))
 
 
-def _qualifying(ordinance: ContinuationOrdinance, case: dict):
-    """The field and old date of a case the ordinance continues, or ``None``."""
-    uses_grant = case["granted_until"] is not None
-    previous = case["granted_until"] if uses_grant else case["title_expires_on"]
-    if previous is None or previous >= ordinance.valid_until:
-        return None
-    return ("granted_until" if uses_grant else "title_expires_on"), previous
+def _continuation_note(ordinance: ContinuationOrdinance, previous: dt.date) -> str:
+    """The text of a continued case's history row."""
+    return _("Title continued from %(old)s to %(new)s by: %(reference)s") % {
+        "old": previous.strftime("%d.%m.%Y"),
+        "new": ordinance.valid_until.strftime("%d.%m.%Y"),
+        "reference": ordinance.reference,
+    }
 
 
-_CASE_VALUES = ("pk", "state", "granted_until", "title_expires_on", "person__preferred_language")
+def _continue(ordinance: ContinuationOrdinance, case_ids: list[int], now) -> int:
+    """Titles through casework (dates, history rows, one announcement), then the items to
+    print, in the caller's transaction."""
+    continued = continue_titles(
+        case_ids=case_ids,
+        valid_until=ordinance.valid_until,
+        user=ordinance.run_by,
+        note=lambda _case_id, previous: _continuation_note(ordinance, previous),
+        at=now,
+    )
+    ContinuationItem.objects.bulk_create(
+        [
+            ContinuationItem(
+                ordinance=ordinance,
+                case_id=title.case_id,
+                previous_valid_until=title.previous,
+                language=letter_language(title.preferred_language),
+                done_at=now,
+            )
+            for title in continued
+        ]
+    )
+    return len(continued)
 
 
 def _continue_chunk(ordinance: ContinuationOrdinance, case_ids: list[int], now) -> int:
@@ -435,46 +454,12 @@ def _continue_chunk(ordinance: ContinuationOrdinance, case_ids: list[int], now) 
     one transaction per case. Answers how many cases this call continued."""
     try:
         with transaction.atomic():
-            cases = list(
-                Case.objects.select_for_update()
-                .filter(pk__in=case_ids)
-                .order_by("pk")
-                .values(*_CASE_VALUES)
-            )
             done = set(
                 ContinuationItem.objects.filter(
                     ordinance=ordinance, case_id__in=case_ids
                 ).values_list("case_id", flat=True)
             )
-            items, history, by_field = [], [], {"granted_until": [], "title_expires_on": []}
-            for case in cases:
-                if case["pk"] in done:
-                    continue
-                qualifying = _qualifying(ordinance, case)
-                if qualifying is None:
-                    continue
-                field, previous = qualifying
-                items.append(
-                    ContinuationItem(
-                        ordinance=ordinance,
-                        case_id=case["pk"],
-                        previous_valid_until=previous,
-                        language=letter_language(case["person__preferred_language"]),
-                        done_at=now,
-                    )
-                )
-                history.append(_history_row(ordinance, case, previous, now))
-                by_field[field].append(case["pk"])
-            if not items:
-                return 0
-            ContinuationItem.objects.bulk_create(items)
-            for field, pks in by_field.items():
-                if pks:
-                    Case.objects.filter(pk__in=pks).update(
-                        **{field: ordinance.valid_until, "updated_at": now}
-                    )
-            CaseHistory.objects.bulk_create(history)
-            return len(items)
+            return _continue(ordinance, [pk for pk in case_ids if pk not in done], now)
     except IntegrityError:
         return sum(_continue_one(ordinance, pk, now) for pk in case_ids)
 
@@ -482,52 +467,16 @@ def _continue_chunk(ordinance: ContinuationOrdinance, case_ids: list[int], now) 
 def _continue_one(ordinance: ContinuationOrdinance, case_id: int, now: dt.datetime) -> bool:
     """Continue one case in its own transaction: title, history row and item, or nothing.
 
-    The item is the first write, so when its unique (ordinance, case) key shows the case as
-    done, the whole transaction is rolled back with nothing in it.
+    The item's unique (ordinance, case) key has the last word: when an earlier (or
+    concurrent) run continued the case, the whole transaction is rolled back.
     """
     try:
         with transaction.atomic():
-            case = Case.objects.select_for_update().filter(pk=case_id).values(*_CASE_VALUES).first()
-            if case is None:
+            if ContinuationItem.objects.filter(ordinance=ordinance, case_id=case_id).exists():
                 return False
-            qualifying = _qualifying(ordinance, case)
-            if qualifying is None:
-                return False
-            field, previous = qualifying
-            try:
-                ContinuationItem.objects.create(
-                    ordinance=ordinance,
-                    case_id=case_id,
-                    previous_valid_until=previous,
-                    language=letter_language(case["person__preferred_language"]),
-                    done_at=now,
-                )
-            except IntegrityError as exc:
-                raise _AlreadyContinued from exc  # leave the block: it rolls back
-            Case.objects.filter(pk=case_id).update(
-                **{field: ordinance.valid_until, "updated_at": now}
-            )
-            _history_row(ordinance, case, previous, now).save()
-    except _AlreadyContinued:
+            return _continue(ordinance, [case_id], now) == 1
+    except IntegrityError:
         return False
-    return True
-
-
-def _history_row(ordinance: ContinuationOrdinance, case: dict, previous, now) -> CaseHistory:
-    return CaseHistory(
-        case_id=case["pk"],
-        transition=CONTINUATION_TRANSITION,
-        from_state=case["state"],
-        to_state=case["state"],
-        at=now,
-        by=ordinance.run_by,
-        comment=_("Title continued from %(old)s to %(new)s by: %(reference)s")
-        % {
-            "old": previous.strftime("%d.%m.%Y"),
-            "new": ordinance.valid_until.strftime("%d.%m.%Y"),
-            "reference": ordinance.reference,
-        },
-    )
 
 
 @contextmanager

@@ -17,8 +17,10 @@ growing delay up to five minutes), so case work never waits for the search clust
 nothing is lost while it is down. When the cluster answers again the retry drains everything
 that queued up; ``manage.py sync_case_index --verify`` then compares database and index.
 
-This is the seam that moving all index writes off the request path (a queue and a worker for
-the database index too) builds on: the outbox already says which cases changed.
+The database index (:class:`~search.models.CaseIndexEntry`, which the database backend searches
+and the external indices are copied from) goes the same way, under the outbox name
+:data:`DATABASE_INDEX`: no index is written on the request path. :func:`enqueue` is what the
+``case_changed`` receiver calls after a commit.
 """
 
 from __future__ import annotations
@@ -36,12 +38,23 @@ from .backends import BaseCaseSearchBackend, get_search_backend, get_search_back
 from .backends.base import SearchUnavailable
 from .models import CaseIndexEntry, IndexOutbox, IndexSyncState
 
-__all__ = ["DrainResult", "drain", "external_backends", "kick", "pending", "queue"]
+__all__ = [
+    "DATABASE_INDEX",
+    "DrainResult",
+    "drain",
+    "enqueue",
+    "external_backends",
+    "kick",
+    "pending",
+    "queue",
+]
 
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
 MAX_RETRY_DELAY = 300
+#: The outbox name of the database index (no search backend is called this).
+DATABASE_INDEX = "@database"
 
 
 def external_backends() -> dict[str, BaseCaseSearchBackend]:
@@ -66,12 +79,69 @@ def queue(case_ids, backends: list[str] | None = None) -> list[str]:
     return names
 
 
-def kick(backends: list[str]) -> None:
-    """Have the background worker drain the outbox of these backends."""
+def enqueue(case_ids) -> list[str]:
+    """After a commit: queue the cases for the database index and every external index, and
+    have the worker drain those queues. Answers the outbox names written.
+
+    One short transaction; on PostgreSQL its commit does not wait for the disk (a queue row
+    lost in a server crash is found by ``verify_case_index``), so the caseworker's request
+    pays for two small writes, not for indexing.
+    """
+    names = [DATABASE_INDEX, *external_backends()]
+    queued = False
+    with transaction.atomic():
+        _commit_without_waiting()
+        queue(case_ids, names)
+        queued = True
+        if _defers():
+            kick(names, unless_pending=True)
+    if queued and not _defers():
+        kick(names)  # the immediate backend of the tests: drain now, after the queue committed
+    return names
+
+
+def _commit_without_waiting() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO off")
+
+
+def _defers() -> bool:
     from .tasks import drain_index_outbox
 
+    return drain_index_outbox.get_backend().supports_defer
+
+
+def _waiting_drains(names: list[str]) -> set[str]:
+    """The outboxes a drain job is queued for and has not started on (database task backend)."""
+    from .tasks import drain_index_outbox
+
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another task backend
+        return set()
+    rows = DBTaskResult.objects.filter(
+        status="READY", task_path=drain_index_outbox.module_path
+    ).values_list("args_kwargs", flat=True)
+    waiting = set()
+    for args_kwargs in rows[:50]:
+        args = (args_kwargs or {}).get("args") or []
+        if args:
+            waiting.add(args[0])
+    return waiting & set(names)
+
+
+def kick(backends: list[str], *, unless_pending: bool = False) -> None:
+    """Have the background worker drain the outbox of these backends (with
+    ``unless_pending``: only those no drain job waits for yet)."""
+    from .tasks import drain_index_outbox
+
+    waiting = _waiting_drains(backends) if unless_pending else set()
     for name in backends:
-        drain_index_outbox.enqueue(name)
+        if name not in waiting:
+            drain_index_outbox.enqueue(name)
 
 
 def pending(backend: str) -> int:
@@ -96,6 +166,8 @@ class DrainResult:
 
 def drain(backend_name: str, *, batch: int = BATCH, max_batches: int | None = None) -> DrainResult:
     """Write queued cases to the backend's index; on failure keep them and schedule a retry."""
+    if backend_name == DATABASE_INDEX:
+        return _drain_database_index(batch=batch, max_batches=max_batches)
     backend = get_search_backend(backend_name)
     result = DrainResult()
     batches = 0
@@ -129,6 +201,30 @@ def drain(backend_name: str, *, batch: int = BATCH, max_batches: int | None = No
     if not result.failed:
         _succeeded(backend_name)
     result.left = pending(backend_name)
+    return result
+
+
+def _drain_database_index(*, batch: int, max_batches: int | None) -> DrainResult:
+    """The database index rows of the queued cases written again (or removed)."""
+    result = DrainResult()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
+        started = timezone.now()
+        ids = list(
+            IndexOutbox.objects.filter(backend=DATABASE_INDEX, queued_at__lte=started)
+            .order_by("queued_at", "case_id")
+            .values_list("case_id", flat=True)[:batch]
+        )
+        if not ids:
+            break
+        indexing.index_cases(ids)  # also removes rows of cases that no longer exist
+        with transaction.atomic():
+            IndexOutbox.objects.filter(
+                backend=DATABASE_INDEX, case_id__in=ids, queued_at__lte=started
+            ).delete()
+        result.synced += len(ids)
+    result.left = pending(DATABASE_INDEX)
     return result
 
 

@@ -14,7 +14,7 @@ The modules of this package group the services by what they touch; other apps im
 the package (``from casework.services import create_case``), never from a module.
 """
 
-from ..signals import case_changed
+from ..signals import announce, case_changed
 from .access import ACCESS_ROUTES, log_case_access, log_case_accesses
 from .cases import (
     TITLE_MAX_YEARS,
@@ -33,7 +33,10 @@ from .counter import (
 )
 from .documents import mark_document_received, receive_applicant_documents
 from .erasure import ErasureResult, erase_person
+from .history import field_change, field_changes
+from .persons import PERSON_FIELDS, register_person, update_person
 from .sharing import MAX_SHARE_DAYS, revoke_share, share_case
+from .titles import ContinuedTitle, continue_titles
 from .transitions import (
     CARD_PRODUCTION_TIME,
     case_check,
@@ -49,11 +52,14 @@ __all__ = [
     "ACCESS_ROUTES",
     "CARD_PRODUCTION_TIME",
     "MAX_SHARE_DAYS",
+    "PERSON_FIELDS",
     "ON_SITE_PHOTO_FEE_CENTS",
     "TITLE_MAX_YEARS",
     "UPDATABLE_FIELDS",
+    "ContinuedTitle",
     "ErasureResult",
     "add_comment",
+    "announce",
     "case_changed",
     "case_check",
     "case_hand_over",
@@ -61,13 +67,17 @@ __all__ = [
     "case_refuse",
     "case_request_documents",
     "case_take_biometrics",
+    "continue_titles",
     "create_case",
     "erase_person",
+    "field_change",
+    "field_changes",
     "fire_transition",
     "log_case_access",
     "log_case_accesses",
     "mark_document_received",
     "reassign",
+    "register_person",
     "receive_applicant_documents",
     "record_biometrics",
     "record_card_delivered",
@@ -76,4 +86,5 @@ __all__ = [
     "share_case",
     "title_expiry_problem",
     "update_case",
+    "update_person",
 ]

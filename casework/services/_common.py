@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Case
 from ..permissions import VIEWER, case_roles
-from ..signals import case_changed
+from ..signals import announce
 from ..workflow import CASE_WORKFLOW
 
 MAX_TEXT = 5000
 
 
 def _notify(case: Case, change: str) -> None:
-    transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, change=change))
+    """Announce the change of this case after the commit (see :func:`casework.signals.announce`)."""
+    announce([case.pk], change, case=case)
 
 
 def _deny() -> PermissionDenied:

@@ -25,6 +25,7 @@ from ..models import (
 from ..permissions import VIEWER, case_roles, is_caseworker_of, is_supervisor_of
 from ..selectors import is_office_admin
 from ._common import MAX_TEXT, _deny, _locked, _notify, _require_editable, _staff_name, _sync, _text
+from .history import field_change, field_changes
 
 # -- file numbers --------------------------------------------------------------------------
 
@@ -89,6 +90,8 @@ def create_case(
     assigned_to=None,
     filed_with: Case | None = None,
     family_relation: str = "",
+    photo_source: str = "",
+    photo_reference: str = "",
 ) -> Case:
     """Register an application: file number, fees, document checklist, first history row.
 
@@ -96,7 +99,8 @@ def create_case(
     to the main case (``filed_with``) with their ``family_relation`` to that applicant.
 
     ``user`` is ``None`` for applications that arrive without a person in the office (the
-    online service). An extension filed after the current title expired is flagged
+    online service, which also passes where the photo comes from: ``photo_source`` and
+    ``photo_reference``). An extension filed after the current title expired is flagged
     (``filed_in_time=False``): it does not keep the applicant's status (§ 81 (4) AufenthG).
     """
     errors: dict[str, str] = {}
@@ -126,6 +130,11 @@ def create_case(
         )
         if problem:
             errors["title_expires_on"] = problem
+    photo_field = Case._meta.get_field("photo_source")
+    if photo_source and photo_source not in dict(photo_field.flatchoices):
+        errors["photo_source"] = _("Unknown photo source.")
+    if len(photo_reference or "") > 200:
+        errors["photo_reference"] = _("At most %(count)s characters, please.") % {"count": 200}
     if len(current_title or "") > 200:
         errors["current_title"] = _("At most %(count)s characters, please.") % {"count": 200}
     if len(notes or "") > MAX_TEXT:
@@ -174,6 +183,8 @@ def create_case(
             notes=notes or "",
             filed_with=filed_with,
             family_relation=family_relation if filed_with is not None else "",
+            photo_source=photo_source or "",
+            photo_reference=photo_reference or "",
         )
         case.save()
         CaseDocument.objects.bulk_create(
@@ -222,6 +233,7 @@ def update_case(*, case: Case, user, changes: Mapping[str, Any]) -> Case:
     with transaction.atomic():
         locked = _locked(case)
         _require_editable(locked, user, *changes)
+        before = {name: getattr(locked, Case._meta.get_field(name).attname) for name in changes}
         errors = {}
         for name, value in changes.items():
             field = Case._meta.get_field(name)
@@ -257,6 +269,19 @@ def update_case(*, case: Case, user, changes: Mapping[str, Any]) -> Case:
             )
             fields.append("filed_in_time")
         locked.save(update_fields=[*fields, "updated_at"])
+        changed = field_changes(
+            before, {name: getattr(locked, Case._meta.get_field(name).attname) for name in changes}
+        )
+        if changed:
+            CaseHistory.objects.create(
+                case=locked,
+                transition=HistoryEvent.UPDATED,
+                from_state=locked.state,
+                to_state=locked.state,
+                at=timezone.now(),
+                by=user,
+                changes=changed,
+            )
         _notify(locked, "updated")
     _sync(case, locked, [*fields, "updated_at"])
     return case
@@ -299,6 +324,7 @@ def reassign(*, case: Case, user, assignee) -> Case:
                 by=user,
                 comment=_("Previously: %(previous)s. Now: %(assignee)s.")
                 % {"previous": _staff_name(previous), "assignee": _staff_name(assignee)},
+                changes=[field_change("assigned_to", previous, assignee)],
             )
             _notify(locked, "reassigned")
     _sync(case, locked, ["assigned_to_id", "updated_at"])

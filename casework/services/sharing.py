@@ -7,12 +7,32 @@ import datetime as dt
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ..models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from ..constants import HistoryEvent
+from ..models import Case, CaseGroupObjectPermission, CaseHistory, CaseUserObjectPermission
 from ..permissions import is_supervisor_of
-from ._common import _deny
+from ._common import _deny, _notify, _staff_name
+
+
+def _grantee_name(grantee_user, grantee_group) -> str:
+    if grantee_user is not None:
+        return _staff_name(grantee_user)
+    return grantee_group.name
+
+
+def _history(case: Case, user, event: str, comment: str) -> None:
+    CaseHistory.objects.create(
+        case=case,
+        transition=event,
+        from_state=case.state,
+        to_state=case.state,
+        at=timezone.now(),
+        by=user,
+        comment=comment,
+    )
+
 
 #: A share of a single case ends at the latest after this many days.
 MAX_SHARE_DAYS = 365
@@ -65,6 +85,19 @@ def share_case(
                 content_object=case,
                 defaults={"expires_at": expires_at, "granted_by": user},
             )
+        _history(
+            case,
+            user,
+            HistoryEvent.SHARED,
+            _("%(grantee)s may read this case until %(until)s.")
+            % {
+                "grantee": _grantee_name(grantee_user, grantee_group),
+                "until": formats.date_format(
+                    timezone.localtime(expires_at), "SHORT_DATETIME_FORMAT"
+                ),
+            },
+        )
+        _notify(case, "shared")
     return grant
 
 
@@ -82,4 +115,13 @@ def revoke_share(*, case: Case, user, grantee_user=None, grantee_group: Group | 
             deleted, _detail = CaseGroupObjectPermission.objects.filter(
                 group=grantee_group, content_object=case
             ).delete()
+        if deleted:
+            _history(
+                case,
+                user,
+                HistoryEvent.SHARE_ENDED,
+                _("%(grantee)s may no longer read this case.")
+                % {"grantee": _grantee_name(grantee_user, grantee_group)},
+            )
+            _notify(case, "share_ended")
     return deleted

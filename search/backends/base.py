@@ -577,6 +577,23 @@ def highlight_text(body: str, words: list[str], width: int = 80) -> SafeString:
     return mark_safe(prefix + "".join(out).replace("\n", " "))  # noqa: S308
 
 
+class IndexDifferences:
+    """An index against the database: what is missing, superfluous or out of date."""
+
+    def __init__(self, missing: list[int], extra: list[int], stale: list[int], total: int):
+        self.missing, self.extra, self.stale, self.total = missing, extra, stale, total
+
+    @property
+    def count(self) -> int:
+        return len(self.missing) + len(self.extra) + len(self.stale)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.count} differences in {self.total} cases: {len(self.missing)} missing, "
+            f"{len(self.extra)} not in the database, {len(self.stale)} out of date"
+        )
+
+
 class BaseCaseSearchBackend:
     """Subclasses implement :meth:`find_candidates` and the index writes."""
 

@@ -60,6 +60,7 @@ from .base import (
     ROW_FIELDS,
     BaseCaseSearchBackend,
     Candidates,
+    IndexDifferences,
     RestMatches,
     SearchFilters,
     SearchUnavailable,
@@ -274,23 +275,6 @@ def _mappings(text_analyzer: str) -> dict[str, Any]:
             "digest": {"type": "keyword", "index": False, "doc_values": True},
         },
     }
-
-
-class IndexDifferences:
-    """Database index against search index: what is missing, superfluous or out of date."""
-
-    def __init__(self, missing: list[int], extra: list[int], stale: list[int], total: int):
-        self.missing, self.extra, self.stale, self.total = missing, extra, stale, total
-
-    @property
-    def count(self) -> int:
-        return len(self.missing) + len(self.extra) + len(self.stale)
-
-    def __str__(self) -> str:
-        return (
-            f"{self.count} differences in {self.total} cases: {len(self.missing)} missing, "
-            f"{len(self.extra)} not in the database, {len(self.stale)} out of date"
-        )
 
 
 # --- the backend -------------------------------------------------------------------------------

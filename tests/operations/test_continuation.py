@@ -184,7 +184,7 @@ def test_crash_half_way_leaves_every_case_done_or_untouched_and_rerun_finishes(
     )
     assert len(qualifying) == 8
     before = snapshot()
-    original = services._history_row
+    original = services._continuation_note
     calls = {"n": 0}
 
     def crash_on_fourth(*args, **kwargs):
@@ -193,7 +193,7 @@ def test_crash_half_way_leaves_every_case_done_or_untouched_and_rerun_finishes(
             raise RuntimeError("power cut")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_history_row", crash_on_fourth)
+    monkeypatch.setattr(services, "_continuation_note", crash_on_fourth)
     start(ordinance, supervisor)  # the task fails; the backend records it
     ordinance.refresh_from_db()
     assert ordinance.status == RunStatus.FAILED
@@ -213,7 +213,7 @@ def test_crash_half_way_leaves_every_case_done_or_untouched_and_rerun_finishes(
             assert after[pk] == before[pk]
             assert pk not in history
 
-    monkeypatch.setattr(services, "_history_row", original)
+    monkeypatch.setattr(services, "_continuation_note", original)
     start(ordinance, supervisor)
     ordinance.refresh_from_db()
     assert ordinance.status == RunStatus.DONE

@@ -3,12 +3,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from search import sync
+from search.verify import verify_case_index
 
 
 class Command(BaseCommand):
     help = (
-        "Write queued case changes to every search engine (what the background job does), "
-        "then optionally compare database index and search index."
+        "Write queued case changes to every index (what the background job does), then "
+        "optionally compare the indices with the database (the check of verify_case_index)."
     )
 
     def add_arguments(self, parser):
@@ -20,12 +21,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, verify=False, repair=False, **options):
+        database = sync.drain(sync.DATABASE_INDEX)
+        self.stdout.write(
+            f"database index: {database.synced} cases written, {database.left} waiting"
+        )
         backends = sync.external_backends()
         if not backends:
             self.stdout.write("No search engine besides the database is configured.")
-            return
         failed = False
-        for name, backend in backends.items():
+        for name in backends:
             result = sync.drain(name)
             line = f"{name}: {result.synced} cases written, {result.left} waiting"
             if result.failed:
@@ -33,11 +37,9 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.ERROR(f"{line}; unavailable: {result.error[:200]}"))
                 continue
             self.stdout.write(line)
-            if verify or repair:
-                differences = backend.verify()
-                self.stdout.write(f"{name}: {differences}")
-                if repair and differences.count:
-                    backend.repair(differences)
-                    self.stdout.write(f"{name}: after repair: {backend.verify()}")
         if failed:
             raise CommandError("A search engine is unavailable; the changes stay queued.")
+        if verify or repair:
+            report = verify_case_index(repair=repair, drain=False)
+            for name, differences in report.items():
+                self.stdout.write(f"{name}: {'after repair: ' if repair else ''}{differences}")
