@@ -1,9 +1,10 @@
-"""Keeping external search indices (Elasticsearch) in step with the database, through an outbox.
+"""Keeping the search indices in step with the database, through an outbox.
 
-A case change writes an :class:`~search.models.IndexOutbox` row per external backend inside
-its own transaction (so the change and "the index must learn of it" commit together), and
-touches the row again after the commit, once the database index row is written; then a
-background job (:func:`search.tasks.drain_index_outbox`, django-tasks) drains the outbox:
+When casework announces changed cases (``case_changed``, after the commit), an
+:class:`~search.models.IndexOutbox` row is written per case and index — the database index
+and each external one (Elasticsearch) — and a background job
+(:func:`search.tasks.drain_index_outbox`, django-tasks) drains the outbox; for an external
+index:
 
 1. read a batch of rows queued before the drain started;
 2. rewrite the database index rows that are older than their outbox row (a process that died
@@ -27,9 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -79,33 +81,52 @@ def queue(case_ids, backends: list[str] | None = None) -> list[str]:
     return names
 
 
+#: A drain job starts this many seconds after the change that asked for it; changes in that
+#: window (from the same process) ride along instead of asking again.
+KICK_DELAY = 1.0
+_next_kick: dict[str, float] = {}
+
+
 def enqueue(case_ids) -> list[str]:
     """After a commit: queue the cases for the database index and every external index, and
     have the worker drain those queues. Answers the outbox names written.
 
-    One short transaction; on PostgreSQL its commit does not wait for the disk (a queue row
-    lost in a server crash is found by ``verify_case_index``), so the caseworker's request
-    pays for two small writes, not for indexing.
+    What the request pays for is one statement: on PostgreSQL a single upsert whose commit
+    does not wait for the disk (a queue row lost in a server crash is found by
+    ``verify_case_index``); at most once a second per process and index a drain job is
+    queued to start a second later, so it also takes every change made meanwhile.
     """
     names = [DATABASE_INDEX, *external_backends()]
-    queued = False
-    with transaction.atomic():
-        _commit_without_waiting()
-        queue(case_ids, names)
-        queued = True
-        if _defers():
-            kick(names, unless_pending=True)
-    if queued and not _defers():
-        kick(names)  # the immediate backend of the tests: drain now, after the queue committed
+    ids = sorted({int(pk) for pk in case_ids if pk is not None})
+    if not ids:
+        return names
+    _upsert(ids, names)
+    if _defers():
+        now = time.monotonic()
+        due = [name for name in names if _next_kick.get(name, 0.0) <= now]
+        if due:
+            for name in due:
+                _next_kick[name] = now + KICK_DELAY
+            kick(due, delay=KICK_DELAY)
+    else:
+        kick(names)  # the immediate backend of the tests: drain now
     return names
 
 
-def _commit_without_waiting() -> None:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO off")
+def _upsert(ids: list[int], names: list[str]) -> None:
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        queue(ids, names)
+        return
+    table = connection.ops.quote_name(IndexOutbox._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # One statement, one round trip; set_config(..., true) is SET LOCAL for it.
+            f"WITH fast AS (SELECT set_config('synchronous_commit', 'off', true)) "  # noqa: S608
+            f"INSERT INTO {table} (backend, case_id, queued_at, attempts) "
+            "SELECT b, c, %s, 0 FROM unnest(%s::text[]) AS b, unnest(%s::bigint[]) AS c, fast "
+            "ON CONFLICT (backend, case_id) DO UPDATE SET queued_at = EXCLUDED.queued_at",
+            [timezone.now(), names, ids],
+        )
 
 
 def _defers() -> bool:
@@ -114,34 +135,15 @@ def _defers() -> bool:
     return drain_index_outbox.get_backend().supports_defer
 
 
-def _waiting_drains(names: list[str]) -> set[str]:
-    """The outboxes a drain job is queued for and has not started on (database task backend)."""
+def kick(backends: list[str], *, delay: float = 0) -> None:
+    """Have the background worker drain the outbox of these backends (``delay`` seconds on)."""
     from .tasks import drain_index_outbox
 
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another task backend
-        return set()
-    rows = DBTaskResult.objects.filter(
-        status="READY", task_path=drain_index_outbox.module_path
-    ).values_list("args_kwargs", flat=True)
-    waiting = set()
-    for args_kwargs in rows[:50]:
-        args = (args_kwargs or {}).get("args") or []
-        if args:
-            waiting.add(args[0])
-    return waiting & set(names)
-
-
-def kick(backends: list[str], *, unless_pending: bool = False) -> None:
-    """Have the background worker drain the outbox of these backends (with
-    ``unless_pending``: only those no drain job waits for yet)."""
-    from .tasks import drain_index_outbox
-
-    waiting = _waiting_drains(backends) if unless_pending else set()
+    task = drain_index_outbox
+    if delay and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
     for name in backends:
-        if name not in waiting:
-            drain_index_outbox.enqueue(name)
+        task.enqueue(name)
 
 
 def pending(backend: str) -> int:
@@ -201,6 +203,8 @@ def drain(backend_name: str, *, batch: int = BATCH, max_batches: int | None = No
     if not result.failed:
         _succeeded(backend_name)
     result.left = pending(backend_name)
+    if result.left and not result.failed and (max_batches is None) and _defers():
+        kick([backend_name], delay=KICK_DELAY)
     return result
 
 
@@ -225,6 +229,8 @@ def _drain_database_index(*, batch: int, max_batches: int | None) -> DrainResult
             ).delete()
         result.synced += len(ids)
     result.left = pending(DATABASE_INDEX)
+    if result.left and max_batches is None and _defers():
+        kick([DATABASE_INDEX], delay=KICK_DELAY)
     return result
 
 

@@ -32,7 +32,7 @@ def drain_search_outbox_daily(*, today=None) -> dict:
     from . import sync
 
     out = {}
-    for name in sync.external_backends():
+    for name in [sync.DATABASE_INDEX, *sync.external_backends()]:
         result = sync.drain(name)
         out[f"search index {name}: cases written"] = result.synced
         out[f"search index {name}: cases waiting"] = result.left

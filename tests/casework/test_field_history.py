@@ -79,7 +79,9 @@ def test_the_case_file_and_the_api_show_the_changes(client, changed, office):
     assert "FA1111111 → FA2222222" in page
     _token, key = issue_token(user=office.worker_a)
     body = client.get(
-        f"/api/v1/cases/{changed.file_number}", HTTP_AUTHORIZATION=f"Bearer {key}"
+        f"/api/v1/cases/{changed.file_number}",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+        HTTP_ACCEPT_LANGUAGE="en",
     ).json()
     updates = [row for row in body["history"] if row["transition"] == "update"]
     assert updates[1]["changes"][0] == {
