@@ -71,7 +71,17 @@ def is_chancen_case(case: Any) -> bool:
 
 
 def passport_valid(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
-    valid_until = case.person.passport_valid_until
+    """A valid identity document: the passport, or where the person has none, the national
+    identity card recorded instead (a Ukrainian ID card for temporary protection)."""
+    person = case.person
+    if not person.passport_number and person.passport_valid_until is None and person.id_card_number:
+        valid_until = person.id_card_valid_until
+        if valid_until is None:
+            return [_("identity card validity not recorded")]
+        if valid_until < timezone.localdate():
+            return [_("identity card expired on %(date)s") % {"date": valid_until.isoformat()}]
+        return []
+    valid_until = person.passport_valid_until
     if valid_until is None:
         return [_("passport validity not recorded")]
     if valid_until < timezone.localdate():

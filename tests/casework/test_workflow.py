@@ -188,6 +188,23 @@ def test_check_needs_a_recorded_passport_validity():
         )
 
 
+def test_an_identity_card_stands_for_the_passport_where_there_is_none():
+    """A § 24 applicant with a Ukrainian ID card and no passport (what the online form
+    accepts) can be checked; the card's validity counts like a passport's."""
+    expired = TODAY() - dt.timedelta(days=1)
+    card = {"passport_number": "", "passport_valid_until": None, "id_card_number": "004512345"}
+    case = ready_case(person=PersonFactory(**card, id_card_valid_until=expired))
+    with pytest.raises(TransitionNotAllowed, match="identity card expired on"):
+        services.fire_transition(
+            case=case, user=worker_for(case), transition="check", data=FULL_DATA["check"]
+        )
+    case = ready_case(person=PersonFactory(**card, id_card_valid_until=valid_until()))
+    services.fire_transition(
+        case=case, user=worker_for(case), transition="check", data=FULL_DATA["check"]
+    )
+    assert Case.objects.get(pk=case.pk).state == CaseState.CHECKED
+
+
 # -- domain rules ----------------------------------------------------------------------------
 
 
