@@ -150,3 +150,12 @@ def register_language_features(features):
                 },
             },
         )
+
+
+@hooks.register("insert_editor_js")
+def name_the_rich_text_editors():
+    """Draftail's text boxes get the label of their field (cms/static/cms/admin/)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("cms/admin/rich-text-labels.js"))
