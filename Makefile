@@ -37,6 +37,8 @@ test: install
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest -n 2 -m "not browser and not pdfua" $(PYTEST_ARGS)
 
+# The browser tests on SQLite, or on PostgreSQL with DATABASE_URL set (as `make test-postgres`);
+# the journeys alone: PYTEST_ARGS="tests/browser/test_journeys.py".
 test-browser: install
 	$(VENV)/bin/pytest -m browser -p no:xdist $(PYTEST_ARGS)
 

@@ -142,3 +142,85 @@ def _browser_tests_restore_migrated_data(request):
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
         pytest.fail("Mark browser tests django_db(transaction=True, serialized_rollback=True).")
+
+
+# --- journeys: the demo office, every page checked, the background worker -------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """SQLite's test database in a file, not in memory: the background worker a journey starts
+    (``background_worker``) is a process of its own and must open the same database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        folder = Path(__file__).resolve().parents[2] / "var"
+        folder.mkdir(exist_ok=True)
+        database.setdefault("TEST", {})["NAME"] = str(folder / f"test-browser-{os.getpid()}.db")
+
+
+@pytest.fixture
+def demo_office(live_server, transactional_db, django_db_serialized_rollback, settings):
+    """The live server with the whole demo office ``make run`` loads (every app's loader)."""
+    from django.core.cache import cache
+    from django.core.management.color import no_style
+
+    from demo import loader
+
+    cache.clear()
+    loader.load_all(stdout=io.StringIO(), style=no_style())
+    # The site's own address, as an office configures it: links in e-mails lead here.
+    settings.PUBLIC_BASE_URL = live_server.url
+    yield live_server
+    cache.clear()
+
+
+@pytest.fixture
+def journey(live_server, request, artifacts_dir):
+    """One journey through the real UI, as several people in browser contexts of their own.
+
+    ``journey.open(role)`` gives a page; every page it shows is, before the browser leaves it
+    (and at the end), checked with axe-core (no serious or critical finding) and
+    photographed to ``test-artifacts/journeys/<test>/``. The journey fails at its end on any
+    request to another host (blocked), any response of 500 or above, any error logged on the
+    server (``django.request`` and every other logger) and any accessibility finding.
+    """
+    from .journeys import Journey
+
+    folder = artifacts_dir / "journeys" / _safe_name(request.node.name)
+    with Journey(live_server.url, folder) as trip:
+        yield trip
+        trip.close()
+        trip.assert_clean()
+
+
+def _safe_name(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")
+
+
+@pytest.fixture
+def background_worker(live_server, settings, tmp_path):
+    """The background worker as ``make run`` starts it (``manage.py run_worker``, which keeps a
+    ``db_worker`` running) against the live server's database; tasks the pages enqueue go to
+    the database queue. Yields the worker's log file; fails if the worker logged a traceback."""
+    from .journeys import start_worker, stop_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # One cache for server and worker (as `make run` shares one): a page the worker publishes
+    # is seen by the server at once.
+    cache_dir = tmp_path / "cache"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(cache_dir),
+        }
+    }
+    log = tmp_path / "worker.log"
+    process = start_worker(settings, log, cache_dir=cache_dir)
+    try:
+        yield log
+    finally:
+        stop_worker(process)
+    output = log.read_text(errors="replace")
+    assert "Traceback" not in output, f"the background worker failed:\n{output[-4000:]}"
