@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.selectors import is_office_admin
+from casework.policy import policy_for
 
 from . import services
 from .constants import EventKind
@@ -154,7 +154,7 @@ def recovery_codes(request):
 
 
 def _require_security_officer(user) -> None:
-    if not (user.is_superuser or is_office_admin(user)):
+    if not (user.is_superuser or policy_for(user).is_office_admin):
         raise PermissionDenied
 
 

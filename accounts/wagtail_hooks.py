@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from casework.selectors import is_office_admin
+from casework.policy import policy_for
 
 from . import views
 
@@ -44,7 +44,7 @@ def recovery_codes_item(request):
 
 class SecurityMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.is_superuser or is_office_admin(request.user)
+        return request.user.is_superuser or policy_for(request.user).is_office_admin
 
 
 @hooks.register("register_settings_menu_item")

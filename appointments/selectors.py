@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from casework.constants import CardOrderStatus, CaseState
 from casework.models import Case
-from casework.selectors import cases_visible_to, is_office_admin, roles_of
+from casework.policy import policy_for
+from casework.selectors import cases_visible_to
 
 from .constants import BookingStatus, ServiceKind, WaitingStatus
 from .keys import key_matches
@@ -127,7 +128,7 @@ def waiting_list(*, service: Service) -> QuerySet[WaitingListEntry]:
 
 def can_manage_appointments(user) -> bool:
     """Service Point staff and caseworkers (any casework membership) and office admins."""
-    return bool(roles_of(user)) or is_office_admin(user)
+    return policy_for(user).is_staff()
 
 
 def counters_for_staff() -> QuerySet[Counter]:

@@ -28,8 +28,9 @@ from .auth import token_auth
 from .constants import CaseState
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .models import Case
+from .policy import policy_for
 from .workflow import CASE_WORKFLOW
-from .worklists import OPEN, SCOPE_FULL, WorklistFilters, case_scope, worklist
+from .worklists import OPEN, WorklistFilters, worklist
 
 StateFilter = Literal[(OPEN, "all", *CaseState.values)]  # type: ignore[misc]
 StateName = Literal[tuple(CaseState.values)]  # type: ignore[misc]
@@ -226,7 +227,7 @@ def case_detail(request, file_number: str = FileNumber):
     user = request.auth
     case = selectors.get_visible_case(user, file_number=file_number)
     services.log_case_access(case=case, user=user, route="api")
-    full = case_scope(user, case) == SCOPE_FULL
+    full = policy_for(user).sees_full_file(case)
     options = selectors.available_transitions(case=case, user=user)
     return {
         "file_number": case.file_number,

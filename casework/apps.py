@@ -40,6 +40,11 @@ class CaseworkConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .models import Case, CaseComment, Person
+        from .workflow import CASE_WORKFLOW
+
+        # roles= and each transition's writes= name code by path: a path that names nothing
+        # stops the start instead of silently doing nothing.
+        CASE_WORKFLOW.resolve()
 
         post_save.connect(_case_saved, sender=Case, dispatch_uid="casework_case_saved")
         post_delete.connect(_case_deleted, sender=Case, dispatch_uid="casework_case_deleted")

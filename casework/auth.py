@@ -7,7 +7,7 @@ after it was issued) and can be revoked by its owner and by office management; a
 token stays listed, with who revoked it and when.
 
 Whether the token's user may still work with case files is asked on every call, through
-:func:`casework.selectors.may_use_back_office`, the same check the back office asks: leaving
+the policy's ``may_use_back_office``, the same check the back office asks: leaving
 the department or the "Casework staff" group ends API access at once.
 """
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .models import ApiToken
-from .selectors import may_use_back_office
+from .policy import policy_for
 from .signals import api_token_event
 
 __all__ = [
@@ -96,7 +96,7 @@ def user_for_key(key: str, request=None):
         return None
     if token.expires_at is None or token.expires_at <= now:
         return None
-    if not may_use_back_office(token.user):
+    if not policy_for(token.user).may_use_back_office():
         api_token_event.send(ApiToken, kind="refused", token=token, request=request, by=None)
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
@@ -128,7 +128,7 @@ class SessionAuth(APIKeyCookie):
         verified = getattr(user, "is_verified", None)
         if verified is None or not verified():
             return None  # password only: the second factor is still missing
-        return user if may_use_back_office(user) else None
+        return user if policy_for(user).may_use_back_office() else None
 
 
 #: One instance for routers to share (``Router(auth=token_auth)``).

@@ -21,6 +21,13 @@ FINAL_STATES = frozenset(
 )
 
 
+#: The steps the Service Point works on: biometrics and fees, then hand-over.
+SERVICE_POINT_STATES = (CaseState.CHECKED, CaseState.BIOMETRICS, CaseState.PRODUCED)
+
+#: Members of this group are office management: they see and oversee every case.
+OFFICE_ADMIN_GROUP = "Office admins"
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online application")
     POST = "post", _("Post")
@@ -52,9 +59,24 @@ class AccessRoute(models.TextChoices):
 
 
 class Role(models.TextChoices):
+    """Every role a user can hold on a case (:mod:`casework.policy` says who holds which).
+
+    The first three come from a department membership; office management comes from the
+    group :data:`OFFICE_ADMIN_GROUP` (or a superuser account); a viewer holds an unexpired
+    share of one case.
+    """
+
     CASEWORKER = "caseworker", _("Caseworker")
     SERVICE_POINT = "service_point", _("Service Point")
     SUPERVISOR = "supervisor", _("Supervisor")
+    #: Office and technical management: every case of every department ("Manager").
+    OFFICE_ADMIN = "office_admin", _("Office management")
+    #: Someone outside the department with an unexpired share of this one case (read only).
+    VIEWER = "viewer", _("Shared with")
+
+
+#: The roles a department membership gives (``Membership.role``).
+MEMBERSHIP_ROLES = (Role.CASEWORKER, Role.SERVICE_POINT, Role.SUPERVISOR)
 
 
 class CaseCategory(models.TextChoices):

@@ -18,7 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import services
-from .constants import FINAL_STATES, CaseCategory, CaseState, Channel, Language, PhotoSource, Role
+from .constants import (
+    FINAL_STATES,
+    OFFICE_ADMIN_GROUP,
+    CaseCategory,
+    CaseState,
+    Channel,
+    Language,
+    PhotoSource,
+    Role,
+)
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .models import (
     CardOrder,
@@ -48,7 +57,6 @@ __all__ = [
 DEMO_NOTE = "Demo-Datensatz"
 PASSWORD = "demo"  # noqa: S105 (local demo logins, documented in README)
 CASEWORK_STAFF_GROUP = "Casework staff"
-OFFICE_ADMIN_GROUP = "Office admins"
 PERSONS = 260
 SEED = 20260301
 

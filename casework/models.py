@@ -15,6 +15,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .constants import (
     FINAL_STATES,
+    MEMBERSHIP_ROLES,
     AccessRoute,
     CardOrderStatus,
     CaseCategory,
@@ -24,7 +25,6 @@ from .constants import (
     HistoryEvent,
     Language,
     PhotoSource,
-    Role,
 )
 from .workflow import CASE_WORKFLOW
 
@@ -54,7 +54,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(
+        _("role"), max_length=20, choices=[(role.value, role.label) for role in MEMBERSHIP_ROLES]
+    )
 
     class Meta:
         constraints = [

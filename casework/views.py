@@ -31,7 +31,7 @@ from workflows.diagram import to_svg
 
 from . import selectors, services
 from .auth import issue_token, revoke_token
-from .constants import CaseState, Role
+from .constants import CaseState
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .forms import (
     AccessLogFilterForm,
@@ -46,9 +46,10 @@ from .forms import (
     TransitionForm,
     WorklistFilterForm,
 )
-from .models import ApiToken, Department, Membership
+from .models import ApiToken
+from .policy import policy_for
 from .workflow import CASE_WORKFLOW
-from .worklists import SCOPE_FULL, case_scope, is_supervisor_of, worklist
+from .worklists import worklist
 
 PAGE_SIZE = 50
 
@@ -59,15 +60,8 @@ def euros(cents: int) -> str:
 
 def can_use_casework(user) -> bool:
     """Only members of a department (and office admins) see anything of the case files
-    (:func:`casework.selectors.may_use_back_office`, the check the API asks too)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    # Asked by every menu item and hook of a request: remembered on the request's user.
-    cached = getattr(user, "_casework_access", None)
-    if cached is None:
-        cached = selectors.may_use_back_office(user)
-        user._casework_access = cached
-    return cached
+    (the policy's answer, the one the API asks too; read once per request)."""
+    return policy_for(user).may_use_back_office()
 
 
 def casework_view(view):
@@ -138,12 +132,7 @@ def _validation_messages(request, exc: ValidationError) -> None:
 def _user_departments(user):
     """Departments to filter by: the user's own; all for office admins and the Service Point
     (which serves every department's cases at its steps)."""
-    if (
-        selectors.is_office_admin(user)
-        or Membership.objects.filter(user=user, role=Role.SERVICE_POINT).exists()
-    ):
-        return Department.objects.filter(handles_cases=True)
-    return Department.objects.filter(memberships__user=user, handles_cases=True).distinct()
+    return policy_for(user).worklist_departments()
 
 
 # --- worklists -----------------------------------------------------------------------------
@@ -322,9 +311,9 @@ def case_file(request, file_number: str):
     case = _visible_case(request, file_number)
     user = request.user
     services.log_case_access(case=case, user=user, route="backoffice")
-    scope = case_scope(user, case)
-    full = scope == SCOPE_FULL
-    supervisor = is_supervisor_of(user, case)
+    policy = policy_for(user)
+    full = policy.sees_full_file(case)
+    supervisor = policy.may_supervise(case)
 
     options = selectors.available_transitions(case=case, user=user)
     documents = list(case.documents.all()) if full else []
@@ -367,7 +356,6 @@ def case_file(request, file_number: str):
         "case": case,
         "person": case.person,
         "full": full,
-        "scope": scope,
         "supervisor": supervisor,
         "transitions": transitions,
         "documents": documents,
@@ -687,7 +675,7 @@ def api_tokens(request):
             "form": form,
             "new_key": new_key,
             "all_tokens": False,
-            "can_see_all": selectors.is_office_admin(request.user),
+            "can_see_all": policy_for(request.user).is_office_admin,
         },
     )
 
@@ -697,7 +685,7 @@ def api_tokens(request):
 def all_api_tokens(request):
     """Every API token of the office, for office management: who holds one, since when, when
     it was last used; revoke any of them."""
-    if not (can_use_casework(request.user) and selectors.is_office_admin(request.user)):
+    if not (can_use_casework(request.user) and policy_for(request.user).is_office_admin):
         raise PermissionDenied
     tokens = ApiToken.objects.select_related("user", "revoked_by")
     if request.GET.get("current") != "0":
@@ -721,7 +709,7 @@ def revoke_api_token(request, pk: int):
     """The owner revokes their token; office management any token."""
     _require_casework_user(request)
     token = get_object_or_404(ApiToken, pk=pk)
-    if token.user_id != request.user.pk and not selectors.is_office_admin(request.user):
+    if token.user_id != request.user.pk and not policy_for(request.user).is_office_admin:
         raise Http404
     revoke_token(token=token, by=request.user, request=request)
     messages.success(request, _("Token revoked."))

@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import views
 from .models import CaseType, RequiredDocument
-from .selectors import is_office_admin, may_read_access_log
+from .policy import policy_for
 from .worklists import WorklistFilters, worklist
 
 #: Menu items of the page editors' world that casework staff do not need.
@@ -147,10 +147,12 @@ def register_workflow_diagram():
 
 
 class AccessLogMenuItem(MenuItem):
-    """Office management and supervisors (the rule of ``selectors.may_read_access_log``)."""
+    """Office management and supervisors (the policy's ``may_read_access_log``)."""
 
     def is_shown(self, request):
-        return views.can_use_casework(request.user) and may_read_access_log(request.user)
+        return (
+            views.can_use_casework(request.user) and policy_for(request.user).may_read_access_log()
+        )
 
 
 @hooks.register("register_casework_menu_item")
@@ -185,7 +187,7 @@ def register_cases_menu():
 @hooks.register("construct_main_menu")
 def hide_page_editing_from_casework_staff(request, menu_items):
     user = request.user
-    if user.is_superuser or is_office_admin(user) or not views.can_use_casework(user):
+    if user.is_superuser or policy_for(user).is_office_admin or not views.can_use_casework(user):
         return
     menu_items[:] = [item for item in menu_items if item.name not in EDITOR_MENU_ITEMS]
 

@@ -3,7 +3,8 @@
 Read this file like a Plone DCWorkflow definition: the roles, the guards (each returns the
 reasons that stop a transition, in words a caseworker understands), the states with the fields
 each role may still edit there, and the transitions with who may fire them, what they check and
-which inputs they take. :class:`casework.models.Case` binds it to its ``state`` field, which
+which inputs they take, and the rows they write besides the case (``writes=``, in
+:mod:`casework.effects`). :class:`casework.models.Case` binds it to its ``state`` field, which
 turns every transition into a django-fsm ``@transition`` method ``Case.do_<name>``; the
 services in :mod:`casework.services` are the only callers.
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from workflows import Input, State, Transition, Workflow
 
-from .constants import FINAL_STATES, CardOrderStatus, CaseState, Language
+from .constants import FINAL_STATES, CardOrderStatus, CaseState, Language, Role
 
 __all__ = [
     "CASE_WORKFLOW",
@@ -33,15 +34,14 @@ __all__ = [
 ]
 
 # -- roles ---------------------------------------------------------------------------------
-# Role names as returned by casework.permissions.case_roles (kept as plain strings here so
-# this module does not import the models).
-CASEWORKER = "caseworker"  # Sachbearbeitung of the case's department
-SUPERVISOR = "supervisor"  # Sachgebietsleitung of the case's department
-SERVICE_POINT = "service_point"  # any Service Point member, while the case is at its steps
-OFFICE_ADMIN = "office_admin"  # office management / technical admin ("Manager")
-VIEWER = "viewer"  # unexpired share of this one case: reads, never changes
+# The roles are one enum (casework.constants.Role); casework.policy says who holds which.
+CASEWORKER = Role.CASEWORKER  # Sachbearbeitung of the case's department
+SUPERVISOR = Role.SUPERVISOR  # Sachgebietsleitung of the case's department
+SERVICE_POINT = Role.SERVICE_POINT  # any Service Point member, while the case is at its steps
+OFFICE_ADMIN = Role.OFFICE_ADMIN  # office management / technical admin ("Manager")
+VIEWER = Role.VIEWER  # unexpired share of this one case: reads, never changes
 
-ROLES = (CASEWORKER, SUPERVISOR, SERVICE_POINT, OFFICE_ADMIN, VIEWER)
+ROLES = tuple(Role)
 
 DECIDERS = frozenset({CASEWORKER, SUPERVISOR, OFFICE_ADMIN})
 AT_THE_COUNTER = frozenset({SERVICE_POINT, CASEWORKER, SUPERVISOR, OFFICE_ADMIN})
@@ -319,6 +319,7 @@ TRANSITIONS = [
             Input("due_on", gettext_lazy("Deadline"), kind="date"),
             Input("documents", gettext_lazy("Missing documents"), required=False, kind="multiple"),
         ),
+        writes="casework.effects.request_documents",
     ),
     Transition(
         name="documents_received",
@@ -353,6 +354,7 @@ TRANSITIONS = [
             ),
         ),
         effect=_apply_validity,
+        writes="casework.effects.new_card_order",
     ),
     Transition(
         name="production_failed",
@@ -361,6 +363,7 @@ TRANSITIONS = [
         target=CaseState.PRODUCTION_FAILED,
         permission=DECIDERS,
         inputs=(Input("failure_reason", gettext_lazy("Why production failed"), required=False),),
+        writes="casework.effects.production_failed",
     ),
     Transition(
         name="reorder",
@@ -369,6 +372,7 @@ TRANSITIONS = [
         target=CaseState.PRODUCED,
         permission=DECIDERS,
         guards=(fees_paid, biometrics_taken),
+        writes="casework.effects.new_card_order",
     ),
     Transition(
         name="hand_over",
@@ -399,6 +403,7 @@ TRANSITIONS = [
                 choices=tuple(Language.choices),
             ),
         ),
+        writes="casework.effects.hand_over",
     ),
     Transition(
         name="refuse",
@@ -433,6 +438,6 @@ CASE_WORKFLOW = Workflow(
     states=STATES,
     transitions=TRANSITIONS,
     initial=CaseState.RECEIVED,
-    roles="casework.permissions.case_roles",
+    roles="casework.policy.case_roles",
     state_attr="state",
 )

@@ -12,16 +12,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .constants import FINAL_STATES, CaseState
-from .models import Case, CaseDocument
-from .permissions import OFFICE_ADMIN, SERVICE_POINT, SUPERVISOR, case_roles
+from .models import CaseDocument
 from .selectors import cases_visible_to
 
 __all__ = [
     "OPEN",
     "STALE_AFTER",
     "WorklistFilters",
-    "case_scope",
-    "is_supervisor_of",
     "overdue_filter",
     "worklist",
 ]
@@ -30,9 +27,6 @@ __all__ = [
 OPEN = "open"
 #: A case in an open state without a change of state for this long counts as overdue.
 STALE_AFTER = dt.timedelta(days=30)
-
-SCOPE_FULL = "full"
-SCOPE_SERVICE_POINT = "service_point"
 
 
 @dataclass(frozen=True)
@@ -92,20 +86,3 @@ def worklist(user, *, filters: WorklistFilters | None = None, mine: bool = False
     return qs.select_related("person", "case_type", "department", "assigned_to").order_by(
         "received_at", "id"
     )
-
-
-def case_scope(user, case: Case) -> str:
-    """How much of a visible case file the user sees.
-
-    Service Point staff see only what biometrics, fees and hand-over need; everyone else who
-    may see the case (department, office admin, a shared grant) sees the whole file.
-    """
-    roles = case_roles(user, case)
-    if roles == {SERVICE_POINT}:
-        return SCOPE_SERVICE_POINT
-    return SCOPE_FULL
-
-
-def is_supervisor_of(user, case: Case) -> bool:
-    """Supervisors of the case's department and office admins: reassign, share, access log."""
-    return bool(case_roles(user, case) & {SUPERVISOR, OFFICE_ADMIN})

@@ -48,9 +48,10 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.constants import FINAL_STATES, CaseState, Role
+from casework.constants import FINAL_STATES, CaseState
 from casework.models import Case, CaseDocument, CaseType, Department
-from casework.selectors import cases_visible_to, is_office_admin, roles_of
+from casework.policy import policy_for
+from casework.selectors import cases_visible_to
 
 __all__ = [
     "AGE_BUCKETS",
@@ -119,16 +120,12 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def can_see_statistics(user) -> bool:
     """Supervisors and office management; caseworkers work cases, they get no statistics."""
-    return is_office_admin(user) or Role.SUPERVISOR in roles_of(user)
+    return policy_for(user).supervises_anything()
 
 
 def statistics_departments(user) -> QuerySet[Department]:
     """Departments a user may pick in the filter: all for office admins, else where supervisor."""
-    if is_office_admin(user):
-        return Department.objects.filter(handles_cases=True)
-    return Department.objects.filter(
-        memberships__user=user, memberships__role=Role.SUPERVISOR
-    ).distinct()
+    return policy_for(user).supervised_departments()
 
 
 def case_scope(user, *, department: Department | int | None = None) -> QuerySet[Case]:

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from background.leases import TaskHealth, release_task, task_health
-from casework.constants import FINAL_STATES, CaseState, HistoryEvent, Role
+from casework.constants import FINAL_STATES, CaseState, HistoryEvent
 from casework.files import delete_after_commit, save_after_commit
 from casework.models import Case, Person
-from casework.selectors import cases_visible_to, is_office_admin, roles_of
+from casework.policy import policy_for
+from casework.selectors import cases_visible_to
 from casework.services import continue_titles
 
 from .constants import LETTER_LANGUAGES, LetterKind, ReminderKind, RunStatus
@@ -264,14 +265,10 @@ def create_expiry_reminders(*, today: dt.date | None = None) -> dict[str, int]:
 # -- bulk continuation --------------------------------------------------------------------------
 
 
-def _can_run_continuation(user) -> bool:
-    return is_office_admin(user) or Role.SUPERVISOR in roles_of(user)
-
-
 def create_ordinance(
     *, user, case_type, cut_off_on: dt.date, valid_until: dt.date, reference: str
 ) -> ContinuationOrdinance:
-    if not _can_run_continuation(user):
+    if not policy_for(user).supervises_anything():
         raise PermissionDenied
     errors = {}
     if valid_until <= cut_off_on:
@@ -360,7 +357,7 @@ def start_continuation(*, ordinance: ContinuationOrdinance, user) -> Continuatio
     Also resumes a stalled run: the old task (whose worker is gone) is released first, so
     it can never run beside the new one. A run that a live worker holds is refused.
     """
-    if not _can_run_continuation(user):
+    if not policy_for(user).supervises_anything():
         raise PermissionDenied
     with transaction.atomic():
         ordinance = ContinuationOrdinance.objects.select_for_update().get(pk=ordinance.pk)
@@ -386,7 +383,7 @@ def start_continuation(*, ordinance: ContinuationOrdinance, user) -> Continuatio
 def rebuild_print_files(*, ordinance: ContinuationOrdinance, user) -> ContinuationOrdinance:
     """Render every certificate again from what was done (e.g. after a template fix or a lost
     file): the old print files go when the new run starts; the titles are not touched."""
-    if not _can_run_continuation(user):
+    if not policy_for(user).supervises_anything():
         raise PermissionDenied
     with transaction.atomic():
         locked = ContinuationOrdinance.objects.select_for_update().get(pk=ordinance.pk)

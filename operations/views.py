@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from background.leases import alive_workers
-from casework.selectors import cases_visible_to, is_office_admin
+from casework.policy import policy_for
+from casework.selectors import cases_visible_to
 from casework.services import log_case_accesses
 
 from . import reports, selectors, services
@@ -232,7 +233,7 @@ def ordinance_rebuild(request, pk: int):
 
 
 def _may_download(user, ordinance) -> bool:
-    return ordinance.run_by_id == user.pk or is_office_admin(user)
+    return policy_for(user).owns_or_manages(ordinance.run_by_id)
 
 
 @require_GET

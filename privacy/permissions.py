@@ -6,14 +6,15 @@ Wagtail permission policy), the services and the jobs' callers ask :func:`can_ma
 
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from casework.selectors import is_office_admin
+from casework.constants import OFFICE_ADMIN_GROUP
+from casework.policy import policy_for
 
 __all__ = ["OfficeManagementPolicy", "can_manage"]
 
 
 def can_manage(user) -> bool:
     """Configure retention rules, review and release deletions, produce access reports."""
-    return is_office_admin(user)
+    return policy_for(user).may_manage_office()
 
 
 class OfficeManagementPolicy(ModelPermissionPolicy):
@@ -28,8 +29,6 @@ class OfficeManagementPolicy(ModelPermissionPolicy):
 
     def users_with_any_permission(self, actions):
         from django.db.models import Q
-
-        from casework.selectors import OFFICE_ADMIN_GROUP
 
         return (
             super()

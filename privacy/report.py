@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from applications.uploads import private_storage as uploads_storage
 from casework.models import Case, CaseDocument, Membership, Person
-from casework.selectors import is_office_admin
+from casework.policy import policy_for
 from operations.letters import (
     Letter,
     LetterSection,
@@ -118,7 +118,7 @@ class _Staff:
                 f"{m.get_role_display()}, {m.department.name}"
                 for m in Membership.objects.filter(user_id=user_id).select_related("department")
             ]
-            if user is not None and is_office_admin(user):
+            if user is not None and policy_for(user).is_office_admin:
                 parts.append(_("office management"))
             self._cache[user_id] = (
                 _("staff member (%(roles)s)") % {"roles": "; ".join(parts)}

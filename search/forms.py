@@ -7,9 +7,9 @@ from django_countries import countries
 
 from casework.constants import CaseState
 from casework.models import CaseType, Department
+from casework.policy import CaseScope as Scope
 
 from .backends.base import SORTS
-from .visibility import Scope
 
 
 class DateInput(forms.DateInput):

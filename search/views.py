@@ -8,22 +8,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from casework.selectors import is_office_admin, roles_of
+from casework.policy import policy_for
 from casework.services import log_case_accesses
 
 from .backends.base import SearchUnavailable
 from .forms import CaseSearchForm, nationality_choices
 from .selectors import SearchFilters, search_cases
-from .visibility import resolve_scope
 
 PAGE_SIZE = 20
 
 
 def can_search_cases(user) -> bool:
     """Members of a department and office admins; nobody else sees the search."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return is_office_admin(user) or bool(roles_of(user))
+    return policy_for(user).is_staff()
 
 
 class _Page:
@@ -47,7 +44,7 @@ def search_view(request):
     if not can_search_cases(request.user):
         # A plain 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
         return HttpResponseForbidden(_("The case search is only for staff with case access."))
-    form = CaseSearchForm(request.GET or None, scope=resolve_scope(request.user))
+    form = CaseSearchForm(request.GET or None, scope=policy_for(request.user).scope())
     results = page = None
     facets = []
     unavailable = False

@@ -37,6 +37,8 @@ __all__ = [
 Guard = Callable[[Any, Any, Mapping[str, Any] | None], list[str]]
 #: Either a set of role names or ``predicate(user, obj) -> bool``.
 Permission = frozenset[str] | Callable[[Any, Any], bool]
+#: ``writes(obj, user, data, now)``: the rows a transition writes besides the object itself.
+Writes = Callable[[Any, Any, Mapping[str, Any], Any], None]
 
 
 class Input(str):
@@ -119,6 +121,12 @@ class Transition:
     #: ``effect(obj, user, data)`` applies the transition's inputs to the object in memory
     #: (no queries, no I/O); it runs inside the django-fsm transition method.
     effect: Callable[[Any, Any, Mapping[str, Any]], None] | None = None
+    #: The transition's database effect: ``writes(obj, user, data, now)`` writes the rows it
+    #: needs besides the object itself (a card order, a hand-over record), after the state
+    #: change and in the same transaction. Usually a dotted path (the declaration cannot
+    #: import the code that writes), resolved and checked by :meth:`Workflow.resolve` at
+    #: start-up: a path that names nothing stops the application instead of doing nothing.
+    writes: Writes | str | None = None
     description: str = ""
 
     def allows_role(self, roles: Iterable[str]) -> bool:
@@ -201,6 +209,7 @@ class Workflow:
         self.state_attr = state_attr
         self.method_prefix = method_prefix
         self._bound_model: type | None = None
+        self._writes: dict[str, Writes] | None = None
         self.validate()
 
     # -- declaration -------------------------------------------------------------------------
@@ -224,11 +233,49 @@ class Workflow:
                 problems.append(f"transition {t.name!r}: unknown target {t.target!r}")
             if not callable(t.permission) and not isinstance(t.permission, frozenset | set):
                 problems.append(f"transition {t.name!r}: permission must be roles or callable")
+            if t.writes is not None and not (callable(t.writes) or isinstance(t.writes, str)):
+                problems.append(f"transition {t.name!r}: writes must be a callable or a path")
             names = [i.name for i in t.inputs]
             if len(names) != len(set(names)):
                 problems.append(f"transition {t.name!r}: duplicate input names")
         if problems:
             raise ImproperlyConfigured(f"workflow {self.name!r}: " + "; ".join(problems))
+
+    def resolve(self) -> None:
+        """Import what the declaration names by dotted path (``roles=``, each transition's
+        ``writes=``) and check that each is callable; raises ``ImproperlyConfigured`` naming
+        every path that does not resolve. Call it at start-up (``AppConfig.ready``)."""
+        problems = []
+
+        def load(what: str, target: Any) -> Any:
+            if not isinstance(target, str):
+                return target
+            try:
+                loaded = import_string(target)
+            except ImportError as exc:
+                problems.append(f"{what}: cannot import {target!r} ({exc})")
+                return None
+            if not callable(loaded):
+                problems.append(f"{what}: {target!r} is not callable")
+                return None
+            return loaded
+
+        roles = load("roles", self._roles)
+        writes = {}
+        for t in self.transitions.values():
+            if t.writes is not None:
+                writes[t.name] = load(f"transition {t.name!r} writes", t.writes)
+        if problems:
+            raise ImproperlyConfigured(f"workflow {self.name!r}: " + "; ".join(problems))
+        self._roles = roles
+        self._writes = writes
+
+    def writes_of(self, transition: Transition | str) -> Writes | None:
+        """The transition's database effect (see :attr:`Transition.writes`), resolved."""
+        if self._writes is None:
+            self.resolve()
+        name = transition if isinstance(transition, str) else transition.name
+        return self._writes.get(name)
 
     def state(self, name: str) -> State:
         return self.states[name]
@@ -261,7 +308,7 @@ class Workflow:
         if self._roles is None:
             return set()
         if isinstance(self._roles, str):
-            self._roles = import_string(self._roles)
+            self.resolve()
         return set(self._roles(user, obj))
 
     def is_permitted(

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from ..models import Case
-from ..permissions import VIEWER, case_roles
+from ..policy import WORKING_ROLES, policy_for
 from ..signals import announce
 from ..workflow import CASE_WORKFLOW
 
@@ -30,8 +30,8 @@ def _locked(case: Case) -> Case:
 
 
 def _require_editable(case: Case, user, *fields: str) -> set[str]:
-    roles = case_roles(user, case)
-    if not roles - {VIEWER}:
+    roles = set(policy_for(user).roles(case))
+    if not roles & WORKING_ROLES:
         raise _deny()
     editable = CASE_WORKFLOW.editable_fields(case, user, roles=roles)
     if not set(fields) <= editable:

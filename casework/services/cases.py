@@ -22,8 +22,7 @@ from ..models import (
     FileNumberSequence,
     Person,
 )
-from ..permissions import VIEWER, case_roles, is_caseworker_of, is_supervisor_of
-from ..selectors import is_office_admin
+from ..policy import policy_for
 from ._common import MAX_TEXT, _deny, _locked, _notify, _require_editable, _staff_name, _sync, _text
 from .history import field_change, field_changes
 
@@ -150,13 +149,9 @@ def create_case(
         raise ValidationError(errors)
 
     department = case_type.department
-    if user is not None and not (
-        is_office_admin(user)
-        or is_caseworker_of(user, department)
-        or is_supervisor_of(user, department)
-    ):
+    if user is not None and not policy_for(user).may_create_case_in(department):
         raise _deny()
-    if assigned_to is not None and not is_caseworker_of(assigned_to, department):
+    if assigned_to is not None and not policy_for(assigned_to).is_caseworker_of(department):
         raise ValidationError(
             {"assigned_to": _("Cases can only be assigned to a caseworker of the department.")}
         )
@@ -289,8 +284,7 @@ def update_case(*, case: Case, user, changes: Mapping[str, Any]) -> Case:
 
 def add_comment(*, case: Case, user, text: str) -> CaseComment:
     text = _text(text, field="text")
-    roles = case_roles(user, case)
-    if not roles - {VIEWER}:
+    if not policy_for(user).may_change(case):
         raise _deny()
     with transaction.atomic():
         comment = CaseComment.objects.create(case=case, author=user, text=text)
@@ -300,13 +294,13 @@ def add_comment(*, case: Case, user, text: str) -> CaseComment:
 def reassign(*, case: Case, user, assignee) -> Case:
     """Give the case to another caseworker of its department (supervisors only); the change
     is a row of the case's history (the state stays as it is)."""
-    if not is_supervisor_of(user, case.department_id):
+    if not policy_for(user).is_supervisor_of(case.department_id):
         raise _deny()
     with transaction.atomic():
         locked = _locked(case)
         _require_editable(locked, user, "assigned_to")
         if assignee is not None and not (
-            assignee.is_active and is_caseworker_of(assignee, locked.department_id)
+            assignee.is_active and policy_for(assignee).is_caseworker_of(locked.department_id)
         ):
             raise ValidationError(
                 {"assignee": _("Cases can only be assigned to a caseworker of the department.")}

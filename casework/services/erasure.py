@@ -10,7 +10,7 @@ from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from ..models import Case, CaseDocument, Person
-from ..selectors import is_office_admin
+from ..policy import policy_for
 
 
 @dataclass
@@ -58,7 +58,7 @@ def erase_person(*, person: Person, user) -> ErasureResult:
     erasure with ``ProtectedError``: its app must remove it first. Files on disk are *not*
     touched here (see :class:`ErasureResult`).
     """
-    if not is_office_admin(user):
+    if not policy_for(user).is_office_admin:
         raise PermissionDenied(_("Only office management may delete personal data."))
     result = ErasureResult()
     with transaction.atomic():

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..constants import HistoryEvent
 from ..models import Case, CaseGroupObjectPermission, CaseHistory, CaseUserObjectPermission
-from ..permissions import is_supervisor_of
+from ..policy import policy_for
 from ._common import _deny, _notify, _staff_name
 
 
@@ -54,7 +54,7 @@ def share_case(
     expires_at: dt.datetime,
 ) -> CaseUserObjectPermission | CaseGroupObjectPermission:
     """Let one person or group outside the department read this case until ``expires_at``."""
-    if not is_supervisor_of(user, case.department_id):
+    if not policy_for(user).is_supervisor_of(case.department_id):
         raise _deny()
     _share_target(grantee_user, grantee_group)
     now = timezone.now()
@@ -103,7 +103,7 @@ def share_case(
 
 def revoke_share(*, case: Case, user, grantee_user=None, grantee_group: Group | None = None) -> int:
     """End a share now; returns how many grants were removed."""
-    if not is_supervisor_of(user, case.department_id):
+    if not policy_for(user).is_supervisor_of(case.department_id):
         raise _deny()
     _share_target(grantee_user, grantee_group)
     with transaction.atomic():

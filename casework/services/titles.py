@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from ..constants import HistoryEvent
 from ..models import Case, CaseHistory
-from ..permissions import is_supervisor_of
-from ..selectors import is_office_admin
+from ..policy import policy_for
 from ..signals import announce
 from ._common import _deny
 from .history import field_change
@@ -66,7 +65,8 @@ def continue_titles(
             )
         )
         departments = {row["department_id"] for row in rows}
-        if not is_office_admin(user) and not all(is_supervisor_of(user, d) for d in departments):
+        policy = policy_for(user)
+        if not all(policy.supervises(d) for d in departments):
             raise _deny()
         continued: list[ContinuedTitle] = []
         history: list[CaseHistory] = []

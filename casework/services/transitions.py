@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,15 +13,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from ..constants import CardOrderStatus
 from ..exceptions import ConcurrentChange, TransitionNotAllowed
-from ..models import CardOrder, Case, CaseHistory, HandOver
-from ..permissions import case_roles
+from ..models import Case, CaseHistory
+from ..policy import policy_for
 from ..workflow import CASE_WORKFLOW
 from ._common import MAX_TEXT, _deny, _notify, _text
-
-#: The Bundesdruckerei takes about four to six weeks.
-CARD_PRODUCTION_TIME = dt.timedelta(weeks=6)
 
 
 def _coerce_inputs(transition_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -96,63 +92,6 @@ def _coerce_inputs(transition_name: str, data: Mapping[str, Any]) -> dict[str, A
     return cleaned
 
 
-def _after_request_documents(case: Case, user, data: Mapping[str, Any], now) -> None:
-    codes = data.get("documents") or []
-    documents = case.documents.all()
-    if codes:
-        unknown = set(codes) - set(documents.values_list("code", flat=True))
-        if unknown:
-            raise ValidationError(
-                {
-                    "documents": _("Not on this case's checklist: %(codes)s")
-                    % {"codes": ", ".join(sorted(unknown))}
-                }
-            )
-        documents = documents.filter(code__in=codes)
-        documents.update(received=False, received_at=None)
-    else:
-        documents = documents.filter(received=False)
-    documents.update(requested_at=now, due_on=data["due_on"])
-
-
-def _new_card_order(case: Case, user, data: Mapping[str, Any], now) -> None:
-    number = case.card_orders.count() + 1
-    CardOrder.objects.create(
-        case=case,
-        order_number=f"{case.file_number}-K{number}",
-        ordered_at=now,
-        expected_on=timezone.localdate(now) + CARD_PRODUCTION_TIME,
-    )
-
-
-def _after_production_failed(case: Case, user, data: Mapping[str, Any], now) -> None:
-    case.card_orders.filter(status=CardOrderStatus.ORDERED).update(
-        status=CardOrderStatus.FAILED, failure_reason=data.get("failure_reason", "")[:200]
-    )
-
-
-def _after_hand_over(case: Case, user, data: Mapping[str, Any], now) -> None:
-    HandOver.objects.create(
-        case=case,
-        collected_by=data["collected_by"],
-        collected_by_authorised=bool(data.get("collected_by_authorised")),
-        belehrung_handed_over=bool(data.get("belehrung_handed_over")),
-        belehrung_language=data.get("belehrung_language") or "",
-        handed_over_at=now,
-        handed_over_by=user,
-    )
-
-
-#: Rows a transition writes besides the case itself (same transaction).
-_AFTER: dict[str, Callable[[Case, Any, Mapping[str, Any], dt.datetime], None]] = {
-    "request_documents": _after_request_documents,
-    "order_card": _new_card_order,
-    "reorder": _new_card_order,
-    "production_failed": _after_production_failed,
-    "hand_over": _after_hand_over,
-}
-
-
 def fire_transition(
     *, case: Case, user, transition: str, note: str = "", data: dict | None = None
 ) -> Case:
@@ -166,7 +105,7 @@ def fire_transition(
         raise ValidationError({"transition": _("Unknown transition.")})
     note = _text(note, field="note", required=False)
     inputs = _coerce_inputs(transition, data or {})
-    roles = case_roles(user, case)
+    roles = set(policy_for(user).roles(case))
     if not CASE_WORKFLOW.is_permitted(transition, user, case, roles):
         raise _deny()
     _require_inputs(case, transition, inputs, note)
@@ -187,9 +126,9 @@ def fire_transition(
                 if case.__dict__.get(f.attname) != snapshot.get(f.attname)
             ]
             case.save(update_fields=[*changed, "updated_at"])
-            after = _AFTER.get(transition)
-            if after is not None:
-                after(case, user, inputs, now)
+            writes = CASE_WORKFLOW.writes_of(transition)
+            if writes is not None:
+                writes(case, user, inputs, now)
             CaseHistory.objects.create(
                 case=case,
                 transition=transition,

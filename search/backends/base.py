@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import BaseExpression
 from django.utils.dateparse import parse_date
@@ -20,12 +20,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from casework.selectors import cases_visible_to, visibility_filter
+from casework.policy import CaseScope, policy_for
 
 from .. import names
 from ..indexing import free_text_of
 from ..models import CaseIndexEntry, SearchLog
-from ..visibility import Scope, resolve_scope
 
 __all__ = [
     "IDENTIFIER_SCORE",
@@ -631,7 +630,7 @@ class BaseCaseSearchBackend:
         text_words: list[str],
         queryset: QuerySet[CaseIndexEntry],
         *,
-        scope: Scope | None = None,
+        scope: CaseScope | None = None,
         filters: SearchFilters | None = None,
     ) -> Candidates:
         raise NotImplementedError
@@ -640,7 +639,7 @@ class BaseCaseSearchBackend:
         self,
         text_words: list[str],
         ranked_ids: list[int],
-        scope: Scope,
+        scope: CaseScope,
         filters: SearchFilters,
         user=None,
     ) -> RestMatches | None:
@@ -657,32 +656,23 @@ class BaseCaseSearchBackend:
         """
         return None
 
-    def visible_entries(self, user, scope: Scope | None = None) -> QuerySet[CaseIndexEntry]:
+    def visible_entries(self, user, scope: CaseScope | None = None) -> QuerySet[CaseIndexEntry]:
         """Index rows of the cases the user may see: the permission is part of every query.
 
-        Two conditions, both on the index table: the user's :class:`~search.visibility.Scope`
-        as values (departments, states, granted case ids: what indexes answer quickly) and
-        casework's visibility condition itself, so that the scope can only narrow, never
-        widen, what casework allows. casework's condition names ``department_id``, ``state``
-        and ``pk``; should it ever name a column the index lacks, the case queryset is used
-        as a subquery instead.
+        The condition is the policy's answer as values (:class:`~casework.policy.CaseScope`:
+        departments, states, granted case ids), on the index table's own columns, so indexes
+        answer it.
         """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return CaseIndexEntry.objects.none()
         if scope is None:
-            scope = resolve_scope(user)
+            scope = policy_for(user).scope()
         if scope.is_empty:
             return CaseIndexEntry.objects.none()
-        condition = visibility_filter(user)
-        if condition is None:
-            return CaseIndexEntry.objects.all()
-        scope_q = scope.q()
-        qs = CaseIndexEntry.objects.filter(scope_q) if scope_q is not None else None
-        qs = CaseIndexEntry.objects.all() if qs is None else qs
-        try:
-            return qs.filter(condition)
-        except FieldError:
-            return qs.filter(case_id__in=cases_visible_to(user).values("pk"))
+        condition = scope.q()
+        return (
+            CaseIndexEntry.objects.all()
+            if condition is None
+            else CaseIndexEntry.objects.filter(condition)
+        )
 
     def search(
         self,
@@ -700,7 +690,7 @@ class BaseCaseSearchBackend:
             raise ValidationError({"sort": _("Unknown sort order.")})
         parsed = names.parse_query(query)
         text_words = _text_words(parsed, filters)
-        scope = resolve_scope(user)
+        scope = policy_for(user).scope()
         qs = filters.apply(self.visible_entries(user, scope))
         ranked = None
         extra = extra_count = rest = None
@@ -744,7 +734,7 @@ class BaseCaseSearchBackend:
         parsed: names.ParsedQuery,
         text_words: list[str],
         qs: QuerySet[CaseIndexEntry],
-        scope: Scope,
+        scope: CaseScope,
         filters: SearchFilters,
     ) -> Candidates:
         """Every candidate with its :data:`ROW_FIELDS` (backends may do it in one query)."""
@@ -782,7 +772,7 @@ class BaseCaseSearchBackend:
         text_words: list[str],
         qs: QuerySet[CaseIndexEntry],
         filters: SearchFilters,
-        scope: Scope,
+        scope: CaseScope,
     ) -> tuple[list[tuple[int, float]], Candidates]:
         candidates = self.gather(parsed, text_words, qs, scope, filters)
         # Exact identifiers first: file number, passport number.

@@ -12,7 +12,7 @@ Indices are versioned (``<alias>-<timestamp>``) behind an alias: a rebuild fills
 and swaps the alias in one step, so searches never see a half-built index.
 
 Searching: names and free text are looked up here, each kind of candidate with its own limit,
-with the user's scope (:mod:`search.visibility`) and the search filters as a ``filter``
+with the user's scope (:class:`casework.policy.CaseScope`) and the search filters as a ``filter``
 clause of every query, so hits, totals and aggregations only ever count visible cases. The
 candidates are then read through the permission-filtered queryset of the database index and
 ranked by :func:`search.names.score`, exactly as for the database backend. Text matches
@@ -52,9 +52,10 @@ from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundErro
 from elasticsearch.dsl import Q as EQ
 from elasticsearch.dsl import Search
 
+from casework.policy import CaseScope
+
 from .. import indexing, names
 from ..models import CaseIndexEntry
-from ..visibility import Scope
 from .base import (
     CANDIDATE_LIMIT,
     ROW_FIELDS,
@@ -486,7 +487,7 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
 
     # -- reads -------------------------------------------------------------------------------
 
-    def _search(self, scope: Scope | None, filters: SearchFilters | None) -> Search:
+    def _search(self, scope: CaseScope | None, filters: SearchFilters | None) -> Search:
         """A search on the alias, narrowed to the user's scope and the filters."""
         search = Search(using=self.client, index=self.alias).source(False)
         for clause in filter_clauses(scope, filters):
@@ -566,7 +567,7 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         self,
         parsed: names.ParsedQuery,
         text_words: list[str],
-        scope: Scope | None,
+        scope: CaseScope | None,
         filters: SearchFilters | None,
     ) -> list[tuple[str, Search]]:
         """("name" or "text", search) for every kind of candidate."""
@@ -610,7 +611,7 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         text_words: list[str],
         queryset: QuerySet[CaseIndexEntry],
         *,
-        scope: Scope | None = None,
+        scope: CaseScope | None = None,
         filters: SearchFilters | None = None,
     ) -> Candidates:
         """Identifiers, name arms, birth dates and the text in one round trip (``_msearch``)."""
@@ -685,13 +686,8 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         return candidates
 
     def rest_matches(self, text_words, ranked_ids, scope, filters, user=None) -> _EsRest:
-        """Counted, faceted and listed here: casework's own visibility rule is added to the
-        scope, so a scope wider than casework allows can never show more."""
+        """Counted, faceted and listed here, within the policy's scope."""
         base = self._search(scope, filters)
-        if user is not None:
-            clause = casework_clause(user)
-            if clause is not None:
-                base = base.filter(clause)
         return _EsRest(base, _text_query(text_words), list(ranked_ids))
 
 
@@ -856,80 +852,7 @@ def _text_query(text_words: list[str]):
     )
 
 
-class NotTranslatable(Exception):  # noqa: N818
-    pass
-
-
-#: Fields of casework's visibility condition (on the case) → fields of the document.
-_CASE_FIELDS = {
-    "pk": "case_id",
-    "id": "case_id",
-    "case_id": "case_id",
-    "department": "department_id",
-    "department_id": "department_id",
-    "state": "state",
-    "case_type": "case_type_id",
-    "case_type_id": "case_type_id",
-    "assigned_to": "assigned_to_id",
-    "assigned_to_id": "assigned_to_id",
-}
-
-
-def casework_clause(user):
-    """casework's visibility condition for ``user`` as an Elasticsearch filter.
-
-    :func:`casework.selectors.visibility_filter` stays the definition: its conditions on
-    department, state and id are translated literally, subqueries evaluated to their values
-    and ``Exists`` to true or false. ``None``: no restriction. A condition this cannot
-    translate matches nothing (it fails closed).
-    """
-    from casework.selectors import visibility_filter
-
-    condition = visibility_filter(user)
-    if condition is None:
-        return None
-    try:
-        return _translate(condition)
-    except NotTranslatable:
-        logger.exception("casework's visibility condition has a part search cannot translate")
-        return EQ("match_none")
-
-
-def _translate(node):
-    from django.db.models import Exists, Q
-    from django.db.models.query import QuerySet as DjangoQuerySet
-
-    if isinstance(node, Q):
-        parts = [_translate(child) for child in node.children]
-        if node.connector == Q.OR:
-            clause = EQ("bool", should=parts, minimum_should_match=1)
-        else:
-            clause = EQ("bool", filter=parts)
-        return EQ("bool", must_not=[clause]) if node.negated else clause
-    if isinstance(node, Exists):
-        exists = DjangoQuerySet(model=node.query.model, query=node.query.clone()).exists()
-        if getattr(node, "negated", False):
-            exists = not exists
-        return EQ("match_all") if exists else EQ("match_none")
-    if isinstance(node, tuple) and len(node) == 2:
-        lookup, value = node
-        field, _, op = lookup.partition("__")
-        es_field = _CASE_FIELDS.get(field)
-        if es_field is None or op not in ("", "exact", "in"):
-            raise NotTranslatable(lookup)
-        if isinstance(value, DjangoQuerySet):
-            value = [next(iter(v.values())) if isinstance(v, dict) else v for v in value]
-        values = list(value) if op == "in" else [value]
-        values = [getattr(v, "pk", v) for v in values]
-        if es_field in ("department_id", "case_id", "case_type_id", "assigned_to_id"):
-            values = [int(v) for v in values if v is not None]
-        else:
-            values = [str(v) for v in values]
-        return EQ("terms", **{es_field: values}) if values else EQ("match_none")
-    raise NotTranslatable(repr(node))
-
-
-def visibility_clause(scope: Scope | None):
+def visibility_clause(scope: CaseScope | None):
     """The scope as an Elasticsearch filter; ``None``: every case (office admins)."""
     if scope is None:
         return EQ("match_none")
@@ -947,7 +870,7 @@ def visibility_clause(scope: Scope | None):
     return EQ("bool", should=should, minimum_should_match=1)
 
 
-def filter_clauses(scope: Scope | None, filters: SearchFilters | None) -> list[Any]:
+def filter_clauses(scope: CaseScope | None, filters: SearchFilters | None) -> list[Any]:
     """The visibility clause and the search filters, as Elasticsearch filter clauses.
 
     The same semantics as :meth:`SearchFilters.apply` on the database index.

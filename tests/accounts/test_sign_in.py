@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.constants import EventKind
 from accounts.middleware import LAST_SEEN_KEY
 from accounts.models import SecurityEvent
-from casework.selectors import OFFICE_ADMIN_GROUP
+from casework.constants import OFFICE_ADMIN_GROUP
 from tests.accounts.login import current_code, ensure_totp_device, password_only_login
 from tests.casework.backoffice import casework_staff_group, member
 from tests.casework.factories import DepartmentFactory, UserFactory

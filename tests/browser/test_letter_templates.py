@@ -5,8 +5,8 @@ test-artifacts/letters/."""
 import pytest
 from django.contrib.auth.models import Group
 
+from casework.constants import OFFICE_ADMIN_GROUP
 from casework.demo import grant_office_admins
-from casework.selectors import OFFICE_ADMIN_GROUP
 from operations import services
 from operations.constants import LetterKind
 from operations.models import LetterTemplate

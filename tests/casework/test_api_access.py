@@ -11,8 +11,9 @@ from django.utils import timezone
 from accounts.constants import EventKind
 from accounts.models import SecurityEvent
 from casework.auth import issue_token
+from casework.constants import OFFICE_ADMIN_GROUP
 from casework.models import ApiToken, Membership
-from casework.selectors import OFFICE_ADMIN_GROUP, may_use_back_office
+from casework.policy import policy_for
 from tests.accounts.login import password_only_login
 
 from .backoffice import build_office, casework_staff_group
@@ -46,7 +47,7 @@ def test_leaving_casework_staff_ends_the_token_and_the_back_office_alike(client,
 
     worker.groups.remove(casework_staff_group())
     worker = type(worker).objects.get(pk=worker.pk)  # permissions are cached per object
-    assert not may_use_back_office(worker)
+    assert not policy_for(worker).may_use_back_office()
     assert client.get(CASES, **headers).status_code == 401
     assert client.get(SEARCH, {"q": "x"}, **headers).status_code == 401
     assert client.get("/admin/cases/").status_code in (302, 403)

@@ -9,7 +9,8 @@ from django.core.management.color import no_style
 from casework import demo
 from casework.constants import CaseState, Channel, Role
 from casework.models import Case, CaseHistory, CaseType, Department, Membership, Person
-from casework.selectors import cases_visible_to, is_office_admin
+from casework.policy import policy_for
+from casework.selectors import cases_visible_to
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_one_login_per_role_with_the_documented_password(small_demo):
         )
     ) == {"aufenthalt", "asyl-eu"}
     office_admin = users.get(username="amtsleitung")
-    assert is_office_admin(office_admin) and not office_admin.is_superuser
+    assert policy_for(office_admin).is_office_admin and not office_admin.is_superuser
     assert users.get(username="admin").is_superuser
     assert not cases_visible_to(worker).exclude(department__code="aufenthalt").exists()
 

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from casework import services
-from casework.constants import CaseState, Role
+from casework.constants import OFFICE_ADMIN_GROUP, CaseState, Role
 from casework.exceptions import TransitionNotAllowed
 from casework.models import Case, CaseHistory
-from casework.permissions import can_fire, can_view
-from casework.selectors import OFFICE_ADMIN_GROUP, cases_visible_to
+from casework.policy import policy_for
+from casework.selectors import cases_visible_to
 from casework.workflow import CASE_WORKFLOW
 
 from .factories import CaseTypeFactory, DepartmentFactory, MembershipFactory, UserFactory
@@ -113,7 +113,7 @@ def test_every_state_and_transition_for(actor, world):
         case = ready_case(state, case_type=case_type)
         for transition in CASE_WORKFLOW.transitions:
             expected = expected_outcome(actor, state, transition)
-            assert can_fire(user, case, transition) is (expected == "done")
+            assert policy_for(user).may_fire(case, transition) is (expected == "done")
             history = CaseHistory.objects.filter(case=case).count()
             with transaction.atomic():
                 outcome = attempt(case, user, transition)
@@ -140,7 +140,7 @@ def test_visibility_matches_the_roles(actor, world):
     for state in CaseState:
         case = ready_case(state, case_type=case_type)
         visible = case in cases_visible_to(user)
-        assert can_view(user, case) is visible
+        assert policy_for(user).may_view(case) is visible
         expect = actor in {"caseworker_own", "supervisor_own", "office_admin"} or (
             actor == "service_point" and state in SERVICE_POINT_STEPS
         )

@@ -19,7 +19,7 @@ from casework.models import (
     FileNumberSequence,
     RequiredDocument,
 )
-from casework.permissions import can_change, can_fire, can_view, case_roles
+from casework.policy import case_roles, policy_for
 from casework.selectors import (
     access_log,
     available_transitions,
@@ -356,7 +356,7 @@ def test_sharing_opens_one_case_until_it_expires_and_can_be_revoked():
     case = ready_case()
     supervisor = worker_for(case, Role.SUPERVISOR)
     colleague = MembershipFactory().user  # another department
-    assert not can_view(colleague, case)
+    assert not policy_for(colleague).may_view(case)
     grant = services.share_case(
         case=case,
         user=supervisor,
@@ -366,11 +366,11 @@ def test_sharing_opens_one_case_until_it_expires_and_can_be_revoked():
     assert grant.granted_by == supervisor
     assert case_roles(colleague, case) == {"viewer"}
     assert case in cases_visible_to(colleague)
-    assert not can_change(colleague, case)
+    assert not policy_for(colleague).editable_fields(case)
     assert available_transitions(case=case, user=colleague) == []
     grant.expires_at = timezone.now() - dt.timedelta(seconds=1)
     grant.save()
-    assert not can_view(colleague, case) and case not in cases_visible_to(colleague)
+    assert not policy_for(colleague).may_view(case) and case not in cases_visible_to(colleague)
     assert services.revoke_share(case=case, user=supervisor, grantee_user=colleague) == 1
 
 
@@ -386,7 +386,7 @@ def test_sharing_with_a_group_and_its_limits():
         grantee_group=group,
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
-    assert can_view(member, case)
+    assert policy_for(member).may_view(case)
     soon = timezone.now() + dt.timedelta(days=1)
     with pytest.raises(PermissionDenied):
         services.share_case(case=case, user=worker_for(case), grantee_user=member, expires_at=soon)
@@ -429,9 +429,13 @@ def test_service_point_sees_and_edits_only_its_steps():
         "fingerprints_exempt",
         "signature_taken",
     }
-    assert can_fire(counter, case, "take_biometrics") and not can_fire(counter, case, "refuse")
+    policy = policy_for(counter)
+    assert policy.may_fire(case, "take_biometrics") and not policy.may_fire(case, "refuse")
     received = ready_case(CaseState.RECEIVED)
-    assert not can_view(counter, received) and editable_fields(case=received, user=counter) == set()
+    assert (
+        not policy_for(counter).may_view(received)
+        and editable_fields(case=received, user=counter) == set()
+    )
 
 
 def test_caseworker_sees_unavailable_transitions_with_reasons():

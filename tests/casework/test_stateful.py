@@ -19,11 +19,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from casework import services
-from casework.constants import FINAL_STATES, CaseState, PhotoSource, Role
+from casework.constants import FINAL_STATES, OFFICE_ADMIN_GROUP, CaseState, PhotoSource, Role
 from casework.exceptions import TransitionNotAllowed
 from casework.models import Case, CaseHistory, RequiredDocument
-from casework.permissions import case_roles
-from casework.selectors import OFFICE_ADMIN_GROUP
+from casework.policy import case_roles
 from casework.workflow import CASE_WORKFLOW
 
 from .factories import (

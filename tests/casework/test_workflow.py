@@ -9,10 +9,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from casework import services
-from casework.constants import CardOrderStatus, CaseState, Language, PhotoSource, Role
+from casework.constants import (
+    OFFICE_ADMIN_GROUP,
+    CardOrderStatus,
+    CaseState,
+    Language,
+    PhotoSource,
+    Role,
+)
 from casework.exceptions import ConcurrentChange, TransitionNotAllowed
 from casework.models import CardOrder, Case, CaseDocument, CaseHistory, HandOver
-from casework.selectors import OFFICE_ADMIN_GROUP, available_transitions
+from casework.selectors import available_transitions
 from casework.workflow import CASE_WORKFLOW
 from workflows.diagram import to_svg
 
@@ -100,6 +107,26 @@ def test_declaration_covers_every_case_state_and_binds_a_method_per_transition()
         assert callable(getattr(Case, f"do_{name}"))
     fsm_names = {t.name for t in Case().get_all_state_transitions()}
     assert fsm_names == {f"do_{name}" for name in CASE_WORKFLOW.transitions}
+
+
+def test_the_transitions_that_write_rows_besides_the_case_declare_it():
+    """Each database effect is named in the declaration and resolved at start-up."""
+    from casework import effects
+
+    writes = {
+        name: CASE_WORKFLOW.writes_of(name)
+        for name in CASE_WORKFLOW.transitions
+        if CASE_WORKFLOW.writes_of(name) is not None
+    }
+    assert writes == {
+        "request_documents": effects.request_documents,
+        "order_card": effects.new_card_order,
+        "reorder": effects.new_card_order,
+        "production_failed": effects.production_failed,
+        "hand_over": effects.hand_over,
+    }
+    assert CASE_WORKFLOW.roles_of.__self__ is CASE_WORKFLOW
+    assert not isinstance(CASE_WORKFLOW._roles, str)  # resolved by CaseworkConfig.ready
 
 
 def test_final_states_edit_nothing_and_lead_nowhere():

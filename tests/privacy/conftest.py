@@ -24,7 +24,7 @@ from applications.constants import ApplicationKind
 from applications.models import Submission
 from appointments.constants import BookingStatus, WaitingStatus
 from appointments.models import Booking, WaitingListEntry
-from casework.constants import CaseState, Role
+from casework.constants import OFFICE_ADMIN_GROUP, CaseState, Role
 from casework.models import (
     CardOrder,
     CaseAccessLog,
@@ -34,7 +34,6 @@ from casework.models import (
     CaseUserObjectPermission,
     HandOver,
 )
-from casework.selectors import OFFICE_ADMIN_GROUP
 from operations import services as operations_services
 from operations.constants import ReminderKind
 from operations.models import Reminder

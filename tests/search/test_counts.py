@@ -102,19 +102,6 @@ def test_boss_counts_both_departments(backend, office, broad):
     assert departments == {"aufenthalt": VISIBLE, "asyl-eu": HIDDEN}
 
 
-def test_a_scope_wider_than_casework_never_shows_more(backend, office, broad, monkeypatch):
-    """Should search's scope ever allow more than casework does, casework's rule still holds."""
-    from search.backends import base
-    from search.visibility import Scope
-
-    monkeypatch.setattr(base, "resolve_scope", lambda user: Scope(everything=True))
-    results = backend.search("Mietvertrag", user=office["worker_a"])
-    assert results.count() == VISIBLE
-    assert {f["value"] for f in results.facets()["department"]} == {"aufenthalt"}
-    numbers = {h.file_number for h in results[0 : VISIBLE + HIDDEN]}
-    assert numbers == {c.file_number for c in broad["visible"]}
-
-
 def test_a_name_match_that_also_matches_the_text_comes_first(backend, office, broad):
     """The case matching both the name and the text filter outranks text-only matches."""
     target = broad["visible"][-1]  # the oldest: last among text-only matches

@@ -16,9 +16,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from casework.constants import CaseState, Channel, Role
+from casework.constants import OFFICE_ADMIN_GROUP, CaseState, Channel, Role
 from casework.models import Case, CaseComment, Person
-from casework.selectors import OFFICE_ADMIN_GROUP, cases_visible_to
+from casework.selectors import cases_visible_to
 from search import sync
 from search.backends import get_search_backend
 from search.backends.base import CANDIDATE_LIMIT, SORTS

@@ -1,5 +1,6 @@
-"""The user's scope as values (search.visibility) equals casework's visibility, and it is what
-Elasticsearch gets as a filter inside every query (query bodies built offline, no server)."""
+"""The policy's scope as values (what search engines filter on) equals its answer for each
+case and its queryset, and it is what Elasticsearch gets as a filter inside every query (query
+bodies built offline, no server)."""
 
 import datetime as dt
 
@@ -8,17 +9,23 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from casework.constants import CaseState, Role
-from casework.selectors import OFFICE_ADMIN_GROUP, cases_visible_to
+from casework.constants import OFFICE_ADMIN_GROUP, CaseState, Role
+from casework.models import Case
+from casework.policy import CaseScope as Scope
+from casework.policy import policy_for
+from casework.selectors import cases_visible_to
 from search import names
 from search.backends.base import SearchFilters
 from search.models import CaseIndexEntry
-from search.visibility import Scope, resolve_scope
 from tests.casework.factories import MembershipFactory, UserFactory
 
 from .conftest import make_case
 
 pytestmark = pytest.mark.django_db
+
+
+def resolve_scope(user):
+    return policy_for(user).scope()
 
 
 def scoped_ids(user):
@@ -32,7 +39,11 @@ def scoped_ids(user):
 
 
 def visible_ids(user):
-    return set(cases_visible_to(user).values_list("pk", flat=True))
+    """The queryset's answer, checked against the policy's answer for each case."""
+    ids = set(cases_visible_to(user).values_list("pk", flat=True))
+    policy = policy_for(user)
+    assert ids == {case.pk for case in Case.objects.all() if policy.may_view(case)}
+    return ids
 
 
 @pytest.fixture
@@ -46,7 +57,7 @@ def register(office, shevchenko_cases):
     return {**shevchenko_cases, "checked": checked}
 
 
-def test_scope_equals_casework_visibility(office, register):
+def test_scope_equals_the_policys_other_answers(office, register):
     service_point = MembershipFactory(department=office["dept_a"], role=Role.SERVICE_POINT).user
     admin = UserFactory(username="amtsleitung")
     admin.groups.add(Group.objects.get_or_create(name=OFFICE_ADMIN_GROUP)[0])

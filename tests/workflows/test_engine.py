@@ -316,3 +316,59 @@ def test_reasons_are_translated():
         assert wf.check(doc, User("ann"), "publish", {}) == ["dazu fehlt Ihnen die Berechtigung"]
         option = wf.available(Doc(reviewer_roles={"ann": {"author"}}), User("ann"))[0]
         assert option.explain("Prüfung").startswith("Wechsel zu „Prüfung“ nicht möglich: ")
+
+
+def record_publication(doc, user, data, now):
+    doc.published_by = user
+
+
+def publishing(writes):
+    return [
+        Transition("submit", "Submit", ("draft",), "review", frozenset({"author"})),
+        Transition(
+            "publish", "Publish", ("review",), "published", frozenset({"reviewer"}), writes=writes
+        ),
+    ]
+
+
+def test_a_transitions_database_effect_is_declared_with_it_and_resolved():
+    path = f"{__name__}.record_publication"
+    workflow = make_workflow(transitions=publishing(path))
+    workflow.resolve()
+    assert workflow.writes_of("publish") is record_publication
+    assert workflow.writes_of("submit") is None
+    # a callable is taken as it is
+    assert make_workflow(transitions=publishing(record_publication)).writes_of("publish") is (
+        record_publication
+    )
+
+
+@pytest.mark.parametrize(
+    ("writes", "roles_path", "message"),
+    [
+        (f"{__name__}.record_publicaton", None, "transition 'publish' writes: cannot import"),
+        ("workflows.nowhere.record", None, "transition 'publish' writes: cannot import"),
+        (f"{__name__}.DOC_STATES", None, "is not callable"),
+        (f"{__name__}.record_publication", f"{__name__}.rolez", "roles: cannot import"),
+    ],
+)
+def test_a_path_that_names_nothing_stops_the_start(writes, roles_path, message):
+    """A typo in a declared effect (or roles=) is an error at start-up, not a silent no-op."""
+    workflow = Workflow(
+        name="doc",
+        title="Document",
+        states=[State("draft", "Draft"), State("review", "Review"), State("published", "Done")],
+        transitions=publishing(writes),
+        initial="draft",
+        roles=roles_path or roles,
+    )
+    with pytest.raises(ImproperlyConfigured, match=message):
+        workflow.resolve()
+
+
+def test_writes_must_be_a_callable_or_a_path():
+    with pytest.raises(ImproperlyConfigured, match="writes must be a callable or a path"):
+        make_workflow(transitions=publishing(42))
+
+
+DOC_STATES = ("draft",)
