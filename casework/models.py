@@ -311,10 +311,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 name="case_open_worklist",
             ),
         ]
-        permissions = [
-            ("transition_case", _("Can fire case transitions")),
-            ("reassign_case", _("Can reassign cases")),
-        ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 

@@ -14,6 +14,7 @@ The modules of this package group the services by what they touch; other apps im
 the package (``from casework.services import create_case``), never from a module.
 """
 
+from ..effects import CARD_PRODUCTION_TIME
 from ..signals import announce, case_changed
 from .access import ACCESS_ROUTES, log_case_access, log_case_accesses
 from .cases import (
@@ -38,7 +39,6 @@ from .persons import PERSON_FIELDS, register_person, update_person
 from .sharing import MAX_SHARE_DAYS, revoke_share, share_case
 from .titles import ContinuedTitle, continue_titles
 from .transitions import (
-    CARD_PRODUCTION_TIME,
     case_check,
     case_hand_over,
     case_order_card,
