@@ -25,7 +25,8 @@ class UploadedDocumentsPanel(Component):
 
 @hooks.register("casework_case_file_panels")
 def uploaded_documents_panel(request, case):
-    documents = list(case.documents.exclude(file="").order_by("id"))
+    # From the checklist the case file has read already (no query of its own).
+    documents = sorted((d for d in case.documents.all() if d.file), key=lambda d: d.pk)
     if not documents:
         return None
     return UploadedDocumentsPanel(case, documents)

@@ -42,13 +42,19 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return policy_for(user).cases()
 
 
-def get_visible_case(user, *, pk: int | None = None, file_number: str | None = None) -> Case:
-    """The case if the user may see it; 404 otherwise (never reveals that it exists)."""
+def get_visible_case(
+    user, *, pk: int | None = None, file_number: str | None = None, file: bool = False
+) -> Case:
+    """The case if the user may see it; 404 otherwise (never reveals that it exists).
+
+    ``file=True``: with what the case file shows beside the case (hand-over, checklist, card
+    orders), so that guards, page and panels read each of them once."""
     lookup = {"pk": pk} if pk is not None else {"file_number": file_number}
+    cases = cases_visible_to(user).select_related("person", "case_type", "department")
+    if file:
+        cases = cases.select_related("hand_over").prefetch_related("documents", "card_orders")
     try:
-        return (
-            cases_visible_to(user).select_related("person", "case_type", "department").get(**lookup)
-        )
+        return cases.get(**lookup)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 

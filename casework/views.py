@@ -308,8 +308,11 @@ def _case_file_panels(request, case, *, full: bool) -> list[CaseFilePanel]:
 @casework_view
 @require_GET
 def case_file(request, file_number: str):
-    case = _visible_case(request, file_number)
+    _require_casework_user(request)
     user = request.user
+    # Everything the page, the guards and the panels read of the case, each table once
+    # (the checklist and the card orders are read by guards, the page and panels alike).
+    case = selectors.get_visible_case(user, file_number=file_number, file=True)
     services.log_case_access(case=case, user=user, route="backoffice")
     policy = policy_for(user)
     full = policy.sees_full_file(case)
@@ -333,7 +336,7 @@ def case_file(request, file_number: str):
         for option in options
     ]
     try:
-        hand_over = case.hand_over
+        hand_over = case.hand_over  # read with the case
     except case._meta.model.hand_over.RelatedObjectDoesNotExist:
         hand_over = None
     access_log = None

@@ -145,3 +145,46 @@ def test_visibility_matches_the_roles(actor, world):
             actor == "service_point" and state in SERVICE_POINT_STEPS
         )
         assert visible is expect, (actor, state)
+
+
+#: Who works with case files at all (search, the day's appointments, the counter).
+STAFF = set(ACTORS) - {"editor", "anonymous"}
+#: Who sees statistics, exports them and runs bulk continuation.
+SUPERVISE_ANY = {"supervisor_own", "supervisor_other", "office_admin"}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_every_app_asks_the_same_policy(actor, world):
+    """Search, appointments, operations (statistics, exports, continuation) and the
+    applications' staff pages answer as the policy does, for every state of a case."""
+    from appointments.selectors import can_manage_appointments
+    from operations.selectors import can_see_statistics, statistics_departments
+    from operations.selectors import case_scope as statistics_cases
+    from search.backends import get_search_backend
+    from search.views import can_search_cases
+
+    users, case_type = world
+    user = users[actor]
+    cases = {state: ready_case(state, case_type=case_type) for state in CaseState}
+    backend = get_search_backend()
+    backend.rebuild()
+    policy = policy_for(user)
+
+    assert can_search_cases(user) is (actor in STAFF)
+    assert can_manage_appointments(user) is (actor in STAFF)
+    assert can_see_statistics(user) is (actor in SUPERVISE_ANY)
+    assert policy.supervises_anything() is (actor in SUPERVISE_ANY)
+    assert bool(statistics_departments(user)) is (actor in SUPERVISE_ANY)
+
+    expected = {
+        case.pk
+        for state, case in cases.items()
+        if actor in {"caseworker_own", "supervisor_own", "office_admin"}
+        or (actor == "service_point" and state in SERVICE_POINT_STEPS)
+    }
+    assert expected == {c.pk for c in cases.values() if policy.may_view(c)}
+    assert set(cases_visible_to(user).values_list("pk", flat=True)) == expected
+    # search filters its index with the policy's plain values
+    assert set(backend.visible_entries(user).values_list("case_id", flat=True)) == expected
+    # statistics and their exports count the cases the policy shows
+    assert set(statistics_cases(user).values_list("pk", flat=True)) == expected

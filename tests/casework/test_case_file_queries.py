@@ -1,0 +1,112 @@
+"""The case file opens in a fixed number of queries, however long its checklist and history,
+for every role that may open it: the roles are read once per request (the policy), the
+checklist, card orders and hand-over once for guards, page and panels.
+
+The bound is 25 (it was 41): about ten of them are the request's own (session, user, second
+factor, Django's and Wagtail's permission lookups, the admin menu's), the rest one per table
+the page shows; the issue's goal of 15 is not reached yet."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.constants import OFFICE_ADMIN_GROUP, CardOrderStatus, CaseState, HistoryEvent
+from casework.models import (
+    CardOrder,
+    CaseAccessLog,
+    CaseComment,
+    CaseHistory,
+    CaseUserObjectPermission,
+)
+
+from .backoffice import build_office, case_with_documents, casework_staff_group
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 25
+
+
+def long_case(office, state, *, rows: int):
+    """A case with ``rows`` documents, history rows, comments and access-log rows."""
+    case = case_with_documents(
+        case_type=office.type_a,
+        state=state,
+        documents=[f"doc{i}" for i in range(rows)],
+        assigned_to=office.worker_a,
+    )
+    now = timezone.now()
+    CaseHistory.objects.bulk_create(
+        CaseHistory(
+            case=case,
+            transition=HistoryEvent.REASSIGNED if i % 2 else "check",
+            from_state=CaseState.RECEIVED,
+            to_state=state,
+            at=now - dt.timedelta(hours=rows - i),
+            by=office.supervisor_a if i % 3 else None,
+            via="online" if i % 3 == 0 else "",
+            comment=f"row {i}",
+        )
+        for i in range(rows)
+    )
+    CaseComment.objects.bulk_create(
+        CaseComment(case=case, author=office.worker_a, text=f"note {i}") for i in range(rows)
+    )
+    CaseAccessLog.objects.bulk_create(
+        CaseAccessLog(case=case, user=office.worker_a, route="backoffice") for _ in range(rows)
+    )
+    for i in range(3):
+        CardOrder.objects.create(
+            case=case,
+            order_number=f"{case.file_number}-K{i + 1}",
+            status=CardOrderStatus.FAILED if i < 2 else CardOrderStatus.ORDERED,
+        )
+    return case
+
+
+def viewer_of(case):
+    user = UserFactory(username="viewer")
+    user.groups.add(casework_staff_group())
+    CaseUserObjectPermission.objects.create(
+        user=user,
+        permission=Permission.objects.get(codename="view_case"),
+        content_object=case,
+        expires_at=timezone.now() + dt.timedelta(days=3),
+    )
+    return user
+
+
+def office_admin():
+    user = UserFactory(username="amtsleitung")
+    user.groups.add(casework_staff_group(), Group.objects.get_or_create(name=OFFICE_ADMIN_GROUP)[0])
+    return user
+
+
+ROLES = ["caseworker", "supervisor", "service_point", "office_admin", "viewer"]
+
+
+@pytest.mark.parametrize("state", [CaseState.CHECKED, CaseState.PRODUCED])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("rows", [2, 40])
+def test_case_file_queries_do_not_grow_with_the_file(
+    client, django_assert_max_num_queries, role, state, rows
+):
+    office = build_office()
+    case = long_case(office, state, rows=rows)
+    user = {
+        "caseworker": office.worker_a,
+        "supervisor": office.supervisor_a,
+        "service_point": office.counter,
+        "office_admin": office_admin,
+        "viewer": lambda: viewer_of(case),
+    }[role]
+    user = user() if callable(user) else user
+    client.force_login(user)
+    url = reverse("casework:case", args=[case.file_number])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert case.file_number in response.content.decode()
