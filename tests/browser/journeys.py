@@ -291,7 +291,9 @@ def start_worker(settings, log: Path, *, cache_dir: Path) -> subprocess.Popen:
 
 
 def stop_worker(process: subprocess.Popen) -> None:
-    """SIGTERM to the supervisor (it stops its worker gracefully), SIGKILL after a while."""
+    """SIGTERM to the supervisor (it stops its worker gracefully), SIGKILL after a while; then
+    whatever is left of its process group (its own session), so that no worker keeps a
+    connection to the test database."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -299,6 +301,12 @@ def stop_worker(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        time.sleep(2)
 
 
 def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.5):
