@@ -18,6 +18,7 @@ from ..models import Case, CaseHistory
 from ..policy import policy_for
 from ..workflow import CASE_WORKFLOW
 from ._common import MAX_TEXT, _deny, _notify, _text
+from .history import field_change
 
 
 def _coerce_inputs(transition_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -92,6 +93,10 @@ def _coerce_inputs(transition_name: str, data: Mapping[str, Any]) -> dict[str, A
     return cleaned
 
 
+#: Fields a transition changes that its history row shows anyway (state, time).
+_NOT_RECORDED = frozenset({"state", "last_transition_at", "updated_at"})
+
+
 def fire_transition(
     *, case: Case, user, transition: str, note: str = "", data: dict | None = None
 ) -> Case:
@@ -137,6 +142,11 @@ def fire_transition(
                 at=now,
                 by=user,
                 comment=note,
+                changes=[
+                    field_change(name, snapshot.get(name), case.__dict__.get(name))
+                    for name in changed
+                    if name not in _NOT_RECORDED
+                ],
             )
             _notify(case, transition)
     except ConcurrentTransition as exc:

@@ -90,3 +90,16 @@ def test_the_case_file_and_the_api_show_the_changes(client, changed, office):
         "old": "FA1111111",
         "new": "FA2222222",
     }
+
+
+def test_a_transition_records_the_fields_it_set(office):
+    case = services.create_case(
+        person=PersonFactory(), case_type=office.type_a, channel="post", user=office.worker_a
+    )
+    until = timezone.localdate() + dt.timedelta(days=365)
+    services.fire_transition(
+        case=case, user=office.worker_a, transition="check", data={"granted_until": until}
+    )
+    row = CaseHistory.objects.get(case=case, transition="check")
+    assert {"field": "granted_until", "old": "", "new": until.isoformat()} in row.changes
+    assert not {c["field"] for c in row.changes} & {"state", "last_transition_at", "updated_at"}
