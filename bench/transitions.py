@@ -148,23 +148,20 @@ def populate(total: int, seed: int = 7):
 
 
 class _SideEffectsOff:
-    """Disconnect the receivers of Case saves and of ``case_changed`` (search indexing)."""
+    """Search indexing off: its receiver of ``case_changed`` disconnected, all else as is."""
 
     def __enter__(self):
-        from django.db.models.signals import post_save
+        from casework.signals import case_changed
+        from search import signals
 
-        from casework.services import case_changed
-
-        self.saved = [(signal, signal.receivers[:]) for signal in (post_save, case_changed)]
-        for signal, _receivers in self.saved:
-            signal.receivers = []
-            signal.sender_receivers_cache.clear()
+        case_changed.disconnect(dispatch_uid="search_case_changed")
+        self.receiver = signals.case_changed
         return self
 
     def __exit__(self, *exc):
-        for signal, receivers in self.saved:
-            signal.receivers = receivers
-            signal.sender_receivers_cache.clear()
+        from casework.signals import case_changed
+
+        case_changed.connect(self.receiver, dispatch_uid="search_case_changed")
 
 
 def _open_cases(department, count: int, offset: int = 0):
