@@ -49,7 +49,9 @@ def test_direct_grant_makes_one_foreign_case_visible(backend, office, shevchenko
     CaseUserObjectPermission.objects.filter(content_object=hidden).update(
         expires_at=timezone.now() - timezone.timedelta(days=1)
     )
-    results = backend.search("Shevchenko Taras", user=office["worker_a"])
+    # A new request: the policy reads the user's grants once per user object.
+    worker = type(office["worker_a"]).objects.get(pk=office["worker_a"].pk)
+    results = backend.search("Shevchenko Taras", user=worker)
     assert hidden.file_number not in [h.file_number for h in results[:50]]
 
 
