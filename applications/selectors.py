@@ -9,7 +9,7 @@ from django.db.models import Case as Case_
 from django.db.models import OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone, translation
 
-from casework.constants import FINAL_STATES
+from casework.constants import FINAL_STATES, CardOrderStatus
 from casework.models import Case, CaseDocument, CaseType, RequiredDocument, name_field_for
 from casework.selectors import case_for_applicant
 
@@ -145,6 +145,13 @@ def case_status(case: Case) -> CaseStatus:
     due_dates = [d.due_on for d in missing if d.due_on]
     appointment, can_book = _appointment(case)
     latest_order = case.card_orders.order_by("-ordered_at", "-id").first()
+    # "Expected around …" only while the card is on its way: not once it arrived, failed or
+    # was cancelled, and not after the case ended (e.g. the card was handed over).
+    card_on_its_way = (
+        latest_order is not None
+        and latest_order.status == CardOrderStatus.ORDERED
+        and case.state not in FINAL_STATES
+    )
     return CaseStatus(
         file_number=case.file_number,
         state=case.state,
@@ -155,7 +162,7 @@ def case_status(case: Case) -> CaseStatus:
         documents_due_on=min(due_dates) if due_dates else None,
         appointment=appointment,
         can_book_appointment=can_book,
-        card_expected_on=latest_order.expected_on if latest_order else None,
+        card_expected_on=latest_order.expected_on if card_on_its_way else None,
         missing_items=[(d.code, _name(d)) for d in missing],
         can_send_documents=bool(missing) and case.state not in FINAL_STATES,
         case_id=case.pk,

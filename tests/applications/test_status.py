@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from casework.constants import CaseState
+from casework.constants import CardOrderStatus, CaseState
 from casework.models import CardOrder, CaseDocument
 from tests.casework.factories import CaseFactory, PersonFactory
 
@@ -73,6 +73,22 @@ def test_expected_card_date_comes_from_the_latest_order(client, case):
     response = look_up(client, case.file_number, BIRTH, language="de")
     assert "20.02.2030" in response.text
     assert "05.01.2030" not in response.text
+
+
+@pytest.mark.parametrize("end", ["delivered", "handed_over"])
+def test_no_expected_card_date_once_the_card_arrived_or_was_handed_over(client, case, end):
+    order = CardOrder.objects.create(
+        case=case, order_number="BDR-3", expected_on=dt.date(2030, 3, 1)
+    )
+    assert "01.03.2030" in look_up(client, case.file_number, BIRTH, language="de").text
+    if end == "delivered":
+        order.status = CardOrderStatus.DELIVERED
+        order.save()
+    else:
+        type(case).objects.filter(pk=case.pk).update(state=CaseState.HANDED_OVER)
+    response = look_up(client, case.file_number, BIRTH, language="de")
+    assert "01.03.2030" not in response.text
+    assert 'data-testid="card-expected"' not in response.text
 
 
 def test_wrong_birth_date_answers_exactly_like_an_unknown_file_number(client, case):
