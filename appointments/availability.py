@@ -21,6 +21,11 @@ free appointment", and it is trusted only while nothing can have freed or added 
 The active services (two rows that every booking request asks for) are kept under the same
 version: a saved or deleted service replaces it, and another process's copy ends after
 :data:`MARKER_SECONDS` at the latest.
+
+Once *every* active service is sold out, one more marker says so (:func:`all_sold_out`), under
+the same rules. Then a booking request can be answered "none free" before anything else, from
+one cache read: who asks makes no difference to that answer, so it needs neither the case nor
+the proof of identity, and it tells nothing about whether a file number exists.
 """
 
 import datetime as dt
@@ -33,10 +38,11 @@ from django.db.models import Min
 from .models import Service, Slot
 from .selectors import free_slots
 
-__all__ = ["active_services", "changed", "is_sold_out", "note_sold_out"]
+__all__ = ["active_services", "all_sold_out", "changed", "is_sold_out", "note_sold_out"]
 
 VERSION_KEY = "appointments:availability:version"
 SERVICES_KEY = "appointments:active-services"
+ALL_KEY = "appointments:sold-out:all"
 #: The longest a marker is trusted; stale markers of other processes end with it.
 MARKER_SECONDS = 30
 
@@ -80,26 +86,33 @@ def active_services() -> list[Service]:
     return services
 
 
+def _valid(marker, version, now: dt.datetime) -> bool:
+    if marker is None or version is None:
+        return False
+    marked_version, since, until = marker
+    return marked_version == version and since <= now < until
+
+
 def is_sold_out(service, now: dt.datetime) -> bool:
     """True only while a valid marker says that no released slot of ``service`` is free."""
     key = _marker_key(service.pk)
     values = cache.get_many([VERSION_KEY, key])
-    marker = values.get(key)
-    if marker is None or values.get(VERSION_KEY) is None:
-        return False
-    version, since, until = marker
-    return version == values[VERSION_KEY] and since <= now < until
+    return _valid(values.get(key), values.get(VERSION_KEY), now)
 
 
-def note_sold_out(service, now: dt.datetime) -> bool:
-    """Look (without locks) whether any released slot is free; if none, write the marker.
+def all_sold_out(now: dt.datetime) -> bool:
+    """True only while a valid marker says that no active service has a free released slot.
 
-    Call it after a booking found no free slot, outside the booking's transaction. Returns
-    whether the service is sold out.
+    One cache read; whoever asks, the answer is the same.
     """
-    version = _version()
-    if version is None or free_slots(service=service, now=now).exists():
-        return False
+    values = cache.get_many([VERSION_KEY, ALL_KEY])
+    return _valid(values.get(ALL_KEY), values.get(VERSION_KEY), now)
+
+
+def _sold_out_until(service, version: str, now: dt.datetime) -> dt.datetime | None:
+    """Write the service's marker if none of its released slots is free; until when it holds."""
+    if free_slots(service=service, now=now).exists():
+        return None
     next_release = Slot.objects.filter(
         service=service, counter__active=True, released_at__gt=now, start__gt=now
     ).aggregate(at=Min("released_at"))["at"]
@@ -107,4 +120,34 @@ def note_sold_out(service, now: dt.datetime) -> bool:
     if next_release is not None:
         until = min(until, next_release)
     cache.set(_marker_key(service.pk), (version, now, until), timeout=MARKER_SECONDS)
+    return until
+
+
+def note_sold_out(service, now: dt.datetime) -> bool:
+    """Look (without locks) whether any released slot is free; if none, write the marker.
+
+    Call it after a booking found no free slot, outside the booking's transaction. Returns
+    whether the service is sold out. If so, the other active services are looked at too
+    (their valid markers count; one read each for the others), and when none of them has a
+    free slot either, the marker for all of them is written.
+    """
+    version = _version()
+    if version is None:
+        return False
+    until = _sold_out_until(service, version, now)
+    if until is None:
+        return False
+    services = [s for s in active_services() if s.pk != service.pk]
+    markers = cache.get_many([_marker_key(s.pk) for s in services]) if services else {}
+    ends = [until]
+    for other in services:
+        marker = markers.get(_marker_key(other.pk))
+        if _valid(marker, version, now):
+            ends.append(marker[2])
+            continue
+        other_until = _sold_out_until(other, version, now)
+        if other_until is None:
+            return True
+        ends.append(other_until)
+    cache.set(ALL_KEY, (version, now, min(ends)), timeout=MARKER_SECONDS)
     return True

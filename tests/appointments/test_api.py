@@ -1,11 +1,15 @@
 """The JSON booking endpoint follows the same rules as the pages."""
 
+import datetime as dt
+
 import pytest
 
 from appointments.models import Booking
+from appointments.services import cancel_booking
 from casework.constants import CaseState
 from tests.casework.factories import CaseFactory
 
+from .conftest import delivered_case
 from .factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +34,6 @@ def test_books_the_earliest_free_slot(client, biometrics, checked_case):
 
 
 def test_wrong_birth_date_is_answered_like_an_unknown_case(client, biometrics, checked_case):
-    import datetime as dt
-
     wrong = _post(client, checked_case, birth_date=dt.date(1950, 1, 1))
     unknown = client.post(
         URL,
@@ -51,22 +53,70 @@ def test_no_free_slot_is_a_conflict(client, biometrics, checked_case):
 
 
 def test_the_endpoint_is_throttled(client, settings, biometrics, checked_case):
+    """(While a slot is free: once none is, every request hears that first, see below.)"""
+    SlotFactory(service=biometrics)
     settings.APPOINTMENTS_RATE_LIMIT = "2/m"
     codes = [_post(client, checked_case).status_code for _ in range(3)]
     assert codes[-1] == 429
 
 
-def test_once_sold_out_an_applicant_hears_so_in_three_queries(
-    client, biometrics, checked_case, django_assert_max_num_queries
-):
-    """Identity, service and the case's own booking; no lock, no transaction."""
-    SlotFactory(service=biometrics)
+def _sell_out(client, service):
+    SlotFactory(service=service)
     assert _post(client, CaseFactory(state=CaseState.CHECKED)).status_code == 201
     assert _post(client, CaseFactory(state=CaseState.CHECKED)).json()["code"] == "no_slots"
-    with django_assert_max_num_queries(3):
-        response = _post(client, checked_case)
-    assert response.status_code == 409
-    assert response.json()["code"] == "no_slots"
+
+
+def test_once_sold_out_every_request_hears_so_without_a_query(
+    client, biometrics, checked_case, django_assert_num_queries
+):
+    """No proof is needed for an answer that is the same for everyone: a ready case, a wrong
+    birth date and an unknown file number hear the same, and nothing is read or counted."""
+    _sell_out(client, biometrics)
+    with django_assert_num_queries(0):
+        answers = [
+            _post(client, checked_case),
+            _post(client, checked_case, birth_date=dt.date(1950, 1, 1)),
+            client.post(
+                URL,
+                {"file_number": "ABH-0000-000000", "birth_date": "1950-01-01"},
+                content_type="application/json",
+            ),
+        ]
+    assert {a.status_code for a in answers} == {409}
+    assert answers[0].json() == answers[1].json() == answers[2].json()
+    assert answers[0].json()["code"] == "no_slots"
+
+
+def test_the_holder_of_the_last_booking_hears_sold_out_too(client, biometrics):
+    SlotFactory(service=biometrics)
+    winner = CaseFactory(state=CaseState.CHECKED)
+    assert _post(client, winner).status_code == 201
+    assert _post(client, CaseFactory(state=CaseState.CHECKED)).json()["code"] == "no_slots"
+    assert _post(client, winner).json()["code"] == "no_slots"
+    assert Booking.objects.get(case=winner).status == "booked"
+
+
+def test_a_service_with_free_slots_left_is_still_booked(
+    client, biometrics, hand_over, checked_case
+):
+    """Biometrics sold out, hand-over not: the case decides, so identity is proven again."""
+    _sell_out(client, biometrics)
+    SlotFactory(service=hand_over)
+    delivered = delivered_case()
+    assert _post(client, checked_case).json()["code"] == "no_slots"
+    assert _post(client, checked_case, birth_date=dt.date(1950, 1, 1)).status_code == 404
+    assert _post(client, delivered).status_code == 201
+    assert _post(client, delivered_case()).json()["code"] == "no_slots"
+    # Now every service is sold out: no proof any more.
+    assert _post(client, checked_case, birth_date=dt.date(1950, 1, 1)).status_code == 409
+
+
+def test_a_cancellation_ends_the_sold_out_answer(client, biometrics, checked_case):
+    SlotFactory(service=biometrics)
+    first = _post(client, CaseFactory(state=CaseState.CHECKED)).json()
+    assert _post(client, checked_case).json()["code"] == "no_slots"
+    assert cancel_booking(reference=first["reference"], key=first["cancel_key"])
+    assert _post(client, checked_case).status_code == 201
 
 
 def test_an_unknown_case_costs_one_query(client, biometrics, django_assert_max_num_queries):

@@ -19,6 +19,7 @@ from appointments.services import (
 from casework.constants import CaseState
 from tests.casework.factories import CaseFactory
 
+from .conftest import delivered_case
 from .factories import CounterFactory, ReleaseRuleFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,5 +156,44 @@ def test_a_change_during_the_sold_out_read_voids_the_marker(biometrics, sold_out
 
 
 def test_each_service_has_its_own_marker(biometrics, hand_over, sold_out):
+    SlotFactory(service=hand_over)
+    availability.changed()
+    assert _code(case=_ready_case()) == "no_slots"
     assert availability.is_sold_out(biometrics, timezone.now())
     assert not availability.is_sold_out(hand_over, timezone.now())
+
+
+def test_once_every_service_is_sold_out_one_marker_says_so(biometrics, hand_over):
+    SlotFactory(service=biometrics)
+    SlotFactory(service=hand_over)
+    book_slot(case=_ready_case())
+    assert _code(case=_ready_case()) == "no_slots"
+    assert availability.is_sold_out(biometrics, timezone.now())
+    assert not availability.all_sold_out(timezone.now())  # hand-over has a free slot
+    book_slot(case=delivered_case())
+    assert _code(case=delivered_case()) == "no_slots"
+    assert availability.all_sold_out(timezone.now())
+
+
+def test_a_service_without_slots_counts_as_sold_out_for_all(biometrics, hand_over):
+    """The other services are looked at in the database when they have no marker yet."""
+    assert _code(case=_ready_case()) == "no_slots"
+    assert availability.all_sold_out(timezone.now())
+    assert availability.is_sold_out(hand_over, timezone.now())
+
+
+def test_the_marker_for_all_ends_with_any_change(biometrics, sold_out):
+    slot, first = sold_out
+    assert availability.all_sold_out(timezone.now())
+    assert cancel_booking(reference=first.booking.reference, key=first.cancel_key)
+    assert not availability.all_sold_out(timezone.now())
+
+
+def test_the_marker_for_all_ends_at_the_earliest_next_release(biometrics, hand_over):
+    now = timezone.now()
+    release = now + dt.timedelta(seconds=availability.MARKER_SECONDS // 2)
+    SlotFactory(service=hand_over, released_at=release)
+    assert _code(case=_ready_case(), now=now) == "no_slots"
+    assert availability.all_sold_out(release - dt.timedelta(seconds=1))
+    assert not availability.all_sold_out(release)
+    assert availability.is_sold_out(biometrics, release)
