@@ -3,10 +3,10 @@
 Applicants prove the case with file number and date of birth; no token is needed, and the
 endpoint is throttled per client IP like the pages, and wrong birth dates per file number.
 
-Once every active service is sold out, each request hears so first, from one cache read
-(:func:`appointments.availability.all_sold_out`): the answer is the same for every file number
-and birth date, so it needs no proof and reveals nothing about a case; at a release instant
-most requests come after the last slot went and cost next to nothing.
+Once every active service is sold out, each request hears so before it gets here, from one
+cache read (:class:`appointments.middleware.SoldOutMiddleware`): the answer is the same for
+every file number and birth date, so it needs no proof and reveals nothing about a case; at a
+release instant most requests come after the last slot went and cost next to nothing.
 """
 
 import datetime as dt
@@ -22,7 +22,6 @@ from casework.api_common import IsoDate, StrictSchema, Text, problem_body, probl
 from casework.selectors import case_for_applicant
 from config.ratelimits import proof_allowed, record_failed_proof
 
-from . import availability
 from .models import Slot
 from .services import BookingError, book_slot
 from .views import THROTTLE_GROUP, post_rate
@@ -57,10 +56,6 @@ class BookingOut(Schema):
     ),
 )
 def create_booking(request: HttpRequest, payload: BookingIn):
-    if availability.all_sold_out(timezone.now()):
-        return Status(
-            409, problem_body("no_slots", _("There are no free appointments at the moment."))
-        )
     if is_ratelimited(
         request, group=THROTTLE_GROUP, key="ip", rate=post_rate, method="POST", increment=True
     ):

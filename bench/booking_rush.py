@@ -53,6 +53,7 @@ def parse_args():
     parser.add_argument("--slots-per-day", type=int, default=20, help="per counter, 5 days")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free loopback port")
     parser.add_argument("--lead", type=float, default=5.0, help="seconds until the release")
     parser.add_argument("--database", default="abh_bench_booking")
@@ -173,7 +174,7 @@ def start_server(args, env, log_path: Path) -> subprocess.Popen:
         "--workers",
         str(args.workers),
         "--worker-class",
-        "gthread",
+        args.worker_class,
         "--threads",
         str(args.threads),
         "--backlog",

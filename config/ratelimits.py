@@ -14,8 +14,9 @@ workers (Redis, ``REDIS_URL``), which ``check --deploy`` requires (:mod:`config.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import caches
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import _get_window, _make_cache_key, _split_rate, is_ratelimited
 
 __all__ = ["proof_allowed", "record_failed_proof"]
 
@@ -60,8 +61,27 @@ def _check(request, file_number: str, *, increment: bool) -> bool:
 
 
 def proof_allowed(request, file_number: str) -> bool:
-    """Whether a proof for this file number may be checked now (counts nothing)."""
-    return not _check(request, file_number, increment=False)
+    """Whether a proof for this file number may be checked now (counts nothing).
+
+    Reads both windows' counters with one cache round trip, under the keys django-ratelimit
+    counts them (``record_failed_proof``), and judges as it does (``count > limit``): a
+    booking rush asks this for every applicant.
+    """
+    key = _file_number(file_number)
+    if not key or not getattr(settings, "RATELIMIT_ENABLE", True):
+        return True
+    limits = {}
+    for setting in DEFAULT_RATES:
+        group = f"{PROOF_GROUP}:{setting}"
+        rate = _rate(setting)(group, request)
+        if rate is None:
+            continue
+        limit, period = _split_rate(rate)
+        limits[_make_cache_key(group, _get_window(key, period), rate, key, ALL)] = limit
+    if not limits:
+        return True
+    counts = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].get_many(list(limits))
+    return not any(counts.get(name, 0) > limit for name, limit in limits.items())
 
 
 def record_failed_proof(request, file_number: str) -> None:

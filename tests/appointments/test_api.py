@@ -128,3 +128,16 @@ def test_an_unknown_case_costs_one_query(client, biometrics, django_assert_max_n
             content_type="application/json",
         )
     assert response.status_code == 404
+
+
+def test_the_sold_out_answer_is_in_the_applicants_language(client, biometrics, checked_case):
+    _sell_out(client, biometrics)
+    response = client.post(
+        URL,
+        {"file_number": "ABH-0000-000000", "birth_date": "1950-01-01"},
+        content_type="application/json",
+        headers={"accept-language": "uk"},
+    )
+    assert response.status_code == 409
+    assert response["Content-Language"] == "uk"
+    assert response.json()["detail"] != "There are no free appointments at the moment."
