@@ -9,7 +9,9 @@ list look like a real office's.
 
 import datetime as dt
 import random
+from pathlib import Path
 
+import yaml
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
@@ -60,558 +62,44 @@ CASEWORK_STAFF_GROUP = "Casework staff"
 PERSONS = 260
 SEED = 20260301
 
-DEPARTMENTS = [
-    # code, name, handles cases
-    ("aufenthalt", "Aufenthalt/Anerkennung", True),
-    ("asyl-eu", "Asyl/EU", True),
-    ("service-point", "Service Point", False),
-    ("einbuergerung", "Einbürgerung/Staatsangehörigkeit", True),
-    ("integration", "Integration", True),
-]
+#: Departments, case types, checklists and the office's people: ``demo_data/*.yaml``.
+DATA = Path(__file__).resolve().parent / "demo_data"
 
-_PASSPORT = ("passport", "Gültiger Reisepass")
-_REGISTRATION = ("registration", "Meldebescheinigung")
-_INSURANCE = ("health-insurance", "Nachweis der Krankenversicherung")
-_INCOME = ("income", "Nachweis des Lebensunterhalts (Gehaltsabrechnungen)")
-_CONTRACT = ("employment-contract", "Arbeitsvertrag")
-_RENT = ("tenancy", "Mietvertrag oder Wohnraumnachweis")
-_BAMF = ("bamf-decision", "Bescheid des BAMF")
-_MARRIAGE = ("marriage-certificate", "Heiratsurkunde")
-_BIRTH = ("birth-certificate", "Geburtsurkunde")
-#: § 24: whatever proves identity; a passport is not required.
-_IDENTITY = (
-    "identity-document",
-    "Reisepass oder ukrainische ID-Karte (falls vorhanden), bei Kindern die Geburtsurkunde",
-)
 
+def _read(name: str):
+    with open(DATA / name, encoding="utf-8") as file:
+        return yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
+_catalogue = _read("catalogue.yaml")
+_office = _read("office.yaml")
+_documents = _catalogue["documents"]
+
+# code, name, handles cases
+DEPARTMENTS = [(d["code"], d["name"], d["handles_cases"]) for d in _catalogue["departments"]]
 # code, name, legal basis, category, department, title fee (cents), card fee (cents),
-# requires Belehrung, max validity (years), documents
+# requires Belehrung, max validity (years), documents [(code, name)]
 CASE_TYPES = [
     (
-        "16a",
-        "Aufenthaltserlaubnis zur Berufsausbildung",
-        "§ 16a AufenthG",
-        CaseCategory.EDUCATION,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        3,
-        [_PASSPORT, ("training-contract", "Ausbildungsvertrag"), _INSURANCE, _REGISTRATION],
-    ),
-    (
-        "16b",
-        "Aufenthaltserlaubnis zum Studium",
-        "§ 16b AufenthG",
-        CaseCategory.EDUCATION,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        2,
-        [
-            _PASSPORT,
-            ("admission", "Zulassung der Hochschule"),
-            ("blocked-account", "Finanzierungsnachweis (Sperrkonto)"),
-            _INSURANCE,
-        ],
-    ),
-    (
-        "16f",
-        "Aufenthaltserlaubnis für einen Sprachkurs",
-        "§ 16f AufenthG",
-        CaseCategory.EDUCATION,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        1,
-        [_PASSPORT, ("course-enrolment", "Anmeldung zum Sprachkurs"), _INCOME, _INSURANCE],
-    ),
-    (
-        "18a",
-        "Fachkraft mit Berufsausbildung",
-        "§ 18a AufenthG",
-        CaseCategory.EMPLOYMENT,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        4,
-        [_PASSPORT, _CONTRACT, ("recognition", "Anerkennung der Berufsqualifikation"), _INSURANCE],
-    ),
-    (
-        "18b",
-        "Fachkraft mit akademischer Ausbildung",
-        "§ 18b AufenthG",
-        CaseCategory.EMPLOYMENT,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        4,
-        [_PASSPORT, _CONTRACT, ("degree", "Hochschulabschluss (anerkannt)"), _INSURANCE],
-    ),
-    (
-        "18g",
-        "Blaue Karte EU",
-        "§ 18g AufenthG",
-        CaseCategory.EMPLOYMENT,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        4,
-        [
-            _PASSPORT,
-            _CONTRACT,
-            ("degree", "Hochschulabschluss (anerkannt)"),
-            ("salary", "Nachweis des Mindestgehalts"),
-        ],
-    ),
-    (
-        "19c",
-        "Beschäftigung (sonstige Zwecke)",
-        "§ 19c AufenthG",
-        CaseCategory.EMPLOYMENT,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        2,
-        [_PASSPORT, _CONTRACT, ("ba-approval", "Zustimmung der Bundesagentur für Arbeit")],
-    ),
-    (
-        "21",
-        "Selbständige Tätigkeit",
-        "§ 21 AufenthG",
-        CaseCategory.EMPLOYMENT,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        3,
-        [
-            _PASSPORT,
-            ("business-plan", "Geschäftsplan"),
-            ("financing", "Finanzierungsnachweis"),
-            _INSURANCE,
-        ],
-    ),
-    (
-        "24",
-        "Vorübergehender Schutz (Ukraine)",
-        "§ 24 AufenthG",
-        CaseCategory.HUMANITARIAN,
-        "asyl-eu",
-        0,
-        6700,
-        False,
-        2,
-        [
-            _IDENTITY,
-            ("ukraine-residence", "Nachweis des Aufenthalts in der Ukraine"),
-            _REGISTRATION,
-        ],
-    ),
-    (
-        "25-1",
-        "Asylberechtigte",
-        "§ 25 Abs. 1 AufenthG",
-        CaseCategory.HUMANITARIAN,
-        "aufenthalt",
-        0,
-        6700,
-        False,
-        3,
-        [_PASSPORT, _BAMF, _REGISTRATION],
-    ),
-    (
-        "25-2",
-        "Flüchtlingseigenschaft / subsidiärer Schutz",
-        "§ 25 Abs. 2 AufenthG",
-        CaseCategory.HUMANITARIAN,
-        "aufenthalt",
-        0,
-        6700,
-        False,
-        3,
-        [_PASSPORT, _BAMF, _REGISTRATION],
-    ),
-    (
-        "25a",
-        "Gut integrierte Jugendliche und junge Volljährige",
-        "§ 25a AufenthG",
-        CaseCategory.HUMANITARIAN,
-        "integration",
-        10000,
-        6700,
-        False,
-        3,
-        [_PASSPORT, ("school", "Schulbescheinigung oder Ausbildungsnachweis"), _REGISTRATION],
-    ),
-    (
-        "25b",
-        "Nachhaltige Integration",
-        "§ 25b AufenthG",
-        CaseCategory.HUMANITARIAN,
-        "integration",
-        10000,
-        6700,
-        False,
-        2,
-        [
-            _PASSPORT,
-            ("language-a2", "Sprachnachweis A2"),
-            _INCOME,
-            ("orientation", "Kenntnisse der Rechts- und Gesellschaftsordnung"),
-        ],
-    ),
-    (
-        "28",
-        "Familiennachzug zu Deutschen",
-        "§ 28 AufenthG",
-        CaseCategory.FAMILY,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        3,
-        [_PASSPORT, _MARRIAGE, ("german-partner", "Ausweis des deutschen Familienangehörigen")],
-    ),
-    (
-        "30",
-        "Ehegattennachzug",
-        "§ 30 AufenthG",
-        CaseCategory.FAMILY,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        3,
-        [_PASSPORT, _MARRIAGE, ("language-a1", "Sprachnachweis A1"), _RENT, _INCOME],
-    ),
-    (
-        "32",
-        "Kindernachzug",
-        "§ 32 AufenthG",
-        CaseCategory.FAMILY,
-        "aufenthalt",
-        10000,
-        6700,
-        False,
-        3,
-        [_PASSPORT, _BIRTH, ("custody", "Sorgerechtsnachweis"), _RENT],
-    ),
-    (
-        "104c",
-        "Chancen-Aufenthaltsrecht",
-        "§ 104c AufenthG",
-        CaseCategory.HUMANITARIAN,
-        "asyl-eu",
-        10000,
-        6700,
-        True,
-        1,
-        [
-            _PASSPORT,
-            ("toleration", "Duldungsbescheinigung"),
-            ("identity", "Nachweis der Identität"),
-        ],
-    ),
-    (
-        "9",
-        "Niederlassungserlaubnis",
-        "§ 9 AufenthG",
-        CaseCategory.PERMANENT,
-        "einbuergerung",
-        11300,
-        6700,
-        False,
-        10,
-        [
-            _PASSPORT,
-            ("pension", "Rentenversicherungsverlauf (60 Monate)"),
-            ("language-b1", "Sprachnachweis B1"),
-            ("lid-test", "Test „Leben in Deutschland“"),
-            _INCOME,
-        ],
-    ),
-    (
-        "9a",
-        "Erlaubnis zum Daueraufenthalt-EU",
-        "§ 9a AufenthG",
-        CaseCategory.PERMANENT,
-        "einbuergerung",
-        10900,
-        6700,
-        False,
-        10,
-        [_PASSPORT, ("language-b1", "Sprachnachweis B1"), _INCOME, _INSURANCE],
-    ),
-    (
-        "eu-family",
-        "Aufenthaltskarte für Familienangehörige von Unionsbürgern",
-        "§ 5 FreizügG/EU",
-        CaseCategory.EU,
-        "asyl-eu",
-        0,
-        3750,
-        False,
-        5,
-        [_PASSPORT, _MARRIAGE, ("eu-citizen", "Nachweis der Freizügigkeit des Unionsbürgers")],
-    ),
+        t["code"],
+        t["name"]["de"],
+        t["legal_basis"],
+        CaseCategory(t["category"]),
+        t["department"],
+        t["fee_title_cents"],
+        t["fee_card_cents"],
+        t["requires_belehrung"],
+        t["max_validity_years"],
+        [(code, _documents[code]["de"]) for code in t["documents"]],
+    )
+    for t in _catalogue["case_types"]
 ]
-
 # The names of case types (by code) and checklist documents (by code) for applicants:
 # (English, Ukrainian, Russian). German is the ``name`` of CASE_TYPES and the documents.
 CASE_TYPE_NAMES = {
-    "16a": (
-        "Residence permit for vocational training",
-        "Дозвіл на проживання для професійного навчання",
-        "Вид на жительство для профессионального обучения",
-    ),
-    "16b": (
-        "Residence permit for university studies",
-        "Дозвіл на проживання для навчання в університеті",
-        "Вид на жительство для учёбы в вузе",
-    ),
-    "16f": (
-        "Residence permit for a language course",
-        "Дозвіл на проживання для відвідування мовних курсів",
-        "Вид на жительство для посещения языковых курсов",
-    ),
-    "18a": (
-        "Skilled worker with vocational training",
-        "Кваліфікований фахівець із професійною освітою",
-        "Квалифицированный специалист с профессиональным образованием",
-    ),
-    "18b": (
-        "Skilled worker with an academic degree",
-        "Кваліфікований фахівець із вищою освітою",
-        "Квалифицированный специалист с высшим образованием",
-    ),
-    "18g": ("EU Blue Card", "Блакитна карта ЄС", "Голубая карта ЕС"),
-    "19c": (
-        "Employment (other purposes)",
-        "Працевлаштування (інші цілі)",
-        "Трудоустройство (прочие цели)",
-    ),
-    "21": (
-        "Self-employment",
-        "Самостійна підприємницька діяльність",
-        "Самостоятельная предпринимательская деятельность",
-    ),
-    "24": (
-        "Temporary protection (Ukraine)",
-        "Тимчасовий захист (Україна)",
-        "Временная защита (Украина)",
-    ),
-    "25-1": (
-        "Persons entitled to asylum",
-        "Особи, які мають право на притулок",
-        "Лица, имеющие право на убежище",
-    ),
-    "25-2": (
-        "Refugee status / subsidiary protection",
-        "Статус біженця / субсидіарний захист",
-        "Статус беженца / субсидиарная защита",
-    ),
-    "25a": (
-        "Well-integrated adolescents and young adults",
-        "Добре інтегровані підлітки та молоді повнолітні",
-        "Хорошо интегрированные подростки и молодые совершеннолетние",
-    ),
-    "25b": ("Sustainable integration", "Стала інтеграція", "Устойчивая интеграция"),
-    "28": (
-        "Family reunification with German nationals",
-        "Возз’єднання сім’ї з громадянами Німеччини",
-        "Воссоединение семьи с гражданами Германии",
-    ),
-    "30": (
-        "Spousal reunification",
-        "Возз’єднання з чоловіком або дружиною",
-        "Воссоединение супругов",
-    ),
-    "32": (
-        "Child reunification",
-        "Возз’єднання дітей з батьками",
-        "Воссоединение детей с родителями",
-    ),
-    "104c": (
-        "Opportunity right of residence (Chancen-Aufenthaltsrecht)",
-        "Право на перебування «Шанс» (Chancen-Aufenthaltsrecht)",
-        "Право на пребывание «Шанс» (Chancen-Aufenthaltsrecht)",
-    ),
-    "9": (
-        "Settlement permit",
-        "Дозвіл на постійне проживання",
-        "Бессрочный вид на жительство",
-    ),
-    "9a": (
-        "EU long-term residence permit",
-        "Дозвіл на довгострокове проживання в ЄС",
-        "Разрешение на долгосрочное пребывание в ЕС",
-    ),
-    "eu-family": (
-        "Residence card for family members of EU citizens",
-        "Картка перебування для членів сімей громадян ЄС",
-        "Карта пребывания для членов семей граждан ЕС",
-    ),
+    t["code"]: (t["name"]["en"], t["name"]["uk"], t["name"]["ru"]) for t in _catalogue["case_types"]
 }
-DOCUMENT_NAMES = {
-    "identity-document": (
-        "Passport or Ukrainian ID card (if you have one); for children the birth certificate",
-        "Закордонний паспорт або ID-картка громадянина України (якщо є); для дітей — "
-        "свідоцтво про народження",
-        "Заграничный паспорт или ID-карта гражданина Украины (если есть); для детей — "
-        "свидетельство о рождении",
-    ),
-    "passport": (
-        "Valid passport",
-        "Дійсний закордонний паспорт",
-        "Действительный заграничный паспорт",
-    ),
-    "registration": (
-        "Certificate of registration of address (Meldebescheinigung)",
-        "Довідка про реєстрацію місця проживання (Meldebescheinigung)",
-        "Справка о регистрации по месту жительства (Meldebescheinigung)",
-    ),
-    "health-insurance": (
-        "Proof of health insurance",
-        "Підтвердження медичного страхування",
-        "Подтверждение медицинского страхования",
-    ),
-    "income": (
-        "Proof of means of subsistence (payslips)",
-        "Підтвердження засобів до існування (розрахункові листи із зарплати)",
-        "Подтверждение средств к существованию (расчётные листы по зарплате)",
-    ),
-    "employment-contract": ("Employment contract", "Трудовий договір", "Трудовой договор"),
-    "tenancy": (
-        "Tenancy agreement or proof of housing",
-        "Договір оренди або підтвердження наявності житла",
-        "Договор аренды или подтверждение наличия жилья",
-    ),
-    "bamf-decision": (
-        "Decision of the Federal Office for Migration and Refugees (BAMF)",
-        "Рішення Федерального відомства у справах міграції та біженців (BAMF)",
-        "Решение Федерального ведомства по делам миграции и беженцев (BAMF)",
-    ),
-    "marriage-certificate": ("Marriage certificate", "Свідоцтво про шлюб", "Свидетельство о браке"),
-    "birth-certificate": (
-        "Birth certificate",
-        "Свідоцтво про народження",
-        "Свидетельство о рождении",
-    ),
-    "training-contract": (
-        "Vocational training contract",
-        "Договір про професійне навчання",
-        "Договор о профессиональном обучении",
-    ),
-    "admission": (
-        "Letter of admission from the university",
-        "Лист про зарахування до університету",
-        "Подтверждение о зачислении в вуз",
-    ),
-    "blocked-account": (
-        "Proof of financial resources (blocked account)",
-        "Підтвердження фінансового забезпечення (блокований рахунок)",
-        "Подтверждение финансового обеспечения (блокированный счёт)",
-    ),
-    "course-enrolment": (
-        "Enrolment in the language course",
-        "Підтвердження запису на мовні курси",
-        "Подтверждение записи на языковые курсы",
-    ),
-    "recognition": (
-        "Recognition of the professional qualification",
-        "Визнання професійної кваліфікації",
-        "Признание профессиональной квалификации",
-    ),
-    "degree": (
-        "University degree (recognised)",
-        "Диплом про вищу освіту (визнаний)",
-        "Диплом о высшем образовании (признанный)",
-    ),
-    "salary": (
-        "Proof of the minimum salary",
-        "Підтвердження мінімальної заробітної плати",
-        "Подтверждение минимальной заработной платы",
-    ),
-    "ba-approval": (
-        "Approval of the Federal Employment Agency",
-        "Згода Федерального агентства з питань праці",
-        "Согласие Федерального агентства по труду",
-    ),
-    "business-plan": ("Business plan", "Бізнес-план", "Бизнес-план"),
-    "financing": (
-        "Proof of financing",
-        "Підтвердження фінансування",
-        "Подтверждение финансирования",
-    ),
-    "ukraine-residence": (
-        "Proof of residence in Ukraine",
-        "Підтвердження проживання в Україні",
-        "Подтверждение проживания в Украине",
-    ),
-    "school": (
-        "School certificate or proof of vocational training",
-        "Довідка зі школи або підтвердження професійного навчання",
-        "Справка из школы или подтверждение профессионального обучения",
-    ),
-    "language-a1": (
-        "Language certificate (level A1)",
-        "Мовний сертифікат (рівень A1)",
-        "Языковой сертификат (уровень A1)",
-    ),
-    "language-a2": (
-        "Language certificate (level A2)",
-        "Мовний сертифікат (рівень A2)",
-        "Языковой сертификат (уровень A2)",
-    ),
-    "language-b1": (
-        "Language certificate (level B1)",
-        "Мовний сертифікат (рівень B1)",
-        "Языковой сертификат (уровень B1)",
-    ),
-    "orientation": (
-        "Knowledge of the legal and social order",
-        "Знання правового та суспільного устрою",
-        "Знание правового и общественного строя",
-    ),
-    "german-partner": (
-        "Identity card of the German family member",
-        "Посвідчення особи члена сім’ї — громадянина Німеччини",
-        "Удостоверение личности члена семьи — гражданина Германии",
-    ),
-    "custody": (
-        "Proof of custody",
-        "Підтвердження батьківських прав (опіки)",
-        "Подтверждение родительских прав (опеки)",
-    ),
-    "toleration": (
-        "Certificate of suspension of deportation (Duldung)",
-        "Довідка про тимчасове зупинення депортації (Duldung)",
-        "Справка о временной приостановке депортации (Duldung)",
-    ),
-    "identity": ("Proof of identity", "Підтвердження особи", "Подтверждение личности"),
-    "pension": (
-        "Pension insurance record (60 months)",
-        "Виписка з пенсійного страхування (60 місяців)",
-        "Выписка из пенсионного страхования (60 месяцев)",
-    ),
-    "lid-test": (
-        "“Life in Germany” test",
-        "Тест «Життя в Німеччині»",
-        "Тест «Жизнь в Германии»",
-    ),
-    "eu-citizen": (
-        "Proof of the EU citizen’s right of free movement",
-        "Підтвердження права громадянина ЄС на вільне пересування",
-        "Подтверждение права гражданина ЕС на свободное передвижение",
-    ),
-}
+DOCUMENT_NAMES = {code: (d["en"], d["uk"], d["ru"]) for code, d in _documents.items()}
 
 
 def _translated(names: tuple[str, str, str]) -> dict[str, str]:
@@ -621,190 +109,30 @@ def _translated(names: tuple[str, str, str]) -> dict[str, str]:
 # username, first name, last name, [(department code, role)], groups, superuser
 USERS = [
     (
-        "sachbearbeitung",
-        "Sabine",
-        "Krüger",
-        [("aufenthalt", Role.CASEWORKER)],
-        [CASEWORK_STAFF_GROUP],
-        False,
-    ),
-    (
-        "sachbearbeitung2",
-        "Murat",
-        "Yıldız",
-        [("asyl-eu", Role.CASEWORKER)],
-        [CASEWORK_STAFF_GROUP],
-        False,
-    ),
-    (
-        "einbuergerung",
-        "Petra",
-        "Lehmann",
-        [("einbuergerung", Role.CASEWORKER)],
-        [CASEWORK_STAFF_GROUP],
-        False,
-    ),
-    (
-        "integration",
-        "Jonas",
-        "Becker",
-        [("integration", Role.CASEWORKER)],
-        [CASEWORK_STAFF_GROUP],
-        False,
-    ),
-    (
-        "servicepoint",
-        "Olena",
-        "Schmidt",
-        [("service-point", Role.SERVICE_POINT)],
-        [CASEWORK_STAFF_GROUP],
-        False,
-    ),
-    (
-        "sachgebietsleitung",
-        "Thomas",
-        "Wagner",
-        [("aufenthalt", Role.SUPERVISOR), ("asyl-eu", Role.SUPERVISOR)],
-        [CASEWORK_STAFF_GROUP],
-        False,
-    ),
-    ("amtsleitung", "Claudia", "Hoffmann", [], [CASEWORK_STAFF_GROUP, OFFICE_ADMIN_GROUP], False),
-    ("admin", "Admin", "", [], [], True),
+        u["username"],
+        u["first_name"],
+        u["last_name"],
+        [(m["department"], Role(m["role"])) for m in u["memberships"]],
+        u["groups"],
+        u["superuser"],
+    )
+    for u in _office["users"]
 ]
-
 #: Family names, given names (passport spelling), native spelling; by nationality.
 NAMES = {
-    "UKR": [
-        (("SHEVCHENKO", "Шевченко"), ("OLENA", "Олена")),
-        (("KOVALENKO", "Коваленко"), ("MYKOLA", "Микола")),
-        (("BONDARENKO", "Бондаренко"), ("IRYNA", "Ірина")),
-        (("TKACHENKO", "Ткаченко"), ("ANDRIY", "Андрій")),
-        (("KRAVCHUK", "Кравчук"), ("OKSANA", "Оксана")),
-        (("MELNYK", "Мельник"), ("SERHIY", "Сергій")),
-        (("POLISHCHUK", "Поліщук"), ("YULIIA", "Юлія")),
-        (("HRYTSENKO", "Гриценко"), ("DMYTRO", "Дмитро")),
-        (("SAVCHENKO", "Савченко"), ("KATERYNA", "Катерина")),
-        (("ZHURAVEL", "Журавель"), ("VOLODYMYR", "Володимир")),
-    ],
-    "SYR": [
-        (("AL-HASSAN", "الحسن"), ("MOHAMMED", "محمد")),
-        (("KHALIL", "خليل"), ("FATIMA", "فاطمة")),
-        (("AL-AHMAD", "الأحمد"), ("OMAR", "عمر")),
-        (("HADDAD", "حداد"), ("LAYLA", "ليلى")),
-        (("SAEED", "سعيد"), ("AHMAD", "أحمد")),
-        (("NASSER", "ناصر"), ("RANA", "رنا")),
-    ],
-    "IRQ": [
-        (("AL-JABOURI", "الجبوري"), ("MUHAMMAD", "محمد")),
-        (("HUSSEIN", "حسين"), ("ZAINAB", "زينب")),
-        (("KAREEM", "كريم"), ("ALI", "علي")),
-    ],
-    "TUR": [
-        (("YILMAZ", "Yılmaz"), ("AYŞE", "Ayşe")),
-        (("ÖZTÜRK", "Öztürk"), ("MEHMET", "Mehmet")),
-        (("ÇELİK", "Çelik"), ("EMİNE", "Emine")),
-        (("ŞAHİN", "Şahin"), ("MUSTAFA", "Mustafa")),
-        (("KOÇ", "Koç"), ("GÜLŞEN", "Gülşen")),
-        (("DOĞAN", "Doğan"), ("İBRAHİM", "İbrahim")),
-    ],
-    "POL": [
-        (("WIŚNIEWSKA", "Wiśniewska"), ("AGNIESZKA", "Agnieszka")),
-        (("WÓJCIK", "Wójcik"), ("PIOTR", "Piotr")),
-        (("ZIELIŃSKI", "Zieliński"), ("ŁUKASZ", "Łukasz")),
-        (("KOWALCZYK", "Kowalczyk"), ("MAŁGORZATA", "Małgorzata")),
-    ],
-    "VNM": [
-        (("NGUYEN", "Nguyễn"), ("THI HUONG", "Thị Hương")),
-        (("TRAN", "Trần"), ("VAN DUC", "Văn Đức")),
-        (("PHAM", "Phạm"), ("MINH ANH", "Minh Anh")),
-        (("LE", "Lê"), ("QUANG HUY", "Quang Huy")),
-    ],
-    "AFG": [
-        (("AHMADI", "احمدی"), ("FARID", "فرید")),
-        (("RAHIMI", "رحیمی"), ("MARYAM", "مریم")),
-    ],
-    "IND": [
-        (("SHARMA", ""), ("PRIYA", "")),
-        (("PATEL", ""), ("RAHUL", "")),
-        (("IYER", ""), ("ANANYA", "")),
-    ],
-    "BRA": [
-        (("SILVA", ""), ("JOÃO PEDRO", "")),
-        (("CONCEIÇÃO", ""), ("MARIA", "")),
-    ],
-    "NGA": [
-        (("OKAFOR", ""), ("CHIDI", "")),
-        (("ADEYEMI", ""), ("FOLASADE", "")),
-    ],
-    "RUS": [
-        (("IVANOVA", "Иванова"), ("ANNA", "Анна")),
-        (("SMIRNOV", "Смирнов"), ("ALEKSEI", "Алексей")),
-    ],
+    nationality: [(tuple(n["family"]), tuple(n["given"])) for n in names]
+    for nationality, names in _office["names"].items()
 }
 #: Which nationalities typically apply for which case types (others: any).
-PREFERRED = {
-    "24": ["UKR"],
-    "25-1": ["SYR", "AFG", "IRQ"],
-    "25-2": ["SYR", "AFG", "IRQ"],
-    "104c": ["AFG", "IRQ", "SYR", "NGA"],
-    "25a": ["AFG", "SYR", "IRQ"],
-    "25b": ["AFG", "SYR", "IRQ", "NGA"],
-    "18g": ["IND", "BRA", "TUR", "VNM", "RUS"],
-    "18b": ["IND", "TUR", "VNM", "BRA"],
-    "16b": ["IND", "VNM", "TUR", "NGA"],
-}
-TOWNS = [
-    "Erkrath",
-    "Haan",
-    "Heiligenhaus",
-    "Hilden",
-    "Langenfeld",
-    "Mettmann",
-    "Monheim am Rhein",
-    "Ratingen",
-    "Velbert",
-    "Wülfrath",
-]
-STREETS = ["Hauptstraße", "Bahnhofstraße", "Gartenstraße", "Schulstraße", "Lindenallee"]
-PREFERRED_LANGUAGE = {
-    "UKR": Language.UK,
-    "RUS": Language.RU,
-    "SYR": Language.AR,
-    "IRQ": Language.AR,
-    "TUR": Language.TR,
-}
+PREFERRED = _office["preferred_nationalities"]
+TOWNS = _office["towns"]
+STREETS = _office["streets"]
+PREFERRED_LANGUAGE = {nat: Language(code) for nat, code in _office["preferred_language"].items()}
 #: The mix of states: roughly how an office's open and closed cases spread.
-STATE_WEIGHTS = [
-    (CaseState.RECEIVED, 22),
-    (CaseState.DOCUMENTS_REQUESTED, 12),
-    (CaseState.CHECKED, 10),
-    (CaseState.BIOMETRICS, 8),
-    (CaseState.PRODUCED, 8),
-    (CaseState.PRODUCTION_FAILED, 3),
-    (CaseState.HANDED_OVER, 20),
-    (CaseState.REFUSED, 6),
-    (CaseState.WITHDRAWN, 5),
-    (CaseState.FORWARDED, 6),
-]
+STATE_WEIGHTS = [(CaseState(state), weight) for state, weight in _office["state_weights"].items()]
 #: How long ago cases in each state typically arrived (days).
-AGE_DAYS = {
-    CaseState.RECEIVED: (1, 50),
-    CaseState.DOCUMENTS_REQUESTED: (14, 90),
-    CaseState.CHECKED: (10, 80),
-    CaseState.BIOMETRICS: (20, 100),
-    CaseState.PRODUCED: (30, 120),
-    CaseState.PRODUCTION_FAILED: (40, 140),
-    CaseState.HANDED_OVER: (50, 240),
-    CaseState.REFUSED: (30, 240),
-    CaseState.WITHDRAWN: (5, 200),
-    CaseState.FORWARDED: (5, 200),
-}
-OTHER_OFFICES = [
-    "Ausländerbehörde Düsseldorf",
-    "Ausländerbehörde Köln",
-    "Ausländerbehörde Wuppertal",
-    "Kreis Mettmann – Ausländeramt Velbert",
-]
+AGE_DAYS = {CaseState(state): tuple(days) for state, days in _office["age_days"].items()}
+OTHER_OFFICES = _office["other_offices"]
 
 
 def _ensure_groups() -> dict[str, Group]:

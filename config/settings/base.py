@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "applications",
     "appointments",
     "privacy",
-    "demo",
     # before django_tasks_db: its db_worker command (leases on tasks) replaces the library's
     "background",
     "accounts",

@@ -3,7 +3,10 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env_bool
+from .base import BASE_DIR, INSTALLED_APPS, env_bool
+
+# The demo office (`manage.py load_demo`) exists in development and tests only.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405, S105

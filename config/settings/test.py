@@ -3,6 +3,10 @@
 import os
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
+
+# The demo office (`manage.py load_demo`) exists in development and tests only.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105
