@@ -17,7 +17,8 @@ from casework.api_common import MAX_PAGE, IsoDate, Text, problem_body, problems
 from casework.auth import session_auth, token_auth
 from casework.services import log_case_accesses
 
-from .backends.base import SORTS, SearchUnavailable
+from .backends.interface import SearchUnavailable
+from .backends.results import SORTS
 from .selectors import search_cases
 
 router = Router(auth=[token_auth, session_auth], tags=["search"])

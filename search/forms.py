@@ -9,7 +9,7 @@ from casework.constants import CaseState
 from casework.models import CaseType, Department
 from casework.policy import CaseScope as Scope
 
-from .backends.base import SORTS
+from .backends.results import SORTS
 
 
 class DateInput(forms.DateInput):

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from . import indexing
 from .backends import BaseCaseSearchBackend, get_search_backend, get_search_backends
-from .backends.base import SearchUnavailable
+from .backends.interface import SearchUnavailable
 from .models import CaseIndexEntry, IndexOutbox, IndexSyncState
 
 __all__ = [

@@ -14,7 +14,7 @@ from django.db import transaction
 from casework.models import Case
 
 from . import indexing, sync
-from .backends.base import IndexDifferences
+from .backends.interface import IndexDifferences
 from .models import CaseIndexEntry
 
 __all__ = ["DATABASE", "database_differences", "verify_case_index"]

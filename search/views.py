@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from casework.policy import policy_for
 from casework.services import log_case_accesses
 
-from .backends.base import SearchUnavailable
+from .backends.interface import SearchUnavailable
 from .forms import CaseSearchForm, nationality_choices
 from .selectors import SearchFilters, search_cases
 

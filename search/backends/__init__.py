@@ -12,13 +12,17 @@ from importlib import import_module
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import BaseCaseSearchBackend, SearchFilters, SearchResults
+from .filters import SearchFilters
+from .interface import BaseCaseSearchBackend, SearchUnavailable
+from .results import SORTS, SearchResults
 
 __all__ = [
+    "SORTS",
     "BaseCaseSearchBackend",
     "InvalidSearchBackendError",
     "SearchFilters",
     "SearchResults",
+    "SearchUnavailable",
     "get_search_backend",
     "get_search_backends",
 ]
