@@ -51,9 +51,18 @@ def parse_args():
     parser.add_argument("--hammer", type=int, default=50, help="clients sending bad requests")
     parser.add_argument("--counters", type=int, default=3)
     parser.add_argument("--slots-per-day", type=int, default=20, help="per counter, 5 days")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    # The defaults are gunicorn.conf.py's on this machine's cores.
+    parser.add_argument(
+        "--workers", type=int, default=4 * (os.cpu_count() or 1), help="gunicorn processes"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=0,
+        help="gunicorn keep-alive seconds (0: close after each answer, as behind a proxy)",
+    )
     parser.add_argument("--port", type=int, default=0, help="0 picks a free loopback port")
     parser.add_argument("--lead", type=float, default=5.0, help="seconds until the release")
     parser.add_argument("--database", default="abh_bench_booking")
@@ -181,6 +190,8 @@ def start_server(args, env, log_path: Path) -> subprocess.Popen:
         "4096",
         "--timeout",
         "60",
+        "--keep-alive",
+        str(args.keep_alive),
         "--log-level",
         "warning",
     ]
