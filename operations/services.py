@@ -605,7 +605,10 @@ def render_certificates(ordinance: ContinuationOrdinance) -> int:
     templates, office = TemplateSet(), office_letterhead()
     size = print_batch_size()
     pending = ordinance.items.filter(batch__isnull=True)
-    remaining = pending.count()
+    # The pending items' order is read once (ids only: a few bytes per title), not sorted
+    # again for every batch; each batch then reads its own rows by id.
+    order = list(pending.order_by(*PRINT_ORDER).values_list("pk", flat=True))
+    remaining = len(order)
     if not remaining:
         return 0
     total = ordinance.items.count()
@@ -614,14 +617,14 @@ def render_certificates(ordinance: ContinuationOrdinance) -> int:
     first_letter = total - remaining + 1
     printed = 0
     storage = ContinuationBatch._meta.get_field("file").storage
-    while True:
+    for start in range(0, len(order), size):
         items = list(
-            pending.select_related("case", "case__person", "case__case_type").order_by(
-                *PRINT_ORDER
-            )[:size]
+            pending.filter(pk__in=order[start : start + size])
+            .select_related("case", "case__person", "case__case_type")
+            .order_by(*PRINT_ORDER)
         )
         if not items:
-            return printed
+            continue
         number = last + 1
         cover = CoverPage(
             title=_("Print batch %(number)s of %(count)s") % {"number": number, "count": batches},
@@ -669,6 +672,7 @@ def render_certificates(ordinance: ContinuationOrdinance) -> int:
         printed += len(items)
         last = number
         del pdf, items
+    return printed
 
 
 def certificate_pdf(item: ContinuationItem) -> bytes:
