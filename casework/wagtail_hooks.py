@@ -1,4 +1,5 @@
-"""The back office inside the Wagtail admin: URLs, the "Cases" menu, and what staff see.
+"""The back office inside the Wagtail admin: the case files as a ViewSet (URLs and the "Cases"
+menu), and what staff see.
 
 Caseworkers, Service Point staff and supervisors reach the admin through the group
 "Casework staff" (``wagtailadmin.access_admin`` only, no page permissions); the page, image,
@@ -7,16 +8,16 @@ see the "Cases" menu, and the case views answer them with 403.
 """
 
 from django.templatetags.static import static
-from django.urls import include, path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import views
+from .backoffice import BackOfficeViewSet, MenuEntry
 from .models import CaseType, RequiredDocument
 from .policy import policy_for
 from .worklists import WorklistFilters, worklist
@@ -25,43 +26,10 @@ from .worklists import WorklistFilters, worklist
 EDITOR_MENU_ITEMS = {"explorer", "images", "documents", "snippets", "reports"}
 
 
-urlpatterns = [
-    path("", views.worklist_view, {"scope": "department"}, name="worklist"),
-    path("mine/", views.worklist_view, {"scope": "mine"}, name="mine"),
-    path("overdue/", views.worklist_view, {"scope": "overdue"}, name="overdue"),
-    path("bulk/reassign/", views.bulk_reassign, name="bulk_reassign"),
-    path("workflow/", views.workflow_diagram, name="workflow"),
-    path("case/<str:file_number>/", views.case_file, name="case"),
-    path(
-        "case/<str:file_number>/transition/<slug:name>/",
-        views.fire_transition_view,
-        name="transition",
-    ),
-    path("case/<str:file_number>/comment/", views.add_comment_view, name="comment"),
-    path("case/<str:file_number>/document/", views.document_view, name="document"),
-    path("case/<str:file_number>/fees/", views.fee_payment_view, name="fees"),
-    path("case/<str:file_number>/biometrics/", views.biometrics_view, name="biometrics"),
-    path(
-        "case/<str:file_number>/card-delivered/", views.card_delivered_view, name="card_delivered"
-    ),
-    path("case/<str:file_number>/reassign/", views.reassign_view, name="reassign"),
-    path("case/<str:file_number>/share/", views.share_view, name="share"),
-    path("access-log/", views.access_log_view, name="access_log"),
-    path("tokens/", views.api_tokens, name="api_tokens"),
-    path("tokens/all/", views.all_api_tokens, name="all_api_tokens"),
-    path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
-]
-
-
 @hooks.register("insert_global_admin_css")
 def backoffice_css():
     """Styles every back-office page shares (tables that scroll in their own region)."""
     return format_html('<link rel="stylesheet" href="{}">', static("casework/backoffice.css"))
-
-
-@hooks.register("register_admin_urls")
-def register_casework_urls():
-    return [path("cases/", include((urlpatterns, "casework"), namespace="casework"))]
 
 
 class CaseTypeViewSet(SnippetViewSet):
@@ -90,98 +58,75 @@ register_snippet(CaseTypeViewSet)
 register_snippet(RequiredDocumentViewSet)
 
 
-class CaseworkMenuItem(MenuItem):
-    def is_shown(self, request):
+class CaseworkViewSet(BackOfficeViewSet):
+    """The case files: worklists, the case file and what is done in it, the workflow diagram,
+    the access log and API tokens, under ``/admin/cases/`` (URL names ``casework:…``).
+
+    The "Cases" menu is for members of a department and office admins (the policy's
+    ``may_use_back_office``); its access-log entry for supervisors and office management.
+    """
+
+    name = "casework"
+    url_prefix = "cases"
+    icon = "folder-open-1"
+    menu_label = _("Cases")
+    menu_name = "cases"
+    menu_order = 50
+    #: Other apps add entries to the "Cases" menu through this hook.
+    submenu_hook = "register_casework_menu_item"
+    submenu_construct_hook = "construct_casework_menu"
+    menu_entries = [
+        MenuEntry("mine", _("My cases"), icon="user", order=100),
+        MenuEntry("worklist", _("Department worklist"), icon="list-ul", order=200),
+        MenuEntry("overdue", _("Overdue"), icon="time", order=300),
+        MenuEntry("workflow", _("Workflow diagram"), icon="tasks", order=400),
+        MenuEntry(
+            "access_log", _("Access log"), icon="view", order=450, shown="may_read_access_log"
+        ),
+        MenuEntry("api_tokens", _("API tokens"), icon="key", order=500),
+    ]
+
+    def is_shown(self, request) -> bool:
         return views.can_use_casework(request.user)
 
+    def may_read_access_log(self, request) -> bool:
+        """Office management and supervisors."""
+        return policy_for(request.user).may_read_access_log()
 
-class CaseworkSubmenuItem(SubmenuMenuItem):
-    def is_shown(self, request):
-        return views.can_use_casework(request.user)
-
-
-cases_menu = Menu(
-    register_hook_name="register_casework_menu_item",
-    construct_hook_name="construct_casework_menu",
-)
-
-
-@hooks.register("register_casework_menu_item")
-def register_my_cases():
-    return CaseworkMenuItem(
-        _("My cases"), reverse("casework:mine"), name="casework-mine", icon_name="user", order=100
-    )
-
-
-@hooks.register("register_casework_menu_item")
-def register_department_worklist():
-    return CaseworkMenuItem(
-        _("Department worklist"),
-        reverse("casework:worklist"),
-        name="casework-worklist",
-        icon_name="list-ul",
-        order=200,
-    )
-
-
-@hooks.register("register_casework_menu_item")
-def register_overdue():
-    return CaseworkMenuItem(
-        _("Overdue"),
-        reverse("casework:overdue"),
-        name="casework-overdue",
-        icon_name="time",
-        order=300,
-    )
+    def get_urlpatterns(self):
+        return [
+            path("", views.worklist_view, {"scope": "department"}, name="worklist"),
+            path("mine/", views.worklist_view, {"scope": "mine"}, name="mine"),
+            path("overdue/", views.worklist_view, {"scope": "overdue"}, name="overdue"),
+            path("bulk/reassign/", views.bulk_reassign, name="bulk_reassign"),
+            path("workflow/", views.workflow_diagram, name="workflow"),
+            path("case/<str:file_number>/", views.case_file, name="case"),
+            path(
+                "case/<str:file_number>/transition/<slug:name>/",
+                views.fire_transition_view,
+                name="transition",
+            ),
+            path("case/<str:file_number>/comment/", views.add_comment_view, name="comment"),
+            path("case/<str:file_number>/document/", views.document_view, name="document"),
+            path("case/<str:file_number>/fees/", views.fee_payment_view, name="fees"),
+            path("case/<str:file_number>/biometrics/", views.biometrics_view, name="biometrics"),
+            path(
+                "case/<str:file_number>/card-delivered/",
+                views.card_delivered_view,
+                name="card_delivered",
+            ),
+            path("case/<str:file_number>/reassign/", views.reassign_view, name="reassign"),
+            path("case/<str:file_number>/share/", views.share_view, name="share"),
+            path("access-log/", views.access_log_view, name="access_log"),
+            path("tokens/", views.api_tokens, name="api_tokens"),
+            path("tokens/all/", views.all_api_tokens, name="all_api_tokens"),
+            path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
+        ]
 
 
-@hooks.register("register_casework_menu_item")
-def register_workflow_diagram():
-    return CaseworkMenuItem(
-        _("Workflow diagram"),
-        reverse("casework:workflow"),
-        name="casework-workflow",
-        icon_name="tasks",
-        order=400,
-    )
-
-
-class AccessLogMenuItem(MenuItem):
-    """Office management and supervisors (the policy's ``may_read_access_log``)."""
-
-    def is_shown(self, request):
-        return (
-            views.can_use_casework(request.user) and policy_for(request.user).may_read_access_log()
-        )
-
-
-@hooks.register("register_casework_menu_item")
-def register_access_log():
-    return AccessLogMenuItem(
-        _("Access log"),
-        reverse("casework:access_log"),
-        name="casework-access-log",
-        icon_name="view",
-        order=450,
-    )
-
-
-@hooks.register("register_casework_menu_item")
-def register_api_tokens():
-    return CaseworkMenuItem(
-        _("API tokens"),
-        reverse("casework:api_tokens"),
-        name="casework-api-tokens",
-        icon_name="key",
-        order=500,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_cases_menu():
-    return CaseworkSubmenuItem(
-        _("Cases"), cases_menu, name="cases", icon_name="folder-open-1", order=50
-    )
+@hooks.register("register_admin_viewset")
+def register_casework_viewset():
+    return CaseworkViewSet()
 
 
 @hooks.register("construct_main_menu")
