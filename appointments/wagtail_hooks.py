@@ -1,49 +1,47 @@
-"""Appointments in the Wagtail admin for Service Point staff and caseworkers."""
+"""Appointments in the Wagtail admin for Service Point staff and caseworkers: the day view as a
+ViewSet, the appointment catalogues as snippets, the case file's appointments panel."""
 
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from casework.backoffice import BackOfficeViewSet
 
 from . import admin_views
 from .constants import BookingStatus, WaitingStatus
 from .models import Booking, Counter, ReleaseRule, Service, WaitingListEntry
 from .selectors import can_manage_appointments
 
-urlpatterns = [
-    path("", admin_views.day_view, name="day"),
-    path("<int:pk>/attendance/", admin_views.attendance_view, name="attendance"),
-]
 
+class AppointmentsViewSet(BackOfficeViewSet):
+    """The counters' day and attendance under ``/admin/appointments/`` (URL names
+    ``appointments_admin:…``); the menu item for Service Point staff, caseworkers and office
+    admins (the policy's ``is_staff``)."""
 
-@hooks.register("register_admin_urls")
-def register_appointment_urls():
-    return [
-        path(
-            "appointments/",
-            include((urlpatterns, "appointments_admin"), namespace="appointments_admin"),
-        )
-    ]
+    name = "appointments_admin"
+    url_prefix = "appointments"
+    icon = "date"
+    menu_label = _("Appointments")
+    menu_name = "appointments"
+    menu_order = 310
 
-
-class AppointmentsMenuItem(MenuItem):
-    def is_shown(self, request):
+    def is_shown(self, request) -> bool:
         return can_manage_appointments(request.user)
 
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.day_view, name="day"),
+            path("<int:pk>/attendance/", admin_views.attendance_view, name="attendance"),
+        ]
 
-@hooks.register("register_admin_menu_item")
-def register_appointments_menu_item():
-    return AppointmentsMenuItem(
-        _("Appointments"),
-        reverse("appointments_admin:day"),
-        name="appointments",
-        icon_name="date",
-        order=310,
-    )
+
+@hooks.register("register_admin_viewset")
+def register_appointments_viewset():
+    return AppointmentsViewSet()
 
 
 class ServiceViewSet(SnippetViewSet):

@@ -1,13 +1,14 @@
-"""The "Data protection" menu for office management, the retention rules as snippets, the
-daily job, and a link to the access report in the case file."""
+"""The "Data protection" screens and menu for office management (a ViewSet), the retention
+rules as snippets, the daily job, and a link to the access report in the case file."""
 
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from casework.backoffice import BackOfficeViewSet, MenuEntry
 
 from . import services, tasks, views
 from .models import RetentionRule
@@ -15,79 +16,55 @@ from .permissions import can_manage
 
 MENU_HOOK = "register_privacy_menu_item"
 
-urlpatterns = [
-    path("", views.index, name="index"),
-    path("check/", views.check_now, name="check"),
-    path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
-    path("proposals/<int:pk>/submit/", views.submit, name="submit"),
-    path("proposals/<int:pk>/send-back/", views.send_back, name="send_back"),
-    path("proposals/<int:pk>/release/", views.release, name="release"),
-    path("proposals/<int:pk>/run/", views.run_again, name="run"),
-    path("items/<int:pk>/keep/", views.keep, name="keep"),
-    path("items/<int:pk>/restore/", views.restore, name="restore"),
-    path("items/<int:pk>/archive/", views.archive, name="archive"),
-    path("log/", views.deletion_log, name="log"),
-    path("report/", views.report_search, name="report_search"),
-    path("report/person/<int:pk>/", views.report_person, name="report_person"),
-]
 
+class PrivacyViewSet(BackOfficeViewSet):
+    """Deletion proposals, the deletion log and access reports under ``/admin/privacy/`` (URL
+    names ``privacy:…``); the "Data protection" menu for office management (the policy's
+    ``may_manage_office``), with the retention rules' snippet added through ``MENU_HOOK``."""
 
-@hooks.register("register_admin_urls")
-def register_privacy_urls():
-    return [path("privacy/", include((urlpatterns, "privacy"), namespace="privacy"))]
+    name = "privacy"
+    icon = "lock"
+    menu_label = _("Data protection")
+    menu_name = "privacy"
+    menu_order = 65
+    submenu_hook = MENU_HOOK
+    submenu_construct_hook = "construct_privacy_menu"
+    menu_entries = [
+        MenuEntry("index", _("Deletion proposals"), icon="bin", order=100, name="deletions"),
+        MenuEntry(
+            "report_search",
+            _("Access report (Art. 15)"),
+            icon="doc-full",
+            order=300,
+            name="access-report",
+        ),
+        MenuEntry("log", _("Deletion log"), icon="list-ul", order=400, name="deletion-log"),
+    ]
 
-
-class PrivacyMenuItem(MenuItem):
-    def is_shown(self, request):
+    def is_shown(self, request) -> bool:
         return can_manage(request.user)
 
-
-class PrivacySubmenuItem(SubmenuMenuItem):
-    def is_shown(self, request):
-        return can_manage(request.user)
-
-
-privacy_menu = Menu(register_hook_name=MENU_HOOK, construct_hook_name="construct_privacy_menu")
-
-
-@hooks.register(MENU_HOOK)
-def register_proposals_item():
-    return PrivacyMenuItem(
-        _("Deletion proposals"),
-        reverse("privacy:index"),
-        name="deletions",
-        icon_name="bin",
-        order=100,
-    )
+    def get_urlpatterns(self):
+        return [
+            path("", views.index, name="index"),
+            path("check/", views.check_now, name="check"),
+            path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+            path("proposals/<int:pk>/submit/", views.submit, name="submit"),
+            path("proposals/<int:pk>/send-back/", views.send_back, name="send_back"),
+            path("proposals/<int:pk>/release/", views.release, name="release"),
+            path("proposals/<int:pk>/run/", views.run_again, name="run"),
+            path("items/<int:pk>/keep/", views.keep, name="keep"),
+            path("items/<int:pk>/restore/", views.restore, name="restore"),
+            path("items/<int:pk>/archive/", views.archive, name="archive"),
+            path("log/", views.deletion_log, name="log"),
+            path("report/", views.report_search, name="report_search"),
+            path("report/person/<int:pk>/", views.report_person, name="report_person"),
+        ]
 
 
-@hooks.register(MENU_HOOK)
-def register_report_item():
-    return PrivacyMenuItem(
-        _("Access report (Art. 15)"),
-        reverse("privacy:report_search"),
-        name="access-report",
-        icon_name="doc-full",
-        order=300,
-    )
-
-
-@hooks.register(MENU_HOOK)
-def register_log_item():
-    return PrivacyMenuItem(
-        _("Deletion log"),
-        reverse("privacy:log"),
-        name="deletion-log",
-        icon_name="list-ul",
-        order=400,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_privacy_menu():
-    return PrivacySubmenuItem(
-        _("Data protection"), privacy_menu, name="privacy", icon_name="lock", order=65
-    )
+@hooks.register("register_admin_viewset")
+def register_privacy_viewset():
+    return PrivacyViewSet()
 
 
 class RetentionRuleViewSet(SnippetViewSet):

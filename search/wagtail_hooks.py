@@ -1,28 +1,35 @@
-"""The case search in the Wagtail admin: URL and menu item (only for users with case access)."""
+"""The case search in the Wagtail admin as a ViewSet (its URL and menu item, only for users with
+case access), and the search outbox's part of the daily job."""
 
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from casework.backoffice import BackOfficeViewSet
 
 from . import views
 
 
-@hooks.register("register_admin_urls")
-def register_search_urls():
-    return [path("case-search/", views.search_view, name="case_search")]
+class CaseSearchViewSet(BackOfficeViewSet):
+    """The staff's case search at ``/admin/case-search/`` (URL name ``case_search:index``)."""
 
+    name = "case_search"
+    url_prefix = "case-search"
+    icon = "search"
+    menu_label = _("Case search")
+    menu_name = "case-search"
+    menu_order = 60
 
-class CaseSearchMenuItem(MenuItem):
-    def is_shown(self, request):
+    def is_shown(self, request) -> bool:
         return views.can_search_cases(request.user)
 
+    def get_urlpatterns(self):
+        return [path("", views.search_view, name="index")]
 
-@hooks.register("register_admin_menu_item")
-def register_case_search_menu_item():
-    return CaseSearchMenuItem(
-        _("Case search"), reverse("case_search"), name="case-search", icon_name="search", order=60
-    )
+
+@hooks.register("register_admin_viewset")
+def register_case_search_viewset():
+    return CaseSearchViewSet()
 
 
 @hooks.register("daily_jobs")

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_search_page_logs_each_case_it_shows(client, office, shevchenko_cases):
     client.force_login(office["worker_a"])
-    response = client.get(reverse("case_search"), {"q": "Shevchenko"})
+    response = client.get(reverse("case_search:index"), {"q": "Shevchenko"})
     assert response.status_code == 200
     shown = {hit.case_id for hit in response.context["page_obj"].object_list}
     assert shown

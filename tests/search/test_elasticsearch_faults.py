@@ -111,7 +111,7 @@ def test_whole_cluster_down_work_goes_on_and_the_queue_drains(
             Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
         )
         client.force_login(worker)
-        page = client.get(reverse("case_search"), {"q": "Shevchenko"})
+        page = client.get(reverse("case_search:index"), {"q": "Shevchenko"})
         assert page.status_code == 503
         assert 'data-testid="search-unavailable"' in page.content.decode()
         # ... and case work goes on: the change is saved and waits in the outbox.

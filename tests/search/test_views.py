@@ -24,7 +24,7 @@ def login(client, user, admin_access):
 
 def test_caseworker_sees_own_department_only(client, office, shevchenko_cases, admin_access):
     login(client, office["worker_a"], admin_access)
-    response = client.get(reverse("case_search"), {"q": "Shevchenko"})
+    response = client.get(reverse("case_search:index"), {"q": "Shevchenko"})
     assert response.status_code == 200
     html = response.content.decode()
     assert shevchenko_cases["shevchenko"].file_number in html
@@ -36,18 +36,18 @@ def test_caseworker_sees_own_department_only(client, office, shevchenko_cases, a
 def test_page_and_menu_hidden_without_case_access(client, shevchenko_cases, admin_access):
     editor = UserFactory(username="editor")
     login(client, editor, admin_access)
-    assert client.get(reverse("case_search"), {"q": "Shevchenko"}).status_code == 403
+    assert client.get(reverse("case_search:index"), {"q": "Shevchenko"}).status_code == 403
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert reverse("case_search") not in dashboard
+    assert reverse("case_search:index") not in dashboard
 
 
 def test_bad_filter_shows_a_message(client, office, shevchenko_cases, admin_access):
     login(client, office["worker_a"], admin_access)
-    response = client.get(reverse("case_search"), {"birth_date": "gestern", "q": "("})
+    response = client.get(reverse("case_search:index"), {"birth_date": "gestern", "q": "("})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
     # A NUL byte is refused at the edge with a clear 400 (issue 18).
-    response = client.get(reverse("case_search"), {"q": "\x00("})
+    response = client.get(reverse("case_search:index"), {"q": "\x00("})
     assert response.status_code == 400
 
 
@@ -56,7 +56,7 @@ def test_filter_form_offers_case_types_and_departments_by_name(
 ):
     """Visible selects with names (issue 10), only of the departments the user may search."""
     login(client, office["worker_a"], admin_access)
-    html = client.get(reverse("case_search")).content.decode()
+    html = client.get(reverse("case_search:index")).content.decode()
     assert '<select name="case_type"' in html
     assert '<select name="department"' in html
     assert '<option value="18b">§ 18b AufenthG – ' in html
@@ -64,7 +64,7 @@ def test_filter_form_offers_case_types_and_departments_by_name(
     assert "Asyl/EU" not in html and 'value="24"' not in html
     assert "<details" not in html  # the filters are not folded away
     login(client, office["boss"], admin_access)
-    html = client.get(reverse("case_search")).content.decode()
+    html = client.get(reverse("case_search:index")).content.decode()
     assert '<option value="asyl-eu">Asyl/EU</option>' in html
 
 
@@ -78,10 +78,10 @@ def test_case_type_filter_takes_the_code(client, office, shevchenko_cases, admin
     other = make_case(impostor, family_name="Kowalczyk")
     get_search_backend().index_cases([other.pk])
     login(client, office["boss"], admin_access)
-    html = client.get(reverse("case_search"), {"case_type": "24"}).content.decode()
+    html = client.get(reverse("case_search:index"), {"case_type": "24"}).content.decode()
     assert shevchenko_cases["hidden"].file_number in html
     assert other.file_number not in html
-    html = client.get(reverse("case_search"), {"case_type": impostor.code}).content.decode()
+    html = client.get(reverse("case_search:index"), {"case_type": impostor.code}).content.decode()
     assert other.file_number in html
     assert shevchenko_cases["hidden"].file_number not in html
 
@@ -90,11 +90,11 @@ def test_facet_counts_are_links_that_apply_the_filter(
     client, office, shevchenko_cases, admin_access
 ):
     login(client, office["boss"], admin_access)
-    html = client.get(reverse("case_search"), {"q": "Shevchenko"}).content.decode()
+    html = client.get(reverse("case_search:index"), {"q": "Shevchenko"}).content.decode()
     facet = html[html.index('data-facet="case_type"') :]
     facet = facet[: facet.index("</ul>")]
     assert '<a href="?q=Shevchenko&amp;case_type=24">' in facet
-    response = client.get(reverse("case_search"), {"q": "Shevchenko", "case_type": "24"})
+    response = client.get(reverse("case_search:index"), {"q": "Shevchenko", "case_type": "24"})
     html = response.content.decode()
     assert shevchenko_cases["hidden"].file_number in html
     assert shevchenko_cases["shevchenko"].file_number not in html
@@ -106,7 +106,7 @@ def test_facet_counts_are_links_that_apply_the_filter(
 def test_result_rows_show_no_raw_index_text(client, office, shevchenko_cases, admin_access):
     """Name, file number, case type, state and department; no dump of the searched document."""
     login(client, office["worker_a"], admin_access)
-    html = client.get(reverse("case_search"), {"q": "Shevchenko"}).content.decode()
+    html = client.get(reverse("case_search:index"), {"q": "Shevchenko"}).content.decode()
     row = html[html.index(f'data-file-number="{shevchenko_cases["shevchenko"].file_number}"') :]
     row = row[: row.index("</tr>")]
     assert "FX123456" not in row  # the passport number is in the document, not in the row
@@ -124,5 +124,5 @@ def test_a_partial_file_number_finds_the_case(
     get_search_backend().index_cases([case.pk])
     login(client, office["worker_a"], admin_access)
     for params in ({"q": typed}, {"file_number": typed}):
-        html = client.get(reverse("case_search"), params).content.decode()
+        html = client.get(reverse("case_search:index"), params).content.decode()
         assert 'data-file-number="ABH-2026-000262"' in html, params
