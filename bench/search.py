@@ -4,7 +4,7 @@
     ... bench/search.py --n 20000        # quicker
     ... bench/search.py --million        # 1,000,000 cases
     ... bench/search.py --keep           # keep the scratch database (its name is printed)
-    ... bench/search.py --reuse abh_bench_search_123   # queries only, on a kept database
+    ... bench/search.py --reuse test_bench_search_123  # queries only, on a kept database
     ... bench/search.py --backend elasticsearch        # both backends in one run (make es)
 
 Works in a scratch database (created and dropped). Generates N persons with a case each in
@@ -239,6 +239,11 @@ def main():
     parser.add_argument("--keep", action="store_true", help="Do not drop the scratch database.")
     parser.add_argument("--reuse", metavar="DB", help="Run the queries on a kept database.")
     parser.add_argument("--backend", choices=["database", "elasticsearch"], default="database")
+    parser.add_argument(
+        "--es-index",
+        metavar="ALIAS",
+        help="Elasticsearch: use (and keep) this alias, filled only if it does not exist yet.",
+    )
     args = parser.parse_args()
     n = 1_000_000 if args.million else args.n
     if connection.vendor != "postgresql":
@@ -251,15 +256,16 @@ def main():
         sync_schema()
         indexing.tidy()  # what a rebuild ends with: statistics, GIN pending lists merged
         user, department, people = existing()
-        backends, elasticsearch = with_elasticsearch(args.backend)
+        backends, elasticsearch = with_elasticsearch(args.backend, args.es_index)
         try:
             run_queries(user, department, people, rng, args.queries, backends)
         finally:
-            if elasticsearch is not None:
+            if elasticsearch is not None and not args.es_index:
                 elasticsearch.drop()
         return
     old_name = connection.settings_dict["NAME"]
-    name = f"abh_bench_search_{os.getpid()}"
+    # Named after the database of DATABASE_URL, so that scratch databases never collide.
+    name = f"{old_name}_bench_search_{os.getpid()}"
     connection.settings_dict.setdefault("TEST", {})["NAME"] = name
     connection.settings_dict["TEST"]["MIGRATE"] = False
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -275,11 +281,11 @@ def main():
             cursor.execute("ANALYZE search_nameterm")
             cursor.execute("ANALYZE casework_case")
         print(f"index build: {time.monotonic() - started:.1f}s for {n} cases (load {load()})")
-        backends, elasticsearch = with_elasticsearch(args.backend)
+        backends, elasticsearch = with_elasticsearch(args.backend, args.es_index)
         try:
             run_queries(user, department, people, rng, args.queries, backends)
         finally:
-            if elasticsearch is not None:
+            if elasticsearch is not None and not args.es_index:
                 elasticsearch.drop()
     finally:
         if args.keep:
@@ -297,8 +303,9 @@ def rss_mb() -> float:
     return 0.0
 
 
-def with_elasticsearch(backend_name: str):
-    """The backends to measure; with Elasticsearch a scratch index is filled first."""
+def with_elasticsearch(backend_name: str, alias: str | None = None):
+    """The backends to measure; with Elasticsearch a scratch index is filled first (or the
+    kept index ``alias`` is used as it is)."""
     database = get_search_backend("default")
     if backend_name != "elasticsearch":
         return {"database": database}, None
@@ -314,8 +321,12 @@ def with_elasticsearch(backend_name: str):
         ).stdout.strip()
     )
     elasticsearch = ElasticsearchCaseSearchBackend(
-        {"URL": url, "INDEX": f"abh-bench-{os.getpid()}"}
+        {"URL": url, "INDEX": alias or f"abh-bench-{os.getpid()}"}
     )
+    if alias and elasticsearch._current_indices():
+        count = elasticsearch.client.count(index=alias)["count"]
+        print(f"elasticsearch: the kept index {alias} ({count} cases)")
+        return {"database": database, "elasticsearch": elasticsearch}, elasticsearch
     samples: list[tuple[int, float]] = []
 
     def progress(done: int, total: int) -> None:

@@ -215,6 +215,11 @@ def document(entry: CaseIndexEntry) -> dict[str, Any]:
         "file_serial": entry.file_serial,
         "passport_number": entry.passport_number or None,
         "name_keys": entry.name_keys.split(),
+        # What ranking reads (search.backends.base.ROW_FIELDS): no row query per search.
+        "family_name": entry.family_name,
+        "given_names": entry.given_names,
+        "family_name_native": entry.family_name_native,
+        "given_names_native": entry.given_names_native,
         "body": entry.body,
         "body_folded": _fold_text(entry.body),
         "department_id": entry.department_id,
@@ -244,6 +249,12 @@ ADDED_FIELDS: dict[str, Any] = {
     # Year and serial of the file number: "262" or "2026-262" finds ABH-2026-000262.
     "file_year": {"type": "integer"},
     "file_serial": {"type": "integer"},
+    # The names as recorded, read (from the column store) for ranking, never searched: the
+    # name keys are what is searched.
+    **{
+        name: {"type": "keyword", "index": False, "doc_values": True}
+        for name in ("family_name", "given_names", "family_name_native", "given_names_native")
+    },
 }
 
 
@@ -592,7 +603,12 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         return requests
 
     def gather(self, parsed, text_words, qs, scope, filters) -> Candidates:
-        """Every kind of candidate in one request to the cluster, their rows in one query."""
+        """Every kind of candidate with its ranking columns and facet values, in one request
+        to the cluster (the user's scope and the filters are inside every search of it).
+
+        Only documents written before the names were part of them (until the verification
+        rewrote them) have their columns read from the database index.
+        """
         candidates = self.find_candidates(parsed, text_words, qs, scope=scope, filters=filters)
         ids = (
             set(candidates.identifiers or ())
@@ -601,8 +617,12 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
             | set(candidates.by_text)
             | set(candidates.dates or ())
         )
-        rows = qs.filter(ids_condition(ids)).values_list(*ROW_FIELDS) if ids else []
-        candidates.rows = list(rows)
+        rows = candidates.rows or []
+        missing = ids - {row[0] for row in rows}
+        if missing:
+            rows += qs.filter(ids_condition(missing)).values_list(*ROW_FIELDS)
+            candidates.facet_values = None  # counted in the database instead
+        candidates.rows = rows
         return candidates
 
     def find_candidates(
@@ -615,7 +635,9 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         filters: SearchFilters | None = None,
     ) -> Candidates:
         """Identifiers, name arms, birth dates and the text in one round trip (``_msearch``)."""
-        candidates = Candidates(identifiers=set(), serials=set(), dates=set())
+        candidates = Candidates(
+            identifiers=set(), serials=set(), dates=set(), rows=[], facet_values={}
+        )
         requests = []
         if parsed.tokens or text_words:
             requests = self.candidate_searches(parsed, text_words, scope, filters)
@@ -654,28 +676,43 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
             return candidates
         body: list[dict[str, Any]] = []
         for _kind, search in requests:
-            body += [{"index": self.alias}, {**search.to_dict(), **IDS_ONLY}]
+            body += [{"index": self.alias}, {**search.to_dict(), **HIT_FIELDS}]
         self.ensure_index()
         with _guard:
             response = self.client.msearch(searches=body)
         by_name: list[int] = []
         name_text_hits: set[int] = set()
+        facet_values = candidates.facet_values
         for (kind, _search), result in zip(requests, response["responses"], strict=True):
             if "error" in result:
                 _raise_item_error(result)
             hits = result["hits"]["hits"]
+            ids = []
+            for hit in hits:
+                fields = hit["fields"]
+                pk = int(fields["case_id"][0])
+                ids.append(pk)
+                if pk not in facet_values:
+                    facet_values[pk] = _hit_facets(fields)
+                    row = _hit_row(pk, fields)
+                    if row is not None:
+                        candidates.rows.append(row)
             if kind == "identifier":
-                candidates.identifiers |= {_hit_id(h) for h in hits}
+                candidates.identifiers.update(ids)
             elif kind == "serial":
-                candidates.serials |= {_hit_id(h) for h in hits}
+                candidates.serials.update(ids)
             elif kind == "date":
-                candidates.dates |= {_hit_id(h) for h in hits}
+                candidates.dates.update(ids)
             elif kind == "name":
-                by_name += [_hit_id(h) for h in hits]
-                name_text_hits |= {_hit_id(h) for h in hits if h.get("matched_queries")}
+                by_name += ids
+                name_text_hits |= {
+                    pk for pk, h in zip(ids, hits, strict=True) if h.get("matched_queries")
+                }
             else:
                 top = max((h["_score"] or 0.0 for h in hits), default=1.0) or 1.0
-                candidates.by_text = {_hit_id(h): (h["_score"] or 0.0) / top for h in hits}
+                candidates.by_text = {
+                    pk: (h["_score"] or 0.0) / top for pk, h in zip(ids, hits, strict=True)
+                }
                 candidates.text_total = int(result["hits"]["total"]["value"])
         candidates.by_name = list(dict.fromkeys(by_name))
         # A name candidate that also matches the text but is not among the best text
@@ -691,13 +728,54 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         return _EsRest(base, _text_query(text_words), list(ranked_ids))
 
 
-#: Hits carry the case id from the column store only: no stored fields (``_id``) are read,
-#: which for hundreds of candidates per request is most of a search's time on the nodes.
-IDS_ONLY = {"stored_fields": ["_none_"], "docvalue_fields": ["case_id"]}
+#: Hits carry what ranking and facets read, from the column store: no stored fields (``_id``,
+#: ``_source``) are read, which for hundreds of candidates per request would be most of a
+#: search's time on the nodes.
+HIT_FIELDS = {
+    "stored_fields": ["_none_"],
+    "docvalue_fields": [
+        "case_id",
+        "family_name",
+        "given_names",
+        "family_name_native",
+        "given_names_native",
+        {"field": "birth_date", "format": "yyyy-MM-dd"},
+        {"field": "received_at", "format": "epoch_millis"},
+        "state",
+        "case_type_id",
+        "department_id",
+        "nationality",
+    ],
+}
 
 
-def _hit_id(hit: dict[str, Any]) -> int:
-    return int(hit["fields"]["case_id"][0])
+def _hit_row(pk: int, fields: dict[str, list]) -> tuple | None:
+    """:data:`~search.backends.base.ROW_FIELDS` of a hit (the receipt time in seconds since
+    the epoch); ``None`` for a document written before the names were part of it."""
+    if "family_name" not in fields:
+        return None
+    birth = fields.get("birth_date")
+    return (
+        pk,
+        fields["family_name"][0],
+        fields.get("given_names", ("",))[0],
+        fields.get("family_name_native", ("",))[0],
+        fields.get("given_names_native", ("",))[0],
+        dt.date.fromisoformat(birth[0]) if birth else None,
+        float(fields["received_at"][0]) / 1000,
+    )
+
+
+def _hit_facets(fields: dict[str, list]) -> tuple:
+    """The hit's values of :data:`~search.backends.base.FACET_COLUMNS` (state, case type,
+    department, nationality) as the index table holds them."""
+    case_type, department = fields.get("case_type_id"), fields.get("department_id")
+    return (
+        fields["state"][0],
+        int(case_type[0]) if case_type else None,
+        int(department[0]) if department else None,
+        fields.get("nationality", ("",))[0],
+    )
 
 
 def _is_missing_delete(error: dict[str, Any]) -> bool:
@@ -771,7 +849,9 @@ class _EsRest(RestMatches):
         if self._summary is None:
             search = self._rest().extra(size=0, track_total_hits=True)
             for name, es_field in FACET_FIELDS.items():
-                search.aggs.bucket(name, "terms", field=es_field, size=10_000)
+                # A blank nationality is "" in the index table (and its facet), absent here.
+                missing = {"missing": ""} if name == "nationality" else {}
+                search.aggs.bucket(name, "terms", field=es_field, size=10_000, **missing)
             with _guard:
                 response = search.execute()
             facets = {

@@ -143,7 +143,7 @@ class BaseCaseSearchBackend:
         text_words = query_text_words(parsed, filters)
         scope = policy_for(user).scope()
         qs = filters.apply(self.visible_entries(user, scope))
-        ranked = None
+        ranked = candidates = None
         extra = extra_count = rest = None
         if (not parsed.is_empty or filters.text) and not qs.query.is_empty():
             if not parsed.tokens and not filters.text:
@@ -168,6 +168,7 @@ class BaseCaseSearchBackend:
             extra=extra,
             extra_count=extra_count,
             rest=rest,
+            facet_values=candidates.facet_values if candidates is not None else None,
         )
         if log:
             SearchLog.objects.create(

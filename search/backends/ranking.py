@@ -60,6 +60,10 @@ class Candidates:
     serials: set[int] | None = None
     dates: set[int] | None = None
     rows: list[tuple] | None = None
+    #: Values of :data:`~search.backends.results.FACET_COLUMNS` (in that order) of every
+    #: candidate, when the backend read them with the candidates: facets of the ranked cases
+    #: are counted from them.
+    facet_values: dict[int, tuple] | None = None
 
     @property
     def text_truncated(self) -> bool:

@@ -103,6 +103,7 @@ class SearchResults:
         extra: Q | BaseExpression | None = None,
         extra_count: int | None = None,
         rest: RestMatches | None = None,
+        facet_values: dict[int, tuple] | None = None,
     ):
         self._qs = queryset
         self._ranked = ranked
@@ -116,6 +117,8 @@ class SearchResults:
         self._rest = rest if ranked is not None and extra is None else None
         self._count: int | None = None
         self._facets: dict[str, list[dict[str, Any]]] | None = None
+        #: Facet values of the ranked cases, when the backend read them with the candidates.
+        self._facet_values = facet_values if ranked is not None and self._extra is None else None
 
     # -- the match set ---------------------------------------------------------------------
 
@@ -226,8 +229,9 @@ class SearchResults:
         from casework.constants import CaseState
         from casework.models import CaseType, Department
 
-        qs = self._matches().order_by()
-        counts = _facet_counts(qs)
+        counts = self._ranked_facet_counts()
+        if counts is None:
+            counts = _facet_counts(self._matches().order_by())
         if self._rest is not None:
             for name, extra in self._rest.facets().items():
                 for value, n in extra.items():
@@ -260,6 +264,17 @@ class SearchResults:
             for name, items in labelled.items()
         }
         return self._facets
+
+    def _ranked_facet_counts(self) -> dict[str, dict[Any, int]] | None:
+        """Facet counts of the ranked cases from the values read with them (no query)."""
+        values = self._facet_values
+        if values is None or any(pk not in values for pk in self._ranked_ids()):
+            return None
+        counts: dict[str, dict[Any, int]] = {name: {} for name in FACET_COLUMNS}
+        for pk in self._ranked_ids():
+            for name, value in zip(FACET_COLUMNS, values[pk], strict=True):
+                counts[name][value] = counts[name].get(value, 0) + 1
+        return counts
 
     # -- highlighting ----------------------------------------------------------------------
 

@@ -334,3 +334,48 @@ def test_a_failed_write_stays_queued_and_drains_later(backends, office, users, m
     hits = elasticsearch.search("Tkachuk Petro", user=users["worker_a"])
     assert hits[0].file_number == case.file_number
     assert elasticsearch.verify().count == 0
+
+
+def test_ranking_columns_and_facets_come_with_the_hits(backends, users):
+    """A search reads the database index once, for the page's rows: candidates carry their
+    ranking columns and facet values from the cluster (the scope is inside every search)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    database, elasticsearch = backends
+    table = CaseIndexEntry._meta.db_table
+    for query, filters in (("Shevchenko", {}), ("Mietvertrag", {"state": "received"})):
+        with CaptureQueriesContext(connection) as queries:
+            results = elasticsearch.search(query, user=users["boss"], filters=filters, log=False)
+            page = [h.file_number for h in results[0:20]]
+            count, facets = results.count(), results.facets()
+        reads = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+        assert len(reads) == 1, reads  # the page
+        db = database.search(query, user=users["boss"], filters=filters, log=False)
+        assert count == db.count() and facets == db.facets()
+        assert set(page) <= {h.file_number for h in db[0 : db.count()]}
+
+
+def test_documents_without_the_ranking_columns_are_ranked_from_the_database(backends, users):
+    """Documents written before the names were part of them (until the verification rewrites
+    them): their columns come from the database index, the answer is the same."""
+    database, elasticsearch = backends
+    entries = list(CaseIndexEntry.objects.filter(family_name__iexact="shevchenko")[:50])
+    assert entries
+    for entry in entries:
+        doc = elasticsearch.client.get(index=elasticsearch.alias, id=str(entry.case_id))
+        source = {
+            k: v
+            for k, v in doc["_source"].items()
+            if k not in ("family_name", "given_names", "family_name_native", "given_names_native")
+        }
+        source["digest"] = "written-before"
+        elasticsearch.client.index(
+            index=elasticsearch.alias, id=str(entry.case_id), document=source
+        )
+    elasticsearch.client.indices.refresh(index=elasticsearch.alias)
+    assert len(elasticsearch.verify().stale) == len(entries)
+    for user in (users["boss"], users["worker_a"]):
+        es = _snapshot(elasticsearch, "Schewtschenko", user, {}, "relevance")
+        db = _snapshot(database, "Schewtschenko", user, {}, "relevance")
+        _same(db, es, ordered=True)
