@@ -4,6 +4,17 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Value,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -242,6 +253,61 @@ class ShareForm(forms.Form):
         if expires and expires <= timezone.localdate():
             self.add_error("expires_at", _("The date must be in the future."))
         return data
+
+
+def read_case_file_choices(case, reassign_form: ReassignForm, share_form: ShareForm) -> None:
+    """The supervisor's two forms on a case file list the department's caseworkers, every
+    active account and every group: read in one query instead of three, in the order and
+    with the labels the forms' querysets would give (the database orders, as it would
+    there). The querysets stay: they validate what is posted."""
+    user_model = get_user_model()
+    integer, text, boolean = IntegerField(), CharField(), BooleanField()
+
+    def order(*fields):
+        return Window(RowNumber(), order_by=[F(field).asc() for field in fields])
+
+    users = (
+        user_model.objects.filter(is_active=True)
+        .order_by()
+        .annotate(
+            kind=Value(0, integer),
+            label=F("username"),
+            first=F("first_name"),
+            last=F("last_name"),
+            assignable=Exists(_assignable_users(case).filter(pk=OuterRef("pk"))),
+            by_name=order("last_name", "first_name", "username"),
+            by_label=order("username"),
+        )
+        .values_list("kind", "pk", "label", "first", "last", "assignable", "by_name", "by_label")
+    )
+    groups = (
+        Group.objects.order_by()
+        .annotate(
+            kind=Value(1, integer),
+            label=F("name"),
+            first=Value("", text),
+            last=Value("", text),
+            assignable=Value(False, boolean),
+            by_name=order("name"),
+            by_label=order("name"),
+        )
+        .values_list("kind", "pk", "label", "first", "last", "assignable", "by_name", "by_label")
+    )
+    rows = list(users.union(groups, all=True))
+    assignees = sorted((r for r in rows if r[0] == 0 and r[5]), key=lambda r: r[6])
+    accounts = sorted((r for r in rows if r[0] == 0), key=lambda r: r[7])
+    teams = sorted((r for r in rows if r[0] == 1), key=lambda r: r[7])
+
+    def fill(field, choices):
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        field.choices = empty + choices
+
+    fill(
+        reassign_form.fields["assignee"],
+        [(pk, f"{first} {last}".strip() or label) for _k, pk, label, first, last, *_r in assignees],
+    )
+    fill(share_form.fields["grantee_user"], [(r[1], r[2]) for r in accounts])
+    fill(share_form.fields["grantee_group"], [(r[1], r[2]) for r in teams])
 
 
 # --- transitions -------------------------------------------------------------------------

@@ -120,6 +120,21 @@ EVERYTHING = CaseScope(everything=True)
 # -- what is read per user ------------------------------------------------------------------
 
 _MEMBERSHIP, _OFFICE_ADMIN, _GRANT, _PERMISSION = 0, 1, 2, 3
+#: Kinds 5 to 7: whether the user's groups hold Wagtail's page, collection or site permissions
+#: (the admin's menu asks on every page; see :func:`_wagtail_permission_caches`).
+_WAGTAIL = 5
+
+
+def _wagtail_permission_caches() -> list[tuple[str, Any]]:
+    """Wagtail's per-user permission caches (attribute on the user, model of its rows), in
+    the order of the kinds from :data:`_WAGTAIL` on."""
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission, GroupSitePermission
+
+    return [
+        ("_page_permission_cache", GroupPagePermission),
+        ("_collection_permission_cache", GroupCollectionPermission),
+        ("_site_permission_cache", GroupSitePermission),
+    ]
 
 
 def _rows(user) -> list[tuple[int, int | None, str, dt.datetime | None]]:
@@ -183,6 +198,19 @@ def _rows(user) -> list[tuple[int, int | None, str, dt.datetime | None]]:
                 no_time,
             )
         )
+    if not user.is_superuser:
+        # Whether Wagtail needs to read the user's page, collection and site permissions at all
+        # (most staff hold none: the admin's menu then asks nothing more).
+        for offset, (_cache, model) in enumerate(_wagtail_permission_caches()):
+            parts.append(
+                shape(
+                    model.objects.filter(group__user=user),
+                    _WAGTAIL + offset,
+                    Value(0, integer),
+                    no_text,
+                    no_time,
+                )
+            )
     first, *rest = parts
     return list(first.union(*rest, all=True))
 
@@ -227,6 +255,7 @@ class UserCasePolicy:
         user_perms: set[str] = set()
         group_perms: set[str] = set()
         prime = not user.is_superuser and not hasattr(user, "_perm_cache")
+        wagtail_kinds = set()
         for kind, number, label, when in _rows(user):
             if kind == _MEMBERSHIP:
                 memberships.setdefault(number, set()).add(label)
@@ -237,14 +266,22 @@ class UserCasePolicy:
                 self._grants[number] = None if when is None or latest is None else max(when, latest)
             elif kind == _PERMISSION:
                 user_perms.add(label)
-            else:
+            elif kind == _PERMISSION + 1:
                 group_perms.add(label)
+            else:
+                wagtail_kinds.add(kind)
         self.memberships = {dept: frozenset(roles) for dept, roles in memberships.items()}
         if prime:
             # The values ModelBackend would read itself (see django.contrib.auth.backends).
             user._user_perm_cache = user_perms
             user._group_perm_cache = group_perms
             user._perm_cache = user_perms | group_perms
+        if not user.is_superuser:
+            # Wagtail's policies cache a queryset of these rows on the user; where there are
+            # none, an empty one answers without a query (as Wagtail's own for superusers).
+            for offset, (cache, model) in enumerate(_wagtail_permission_caches()):
+                if _WAGTAIL + offset not in wagtail_kinds and not hasattr(user, cache):
+                    setattr(user, cache, model.objects.none())
 
     @property
     def active(self) -> bool:

@@ -5,7 +5,8 @@ the policy's plain values, so lists stay one SQL query whatever is chained onto 
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case as Choose
 from django.http import Http404
 
 from .models import Case, CaseAccessLog, CaseHistory, Department
@@ -20,6 +21,7 @@ __all__ = [
     "cases_visible_to",
     "editable_fields",
     "family_cases",
+    "family_seen_by",
     "get_visible_case",
     "supervised_departments",
 ]
@@ -37,6 +39,31 @@ def family_cases(case: Case) -> list[Case]:
     )
 
 
+def family_seen_by(user, case: Case) -> list[tuple[Case, bool]]:
+    """:func:`family_cases` for the case file, each with whether the user may open it, in one
+    query; none when the case was read with :func:`get_visible_case` ``(file=True)`` and is
+    nobody's family (the usual case: no query at all)."""
+    if case.filed_with_id is None and getattr(case, "has_family", True) is False:
+        return []
+    main_id = case.filed_with_id or case.pk
+    scope = policy_for(user).scope(Action.VIEW)
+    condition = scope.q()
+    if scope.is_empty or condition is None:
+        visible = Value(not scope.is_empty, output_field=BooleanField())
+    else:
+        visible = Choose(
+            When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    members = (
+        Case.objects.filter(Q(pk=main_id) | Q(filed_with_id=main_id))
+        .exclude(pk=case.pk)
+        .select_related("person")
+        .annotate(visible_to_user=visible)
+        .order_by(F("filed_with").asc(nulls_first=True), "pk")
+    )
+    return [(member, bool(member.visible_to_user)) for member in members]
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
     """All cases the user may read, as a lazy queryset (one SQL query when evaluated)."""
     return policy_for(user).cases()
@@ -47,12 +74,17 @@ def get_visible_case(
 ) -> Case:
     """The case if the user may see it; 404 otherwise (never reveals that it exists).
 
-    ``file=True``: with what the case file shows beside the case (hand-over, checklist, card
-    orders), so that guards, page and panels read each of them once."""
+    ``file=True``: with what the case file shows beside the case (hand-over, assignee,
+    checklist, card orders, whether others were filed with it), so that guards, page and
+    panels read each of them once."""
     lookup = {"pk": pk} if pk is not None else {"file_number": file_number}
     cases = cases_visible_to(user).select_related("person", "case_type", "department")
     if file:
-        cases = cases.select_related("hand_over").prefetch_related("documents", "card_orders")
+        cases = (
+            cases.select_related("hand_over", "assigned_to")
+            .prefetch_related("documents", "card_orders")
+            .annotate(has_family=Exists(Case.objects.filter(filed_with=OuterRef("pk"))))
+        )
     try:
         return cases.get(**lookup)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:

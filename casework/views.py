@@ -45,6 +45,7 @@ from .forms import (
     ShareForm,
     TransitionForm,
     WorklistFilterForm,
+    read_case_file_choices,
 )
 from .models import ApiToken
 from .policy import policy_for
@@ -346,14 +347,13 @@ def case_file(request, file_number: str):
         except PermissionDenied:
             access_log = None
     panels = _case_file_panels(request, case, full=full)
-    family = selectors.family_cases(case)
-    visible = set(
-        selectors.cases_visible_to(user)
-        .filter(pk__in=[c.pk for c in family])
-        .values_list("pk", flat=True)
-    )
+    reassign_form = share_form = None
+    if supervisor:
+        reassign_form = ReassignForm(case=case, initial={"assignee": case.assigned_to_id})
+        share_form = ShareForm()
+        read_case_file_choices(case, reassign_form, share_form)
     context = {
-        "family": [(member, member.pk in visible) for member in family],
+        "family": selectors.family_seen_by(user, case),
         "page_title": f"{case.file_number} – {case.person}",
         "header_icon": "doc-full",
         "case": case,
@@ -374,10 +374,8 @@ def case_file(request, file_number: str):
         "comment_form": CommentForm(),
         "fee_form": FeePaymentForm(),
         "biometrics_form": BiometricsForm(),
-        "reassign_form": ReassignForm(case=case, initial={"assignee": case.assigned_to_id})
-        if supervisor
-        else None,
-        "share_form": ShareForm() if supervisor else None,
+        "reassign_form": reassign_form,
+        "share_form": share_form,
         "panels": panels,
         "has_appointments_panel": any(panel.name == "appointments" for panel in panels),
     }
