@@ -82,6 +82,7 @@ def build_entry(case: Case, comments: Iterable[str] = ()) -> CaseIndexEntry:
         state=case.state,
         received_at=case.received_at,
         title_expires_on=case.title_expires_on,
+        granted_until=case.granted_until,
         name_keys=" ".join(keys),
         body=body,
     )

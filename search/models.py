@@ -49,6 +49,8 @@ class CaseIndexEntry(models.Model):
     state = models.CharField(max_length=30, db_index=True)
     received_at = models.DateTimeField(db_index=True)
     title_expires_on = models.DateField(null=True, db_index=True)
+    #: Until when the title granted in this procedure is valid (the case's ``granted_until``).
+    granted_until = models.DateField(null=True)
     name_keys = models.TextField(blank=True)
     body = models.TextField(blank=True)
     indexed_at = models.DateTimeField(auto_now=True)

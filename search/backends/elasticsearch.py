@@ -232,6 +232,7 @@ def document(entry: CaseIndexEntry) -> dict[str, Any]:
         "title_expires_on": (
             entry.title_expires_on.isoformat() if entry.title_expires_on else None
         ),
+        "granted_until": entry.granted_until.isoformat() if entry.granted_until else None,
     }
     doc["digest"] = _digest(doc)
     return doc
@@ -255,6 +256,8 @@ ADDED_FIELDS: dict[str, Any] = {
         name: {"type": "keyword", "index": False, "doc_values": True}
         for name in ("family_name", "given_names", "family_name_native", "given_names_native")
     },
+    # Until when the title granted in the procedure is valid.
+    "granted_until": {"type": "date"},
 }
 
 

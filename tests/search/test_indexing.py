@@ -1,12 +1,13 @@
 """The index follows the cases: after commit, on deletion, and by the rebuild command."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 
 from casework.models import CaseComment
-from search.backends import get_search_backend
+from search.backends import elasticsearch, get_search_backend
 from search.models import CaseIndexEntry
 
 from .conftest import make_case
@@ -71,3 +72,21 @@ def test_a_case_saved_several_times_in_one_transaction_is_indexed_once(
         case.save()
         CaseComment.objects.create(case=case, author=office["worker_a"], text="Rückruf")
     assert calls == [([case.pk], False)]
+
+
+def test_the_index_carries_the_validity_of_the_granted_title(
+    office, django_capture_on_commit_callbacks
+):
+    """Both backends' documents: the database index row and the Elasticsearch document."""
+    until = dt.date(2029, 3, 31)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(office["type_a"], family_name="Savchenko", given_names="Maria")
+    assert CaseIndexEntry.objects.get(case=case).granted_until is None
+    with django_capture_on_commit_callbacks(execute=True):
+        case.granted_until = until
+        case.save()
+    entry = CaseIndexEntry.objects.get(case=case)
+    assert entry.granted_until == until
+    assert elasticsearch.document(entry)["granted_until"] == "2029-03-31"
+    assert "granted_until" in elasticsearch.ADDED_FIELDS  # put on indices made before
+
