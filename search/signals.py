@@ -4,9 +4,10 @@ casework sends it once per transaction, after the commit, with every case the tr
 changed (a bulk continuation: thousands at once). Connected in
 :meth:`search.apps.SearchConfig.ready`; casework knows nothing about search.
 
-Indexing runs off the request path: the receiver only writes the changed case ids to the
-outbox (:mod:`search.sync`), for the database index and every external index, and has the
-background worker drain it (one pending job per index at a time). A rolled-back change is
+Indexing runs off the request path: the receiver only hands the changed case ids to the
+process's outbox writer (:mod:`search.sync`), whose thread writes them to the outbox for the
+database index and every external index and has the background worker drain it (one pending
+job per index at a time). A rolled-back change is
 never announced, so it never reaches the index; a change whose announcement was lost (the
 process died right after the commit) is found and repaired by ``manage.py verify_case_index``.
 """

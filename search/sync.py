@@ -26,11 +26,15 @@ and the external indices are copied from) goes the same way, under the outbox na
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
+import os
+import threading
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -46,7 +50,9 @@ __all__ = [
     "drain",
     "enqueue",
     "external_backends",
+    "flush",
     "kick",
+    "outbox_names",
     "pending",
     "queue",
 ]
@@ -91,26 +97,128 @@ def enqueue(case_ids) -> list[str]:
     """After a commit: queue the cases for the database index and every external index, and
     have the worker drain those queues. Answers the outbox names written.
 
-    What the request pays for is one statement: on PostgreSQL a single upsert whose commit
-    does not wait for the disk (a queue row lost in a server crash is found by
-    ``verify_case_index``); at most once a second per process and index a drain job is
-    queued to start a second later, so it also takes every change made meanwhile.
+    With a background worker (django-tasks' database backend, as in production) the request
+    pays for nothing but handing the ids to this process's :class:`OutboxWriter`, which
+    writes them from a thread of its own moments later (``SEARCH_OUTBOX_THREAD``; off, as in
+    the tests, the request writes them after its commit); without a worker (the tests'
+    immediate backend) the ids are written and drained at once.
     """
-    names = [DATABASE_INDEX, *external_backends()]
+    names = outbox_names()
     ids = sorted({int(pk) for pk in case_ids if pk is not None})
     if not ids:
         return names
-    _upsert(ids, names)
     if _defers():
-        now = time.monotonic()
-        due = [name for name in names if _next_kick.get(name, 0.0) <= now]
-        if due:
-            for name in due:
-                _next_kick[name] = now + KICK_DELAY
-            kick(due, delay=KICK_DELAY)
+        if getattr(settings, "SEARCH_OUTBOX_THREAD", True):
+            writer.add(ids)
+        else:
+            _write(ids)
     else:
+        _upsert(ids, names)
         kick(names)  # the immediate backend of the tests: drain now
     return names
+
+
+def outbox_names() -> list[str]:
+    """The database index and every external index (names are read from the settings)."""
+    return [DATABASE_INDEX, *external_backends()]
+
+
+def _write(ids: list[int]) -> None:
+    """Queue ``ids`` for every index: on PostgreSQL a single upsert whose commit does not
+    wait for the disk (a queue row lost in a server crash is found by ``verify_case_index``);
+    at most once a second per process and index a drain job is queued to start a second
+    later, so it also takes every change made meanwhile."""
+    names = outbox_names()
+    _upsert(ids, names)
+    now = time.monotonic()
+    due = [name for name in names if _next_kick.get(name, 0.0) <= now]
+    if due:
+        for name in due:
+            _next_kick[name] = now + KICK_DELAY
+        kick(due, delay=KICK_DELAY)
+
+
+class OutboxWriter:
+    """Writes the changed case ids to the outbox from a thread of its own (one per process,
+    started when first needed, with its own database connection): the request that changed
+    a case only adds the ids to a set. The thread gathers what arrives within
+    :attr:`delay` seconds into one upsert, so the index lags the commit by that much more.
+
+    Ids that could not be written (the database away) are kept and tried again; what a
+    process still holds when it ends is written by :func:`flush` at exit; a process killed
+    outright loses at most the last moment's ids, which ``verify_case_index`` finds and
+    repairs (as a queue row lost in a server crash).
+    """
+
+    def __init__(self, delay: float = 0.02, retry: float = 1.0) -> None:
+        self.delay = delay
+        self.retry = retry
+        self._ids: set[int] = set()
+        self._lock = threading.Lock()  # guards _ids and the thread
+        self._writing = threading.Lock()  # held while a batch is written
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def add(self, ids) -> None:
+        with self._lock:
+            self._ids.update(ids)
+            self._ensure_thread()
+        self._wake.set()
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+            self._pid = os.getpid()
+            self._thread = threading.Thread(
+                target=self._run, name="search-outbox-writer", daemon=True
+            )
+            self._thread.start()
+
+    @property
+    def held(self) -> list[int]:
+        with self._lock:
+            return sorted(self._ids)
+
+    def _run(self) -> None:
+        from django.db import connection as own_connection  # this thread's
+
+        while True:
+            self._wake.wait()
+            time.sleep(self.delay)  # what else arrives meanwhile rides along
+            self._wake.clear()
+            if not self.flush():
+                own_connection.close_if_unusable_or_obsolete()
+                time.sleep(self.retry)
+                self._wake.set()
+
+    def flush(self) -> bool:
+        """Write what is held now (from any thread; waits for a write under way). Answers
+        whether everything held was written."""
+        with self._writing:
+            with self._lock:
+                ids, self._ids = sorted(self._ids), set()
+            if not ids:
+                return True
+            try:
+                _write(ids)
+            except Exception:
+                logger.exception("Queueing %d cases for the search index failed", len(ids))
+                with self._lock:
+                    self._ids.update(ids)
+                return False
+            return True
+
+
+#: This process's writer (see :class:`OutboxWriter`).
+writer = OutboxWriter()
+
+
+def flush() -> bool:
+    """Write the ids this process still holds for the outbox (at exit; a bench's rounds)."""
+    return writer.flush()
+
+
+atexit.register(flush)
 
 
 def _upsert(ids: list[int], names: list[str]) -> None:

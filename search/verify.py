@@ -62,6 +62,7 @@ def verify_case_index(*, repair: bool = False, drain: bool = True) -> dict[str, 
     """Differences per index (the database index first); with ``repair``, the differences
     are written and the answer is what remains afterwards (nothing, normally)."""
     if drain:
+        sync.flush()  # what this process still holds for the outbox
         sync.drain(sync.DATABASE_INDEX)
     found = database_differences()
     if repair and found.count:

@@ -327,6 +327,9 @@ if ELASTICSEARCH_URL:
         }
     else:
         CASE_SEARCH_BACKENDS["elasticsearch"] = _elasticsearch
+# Changed cases are written to the search outbox by a thread of each process (off the request
+# path, see search.sync.OutboxWriter); off: by the request after its commit.
+SEARCH_OUTBOX_THREAD = env_bool("SEARCH_OUTBOX_THREAD", True)
 
 # Rate limits key on the client address; behind N proxies of our own set TRUSTED_PROXY_COUNT=N
 # so the address comes from X-Forwarded-For (see config/client_ip.py).

@@ -21,6 +21,8 @@ if os.environ.get("ABH_TEST_CACHE_DIR"):  # a worker sharing a browser test's ca
             "LOCATION": os.environ["ABH_TEST_CACHE_DIR"],
         }
     }
+# A test's own writes stay in its transaction: the outbox is written by the test's thread.
+SEARCH_OUTBOX_THREAD = env_bool("SEARCH_OUTBOX_THREAD", False)  # noqa: F405
 STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -90,3 +90,32 @@ def test_the_index_carries_the_validity_of_the_granted_title(
     assert elasticsearch.document(entry)["granted_until"] == "2029-03-31"
     assert "granted_until" in elasticsearch.ADDED_FIELDS  # put on indices made before
 
+
+def test_with_a_background_worker_the_request_only_hands_the_changed_ids_over(
+    office, monkeypatch, settings, django_assert_num_queries
+):
+    """The outbox row is written by the writer's thread (here: its flush, as at exit), not
+    by the request that changed the case; the worker is then asked to drain."""
+    from search import sync
+    from search.models import IndexOutbox
+
+    writer = sync.OutboxWriter()
+    monkeypatch.setattr(sync, "writer", writer)
+    monkeypatch.setattr(sync, "_defers", lambda: True)
+    settings.SEARCH_OUTBOX_THREAD = True
+    monkeypatch.setattr(writer, "_ensure_thread", lambda: None)  # flushed below instead
+    kicked = []
+    monkeypatch.setattr(sync, "kick", lambda names, delay=0: kicked.append((names, delay)))
+    monkeypatch.setattr(sync, "_next_kick", {})
+    case = make_case(office["type_a"], family_name="Hrytsenko", given_names="Taras")
+    IndexOutbox.objects.all().delete()
+    with django_assert_num_queries(0):
+        sync.enqueue([case.pk])
+    assert writer.held == [case.pk]
+    assert not IndexOutbox.objects.exists()
+    assert writer.flush()
+    assert writer.held == []
+    assert set(IndexOutbox.objects.values_list("backend", "case_id")) == {
+        (name, case.pk) for name in sync.outbox_names()
+    }
+    assert kicked == [(sync.outbox_names(), sync.KICK_DELAY)]
