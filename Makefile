@@ -77,6 +77,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m tests.factory_guard
 
 format: install
 	$(VENV)/bin/ruff format .

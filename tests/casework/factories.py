@@ -1,4 +1,12 @@
-"""Factories for case data; ``CaseFactory(state=...)`` places a case in any state directly."""
+"""Factories for case data.
+
+Tests build cases with :class:`WorkflowCaseFactory` (``WorkflowCaseFactory(checked=True)``):
+it takes every step through the casework services, so history, effects and the change signal
+are those of the real system. :class:`CaseFactory` writes a case row directly; use it only
+where a test needs a state the services cannot produce (a corrupt index, history at fixed past
+dates, bulk rows for a search benchmark) and say why in a ``# low-level: …`` comment on the
+line of the call (``tests/test_factory_guard.py`` checks this).
+"""
 
 import datetime as dt
 
@@ -67,6 +75,13 @@ class CaseTypeFactory(factory.django.DjangoModelFactory):
     fee_title_cents = 10000
 
     class Params:
+        #: Temporary protection (§ 24 AufenthG), the titles a continuation ordinance extends.
+        section_24 = factory.Trait(
+            code="24",
+            name="Vorübergehender Schutz",
+            legal_basis="§ 24 AufenthG",
+            category=CaseCategory.HUMANITARIAN,
+        )
         chancen = factory.Trait(
             code="104c",
             name="Chancen-Aufenthaltsrecht",
@@ -108,7 +123,8 @@ CHECKED_OR_LATER = frozenset(
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
-    """A case; pass ``state=CaseState.X`` to start it in that state (bypasses the workflow)."""
+    """A raw case row; ``state=CaseState.X`` writes the protected field (bypasses the workflow,
+    its history and effects, and the change signal). Low-level only: see the module docstring."""
 
     class Meta:
         model = Case
@@ -167,7 +183,7 @@ def _staff(department, role):
     return MembershipFactory(department=department, role=role).user
 
 
-def _step(case, name, caseworker, counter):
+def _step(case, name, caseworker, counter, inputs=None):
     """Do what the office does before a step (documents, fees, photo), then fire it."""
     from casework import services
     from casework.constants import PhotoSource
@@ -206,7 +222,39 @@ def _step(case, name, caseworker, counter):
         data = {"forwarded_to": "Landkreis Nachbarort"}
     elif name == "withdraw":
         note = "Antrag zurückgenommen."
+    for key, value in (inputs or {}).items():
+        if STEP_INPUTS[key] == name:
+            data[{"refusal_reason": "reason"}.get(key, key)] = value
     return services.fire_transition(case=case, user=user, transition=name, note=note, data=data)
+
+
+#: Keywords :func:`casework.services.create_case` takes (besides person, type and channel).
+CREATE_KWARGS = frozenset(
+    {
+        "received_at",
+        "channel_town",
+        "is_extension",
+        "current_title",
+        "title_expires_on",
+        "notes",
+        "assigned_to",
+        "filed_with",
+        "family_relation",
+        "photo_source",
+        "photo_reference",
+    }
+)
+
+#: Inputs of the steps on the way (``WorkflowCaseFactory(checked=True, granted_until=…)``).
+STEP_INPUTS = {
+    "granted_until": "check",
+    "checked_25a": "check",
+    "checked_25b": "check",
+    "refusal_reason": "refuse",
+    "forwarded_to": "forward",
+    "failure_reason": "production_failed",
+    "due_on": "request_documents",
+}
 
 
 class WorkflowCaseFactory(factory.Factory):
@@ -216,6 +264,16 @@ class WorkflowCaseFactory(factory.Factory):
 
     ``WorkflowCaseFactory(checked=True)``, ``WorkflowCaseFactory(handed_over=True, case_type=…)``;
     the department's caseworker and a Service Point member are created if missing.
+
+    - ``online=True``: filed through the online service (channel online, no staff user);
+    - ``section_24=True``: a § 24 case type (temporary protection);
+    - ``granted_until=…``: the validity date entered at the check (default: a year ahead
+      for types of limited validity), ``refusal_reason``, ``forwarded_to`` likewise;
+    - ``documents=[(code, name), (code, name, received), …]``: checklist items of the case
+      type (added to it if missing); received ones are marked so by the caseworker;
+    - ``card_delivered=True`` with ``produced=True``: the card has arrived at the office;
+    - ``booked=slot``: the applicant booked that appointment slot (``appointments``' service);
+    - everything else ``create_case`` takes (``received_at``, ``assigned_to``, ``filed_with`` …).
     """
 
     class Meta:
@@ -225,6 +283,9 @@ class WorkflowCaseFactory(factory.Factory):
     case_type = factory.SubFactory(CaseTypeFactory)
     channel = Channel.POST
     state = CaseState.RECEIVED
+    documents = ()
+    card_delivered = False
+    booked = None
 
     class Params:
         received = factory.Trait(state=CaseState.RECEIVED)
@@ -237,19 +298,61 @@ class WorkflowCaseFactory(factory.Factory):
         refused = factory.Trait(state=CaseState.REFUSED)
         withdrawn = factory.Trait(state=CaseState.WITHDRAWN)
         forwarded = factory.Trait(state=CaseState.FORWARDED)
+        online = factory.Trait(channel=Channel.ONLINE)
+        section_24 = factory.Trait(case_type=factory.SubFactory(CaseTypeFactory, section_24=True))
 
     @classmethod
-    def _create(cls, model_class, *, state, person, case_type, channel, **kwargs):
+    def _create(
+        cls,
+        model_class,
+        *,
+        state,
+        person,
+        case_type,
+        channel,
+        documents,
+        card_delivered,
+        booked,
+        **kwargs,
+    ):
         from casework import services
+        from casework.models import RequiredDocument
 
+        inputs = {name: kwargs.pop(name) for name in list(kwargs) if name in STEP_INPUTS}
+        unknown = set(kwargs) - CREATE_KWARGS
+        if unknown:
+            raise TypeError(
+                f"WorkflowCaseFactory takes no {sorted(unknown)}: a case gets them through "
+                "the services (see the docstring)."
+            )
         department = case_type.department
         caseworker = _staff(department, Role.CASEWORKER)
         counter = _staff(department, Role.SERVICE_POINT)
+        items = [(item[0], item[1], bool(item[2:] and item[2])) for item in documents]
+        for code, name, _received in items:
+            RequiredDocument.objects.get_or_create(
+                case_type=case_type, code=code, defaults={"name": name}
+            )
+        online = channel == Channel.ONLINE
         case = services.create_case(
-            person=person, case_type=case_type, channel=channel, user=caseworker, **kwargs
+            person=person,
+            case_type=case_type,
+            channel=channel,
+            user=None if online else caseworker,
+            **kwargs,
         )
+        for code, _name, received in items:
+            if received:
+                services.mark_document_received(case=case, user=caseworker, code=code)
         for name in STATE_PATHS[state]:
-            case = _step(case, name, caseworker, counter)
+            case = _step(case, name, caseworker, counter, inputs)
+        if card_delivered:
+            services.record_card_delivered(case=case, user=counter)
+        if booked is not None:
+            from appointments.services import book_slot
+
+            book_slot(case=case, slot=booked, email="applicant@example.org")
+        case.refresh_from_db()
         return case
 
     @classmethod

@@ -26,3 +26,33 @@ def test_each_trait_reaches_its_state_through_the_services(
 
 def test_received_is_the_default():
     assert WorkflowCaseFactory().state == CaseState.RECEIVED
+
+
+def test_traits_for_the_usual_variants(django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from casework.constants import CardOrderStatus, Channel
+
+    until = timezone.localdate().replace(year=timezone.localdate().year + 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        granted = WorkflowCaseFactory(
+            handed_over=True, section_24=True, granted_until=until, online=True
+        )
+        refused = WorkflowCaseFactory(refused=True, refusal_reason="Kein Pass.")
+        delivered = WorkflowCaseFactory(produced=True, card_delivered=True)
+        with_documents = WorkflowCaseFactory(documents=[("pass", "Pass", True), ("foto", "Foto")])
+    assert (granted.case_type.code, granted.granted_until) == ("24", until)
+    assert granted.channel == Channel.ONLINE
+    assert granted.history.get(transition="create").by is None
+    assert refused.refusal_reason == "Kein Pass."
+    assert delivered.card_orders.get().status == CardOrderStatus.DELIVERED
+    assert dict(with_documents.documents.values_list("code", "received")) == {
+        "pass": True,
+        "foto": False,
+    }
+    assert all(d.count == 0 for d in verify_case_index().values())
+
+
+def test_unknown_keywords_are_refused():
+    with pytest.raises(TypeError, match="fee_paid_cents"):
+        WorkflowCaseFactory(fee_paid_cents=100)

@@ -1,0 +1,180 @@
+"""Tests build cases through the casework services (``WorkflowCaseFactory``), not by writing rows.
+
+A case written directly (``CaseFactory``, ``Case.objects.create``, ``.update()`` of casework's
+models, the protected state set through ``__dict__``) has no history, no effects and no change
+signal, so a test can pass on a state the real system never reaches. Where a test needs such a
+raw state on purpose, the line of the call (or the line above it) says why in a
+``# low-level: …`` comment. ``STILL_RAW`` counts what is not converted yet, per module: it may
+only go down.
+
+Run by ``make lint`` (``python -m tests.factory_guard``) and by the suite
+(``tests/test_factory_guard.py``).
+"""
+
+import ast
+import pathlib
+
+TESTS = pathlib.Path(__file__).resolve().parent
+MARK = "# low-level:"
+
+#: Casework's models: tests change them through ``casework.services`` only.
+CASEWORK_MODELS = frozenset(
+    {
+        "Case",
+        "CaseDocument",
+        "CardOrder",
+        "HandOver",
+        "CaseHistory",
+        "CaseComment",
+        "CaseAccessLog",
+        "Person",
+    }
+)
+WRITES = frozenset({"create", "update", "bulk_create", "bulk_update", "get_or_create"})
+#: The factories themselves (the one low-level place that needs no mark).
+EXEMPT = frozenset({"casework/factories.py", "factory_guard.py", "test_factory_guard.py"})
+
+#: Raw constructions not converted yet (module: count). Lower a number when you convert one;
+#: never raise it (write the case through ``WorkflowCaseFactory`` or mark why it must be raw).
+STILL_RAW: dict[str, int] = {
+    "applications/test_documents.py": 2,
+    "applications/test_localized_names.py": 4,
+    "applications/test_send_documents.py": 5,
+    "applications/test_status.py": 7,
+    "applications/test_wagtail_hooks.py": 5,
+    "appointments/conftest.py": 3,
+    "appointments/test_admin_views.py": 1,
+    "appointments/test_api.py": 3,
+    "appointments/test_availability.py": 2,
+    "appointments/test_calendar.py": 3,
+    "appointments/test_concurrency.py": 6,
+    "appointments/test_localized_names.py": 1,
+    "appointments/test_models.py": 8,
+    "appointments/test_receivers.py": 2,
+    "appointments/test_services.py": 14,
+    "appointments/test_views.py": 5,
+    "appointments/test_wagtail_hooks.py": 5,
+    "background/test_worker_process.py": 1,
+    "browser/test_applications.py": 3,
+    "browser/test_appointments.py": 3,
+    "browser/test_backoffice.py": 6,
+    "browser/test_case_file_panels.py": 2,
+    "browser/test_case_search.py": 3,
+    "browser/test_continuation.py": 1,
+    "browser/test_no_external_requests.py": 1,
+    "casework/backoffice.py": 2,
+    "casework/test_access_log.py": 12,
+    "casework/test_api.py": 11,
+    "casework/test_api_access.py": 1,
+    "casework/test_case_file_queries.py": 4,
+    "casework/test_files.py": 3,
+    "casework/test_models.py": 2,
+    "casework/test_panels.py": 4,
+    "casework/test_routes_security.py": 1,
+    "casework/test_selectors.py": 3,
+    "casework/test_views.py": 33,
+    "casework/test_workflow.py": 4,
+    "config/test_api_errors.py": 6,
+    "config/test_hardening.py": 1,
+    "config/test_links.py": 1,
+    "config/test_rate_limits.py": 2,
+    "operations/conftest.py": 2,
+    "operations/test_continuation.py": 2,
+    "operations/test_continuation_views.py": 2,
+    "operations/test_letter_sandbox.py": 5,
+    "operations/test_letters.py": 2,
+    "operations/test_reminders.py": 4,
+    "operations/test_selectors.py": 4,
+    "operations/test_tagged_pdf.py": 6,
+    "privacy/conftest.py": 10,
+    "privacy/test_deletion.py": 2,
+    "privacy/test_services.py": 1,
+    "search/conftest.py": 1,
+    "search/test_api.py": 1,
+    "search/test_backends.py": 6,
+    "search/test_counts.py": 4,
+    "search/test_elasticsearch.py": 5,
+    "search/test_indexing.py": 2,
+    "search/test_scope.py": 1,
+    "search/test_verify.py": 1,
+    "search/test_views.py": 1,
+}
+
+
+def _model_write(call: ast.Call) -> str | None:
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in WRITES):
+        return None
+    base = func.value
+    while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute):
+        base = base.func.value
+    if (
+        isinstance(base, ast.Attribute)
+        and base.attr == "objects"
+        and isinstance(base.value, ast.Name)
+        and base.value.id in CASEWORK_MODELS
+    ):
+        return f"{base.value.id}.objects….{func.attr}()"
+    return None
+
+
+def raw_constructions(source: str) -> list[tuple[int, str]]:
+    """``(line, what)`` of every unmarked raw write of case data in a test module."""
+    lines = source.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        what = None
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id == "CaseFactory":
+                what = "CaseFactory(…)"
+            else:
+                what = _model_write(node)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Attribute)
+                    and target.value.attr == "__dict__"
+                    and isinstance(target.slice, ast.Constant)
+                    and target.slice.value == "state"
+                ):
+                    what = "__dict__['state'] = …"
+        if what is None:
+            continue
+        span = lines[max(node.lineno - 2, 0) : node.end_lineno]
+        if not any(MARK in line for line in span):
+            found.append((node.lineno, what))
+    return sorted(found)
+
+
+def _modules():
+    for path in sorted(TESTS.rglob("*.py")):
+        name = path.relative_to(TESTS).as_posix()
+        if name not in EXEMPT:
+            yield name, path
+
+
+def too_many() -> dict[str, list[str]]:
+    """Modules with more unmarked raw writes than :data:`STILL_RAW` allows, with the lines."""
+    found_by_module = {}
+    for name, path in _modules():
+        found = raw_constructions(path.read_text(encoding="utf-8"))
+        if len(found) > STILL_RAW.get(name, 0):
+            found_by_module[name] = [f"line {line}: {what}" for line, what in found]
+    return found_by_module
+
+
+def report(found_by_module: dict[str, list[str]]) -> str:
+    return (
+        "Build cases with WorkflowCaseFactory (traits per state, through the services); a raw "
+        f"write needs a '{MARK} why' comment on its line:\n"
+        + "\n".join(f"tests/{name}: {', '.join(items)}" for name, items in found_by_module.items())
+    )
+
+
+if __name__ == "__main__":
+    import sys
+
+    problems = too_many()
+    if problems:
+        sys.exit(report(problems))

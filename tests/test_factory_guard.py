@@ -1,0 +1,39 @@
+"""The guard against raw case writes in tests (``tests/factory_guard.py``) finds each kind."""
+
+import pytest
+
+from tests.factory_guard import MARK, STILL_RAW, _modules, raw_constructions, report, too_many
+
+
+def test_no_unmarked_raw_case_writes_in_tests():
+    problems = too_many()
+    assert not problems, report(problems)
+
+
+def test_still_raw_names_only_existing_modules():
+    modules = {name for name, _path in _modules()}
+    assert set(STILL_RAW) <= modules
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "CaseFactory(state=CaseState.CHECKED)",
+        "CaseFactory()",
+        "Case.objects.filter(pk=1).update(granted_until=None)",
+        "CaseDocument.objects.create(case=case, code='x', name='X')",
+        "CaseHistory.objects.bulk_create(rows)",
+        "case.__dict__['state'] = 'checked'",
+    ],
+)
+def test_the_guard_sees_each_kind_of_raw_write(source):
+    assert len(raw_constructions(source)) == 1
+    assert raw_constructions(f"{source}  {MARK} a corrupt index on purpose") == []
+    assert raw_constructions(f"{MARK} a corrupt index on purpose\n{source}") == []
+
+
+def test_the_guard_lets_services_and_other_models_pass():
+    source = (
+        "WorkflowCaseFactory(checked=True)\nSlot.objects.create(start=x)\nservices.create_case()"
+    )
+    assert raw_constructions(source) == []
