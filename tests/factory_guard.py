@@ -118,6 +118,18 @@ def _model_write(call: ast.Call) -> str | None:
     return None
 
 
+def _marked(lines: list[str], first: int, last: int) -> bool:
+    """The mark is on a line of the statement or in the comment block right above it."""
+    if any(MARK in line for line in lines[first - 1 : last]):
+        return True
+    above = first - 2
+    while above >= 0 and lines[above].lstrip().startswith("#"):
+        if MARK in lines[above]:
+            return True
+        above -= 1
+    return False
+
+
 def raw_constructions(source: str) -> list[tuple[int, str]]:
     """``(line, what)`` of every unmarked raw write of case data in a test module."""
     lines = source.splitlines()
@@ -141,8 +153,7 @@ def raw_constructions(source: str) -> list[tuple[int, str]]:
                     what = "__dict__['state'] = …"
         if what is None:
             continue
-        span = lines[max(node.lineno - 2, 0) : node.end_lineno]
-        if not any(MARK in line for line in span):
+        if not _marked(lines, node.lineno, node.end_lineno):
             found.append((node.lineno, what))
     return sorted(found)
 

@@ -30,6 +30,8 @@ def test_the_guard_sees_each_kind_of_raw_write(source):
     assert len(raw_constructions(source)) == 1
     assert raw_constructions(f"{source}  {MARK} a corrupt index on purpose") == []
     assert raw_constructions(f"{MARK} a corrupt index on purpose\n{source}") == []
+    assert raw_constructions(f"{MARK} a corrupt index\n# on purpose\n{source}") == []
+    assert len(raw_constructions(f"{MARK} a corrupt index\nx = 1\n{source}")) == 1
 
 
 def test_the_guard_lets_services_and_other_models_pass():

@@ -257,6 +257,16 @@ STEP_INPUTS = {
 }
 
 
+def advance(case, *steps):
+    """Take further steps on a case of :class:`WorkflowCaseFactory` as the office would
+    (``advance(case, "take_biometrics")``), each through the services."""
+    caseworker = _staff(case.department, Role.CASEWORKER)
+    counter = _staff(case.department, Role.SERVICE_POINT)
+    for name in steps:
+        case = _step(case, name, caseworker, counter)
+    return case
+
+
 class WorkflowCaseFactory(factory.Factory):
     """A case brought into its state through the services, as the office would: received by
     ``create_case``, then each step of :data:`STATE_PATHS` with what it needs (documents,
@@ -273,6 +283,10 @@ class WorkflowCaseFactory(factory.Factory):
       type (added to it if missing); received ones are marked so by the caseworker;
     - ``card_delivered=True`` with ``produced=True``: the card has arrived at the office;
     - ``booked=slot``: the applicant booked that appointment slot (``appointments``' service);
+    - ``at=datetime``: everything happens then (time travel): received, each step and its
+      history row, e.g. a title granted in 2024 that an ordinance continues in 2025;
+    - ``serial=262``: the file number's running number in the year of receipt (the office's
+      counter continues there, as after a migration), e.g. ``ABH-2026-000262``;
     - everything else ``create_case`` takes (``received_at``, ``assigned_to``, ``filed_with`` …).
     """
 
@@ -286,6 +300,8 @@ class WorkflowCaseFactory(factory.Factory):
     documents = ()
     card_delivered = False
     booked = None
+    serial = None
+    at = None
 
     class Params:
         received = factory.Trait(state=CaseState.RECEIVED)
@@ -313,12 +329,39 @@ class WorkflowCaseFactory(factory.Factory):
         documents,
         card_delivered,
         booked,
+        serial,
+        at,
         **kwargs,
     ):
+        if at is not None:
+            import time_machine
+
+            if not isinstance(at, dt.datetime):
+                at = dt.datetime.combine(at, dt.time(12), tzinfo=dt.UTC)
+            with time_machine.travel(at, tick=False):
+                return cls._create(
+                    model_class,
+                    state=state,
+                    person=person,
+                    case_type=case_type,
+                    channel=channel,
+                    documents=documents,
+                    card_delivered=card_delivered,
+                    booked=booked,
+                    serial=serial,
+                    at=None,
+                    **kwargs,
+                )
         from casework import services
         from casework.models import RequiredDocument
 
         inputs = {name: kwargs.pop(name) for name in list(kwargs) if name in STEP_INPUTS}
+        skipped = {name for name in inputs if STEP_INPUTS[name] not in STATE_PATHS[state]}
+        if skipped:
+            raise TypeError(
+                f"{sorted(skipped)} are entered at steps a {state} case has not taken: "
+                "choose a later state (e.g. checked=True for granted_until)."
+            )
         unknown = set(kwargs) - CREATE_KWARGS
         if unknown:
             raise TypeError(
@@ -333,6 +376,13 @@ class WorkflowCaseFactory(factory.Factory):
             RequiredDocument.objects.get_or_create(
                 case_type=case_type, code=code, defaults={"name": name}
             )
+        if serial is not None:
+            from casework.models import FileNumberSequence
+
+            received = kwargs.get("received_at") or timezone.now()
+            FileNumberSequence.objects.update_or_create(
+                year=timezone.localdate(received).year, defaults={"last": serial - 1}
+            )
         online = channel == Channel.ONLINE
         case = services.create_case(
             person=person,
@@ -341,6 +391,8 @@ class WorkflowCaseFactory(factory.Factory):
             user=None if online else caseworker,
             **kwargs,
         )
+        if serial is not None and not case.file_number.endswith(f"-{serial:06d}"):
+            raise ValueError(f"{case.file_number}: serial {serial} is taken in that year.")
         for code, _name, received in items:
             if received:
                 services.mark_document_received(case=case, user=caseworker, code=code)
