@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission
 
 from casework.constants import Role
-from casework.models import CaseDocument, RequiredDocument
 
-from .factories import CaseFactory, CaseTypeFactory, DepartmentFactory, MembershipFactory
+from .factories import CaseTypeFactory, DepartmentFactory, MembershipFactory, WorkflowCaseFactory
 
 
 def casework_staff_group() -> Group:
@@ -25,13 +24,9 @@ def member(department, role=Role.CASEWORKER, **user_fields):
 
 
 def case_with_documents(*, case_type, documents=("passport", "contract"), received=False, **kw):
-    case = CaseFactory(case_type=case_type, **kw)
-    for code in documents:
-        RequiredDocument.objects.get_or_create(
-            case_type=case_type, code=code, defaults={"name": code.title()}
-        )
-        CaseDocument.objects.create(case=case, code=code, name=code.title(), received=received)
-    return case
+    """A case of ``case_type`` whose checklist holds ``documents`` (added to the type)."""
+    items = [(code, code.title(), received) for code in documents]
+    return WorkflowCaseFactory(case_type=case_type, documents=items, **kw)
 
 
 @dataclass

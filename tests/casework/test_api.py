@@ -12,7 +12,7 @@ from casework.constants import CaseState, Channel
 from casework.models import ApiToken, CaseAccessLog, CaseHistory
 
 from .backoffice import build_office, case_with_documents
-from .factories import CaseFactory, PersonFactory, valid_until
+from .factories import PersonFactory, WorkflowCaseFactory, valid_until
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def bearer(user, **kwargs) -> dict:
 
 
 def test_requests_without_a_valid_token_get_401(client, office):
-    CaseFactory(case_type=office.type_a)
+    WorkflowCaseFactory(case_type=office.type_a)
     assert client.get(f"{BASE}/").status_code == 401
     assert client.get(f"{BASE}/", HTTP_AUTHORIZATION="Bearer abh_nonsense").status_code == 401
     assert client.get(f"{BASE}/", HTTP_AUTHORIZATION="Token whatever").status_code == 401
@@ -65,9 +65,9 @@ def test_management_command_prints_a_working_key(client, office, capsys):
 
 def test_list_shows_only_visible_cases_oldest_first_and_paged(client, office):
     now = timezone.now()
-    newer = CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=1))
-    older = CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=5))
-    CaseFactory(case_type=office.type_b)
+    newer = WorkflowCaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=1))
+    older = WorkflowCaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=5))
+    WorkflowCaseFactory(case_type=office.type_b)
     response = client.get(f"{BASE}/", **bearer(office.worker_a))
     body = response.json()
     assert body["count"] == 2
@@ -80,9 +80,9 @@ def test_list_shows_only_visible_cases_oldest_first_and_paged(client, office):
 
 
 def test_list_filters(client, office):
-    mine = CaseFactory(case_type=office.type_a, assigned_to=office.worker_a)
-    checked = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
-    CaseFactory(case_type=office.type_a, state=CaseState.REFUSED)
+    mine = WorkflowCaseFactory(case_type=office.type_a, assigned_to=office.worker_a)
+    checked = WorkflowCaseFactory(case_type=office.type_a, checked=True)
+    WorkflowCaseFactory(case_type=office.type_a, refused=True)
     headers = bearer(office.worker_a)
 
     def numbers(query):
@@ -130,7 +130,7 @@ def test_detail_of_a_case_filed_online_names_the_channel_as_actor(client, office
 
 
 def test_detail_of_another_departments_case_is_404_and_not_logged(client, office):
-    case = CaseFactory(case_type=office.type_b)
+    case = WorkflowCaseFactory(case_type=office.type_b)
     response = client.get(f"{BASE}/{case.file_number}", **bearer(office.worker_a))
     assert response.status_code == 404
     assert not CaseAccessLog.objects.exists()
@@ -170,7 +170,7 @@ def test_a_transition_that_is_not_possible_is_409_with_reasons(client, office):
 
 
 def test_a_stale_expected_state_is_409_and_changes_nothing(client, office):
-    case = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_a, checked=True)
     response = client.post(
         f"{BASE}/{case.file_number}/transitions",
         {"transition": "withdraw", "expected_state": "received"},
@@ -183,7 +183,7 @@ def test_a_stale_expected_state_is_409_and_changes_nothing(client, office):
 
 
 def test_visible_but_not_permitted_is_403(client, office):
-    case = CaseFactory(case_type=office.type_b, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_b, checked=True)
     response = client.post(
         f"{BASE}/{case.file_number}/transitions",
         {"transition": "refuse", "data": {"reason": "nein"}},
@@ -197,7 +197,7 @@ def test_visible_but_not_permitted_is_403(client, office):
 
 
 def test_malformed_inputs_are_422(client, office):
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     response = client.post(
         f"{BASE}/{case.file_number}/transitions",
         {"transition": "request_documents", "data": {"due_on": "not a date"}},

@@ -17,7 +17,7 @@ from casework.policy import policy_for
 from tests.accounts.login import password_only_login
 
 from .backoffice import build_office, casework_staff_group
-from .factories import CaseFactory, UserFactory
+from .factories import UserFactory, WorkflowCaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ ROUTES = [CASES, SEARCH + "?q=x", "/api/v1/statistics/"]
 @pytest.fixture
 def office():
     office = build_office()
-    CaseFactory(case_type=office.type_a)
+    WorkflowCaseFactory(case_type=office.type_a)
     return office
 
 

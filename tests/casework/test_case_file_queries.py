@@ -45,6 +45,7 @@ def long_case(office, state, *, rows: int):
         assigned_to=office.worker_a,
     )
     now = timezone.now()
+    # low-level: many rows at once (the bound must hold for any number of them)
     CaseHistory.objects.bulk_create(
         CaseHistory(
             case=case,
@@ -58,13 +59,16 @@ def long_case(office, state, *, rows: int):
         )
         for i in range(rows)
     )
+    # low-level: many rows at once (the bound must hold for any number of them)
     CaseComment.objects.bulk_create(
         CaseComment(case=case, author=office.worker_a, text=f"note {i}") for i in range(rows)
     )
+    # low-level: many rows at once (the bound must hold for any number of them)
     CaseAccessLog.objects.bulk_create(
         CaseAccessLog(case=case, user=office.worker_a, route="backoffice") for _ in range(rows)
     )
     for i in range(3):
+        # low-level: many rows at once (the bound must hold for any number of them)
         CardOrder.objects.create(
             case=case,
             order_number=f"{case.file_number}-K{i + 1}",

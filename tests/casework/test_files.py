@@ -10,10 +10,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 
-from casework import files
+from casework import files, services
 from casework.models import CaseDocument
 
-from .factories import CaseFactory
+from .factories import WorkflowCaseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +54,7 @@ def test_a_full_disk_leaves_no_partial_file_and_rolls_back(storage, settings, mo
             raise OSError(errno.ENOSPC, "No space left on device")
 
     with pytest.raises(OSError), transaction.atomic():
-        case = CaseFactory()
+        case = WorkflowCaseFactory()
         files.save_after_commit(storage, f"cases/{case.file_number}/doc.pdf", FullDisk())
     assert names_below(settings.PRIVATE_MEDIA_ROOT) == []
     assert not CaseDocument.objects.exists()
@@ -62,9 +62,9 @@ def test_a_full_disk_leaves_no_partial_file_and_rolls_back(storage, settings, mo
 
 def test_the_daily_job_removes_old_orphans_and_keeps_what_is_named(storage, settings):
     root = settings.PRIVATE_MEDIA_ROOT
-    case = CaseFactory()
+    case = WorkflowCaseFactory(documents=[("passport", "Pass")])
     named = storage.save(f"cases/{case.file_number}/passport.pdf", ContentFile(b"kept"))
-    CaseDocument.objects.create(case=case, code="passport", name="Pass", file=named)
+    services.receive_applicant_documents(case=case, files={"passport": named})
     orphan = storage.save(f"cases/{case.file_number}/left-by-a-crash.pdf", ContentFile(b"x"))
     stray = storage.save("cases/ABH-2099-000001/doc.pdf", ContentFile(b"x"))
     part = storage.save("continuations/.batch.pdf.abc.part", ContentFile(b"x"))

@@ -6,10 +6,9 @@ from django.utils.html import format_html
 from wagtail import hooks
 
 from casework import views
-from casework.constants import CaseState
 
 from .backoffice import build_office
-from .factories import CaseFactory
+from .factories import WorkflowCaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def test_without_an_appointments_panel_the_placeholder_stays(client, office, mon
         lambda name: [] if name == views.CASE_FILE_PANELS_HOOK else get_hooks(name),
     )
     client.force_login(office.worker_a)
-    html = _html(client, CaseFactory(case_type=office.type_a))
+    html = _html(client, WorkflowCaseFactory(case_type=office.type_a))
     assert 'id="appointments-heading"' in html
     assert "data-panel=" not in html
 
@@ -61,7 +60,7 @@ def test_dict_panels_are_rendered_in_order_and_replace_the_placeholder(client, o
             None,
         ]
 
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.worker_a)
     with hooks.register_temporarily(views.CASE_FILE_PANELS_HOOK, panels):
         html = _html(client, case)
@@ -76,7 +75,7 @@ def test_full_file_only_panels_are_hidden_from_the_service_point(client, office)
     def panels(request, case):
         return {"name": "secret", "title": "Secret", "html": "<p>x</p>", "full_file_only": True}
 
-    case = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_a, checked=True)
     with hooks.register_temporarily(views.CASE_FILE_PANELS_HOOK, panels):
         client.force_login(office.counter)
         assert 'data-panel="secret"' not in _html(client, case)
@@ -86,7 +85,7 @@ def test_full_file_only_panels_are_hidden_from_the_service_point(client, office)
 
 def test_hooks_are_not_asked_about_cases_the_user_may_not_see(client, office):
     called = []
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.worker_b)
     with hooks.register_temporarily(
         views.CASE_FILE_PANELS_HOOK, lambda request, case: called.append(case)

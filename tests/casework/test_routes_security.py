@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.auth import issue_token
-from casework.constants import CardOrderStatus, CaseState
+from casework.constants import CaseState
 from casework.models import (
     CardOrder,
     Case,
@@ -103,16 +103,8 @@ def office():
 
 
 def _case_of_b(office, state):
-    case = case_with_documents(case_type=office.type_b, state=state)
-    if state in (CaseState.PRODUCED, CaseState.PRODUCTION_FAILED):
-        CardOrder.objects.create(
-            case=case,
-            order_number=f"{case.file_number}-K1",
-            status=CardOrderStatus.ORDERED
-            if state == CaseState.PRODUCED
-            else CardOrderStatus.FAILED,
-        )
-    return case
+    # Produced and failed cases have their card order (ordered, failed) from the steps.
+    return case_with_documents(case_type=office.type_b, state=state)
 
 
 @pytest.mark.parametrize("state", STATES)

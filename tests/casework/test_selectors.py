@@ -5,11 +5,16 @@ from django.contrib.auth.models import Permission
 from django.http import Http404
 from django.utils import timezone
 
-from casework.constants import CaseState, Role
+from casework.constants import Role
 from casework.models import CaseUserObjectPermission
 from casework.selectors import cases_visible_to, get_visible_case
 
-from .factories import CaseFactory, DepartmentFactory, MembershipFactory, UserFactory
+from .factories import (
+    DepartmentFactory,
+    MembershipFactory,
+    UserFactory,
+    WorkflowCaseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +22,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_departments():
     a, b = DepartmentFactory(code="a"), DepartmentFactory(code="b")
-    case_a = CaseFactory(case_type__department=a)
-    case_b = CaseFactory(case_type__department=b)
+    case_a = WorkflowCaseFactory(case_type__department=a)
+    case_b = WorkflowCaseFactory(case_type__department=b)
     return a, b, case_a, case_b
 
 
@@ -32,7 +37,7 @@ def test_caseworker_sees_only_cases_of_own_department(two_departments):
 
 def test_service_point_sees_only_cases_at_its_steps(two_departments):
     _a, _b, case_a, case_b = two_departments
-    ready = CaseFactory(case_type=case_b.case_type, state=CaseState.CHECKED)
+    ready = WorkflowCaseFactory(case_type=case_b.case_type, checked=True)
     staff = MembershipFactory(department=DepartmentFactory(code="sp"), role=Role.SERVICE_POINT).user
     assert list(cases_visible_to(staff)) == [ready]
 

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from casework import services
-from casework.constants import CardOrderStatus, CaseState, Channel
+from casework.constants import CaseState, Channel
 from casework.exceptions import ConcurrentChange
 from casework.models import (
-    CardOrder,
     Case,
     CaseAccessLog,
     CaseComment,
@@ -22,7 +21,7 @@ from casework.models import (
 from casework.worklists import WorklistFilters, worklist
 
 from .backoffice import build_office, case_with_documents, member
-from .factories import CaseFactory, PersonFactory, UserFactory, valid_until
+from .factories import PersonFactory, UserFactory, WorkflowCaseFactory, valid_until
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +41,9 @@ def _messages(response):
 
 def test_worklist_lists_own_department_oldest_receipt_first(client, office):
     now = timezone.now()
-    newer = CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=1))
-    older = CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=9))
-    other = CaseFactory(case_type=office.type_b, received_at=now - dt.timedelta(days=20))
+    newer = WorkflowCaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=1))
+    older = WorkflowCaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=9))
+    other = WorkflowCaseFactory(case_type=office.type_b, received_at=now - dt.timedelta(days=20))
     client.force_login(office.worker_a)
     response = client.get(reverse("casework:worklist"))
     assert response.status_code == 200
@@ -54,17 +53,17 @@ def test_worklist_lists_own_department_oldest_receipt_first(client, office):
 
 
 def test_my_cases_lists_only_cases_assigned_to_me(client, office):
-    mine = CaseFactory(case_type=office.type_a, assigned_to=office.worker_a)
-    CaseFactory(case_type=office.type_a)
+    mine = WorkflowCaseFactory(case_type=office.type_a, assigned_to=office.worker_a)
+    WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.worker_a)
     response = client.get(reverse("casework:mine"))
     assert list(response.context["page_obj"].object_list) == [mine]
 
 
 def test_worklist_filters_by_state_and_hides_closed_cases_by_default(client, office):
-    received = CaseFactory(case_type=office.type_a)
-    checked = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
-    CaseFactory(case_type=office.type_a, state=CaseState.REFUSED)
+    received = WorkflowCaseFactory(case_type=office.type_a)
+    checked = WorkflowCaseFactory(case_type=office.type_a, checked=True)
+    WorkflowCaseFactory(case_type=office.type_a, refused=True)
     client.force_login(office.worker_a)
     default = client.get(reverse("casework:worklist"))
     assert set(default.context["page_obj"].object_list) == {received, checked}
@@ -75,7 +74,7 @@ def test_worklist_filters_by_state_and_hides_closed_cases_by_default(client, off
 
 
 def test_worklist_rejects_a_reversed_date_range_with_a_message(client, office):
-    CaseFactory(case_type=office.type_a)
+    WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.worker_a)
     response = client.get(
         reverse("casework:worklist"),
@@ -88,16 +87,22 @@ def test_worklist_rejects_a_reversed_date_range_with_a_message(client, office):
 
 def test_overdue_lists_past_deadlines_and_stale_cases_only(client, office):
     now = timezone.now()
-    late = CaseFactory(case_type=office.type_a, state=CaseState.DOCUMENTS_REQUESTED)
-    CaseDocument.objects.create(
-        case=late, code="p", name="P", due_on=timezone.localdate() - dt.timedelta(days=2)
+    documents = [("p", "P")]
+    late = WorkflowCaseFactory(
+        case_type=office.type_a, documents=documents, documents_requested=True
     )
-    waiting = CaseFactory(case_type=office.type_a, state=CaseState.DOCUMENTS_REQUESTED)
-    CaseDocument.objects.create(
-        case=waiting, code="p", name="P", due_on=timezone.localdate() + dt.timedelta(days=5)
+    # low-level: the deadline has passed meanwhile (the service takes future deadlines only)
+    CaseDocument.objects.filter(case=late).update(
+        due_on=timezone.localdate() - dt.timedelta(days=2)
     )
-    stale = CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=90))
-    CaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=2))
+    WorkflowCaseFactory(
+        case_type=office.type_a,
+        documents=documents,
+        documents_requested=True,
+        due_on=timezone.localdate() + dt.timedelta(days=5),
+    )
+    stale = WorkflowCaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=90))
+    WorkflowCaseFactory(case_type=office.type_a, received_at=now - dt.timedelta(days=2))
     client.force_login(office.worker_a)
     response = client.get(reverse("casework:overdue"))
     assert set(response.context["page_obj"].object_list) == {late, stale}
@@ -105,7 +110,7 @@ def test_overdue_lists_past_deadlines_and_stale_cases_only(client, office):
 
 def test_worklist_is_one_query(office, django_assert_num_queries):
     for _ in range(3):
-        CaseFactory(case_type=office.type_a, assigned_to=office.worker_a)
+        WorkflowCaseFactory(case_type=office.type_a, assigned_to=office.worker_a)
     qs = worklist(office.worker_a, filters=WorklistFilters(overdue=False))
     with django_assert_num_queries(1):
         rows = list(qs)
@@ -164,11 +169,7 @@ def test_firing_a_transition_by_post_moves_the_case_and_writes_history(client, o
 
 
 def _produced_case_with_delivered_card(case_type):
-    case = CaseFactory(case_type=case_type, state=CaseState.PRODUCED)
-    CardOrder.objects.create(
-        case=case, order_number=f"{case.file_number}-K1", status=CardOrderStatus.DELIVERED
-    )
-    return case
+    return WorkflowCaseFactory(case_type=case_type, produced=True, card_delivered=True)
 
 
 def test_service_point_after_the_hand_over_gets_a_confirmation_not_a_404(client, office):
@@ -244,7 +245,7 @@ def test_a_transition_the_guards_refuse_changes_nothing_and_says_why(client, off
 
 
 def test_refusal_without_reason_is_a_form_error_and_changes_nothing(client, office):
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.worker_a)
     response = client.post(
         _case_url(case, "casework:transition", "refuse"),
@@ -257,7 +258,7 @@ def test_refusal_without_reason_is_a_form_error_and_changes_nothing(client, offi
 
 
 def test_a_concurrent_change_shows_a_clear_conflict_message(client, office, monkeypatch):
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
 
     def lose_the_race(**kwargs):
         raise ConcurrentChange
@@ -275,7 +276,7 @@ def test_a_concurrent_change_shows_a_clear_conflict_message(client, office, monk
 
 
 def test_adding_a_comment(client, office):
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.worker_a)
     client.post(_case_url(case, "casework:comment"), {"text": "Rückruf vereinbart"})
     assert CaseComment.objects.get(case=case).text == "Rückruf vereinbart"
@@ -291,7 +292,7 @@ def test_marking_a_document_received(client, office):
 
 
 def test_supervisor_sees_the_access_log_and_caseworker_does_not(client, office):
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.worker_a)
     as_worker = client.get(_case_url(case))
     assert as_worker.context["access_log"] is None
@@ -305,8 +306,8 @@ def test_supervisor_sees_the_access_log_and_caseworker_does_not(client, office):
 
 def test_service_point_sees_no_address_or_history_of_the_person(client, office):
     person = PersonFactory(street="Geheimweg 7", town="Hilden")
-    case = CaseFactory(case_type=office.type_b, person=person, state=CaseState.CHECKED)
-    CaseComment.objects.create(case=case, author=office.worker_b, text="interne Notiz")
+    case = WorkflowCaseFactory(case_type=office.type_b, person=person, checked=True)
+    services.add_comment(case=case, user=office.worker_b, text="interne Notiz")
     client.force_login(office.counter)
     response = client.get(_case_url(case))
     html = response.content.decode()
@@ -317,7 +318,7 @@ def test_service_point_sees_no_address_or_history_of_the_person(client, office):
 
 
 def test_supervisor_bulk_reassigns_and_caseworker_may_not(client, office):
-    cases = [CaseFactory(case_type=office.type_a) for _ in range(2)]
+    cases = [WorkflowCaseFactory(case_type=office.type_a) for _ in range(2)]
     other = member(office.dept_a, user__username="worker_a2")
     client.force_login(office.worker_a)
     denied = client.post(
@@ -343,7 +344,7 @@ def test_workflow_diagram_page_renders_the_svg(client, office):
 
 
 def test_editor_without_membership_sees_no_cases_menu_and_gets_403(client, office):
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     from django.contrib.auth.models import Permission
 
     editor = UserFactory(username="editor_x")
@@ -371,10 +372,10 @@ def test_caseworker_menu_has_cases_and_no_page_editing(client, office):
 
 
 def test_worklist_counts_cases_per_state_for_the_filter_links(client, office):
-    CaseFactory(case_type=office.type_a)
-    CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
-    CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
-    CaseFactory(case_type=office.type_b, state=CaseState.CHECKED)
+    WorkflowCaseFactory(case_type=office.type_a)
+    WorkflowCaseFactory(case_type=office.type_a, checked=True)
+    WorkflowCaseFactory(case_type=office.type_a, checked=True)
+    WorkflowCaseFactory(case_type=office.type_b, checked=True)
     client.force_login(office.worker_a)
     response = client.get(reverse("casework:worklist"))
     counts = {item["value"]: item["count"] for item in response.context["by_state"]}
@@ -384,8 +385,8 @@ def test_worklist_counts_cases_per_state_for_the_filter_links(client, office):
 
 
 def test_service_point_worklist_spans_departments_at_its_steps(client, office):
-    at_counter = CaseFactory(case_type=office.type_b, state=CaseState.BIOMETRICS)
-    CaseFactory(case_type=office.type_a, state=CaseState.RECEIVED)
+    at_counter = WorkflowCaseFactory(case_type=office.type_b, biometrics=True)
+    WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.counter)
     response = client.get(reverse("casework:worklist"))
     assert list(response.context["page_obj"].object_list) == [at_counter]
@@ -394,7 +395,7 @@ def test_service_point_worklist_spans_departments_at_its_steps(client, office):
 
 
 def test_supervisor_shares_a_case_until_a_date_and_the_grantee_can_open_it(client, office):
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.worker_b)
     assert client.get(_case_url(case)).status_code == 404
     client.force_login(office.supervisor_a)
