@@ -7,12 +7,12 @@ from django.conf import settings
 from casework.constants import Role
 from search.backends import get_search_backend
 from tests.casework.factories import (
-    CaseFactory,
     CaseTypeFactory,
     DepartmentFactory,
     MembershipFactory,
     PersonFactory,
     UserFactory,
+    WorkflowCaseFactory,
 )
 
 
@@ -81,7 +81,7 @@ def office(db):
 
 def make_case(case_type, **person):
     person.setdefault("birth_date", dt.date(1980, 1, 1))
-    return CaseFactory(case_type=case_type, person=PersonFactory(**person))
+    return WorkflowCaseFactory(case_type=case_type, person=PersonFactory(**person))
 
 
 @pytest.fixture

@@ -84,9 +84,9 @@ def test_case_type_and_department_are_codes_never_ids(client, office, shevchenko
 
 def test_a_partial_file_number_finds_the_case(client, office, shevchenko_cases):
     from search.backends import get_search_backend
-    from tests.casework.factories import CaseFactory
+    from tests.casework.factories import WorkflowCaseFactory
 
-    case = CaseFactory(case_type=office["type_a"], file_number="ABH-2026-000262")
+    case = WorkflowCaseFactory(case_type=office["type_a"], serial=262)
     get_search_backend().index_cases([case.pk])
     for params in ({"q": "262"}, {"q": "2026-000262"}, {"file_number": "000262"}):
         data = client.get(URL, params, **bearer(office["worker_a"])).json()

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from casework import services
 from casework.constants import CaseState, Channel
 from casework.models import Case, Person
 from search.backends import get_search_backend
@@ -20,6 +21,7 @@ HIDDEN = 23
 
 def _bulk_cases(case_type, n, start, note, state=CaseState.RECEIVED):
     now = timezone.now()
+    # low-level: many persons at once (see below)
     persons = Person.objects.bulk_create(
         [
             Person(
@@ -42,9 +44,11 @@ def _bulk_cases(case_type, n, start, note, state=CaseState.RECEIVED):
             channel=Channel.POST,
             notes=note,
         )
+        # low-level: hundreds of cases for counts and paging, written at once and indexed by the
+        # test (through the services this fixture alone would take minutes)
         case.__dict__["state"] = state if i % 2 else CaseState.CHECKED
         cases.append(case)
-    return Case.objects.bulk_create(cases)
+    return Case.objects.bulk_create(cases)  # low-level: see above
 
 
 @pytest.fixture
@@ -105,7 +109,9 @@ def test_boss_counts_both_departments(backend, office, broad):
 def test_a_name_match_that_also_matches_the_text_comes_first(backend, office, broad):
     """The case matching both the name and the text filter outranks text-only matches."""
     target = broad["visible"][-1]  # the oldest: last among text-only matches
-    Person.objects.filter(pk=target.person_id).update(family_name="Schewtschenko")
+    services.update_person(
+        person=target.person, changes={"family_name": "Schewtschenko"}, user=office["worker_a"]
+    )
     backend.index_cases([target.pk])
     results = backend.search("Shevchenko", user=office["worker_a"], filters={"text": "Mietvertrag"})
     assert results[0].file_number == target.file_number

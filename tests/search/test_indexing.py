@@ -35,6 +35,7 @@ def test_person_change_and_comment_reach_the_index(office, django_capture_on_com
         person = case.person
         person.family_name = "Bondarenko"
         person.save()
+        # low-level: saves outside a service (admin, shell) are announced too
         CaseComment.objects.create(case=case, author=office["worker_a"], text="Mietvertrag da")
     assert numbers(office["worker_a"], "Bondarenko") == [case.file_number]
     assert numbers(office["worker_a"], "Mietvertrag") == [case.file_number]
@@ -70,6 +71,7 @@ def test_a_case_saved_several_times_in_one_transaction_is_indexed_once(
         case = make_case(office["type_a"], family_name="Lysenko", given_names="Taras")
         case.notes = "Mietvertrag fehlt"
         case.save()
+        # low-level: saves outside a service are announced too, once per transaction
         CaseComment.objects.create(case=case, author=office["worker_a"], text="Rückruf")
     assert calls == [([case.pk], False)]
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from casework.constants import OFFICE_ADMIN_GROUP, CaseState, Role
+from casework.constants import OFFICE_ADMIN_GROUP, Role
 from casework.models import Case
 from casework.policy import CaseScope as Scope
 from casework.policy import policy_for
@@ -17,9 +17,12 @@ from casework.selectors import cases_visible_to
 from search import names
 from search.backends.base import SearchFilters
 from search.models import CaseIndexEntry
-from tests.casework.factories import MembershipFactory, UserFactory
-
-from .conftest import make_case
+from tests.casework.factories import (
+    MembershipFactory,
+    PersonFactory,
+    UserFactory,
+    WorkflowCaseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +51,9 @@ def visible_ids(user):
 
 @pytest.fixture
 def register(office, shevchenko_cases):
-    checked = make_case(office["type_b"], family_name="Kovalenko")
-    checked.__dict__["state"] = CaseState.CHECKED
-    checked.save(update_fields=["state"])
+    checked = WorkflowCaseFactory(
+        case_type=office["type_b"], person=PersonFactory(family_name="Kovalenko"), checked=True
+    )
     from search.backends import get_search_backend
 
     get_search_backend().rebuild()

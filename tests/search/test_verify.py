@@ -153,6 +153,7 @@ def test_the_index_is_right_after_every_service(office, commit):
 def test_verify_finds_and_repairs_writes_around_the_services(office, commit):
     today = timezone.localdate()
     case = _title_case(commit, office, today + dt.timedelta(days=20))
+    # low-level: a write around the services is what verify must find
     Case.objects.filter(pk=case.pk).update(title_expires_on=today + dt.timedelta(days=99))
     CaseIndexEntry.objects.create(
         case_id=case.pk + 1000, person_id=1, file_number="X", department_id=1, case_type_id=1,

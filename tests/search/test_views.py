@@ -118,9 +118,9 @@ def test_result_rows_show_no_raw_index_text(client, office, shevchenko_cases, ad
 def test_a_partial_file_number_finds_the_case(
     client, office, shevchenko_cases, admin_access, typed
 ):
-    from tests.casework.factories import CaseFactory
+    from tests.casework.factories import WorkflowCaseFactory
 
-    case = CaseFactory(case_type=office["type_a"], file_number="ABH-2026-000262")
+    case = WorkflowCaseFactory(case_type=office["type_a"], serial=262)
     get_search_backend().index_cases([case.pk])
     login(client, office["worker_a"], admin_access)
     for params in ({"q": typed}, {"file_number": typed}):
