@@ -13,14 +13,16 @@ from operations import services
 from operations.constants import RunStatus
 from operations.models import ContinuationItem
 from tests.casework.factories import (
-    CaseFactory,
     CaseTypeFactory,
     DepartmentFactory,
     MembershipFactory,
     PersonFactory,
+    WorkflowCaseFactory,
 )
 
 CUT_OFF = dt.date(2025, 2, 1)
+#: The titles were granted (received, checked … handed over) on this day.
+GRANTED_ON = dt.date(2024, 6, 1)
 NEW = dt.date(2027, 3, 4)
 
 
@@ -36,7 +38,9 @@ def setup(db):
 
     def case(state=CaseState.HANDED_OVER, case_type=temporary, language="uk", **kwargs):
         person = PersonFactory(preferred_language=language)
-        return CaseFactory(person=person, case_type=case_type, state=state, **kwargs)
+        return WorkflowCaseFactory(
+            person=person, case_type=case_type, state=state, at=GRANTED_ON, **kwargs
+        )
 
     cases = {
         "granted": case(granted_until=dt.date(2025, 3, 4)),
@@ -173,11 +177,12 @@ def test_crash_half_way_leaves_every_case_done_or_untouched_and_rerun_finishes(
     settings.OPERATIONS_CONTINUATION_CHUNK = 3
     supervisor, ordinance = setup["supervisor"], setup["ordinance"]
     for _ in range(5):
-        CaseFactory(
+        WorkflowCaseFactory(
             person=PersonFactory(),
             case_type=ordinance.case_type,
-            state=CaseState.HANDED_OVER,
+            handed_over=True,
             granted_until=dt.date(2025, 9, 1),
+            at=GRANTED_ON,
         )
     qualifying = set(
         services.continuation_candidates(ordinance, supervisor).values_list("pk", flat=True)

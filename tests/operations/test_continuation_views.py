@@ -8,13 +8,13 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from casework.constants import CaseState, Role
+from casework.constants import Role
 from operations.models import ContinuationItem, ContinuationOrdinance
 from tests.casework.factories import (
-    CaseFactory,
     CaseTypeFactory,
     DepartmentFactory,
     MembershipFactory,
+    WorkflowCaseFactory,
 )
 
 
@@ -25,17 +25,21 @@ def login(client, user):
     client.force_login(user)
 
 
+#: The titles were granted on this day.
+GRANTED_ON = dt.date(2024, 6, 1)
+
+
 @pytest.fixture
 def office(db):
     dept_a, dept_b = DepartmentFactory(code="a"), DepartmentFactory(code="b")
     temporary = CaseTypeFactory(code="24", legal_basis="§ 24 AufenthG", department=dept_a)
     temporary_b = CaseTypeFactory(code="24-b", legal_basis="§ 24 AufenthG", department=dept_b)
     for _ in range(3):
-        CaseFactory(
-            case_type=temporary, state=CaseState.HANDED_OVER, granted_until=dt.date(2025, 5, 1)
+        WorkflowCaseFactory(
+            case_type=temporary, handed_over=True, granted_until=dt.date(2025, 5, 1), at=GRANTED_ON
         )
-    hidden = CaseFactory(
-        case_type=temporary_b, state=CaseState.HANDED_OVER, granted_until=dt.date(2025, 5, 1)
+    hidden = WorkflowCaseFactory(
+        case_type=temporary_b, handed_over=True, granted_until=dt.date(2025, 5, 1), at=GRANTED_ON
     )
     return {
         "type": temporary,

@@ -21,7 +21,12 @@ from operations.letter_context import (
 )
 from operations.letters import TemplateSet, office_letterhead
 from operations.models import LetterTemplate
-from tests.casework.factories import CaseFactory, PersonFactory, UserFactory
+from tests.casework.factories import (
+    MembershipFactory,
+    PersonFactory,
+    UserFactory,
+    WorkflowCaseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,9 +125,15 @@ def test_saving_a_broken_template_is_refused_field_by_field():
 
 def test_every_context_value_is_plain_data_for_every_kind():
     """Whatever the sources hold, a letter sees text, numbers and dates, nothing to walk."""
-    staff = UserFactory(username="caseworker")
-    case = CaseFactory(assigned_to=staff, granted_until=dt.date(2027, 1, 1))
-    other = CaseFactory()
+    membership = MembershipFactory(user__username="caseworker")
+    staff = membership.user
+    case = WorkflowCaseFactory(
+        case_type__department=membership.department,
+        assigned_to=staff,
+        checked=True,
+        granted_until=dt.date(2027, 1, 1),
+    )
+    other = WorkflowCaseFactory()
     sources = {
         "person": case.person,
         "case": case,
@@ -142,11 +153,19 @@ def test_every_context_value_is_plain_data_for_every_kind():
 def test_no_stored_template_can_print_a_password_a_token_or_another_persons_data(mailoutbox):
     """Even a template written straight into the database (past the check on save) is not
     used: the letter falls back to the built-in text, which holds none of these."""
-    staff = UserFactory(username="caseworker")
+    membership = MembershipFactory(user__username="caseworker")
+    staff = membership.user
     _token, key = issue_token(user=staff, name="robot")
     holder = PersonFactory(family_name="Holder", email="holder@example.org")
-    case = CaseFactory(person=holder, assigned_to=staff, granted_until=dt.date(2026, 12, 1))
-    stranger = CaseFactory(person=PersonFactory(family_name="Stranger"))
+    case = WorkflowCaseFactory(
+        person=holder,
+        case_type__department=membership.department,
+        assigned_to=staff,
+        handed_over=True,
+        granted_until=dt.date(2026, 12, 1),
+        at=dt.date(2026, 1, 5),
+    )
+    stranger = WorkflowCaseFactory(person=PersonFactory(family_name="Stranger"))
     services.seed_letter_templates()
     LetterTemplate.objects.filter(kind=LetterKind.TITLE_REMINDER).update(
         subject="{{ case.assigned_to.password }}",
@@ -179,7 +198,7 @@ def test_a_registered_kind_gets_its_own_variables():
 
 
 def test_the_preview_shows_sample_data_and_never_a_real_person():
-    CaseFactory(person=PersonFactory(family_name="Echtperson"))
+    WorkflowCaseFactory(person=PersonFactory(family_name="Echtperson"))
     template = LetterTemplate(
         kind=LetterKind.PASSPORT_REMINDER,
         language="uk",

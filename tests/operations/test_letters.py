@@ -8,7 +8,6 @@ from django.utils import timezone
 from pypdf import PdfReader
 from wagtail.models import Site
 
-from casework.constants import CaseState
 from cms.models import OfficeSettings
 from operations import demo, services
 from operations.constants import LetterKind
@@ -19,7 +18,11 @@ from operations.letters import (
     render_letters_pdf,
 )
 from operations.models import ContinuationItem, ContinuationOrdinance, LetterTemplate
-from tests.casework.factories import CaseFactory, CaseTypeFactory, PersonFactory
+from tests.casework.factories import (
+    CaseTypeFactory,
+    PersonFactory,
+    WorkflowCaseFactory,
+)
 
 
 def text_of(pdf: bytes) -> str:
@@ -32,8 +35,8 @@ def chancen_case(db):
     person = PersonFactory(
         family_name="Haddad", given_names="Rami", preferred_language="ru", street="Hauptstr. 1"
     )
-    return CaseFactory(
-        person=person, case_type=CaseTypeFactory(chancen=True), state=CaseState.PRODUCED
+    return WorkflowCaseFactory(
+        person=person, case_type=CaseTypeFactory(chancen=True), produced=True
     )
 
 
@@ -214,10 +217,10 @@ def test_certificate_has_letterhead_address_date_and_both_languages(office_setti
         postal_code="12345",
         town="Musterstadt",
     )
-    case = CaseFactory(
+    case = WorkflowCaseFactory(
         person=holder,
         case_type=CaseTypeFactory(code="24", legal_basis="§ 24 AufenthG"),
-        state=CaseState.HANDED_OVER,
+        handed_over=True,
     )
     ordinance = ContinuationOrdinance.objects.create(
         case_type=case.case_type,

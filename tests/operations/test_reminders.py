@@ -13,17 +13,19 @@ from operations.constants import ReminderKind
 from operations.models import Reminder
 from operations.services import create_expiry_reminders, reminder_window_end
 from operations.tasks import daily_jobs
-from tests.casework.factories import CaseFactory, PersonFactory
+from tests.casework.factories import PersonFactory, WorkflowCaseFactory
 
 DAY = dt.date(2026, 3, 2)
 FAR = dt.date(2030, 1, 1)
+#: The titles were granted a year before the reminder run.
+GRANTED_ON = dt.date(2025, 3, 2)
 
 
 def holder(*, valid_until, language="de", email="", state=CaseState.HANDED_OVER, **person):
     person = PersonFactory(
         preferred_language=language, email=email, passport_valid_until=FAR, **person
     )
-    return CaseFactory(person=person, state=state, granted_until=valid_until)
+    return WorkflowCaseFactory(person=person, state=state, granted_until=valid_until, at=GRANTED_ON)
 
 
 def pdf_text(data: bytes) -> str:
@@ -33,7 +35,7 @@ def pdf_text(data: bytes) -> str:
 @pytest.fixture
 def holders(db):
     applied = holder(valid_until=DAY + dt.timedelta(days=60))
-    CaseFactory(person=applied.person, state=CaseState.RECEIVED)
+    WorkflowCaseFactory(person=applied.person, received=True, at=DAY - dt.timedelta(days=30))
     return {
         # expires in 80 days: due now; Ukrainian, has e-mail
         "soon": holder(
@@ -101,13 +103,13 @@ def test_missed_days_are_caught_up_and_nothing_is_sent_twice(holders):
 def test_a_new_title_gets_its_own_reminder(holders):
     create_expiry_reminders(today=DAY)
     case = holders["soon"]
-    CaseFactory(person=case.person, state=CaseState.HANDED_OVER, granted_until=dt.date(2028, 5, 1))
+    WorkflowCaseFactory(person=case.person, handed_over=True, granted_until=dt.date(2028, 5, 1))
     assert create_expiry_reminders(today=dt.date(2028, 3, 1))["created"] == 1
     assert Reminder.objects.filter(person=case.person, kind=ReminderKind.TITLE).count() == 2
 
 
 def test_passports_expiring_get_a_reminder(db):
-    case = CaseFactory(state=CaseState.HANDED_OVER, granted_until=FAR)
+    case = WorkflowCaseFactory(handed_over=True, granted_until=FAR, case_type__max_validity_years=5)
     case.person.passport_valid_until = DAY + dt.timedelta(days=20)
     case.person.save()
     assert create_expiry_reminders(today=DAY)["created"] == 1

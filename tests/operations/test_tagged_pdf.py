@@ -13,13 +13,16 @@ import pytest
 from pypdf import PdfReader
 from wagtail.models import Site
 
-from casework.constants import CaseState
 from cms.models import OfficeSettings
 from operations import services
 from operations.constants import LetterKind
 from operations.letters import TemplateSet, render_letters_pdf
 from operations.models import ContinuationItem, ContinuationOrdinance
-from tests.casework.factories import CaseFactory, CaseTypeFactory, PersonFactory
+from tests.casework.factories import (
+    CaseTypeFactory,
+    PersonFactory,
+    WorkflowCaseFactory,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
 
@@ -50,15 +53,15 @@ def documents(office) -> dict[str, bytes]:
         postal_code="40822",
         town="Mettmann",
     )
-    ukraine = CaseFactory(
+    ukraine = WorkflowCaseFactory(
         person=holder,
         case_type=CaseTypeFactory(code="24", legal_basis="§ 24 AufenthG"),
-        state=CaseState.HANDED_OVER,
+        handed_over=True,
     )
-    chancen = CaseFactory(
+    chancen = WorkflowCaseFactory(
         person=PersonFactory(family_name="Haddad", given_names="Rami", preferred_language="ru"),
         case_type=CaseTypeFactory(chancen=True),
-        state=CaseState.PRODUCED,
+        produced=True,
     )
     ordinance = ContinuationOrdinance.objects.create(
         case_type=ukraine.case_type,
@@ -98,10 +101,9 @@ def extra_documents(office) -> dict[str, bytes]:
 
     from applications.models import Submission
     from applications.receipt import render_receipt
-    from casework.models import CaseDocument
 
     case_type = CaseTypeFactory(code="24", legal_basis="§ 24 AufenthG")
-    case = CaseFactory(
+    case = WorkflowCaseFactory(
         person=PersonFactory(
             family_name="SHEVCHENKO",
             given_names="OLENA",
@@ -109,15 +111,14 @@ def extra_documents(office) -> dict[str, bytes]:
             given_names_native="Олена",
         ),
         case_type=case_type,
+        documents=[("passport", "Reisepass", True), ("photo", "Biometrisches Lichtbild")],
     )
-    CaseFactory(
+    WorkflowCaseFactory(
         person=PersonFactory(family_name="SHEVCHENKO", given_names="DARYNA"),
         case_type=case_type,
         filed_with=case,
         family_relation="child",
     )
-    CaseDocument.objects.create(case=case, code="passport", name="Reisepass", received=True)
-    CaseDocument.objects.create(case=case, code="photo", name="Biometrisches Lichtbild")
     submission = Submission.objects.create(
         token="receipt-check", kind="ukraine", case=case, email="o@example.org", language="uk"
     )
