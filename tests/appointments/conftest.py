@@ -1,9 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from casework.constants import CardOrderStatus, CaseState
-from casework.models import CardOrder
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 from .factories import ServiceFactory
 
@@ -29,13 +27,9 @@ def hand_over(db):
 
 @pytest.fixture
 def checked_case(db):
-    return CaseFactory(state=CaseState.CHECKED)
+    return WorkflowCaseFactory(checked=True)
 
 
 def delivered_case(**kwargs):
     """A case whose ordered card has arrived at the office."""
-    case = CaseFactory(state=CaseState.PRODUCED, **kwargs)
-    CardOrder.objects.create(
-        case=case, order_number=f"BDR-{case.pk}", status=CardOrderStatus.DELIVERED
-    )
-    return case
+    return WorkflowCaseFactory(produced=True, card_delivered=True, **kwargs)

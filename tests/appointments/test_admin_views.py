@@ -6,13 +6,13 @@ from django.utils import timezone
 
 from appointments.constants import BookingStatus
 from appointments.services import book_slot
-from casework.constants import CaseState, Role
+from casework.constants import Role
 from tests.casework.factories import (
-    CaseFactory,
     CaseTypeFactory,
     DepartmentFactory,
     MembershipFactory,
     UserFactory,
+    WorkflowCaseFactory,
 )
 
 from .factories import SlotFactory
@@ -38,7 +38,7 @@ def _admin_client(client, user):
 
 
 def _case_in(department):
-    return CaseFactory(state=CaseState.CHECKED, case_type=CaseTypeFactory(department=department))
+    return WorkflowCaseFactory(checked=True, case_type=CaseTypeFactory(department=department))
 
 
 def test_a_caseworker_sees_only_their_departments_appointments(client, today_slots):

@@ -6,8 +6,7 @@ import pytest
 
 from appointments.models import Booking
 from appointments.services import cancel_booking
-from casework.constants import CaseState
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 from .conftest import delivered_case
 from .factories import SlotFactory
@@ -46,7 +45,7 @@ def test_wrong_birth_date_is_answered_like_an_unknown_case(client, biometrics, c
 
 def test_no_free_slot_is_a_conflict(client, biometrics, checked_case):
     slot = SlotFactory(service=biometrics)
-    assert _post(client, CaseFactory(state=CaseState.CHECKED)).status_code == 201
+    assert _post(client, WorkflowCaseFactory(checked=True)).status_code == 201
     response = _post(client, checked_case, slot=slot.pk)
     assert response.status_code == 409
     assert response.json()["code"] == "slot_taken"
@@ -62,8 +61,8 @@ def test_the_endpoint_is_throttled(client, settings, biometrics, checked_case):
 
 def _sell_out(client, service):
     SlotFactory(service=service)
-    assert _post(client, CaseFactory(state=CaseState.CHECKED)).status_code == 201
-    assert _post(client, CaseFactory(state=CaseState.CHECKED)).json()["code"] == "no_slots"
+    assert _post(client, WorkflowCaseFactory(checked=True)).status_code == 201
+    assert _post(client, WorkflowCaseFactory(checked=True)).json()["code"] == "no_slots"
 
 
 def test_once_sold_out_every_request_hears_so_without_a_query(
@@ -89,9 +88,9 @@ def test_once_sold_out_every_request_hears_so_without_a_query(
 
 def test_the_holder_of_the_last_booking_hears_sold_out_too(client, biometrics):
     SlotFactory(service=biometrics)
-    winner = CaseFactory(state=CaseState.CHECKED)
+    winner = WorkflowCaseFactory(checked=True)
     assert _post(client, winner).status_code == 201
-    assert _post(client, CaseFactory(state=CaseState.CHECKED)).json()["code"] == "no_slots"
+    assert _post(client, WorkflowCaseFactory(checked=True)).json()["code"] == "no_slots"
     assert _post(client, winner).json()["code"] == "no_slots"
     assert Booking.objects.get(case=winner).status == "booked"
 
@@ -113,7 +112,7 @@ def test_a_service_with_free_slots_left_is_still_booked(
 
 def test_a_cancellation_ends_the_sold_out_answer(client, biometrics, checked_case):
     SlotFactory(service=biometrics)
-    first = _post(client, CaseFactory(state=CaseState.CHECKED)).json()
+    first = _post(client, WorkflowCaseFactory(checked=True)).json()
     assert _post(client, checked_case).json()["code"] == "no_slots"
     assert cancel_booking(reference=first["reference"], key=first["cancel_key"])
     assert _post(client, checked_case).status_code == 201

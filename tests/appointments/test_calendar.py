@@ -15,9 +15,8 @@ from wagtail.models import Site
 from appointments.forms import time_value
 from appointments.models import Booking
 from appointments.services import book_slot, cancel_booking
-from casework.constants import CaseState
 from cms.models import OfficeSettings
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 from .factories import SlotFactory
 
@@ -49,7 +48,7 @@ def test_the_booking_e_mail_carries_the_appointment_as_a_calendar_file(
     biometrics, django_capture_on_commit_callbacks
 ):
     slot = SlotFactory(service=biometrics)
-    case = CaseFactory(state=CaseState.CHECKED, person__preferred_language="uk")
+    case = WorkflowCaseFactory(checked=True, person__preferred_language="uk")
     with django_capture_on_commit_callbacks(execute=True):
         result = book_slot(case=case, slot=slot, email="olena@example.org")
     message = mail.outbox[-1]
@@ -70,7 +69,7 @@ def test_the_booking_e_mail_carries_the_appointment_as_a_calendar_file(
 
 def test_the_confirmation_page_offers_the_calendar_file(client, biometrics):
     slot = SlotFactory(service=biometrics)
-    case = CaseFactory(state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(checked=True)
     with translation.override("en"):
         lookup = client.post(
             reverse("appointments:book"),
@@ -97,7 +96,7 @@ def test_the_confirmation_page_offers_the_calendar_file(client, biometrics):
 
 def test_the_calendar_file_needs_the_key_and_a_live_booking(client, biometrics):
     slot = SlotFactory(service=biometrics)
-    result = book_slot(case=CaseFactory(state=CaseState.CHECKED), slot=slot)
+    result = book_slot(case=WorkflowCaseFactory(checked=True), slot=slot)
     reference = result.booking.reference
     good = reverse("appointments:calendar", args=[reference, result.cancel_key])
     bad = reverse("appointments:calendar", args=[reference, "wrong-key"])

@@ -10,8 +10,7 @@ from appointments import availability
 from appointments.constants import BookingStatus
 from appointments.models import Booking, Slot
 from appointments.services import BookingError, book_slot
-from casework.constants import CaseState
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 from .factories import SlotFactory
 
@@ -55,7 +54,7 @@ def _race(work, arguments):
 
 def test_many_cases_racing_for_the_last_slot_exactly_one_wins(biometrics):
     slot = SlotFactory(service=biometrics)
-    cases = [CaseFactory(state=CaseState.CHECKED) for _ in range(THREADS)]
+    cases = [WorkflowCaseFactory(checked=True) for _ in range(THREADS)]
     outcomes = _race(lambda case: book_slot(case=case), cases)
     assert outcomes.count("booked") == 1, outcomes
     assert set(outcomes) <= {"booked", "no_slots", "slot_taken"}, outcomes
@@ -65,7 +64,7 @@ def test_many_cases_racing_for_the_last_slot_exactly_one_wins(biometrics):
 def test_many_cases_racing_for_one_chosen_slot_exactly_one_wins(biometrics):
     slot = SlotFactory(service=biometrics)
     SlotFactory(service=biometrics)
-    cases = [CaseFactory(state=CaseState.CHECKED) for _ in range(THREADS)]
+    cases = [WorkflowCaseFactory(checked=True) for _ in range(THREADS)]
     outcomes = _race(lambda case: book_slot(case=case, slot=slot), cases)
     assert outcomes.count("booked") == 1, outcomes
     assert set(outcomes) <= {"booked", "slot_taken"}, outcomes
@@ -73,7 +72,7 @@ def test_many_cases_racing_for_one_chosen_slot_exactly_one_wins(biometrics):
 
 def test_duplicate_requests_of_one_case_leave_one_active_booking(biometrics):
     slots = [SlotFactory(service=biometrics) for _ in range(THREADS)]
-    case = CaseFactory(state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(checked=True)
     outcomes = _race(lambda _slot: book_slot(case=case), slots)
     assert sorted(set(outcomes)) == ["already_booked", "booked"], outcomes
     assert outcomes.count("booked") == 1, outcomes
@@ -95,7 +94,7 @@ def test_a_booking_in_flight_does_not_make_the_service_sold_out(biometrics):
             with transaction.atomic():
                 Slot.objects.select_for_update().get(pk=slot.pk)
                 Booking.objects.create(
-                    case=CaseFactory(state=CaseState.CHECKED), slot=slot, cancel_key_hash="x"
+                    case=WorkflowCaseFactory(checked=True), slot=slot, cancel_key_hash="x"
                 )
                 in_flight.set()
                 give_up.wait(timeout=30)
@@ -110,10 +109,10 @@ def test_a_booking_in_flight_does_not_make_the_service_sold_out(biometrics):
     try:
         assert in_flight.wait(timeout=30)
         with pytest.raises(BookingError) as exc:
-            book_slot(case=CaseFactory(state=CaseState.CHECKED))
+            book_slot(case=WorkflowCaseFactory(checked=True))
         assert exc.value.code == "no_slots"
         assert not availability.is_sold_out(biometrics, timezone.now())
     finally:
         give_up.set()
         thread.join(timeout=30)
-    assert book_slot(case=CaseFactory(state=CaseState.CHECKED)).booking.slot == slot
+    assert book_slot(case=WorkflowCaseFactory(checked=True)).booking.slot == slot

@@ -8,8 +8,8 @@ from django.utils import timezone, translation
 
 from appointments.forms import time_value
 from appointments.services import book_slot
-from casework.constants import CaseState, Language
-from tests.casework.factories import CaseFactory, PersonFactory
+from casework.constants import Language
+from tests.casework.factories import PersonFactory, WorkflowCaseFactory
 
 from .factories import SlotFactory
 
@@ -74,7 +74,7 @@ def test_booking_mail_names_the_service_in_the_applicants_language(
     biometrics, django_capture_on_commit_callbacks
 ):
     person = PersonFactory(preferred_language=Language.UK)
-    case = CaseFactory(person=person, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(person=person, checked=True)
     SlotFactory(service=biometrics)
     with django_capture_on_commit_callbacks(execute=True):
         book_slot(case=case, email="olena@example.org")

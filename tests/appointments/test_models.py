@@ -5,8 +5,7 @@ from django.db import IntegrityError, transaction
 
 from appointments.constants import BookingStatus
 from appointments.models import Booking, Slot
-from casework.constants import CaseState
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 from .factories import SlotFactory
 
@@ -19,34 +18,34 @@ def _booking(**kwargs):
 
 def test_two_live_bookings_of_one_slot_are_rejected_by_the_database():
     slot = SlotFactory()
-    _booking(case=CaseFactory(state=CaseState.CHECKED), slot=slot)
+    _booking(case=WorkflowCaseFactory(checked=True), slot=slot)
     with pytest.raises(IntegrityError), transaction.atomic():
-        _booking(case=CaseFactory(state=CaseState.CHECKED), slot=slot)
+        _booking(case=WorkflowCaseFactory(checked=True), slot=slot)
 
 
 def test_a_cancelled_booking_does_not_block_its_slot():
     slot = SlotFactory()
-    _booking(case=CaseFactory(), slot=slot, status=BookingStatus.CANCELLED)
-    _booking(case=CaseFactory(), slot=slot)
+    _booking(case=WorkflowCaseFactory(), slot=slot, status=BookingStatus.CANCELLED)
+    _booking(case=WorkflowCaseFactory(), slot=slot)
     assert slot.bookings.count() == 2
 
 
 def test_a_no_show_keeps_its_slot_occupied():
     slot = SlotFactory()
-    _booking(case=CaseFactory(), slot=slot, status=BookingStatus.NO_SHOW)
+    _booking(case=WorkflowCaseFactory(), slot=slot, status=BookingStatus.NO_SHOW)
     with pytest.raises(IntegrityError), transaction.atomic():
-        _booking(case=CaseFactory(), slot=slot)
+        _booking(case=WorkflowCaseFactory(), slot=slot)
 
 
 def test_a_case_cannot_hold_two_active_bookings():
-    case = CaseFactory(state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(checked=True)
     _booking(case=case, slot=SlotFactory())
     with pytest.raises(IntegrityError), transaction.atomic():
         _booking(case=case, slot=SlotFactory())
 
 
 def test_a_case_may_have_past_bookings_beside_its_active_one():
-    case = CaseFactory()
+    case = WorkflowCaseFactory()
     _booking(case=case, slot=SlotFactory(), status=BookingStatus.ATTENDED)
     _booking(case=case, slot=SlotFactory(), status=BookingStatus.CANCELLED)
     _booking(case=case, slot=SlotFactory())

@@ -6,8 +6,7 @@ from appointments.constants import BookingStatus, WaitingStatus
 from appointments.models import Booking, WaitingListEntry
 from appointments.services import book_slot, join_waiting_list
 from casework import services as case_services
-from casework.constants import CaseState
-from tests.casework.factories import CaseFactory, MembershipFactory
+from tests.casework.factories import MembershipFactory, WorkflowCaseFactory
 
 from .factories import SlotFactory
 
@@ -23,7 +22,7 @@ def test_withdrawing_a_case_frees_its_slot_for_the_waiting_list(
 ):
     slot = SlotFactory(service=biometrics)
     booking = book_slot(case=checked_case, slot=slot).booking
-    waiting = CaseFactory(state=CaseState.CHECKED)
+    waiting = WorkflowCaseFactory(checked=True)
     join_waiting_list(case=waiting, email="next@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -40,7 +39,7 @@ def test_withdrawing_a_case_frees_its_slot_for_the_waiting_list(
 
 
 def test_a_refused_case_leaves_the_waiting_list(biometrics, django_capture_on_commit_callbacks):
-    case = CaseFactory(state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(checked=True)
     join_waiting_list(case=case, email="me@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):

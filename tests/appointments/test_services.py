@@ -21,7 +21,7 @@ from appointments.services import (
 )
 from casework.constants import CardOrderStatus, CaseState, Role
 from casework.models import CardOrder
-from tests.casework.factories import CaseFactory, MembershipFactory
+from tests.casework.factories import MembershipFactory, WorkflowCaseFactory, advance
 
 from .conftest import delivered_case
 from .factories import ReleaseRuleFactory, SlotFactory
@@ -37,15 +37,16 @@ pytestmark = pytest.mark.django_db
     [CaseState.RECEIVED, CaseState.DOCUMENTS_REQUESTED, CaseState.BIOMETRICS, CaseState.REFUSED],
 )
 def test_biometrics_is_offered_only_once_the_case_is_checked(biometrics, state):
-    assert not is_ready_for(CaseFactory(state=state), "biometrics")
-    assert is_ready_for(CaseFactory(state=CaseState.CHECKED), "biometrics")
+    assert not is_ready_for(WorkflowCaseFactory(state=state), "biometrics")
+    assert is_ready_for(WorkflowCaseFactory(checked=True), "biometrics")
 
 
 def test_hand_over_needs_the_latest_card_order_delivered(hand_over):
-    case = CaseFactory(state=CaseState.PRODUCED)
-    assert not is_ready_for(case, "hand_over"), "no card order yet"
-    CardOrder.objects.create(case=case, order_number="A1", status=CardOrderStatus.DELIVERED)
+    case = WorkflowCaseFactory(produced=True)
+    assert not is_ready_for(case, "hand_over"), "the card is ordered, not delivered yet"
+    case = WorkflowCaseFactory(produced=True, card_delivered=True)
     assert is_ready_for(case, "hand_over")
+    # low-level: a newer order of the card (a re-order the office placed after the delivery)
     CardOrder.objects.create(
         case=case,
         order_number="A2",
@@ -62,7 +63,7 @@ def test_a_delivered_card_makes_hand_over_the_service_to_book(biometrics, hand_o
 def test_booking_refuses_a_case_that_is_not_ready(biometrics):
     SlotFactory(service=biometrics)
     with pytest.raises(BookingError) as exc:
-        book_slot(case=CaseFactory(state=CaseState.RECEIVED))
+        book_slot(case=WorkflowCaseFactory(received=True))
     assert exc.value.code == "not_ready"
     assert not Booking.objects.exists()
 
@@ -90,7 +91,7 @@ def test_a_taken_slot_cannot_be_booked_again(biometrics, checked_case):
     slot = SlotFactory(service=biometrics)
     book_slot(case=checked_case, slot=slot)
     with pytest.raises(BookingError) as exc:
-        book_slot(case=CaseFactory(state=CaseState.CHECKED), slot=slot)
+        book_slot(case=WorkflowCaseFactory(checked=True), slot=slot)
     assert exc.value.code == "slot_taken"
     assert slot.bookings.count() == 1
 
@@ -126,7 +127,7 @@ def test_a_repeated_request_without_a_chosen_time_changes_nothing(biometrics, ch
 
 def test_rebooking_onto_a_taken_slot_keeps_the_old_booking(biometrics, checked_case):
     mine, theirs = SlotFactory(service=biometrics), SlotFactory(service=biometrics)
-    book_slot(case=CaseFactory(state=CaseState.CHECKED), slot=theirs)
+    book_slot(case=WorkflowCaseFactory(checked=True), slot=theirs)
     old = book_slot(case=checked_case, slot=mine).booking
     with pytest.raises(BookingError):
         book_slot(case=checked_case, slot=theirs)
@@ -175,7 +176,7 @@ def test_cancel_of_an_unknown_reference_does_nothing(biometrics):
 
 
 def _waiting(service, expires_on, email):
-    case = CaseFactory(state=CaseState.CHECKED, title_expires_on=expires_on)
+    case = WorkflowCaseFactory(checked=True, title_expires_on=expires_on)
     join_waiting_list(case=case, email=email)
     return case
 
@@ -198,7 +199,7 @@ def test_a_cancelled_slot_goes_to_the_waiting_case_whose_title_runs_out_first(
     assert [m.to for m in mail.outbox] == [["sooner@example.org"]]
     # The next freed slot goes to the later expiry, the case without a date comes last.
     second = SlotFactory(service=biometrics)
-    again = book_slot(case=CaseFactory(state=CaseState.CHECKED), slot=second)
+    again = book_slot(case=WorkflowCaseFactory(checked=True), slot=second)
     cancel_booking(reference=again.booking.reference, key=again.cancel_key)
     assert Booking.objects.get(slot=second, status=BookingStatus.BOOKED).case == later
     assert no_expiry.appointment_waiting.get().status == WaitingStatus.WAITING
@@ -208,8 +209,7 @@ def test_a_waiting_case_that_is_no_longer_ready_is_skipped(biometrics, checked_c
     slot = SlotFactory(service=biometrics)
     result = book_slot(case=checked_case, slot=slot)
     stale = _waiting(biometrics, timezone.localdate(), "stale@example.org")
-    stale.__dict__["state"] = CaseState.BIOMETRICS
-    stale.save()
+    advance(stale, "take_biometrics")
     ready = _waiting(biometrics, None, "ready@example.org")
     cancel_booking(reference=result.booking.reference, key=result.cancel_key)
     assert Booking.objects.get(slot=slot, status=BookingStatus.BOOKED).case == ready
@@ -355,7 +355,7 @@ def test_a_race_past_the_locks_ends_in_a_clear_message_not_an_error(
     from appointments import services
 
     slot = SlotFactory(service=biometrics)
-    other = book_slot(case=CaseFactory(state=CaseState.CHECKED), slot=slot).booking
+    other = book_slot(case=WorkflowCaseFactory(checked=True), slot=slot).booking
     monkeypatch.setattr(services, "_lock_free_slot", lambda **kwargs: slot)
     with pytest.raises(BookingError) as exc:
         book_slot(case=checked_case)
@@ -382,12 +382,12 @@ def test_a_second_active_booking_of_a_case_is_reported_as_already_booked():
 
     from appointments.services import _violated_constraint
 
-    case = CaseFactory(state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(checked=True)
     first = Booking.objects.create(case=case, slot=SlotFactory(), cancel_key_hash="x" * 64)
     errors = []
     for kwargs in (
         {"case": case, "slot": SlotFactory()},
-        {"case": CaseFactory(), "slot": first.slot},
+        {"case": WorkflowCaseFactory(), "slot": first.slot},
     ):
         try:
             with transaction.atomic():

@@ -11,8 +11,7 @@ from appointments.constants import BookingStatus
 from appointments.forms import time_value
 from appointments.models import Booking, WaitingListEntry
 from appointments.schedule import OFFICE_TZ
-from casework.constants import CaseState
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 from .factories import SlotFactory
 
@@ -116,7 +115,7 @@ def test_an_empty_post_gets_field_errors(client):
 
 def test_a_case_not_ready_gets_no_slots(client, biometrics):
     SlotFactory(service=biometrics)
-    response = _lookup(client, CaseFactory(state=CaseState.RECEIVED))
+    response = _lookup(client, WorkflowCaseFactory(received=True))
     assert response.status_code == 200
     assert "appointments/not_ready.html" in [t.name for t in response.templates]
     assert 'name="time"' not in response.content.decode()
@@ -134,7 +133,7 @@ def test_a_slot_taken_meanwhile_gives_a_clear_message(client, biometrics, checke
     SlotFactory(service=biometrics)
     token = _lookup(client, checked_case).context["token"]
     Booking.objects.create(
-        case=CaseFactory(state=CaseState.CHECKED), slot=slot, cancel_key_hash="x" * 64
+        case=WorkflowCaseFactory(checked=True), slot=slot, cancel_key_hash="x" * 64
     )
     response = client.post(url("choose", "en"), _pick(slot, token))
     assert response.status_code == 400
@@ -155,7 +154,7 @@ def test_losing_the_race_for_a_slot_shows_a_message_and_the_remaining_times(
 
     def faster_rival_then_book(**kwargs):
         Booking.objects.create(
-            case=CaseFactory(state=CaseState.CHECKED), slot=contested, cancel_key_hash="x" * 64
+            case=WorkflowCaseFactory(checked=True), slot=contested, cancel_key_hash="x" * 64
         )
         return real_book_slot(**kwargs)
 
@@ -235,7 +234,7 @@ def test_a_time_is_listed_once_whatever_counter_is_free_and_booking_takes_any(cl
     first = SlotFactory(service=biometrics, start=at(1, 9, 0))
     second = SlotFactory(service=biometrics, start=first.start)  # another counter, same time
     assert first.counter != second.counter
-    cases = [CaseFactory(state=CaseState.CHECKED) for _ in range(3)]
+    cases = [WorkflowCaseFactory(checked=True) for _ in range(3)]
     response = _lookup(client, cases[0])
     assert _radios(response) == [time_value(first.start)], "one entry for two counters"
     assert response.context["total_times"] == 1
@@ -289,7 +288,7 @@ def test_a_day_without_free_times_left_shows_the_next_one(client, biometrics, ch
     later = SlotFactory(service=biometrics, start=at(3, 8))
     token = _lookup(client, checked_case).context["token"]
     Booking.objects.create(
-        case=CaseFactory(state=CaseState.CHECKED), slot=taken, cancel_key_hash="x" * 64
+        case=WorkflowCaseFactory(checked=True), slot=taken, cancel_key_hash="x" * 64
     )
     response = client.post(url("choose", "en"), _pick(taken, token, email="o@example.org"))
     assert response.status_code == 400

@@ -9,9 +9,8 @@ from django.utils import timezone
 from appointments.constants import BookingStatus
 from appointments.models import Booking
 from appointments.services import book_slot, join_waiting_list
-from casework.constants import CaseState
 from tests.casework.backoffice import build_office
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 from .factories import CounterFactory, SlotFactory
 
@@ -36,7 +35,7 @@ def _panel(response) -> str:
 def test_case_file_shows_the_active_booking_with_time_counter_and_service(
     client, office, biometrics
 ):
-    case = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_a, checked=True)
     slot = SlotFactory(service=biometrics, counter=CounterFactory(name="Schalter 7"))
     book_slot(case=case, slot=slot)
     client.force_login(office.worker_a)
@@ -55,7 +54,7 @@ def test_case_file_shows_the_active_booking_with_time_counter_and_service(
 
 
 def test_case_file_lists_earlier_bookings_and_counts_no_shows(client, office, biometrics):
-    case = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_a, checked=True)
     missed = Booking.objects.create(
         case=case,
         slot=SlotFactory(service=biometrics, start=timezone.now() - dt.timedelta(days=3)),
@@ -72,7 +71,7 @@ def test_case_file_lists_earlier_bookings_and_counts_no_shows(client, office, bi
 
 
 def test_case_on_the_waiting_list_says_so(client, office, biometrics):
-    case = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_a, checked=True)
     join_waiting_list(case=case, email="me@example.org")
     client.force_login(office.worker_a)
 
@@ -80,7 +79,7 @@ def test_case_on_the_waiting_list_says_so(client, office, biometrics):
 
 
 def test_caseworker_of_another_department_still_gets_404(client, office, biometrics):
-    case = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_a, checked=True)
     book_slot(case=case, slot=SlotFactory(service=biometrics))
     client.force_login(office.worker_b)
 
@@ -91,7 +90,7 @@ def test_caseworker_of_another_department_still_gets_404(client, office, biometr
 
 
 def test_service_point_sees_the_appointment_too(client, office, biometrics):
-    case = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_a, checked=True)
     book_slot(case=case, slot=SlotFactory(service=biometrics, counter=CounterFactory(name="SP 1")))
     client.force_login(office.counter)
 
