@@ -5,9 +5,15 @@ from pathlib import Path
 import pytest
 
 from applications.uploads import store_document
+from casework import services
 from casework.constants import Role
-from casework.models import CaseAccessLog, CaseDocument
-from tests.casework.factories import CaseFactory, DepartmentFactory, MembershipFactory, UserFactory
+from casework.models import CaseAccessLog
+from tests.casework.factories import (
+    DepartmentFactory,
+    MembershipFactory,
+    UserFactory,
+    WorkflowCaseFactory,
+)
 
 from .conftest import pdf_bytes, upload
 
@@ -16,15 +22,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def document(settings, django_capture_on_commit_callbacks):
-    case = CaseFactory()
+    case = WorkflowCaseFactory(documents=[("passport", "Reisepass")])
     # The file takes its name when the transaction commits (casework.files).
     with django_capture_on_commit_callbacks(execute=True):
         name = store_document(
             upload=upload("pass.pdf", pdf_bytes()), file_number=case.file_number, code="passport"
         )
-    return CaseDocument.objects.create(
-        case=case, code="passport", name="Reisepass", received=True, file=name
-    )
+    (received,) = services.receive_applicant_documents(case=case, files={"passport": name})
+    return received
 
 
 def url(document):

@@ -12,9 +12,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from applications.models import Submission
-from casework.constants import CaseState
 from casework.models import CaseDocument, RequiredDocument
-from tests.casework.factories import CaseFactory, PersonFactory
+from tests.casework.factories import PersonFactory, WorkflowCaseFactory
 
 from .conftest import Wizard, pdf_bytes, personal_data, upload
 
@@ -102,13 +101,16 @@ def test_documents_summary_confirmation_receipt_and_email_in_ukrainian(
 @pytest.fixture
 def case_with_missing_documents(translated):
     person = PersonFactory(birth_date=BIRTH)
-    case = CaseFactory(
-        person=person, case_type=translated["24"], state=CaseState.DOCUMENTS_REQUESTED
-    )
     due = timezone.localdate() + dt.timedelta(days=14)
-    for code, name in [("passport", "Reisepass"), ("contract", "Arbeitsvertrag")]:
-        CaseDocument.objects.create(case=case, code=code, name=name, due_on=due)
+    case = WorkflowCaseFactory(
+        person=person,
+        case_type=translated["24"],
+        documents=[("passport", "Reisepass"), ("contract", "Arbeitsvertrag")],
+        documents_requested=True,
+        due_on=due,
+    )
     # Added by the caseworker, not on the case type's checklist.
+    # low-level: no service adds an item of its own to one case's checklist yet
     CaseDocument.objects.create(case=case, code="extra", name="Schulbescheinigung", due_on=due)
     return case
 
@@ -176,7 +178,7 @@ def test_status_lookup_fetches_translated_names_with_the_documents(
         RequiredDocument.objects.create(
             case_type=case.case_type, code=code, name=code, name_uk=code
         )
-        CaseDocument.objects.create(case=case, code=code, name=code)
+        CaseDocument.objects.create(case=case, code=code, name=code)  # low-level: more items
     after = queries()
     assert len(after) == len(before)
     assert not [sql for sql in after if sql.startswith('SELECT "casework_requireddocument"')]

@@ -10,10 +10,9 @@ from wagtail.models import Site
 
 from applications.views import _SEND_DOCUMENTS_SALT
 from casework import services as casework_services
-from casework.constants import CaseState
 from casework.models import CaseDocument, CaseHistory
 from cms.models import OfficeSettings
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 from .conftest import pdf_bytes, upload
 from .test_status import BIRTH, look_up
@@ -38,12 +37,14 @@ def office():
 @pytest.fixture
 def case():
     """A case waiting for the pay slips; the passport is in."""
-    requested = CaseFactory(state=CaseState.DOCUMENTS_REQUESTED, person__birth_date=BIRTH)
-    CaseDocument.objects.create(
-        case=requested, code="income", name="Gehaltsnachweise der letzten drei Monate"
+    return WorkflowCaseFactory(
+        documents=[
+            ("income", "Gehaltsnachweise der letzten drei Monate"),
+            ("passport", "Reisepass", True),
+        ],
+        documents_requested=True,
+        person__birth_date=BIRTH,
     )
-    CaseDocument.objects.create(case=requested, code="passport", name="Reisepass", received=True)
-    return requested
 
 
 def _token(response) -> str:
@@ -127,7 +128,8 @@ def test_a_wrong_token_sends_nothing(client, case, kind):
 
 
 def test_a_closed_case_takes_no_documents(client):
-    closed = CaseFactory(state=CaseState.REFUSED, person__birth_date=BIRTH)
-    CaseDocument.objects.create(case=closed, code="income", name="Gehaltsnachweise")
+    closed = WorkflowCaseFactory(
+        documents=[("income", "Gehaltsnachweise")], refused=True, person__birth_date=BIRTH
+    )
     response = look_up(client, closed.file_number, BIRTH)
     assert 'id="send-documents"' not in response.text

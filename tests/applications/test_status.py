@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from casework.constants import CardOrderStatus, CaseState
-from casework.models import CardOrder, CaseDocument
-from tests.casework.factories import CaseFactory, PersonFactory
+from casework.models import CardOrder
+from tests.casework.factories import PersonFactory, WorkflowCaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +25,15 @@ def case():
         email="iryna@example.org",
         street="Geheimweg 7",
     )
-    case = CaseFactory(person=person, state=CaseState.DOCUMENTS_REQUESTED)
-    CaseDocument.objects.create(
-        case=case,
-        code="income",
-        name="Gehaltsnachweise der letzten drei Monate",
+    return WorkflowCaseFactory(
+        person=person,
+        documents=[
+            ("income", "Gehaltsnachweise der letzten drei Monate"),
+            ("passport", "Reisepass", True),
+        ],
+        documents_requested=True,
         due_on=timezone.localdate() + dt.timedelta(days=14),
     )
-    CaseDocument.objects.create(case=case, code="passport", name="Reisepass", received=True)
-    return case
 
 
 def look_up(client, file_number, birth_date, language="en", **extra):
@@ -155,7 +155,7 @@ def test_status_offers_booking_once_the_case_is_ready(client, case):
     response = look_up(client, case.file_number, BIRTH)
     assert 'data-testid="book-appointment"' not in response.text  # documents still requested
 
-    ready = CaseFactory(person=case.person, state=CaseState.CHECKED)
+    ready = WorkflowCaseFactory(person=case.person, checked=True)
     response = look_up(client, ready.file_number, BIRTH)
     assert 'data-testid="book-appointment"' in response.text
     assert "/en/termin/" in response.text

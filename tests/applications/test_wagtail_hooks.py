@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from applications.uploads import store_document
-from casework.models import CaseDocument
+from casework import services
 from tests.casework.backoffice import build_office, member
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory, advance
 
 from .conftest import pdf_bytes, upload
 
@@ -20,15 +20,13 @@ def office():
 
 @pytest.fixture
 def uploaded(office, django_capture_on_commit_callbacks):
-    case = CaseFactory(case_type=office.type_a)
+    documents = [("passport", "Reisepass"), ("contract", "Arbeitsvertrag")]
+    case = WorkflowCaseFactory(case_type=office.type_a, documents=documents)
     with django_capture_on_commit_callbacks(execute=True):  # the file is renamed at commit
         name = store_document(
             upload=upload("pass.pdf", pdf_bytes()), file_number=case.file_number, code="passport"
         )
-    document = CaseDocument.objects.create(
-        case=case, code="passport", name="Reisepass", received=True, file=name
-    )
-    CaseDocument.objects.create(case=case, code="contract", name="Arbeitsvertrag")
+    (document,) = services.receive_applicant_documents(case=case, files={"passport": name})
     return document
 
 
@@ -65,8 +63,7 @@ def test_caseworker_of_another_department_gets_404_for_file_and_link(client, off
 
 def test_service_point_does_not_get_the_uploads_panel(client, office, uploaded):
     """Like the document checklist, the uploads belong to the full case file only."""
-    uploaded.case.__dict__["state"] = "checked"
-    uploaded.case.save()
+    advance(uploaded.case, "check")
     client.force_login(office.counter)
 
     response = _case_file(client, uploaded.case)
@@ -76,7 +73,7 @@ def test_service_point_does_not_get_the_uploads_panel(client, office, uploaded):
 
 
 def test_case_without_uploads_has_no_uploads_panel(client, office):
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(member(office.dept_a))
 
     assert 'data-panel="uploads"' not in _case_file(client, case).content.decode()
