@@ -28,17 +28,17 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from casework.constants import CaseState, Role
+from casework.constants import Role
 from casework.models import Case, CaseHistory
 from operations import services
 from operations.constants import RunStatus
 from operations.models import ContinuationBatch, ContinuationItem
 from tests.casework.factories import (
-    CaseFactory,
     CaseTypeFactory,
     DepartmentFactory,
     MembershipFactory,
     PersonFactory,
+    WorkflowCaseFactory,
 )
 
 from .proxy import TcpProxy
@@ -64,10 +64,10 @@ def office(settings):
     case_type = CaseTypeFactory(code="24", legal_basis="§ 24 AufenthG", department=department)
     supervisor = MembershipFactory(department=department, role=Role.SUPERVISOR).user
     cases = [
-        CaseFactory(
+        WorkflowCaseFactory(
             person=PersonFactory(preferred_language="uk"),
             case_type=case_type,
-            state=CaseState.HANDED_OVER,
+            handed_over=True,
             granted_until=dt.date(2025, 3, 4),
         )
         for _ in range(TITLES)

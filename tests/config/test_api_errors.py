@@ -10,7 +10,11 @@ from casework.auth import issue_token
 from casework.constants import CaseState, Role
 from casework.models import CaseHistory
 from tests.casework.backoffice import build_office, case_with_documents
-from tests.casework.factories import CaseFactory, MembershipFactory, valid_until
+from tests.casework.factories import (
+    MembershipFactory,
+    WorkflowCaseFactory,
+    valid_until,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +45,7 @@ def assert_problem(response, status: int, code: str) -> dict:
 
 
 def test_a_wrong_trailing_slash_is_a_json_404_that_names_the_right_path(client, office):
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     body = assert_problem(
         client.get(f"{CASES}/{case.file_number}/", **bearer(office.worker_a)), 404, "not_found"
     )
@@ -51,7 +55,7 @@ def test_a_wrong_trailing_slash_is_a_json_404_that_names_the_right_path(client, 
 
 
 def test_a_missing_input_is_422_naming_the_field_not_409(client, office):
-    case = CaseFactory(case_type=office.type_b, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_b, checked=True)
     response = client.post(
         f"{CASES}/{case.file_number}/transitions",
         {"transition": "refuse", "data": {}},
@@ -99,7 +103,7 @@ def test_the_frameworks_own_validation_is_a_422_problem(client, office):
 
 
 def test_nul_in_a_transition_note_is_400_and_changes_nothing(client, office):
-    case = CaseFactory(case_type=office.type_b, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_b, checked=True)
     response = client.post(
         f"{CASES}/{case.file_number}/transitions",
         {"transition": "refuse", "note": "a\x00b", "data": {"reason": "x"}},
@@ -112,7 +116,7 @@ def test_nul_in_a_transition_note_is_400_and_changes_nothing(client, office):
 
 
 def test_nul_in_a_refusal_reason_is_400(client, office):
-    case = CaseFactory(case_type=office.type_b, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_b, checked=True)
     response = client.post(
         f"{CASES}/{case.file_number}/transitions",
         {"transition": "refuse", "data": {"reason": "nein\x00"}},
@@ -181,7 +185,7 @@ def test_control_characters_elsewhere_are_still_a_clear_400_page(client):
 
 
 def test_a_list_where_a_choice_is_expected_is_422(client, office):
-    case = CaseFactory(case_type=office.type_a, state=CaseState.PRODUCED)
+    case = WorkflowCaseFactory(case_type=office.type_a, produced=True)
     response = client.post(
         f"{CASES}/{case.file_number}/transitions",
         {"transition": "hand_over", "data": {"belehrung_language": ["de"]}},
@@ -280,7 +284,7 @@ def test_people_get_a_translated_503_page_when_the_database_is_gone(client, data
 
 
 def test_a_write_cut_off_by_the_outage_leaves_nothing_half_done(client, office):
-    case = CaseFactory(case_type=office.type_b, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_b, checked=True)
     headers = bearer(office.worker_b)
 
     def fail_on_history(execute, sql, params, many, context):

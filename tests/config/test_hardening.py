@@ -12,7 +12,7 @@ from casework import workflow
 from casework.services import create_case
 from casework.workflow import add_years
 from tests.casework.backoffice import build_office
-from tests.casework.factories import CaseFactory, PersonFactory
+from tests.casework.factories import PersonFactory, WorkflowCaseFactory
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_adding_years_to_29_february():
 
 def test_the_check_with_a_validity_date_works_on_29_february(office, monkeypatch):
     monkeypatch.setattr(workflow.timezone, "localdate", lambda *a: dt.date(2028, 2, 29))
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     years = case.case_type.max_validity_years
     ok = workflow.granted_until_plausible(case, None, {"granted_until": dt.date(2029, 1, 1)})
     assert ok == []

@@ -5,10 +5,9 @@ from django.core import mail
 from wagtail.models import Site
 
 from appointments.services import book_slot
-from casework.constants import CaseState
 from config.links import public_url, site_base_url
 from tests.appointments.factories import ServiceFactory, SlotFactory
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def test_the_booking_e_mail_links_to_the_site_not_the_development_server(
 ):
     service = ServiceFactory(kind="biometrics")
     SlotFactory(service=service)
-    case = CaseFactory(state=CaseState.CHECKED, person__preferred_language="uk")
+    case = WorkflowCaseFactory(checked=True, person__preferred_language="uk")
     with django_capture_on_commit_callbacks(execute=True):
         result = book_slot(case=case, email="olena@example.org")
     body = mail.outbox[-1].body

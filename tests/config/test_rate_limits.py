@@ -11,9 +11,8 @@ from django.core.checks import run_checks
 
 from appointments.models import Booking
 from appointments.views import THROTTLE_GROUP  # noqa: F401 - the per-address group exists
-from casework.constants import CaseState
 from tests.appointments.factories import ServiceFactory, SlotFactory
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def _generous_per_address_limits(settings):
 
 @pytest.fixture
 def case():
-    case = CaseFactory(state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(checked=True)
     ServiceFactory(kind="biometrics")
     SlotFactory(service__kind="biometrics")
     return case
@@ -108,7 +107,7 @@ def test_the_holder_proving_the_case_again_and_again_is_not_limited(client, case
 def test_another_file_number_is_not_affected(client, case):
     for n in range(15):
         book_page(client, case, WRONG, n)
-    other = CaseFactory(state=CaseState.CHECKED)
+    other = WorkflowCaseFactory(checked=True)
     assert status_page(client, other, other.person.birth_date, 1).status_code == 200
 
 

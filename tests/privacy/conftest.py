@@ -50,6 +50,7 @@ from tests.casework.factories import (
     MembershipFactory,
     PersonFactory,
     UserFactory,
+    WorkflowCaseFactory,
 )
 
 TODAY = dt.date(2026, 12, 4)
@@ -248,10 +249,10 @@ def trail(
     for text in (family, f"{family} {given}", granted.file_number, passport):
         SearchLog.objects.create(user=w["worker_a"], query=text, result_count=1, backend="default")
     if open_case:
-        current = CaseFactory(
+        current = WorkflowCaseFactory(
             person=person,
             case_type=w["type_a"],
-            state=CaseState.CHECKED,
+            checked=True,
             received_at=timezone.now() - dt.timedelta(days=20),
         )
         out.cases.append(current)

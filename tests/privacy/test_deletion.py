@@ -19,7 +19,7 @@ from search.backends import get_search_backends
 from search.models import NameTerm, SearchLog
 from search.selectors import search_cases
 from search.services import REDACTED_QUERY
-from tests.casework.factories import CaseFactory, PersonFactory
+from tests.casework.factories import PersonFactory, WorkflowCaseFactory
 
 from .conftest import TODAY, build_world
 from .walk import (
@@ -77,7 +77,7 @@ def test_released_person_is_gone_everywhere_and_nobody_else_lost_anything(
     old_batches = {b.pk: root / b.file.name for b in world.ordinance.batches.all()}
     assert "Zyxwvutsky" in " ".join(pdf_text(path) for path in old_batches.values())
     # A family member's case filed together with theirs stays; only the link goes.
-    family = CaseFactory(
+    family = WorkflowCaseFactory(
         person=PersonFactory(family_name="Familyson"),
         case_type=world.type_24,
         filed_with=gone.cases[1],
@@ -186,13 +186,12 @@ def test_running_the_deletion_again_changes_nothing(world, django_capture_on_com
 def test_a_person_who_is_no_longer_due_is_skipped_at_release(
     world, django_capture_on_commit_callbacks
 ):
-    from tests.casework.factories import CaseFactory
 
     services.propose_due_deletions(today=TODAY)
     proposal = DeletionProposal.objects.get()
     services.submit_proposal(proposal=proposal, user=world.amt2)
     # Meanwhile the person applies again.
-    CaseFactory(person=world.gone.person, case_type=world.type_a)
+    WorkflowCaseFactory(person=world.gone.person, case_type=world.type_a)
     with django_capture_on_commit_callbacks(execute=True):
         services.release_proposal(proposal=proposal, user=world.amt3)
     item = DeletionItem.objects.get()

@@ -47,10 +47,10 @@ def test_no_rules_no_proposals(world):
 
 
 def test_an_item_no_longer_due_leaves_the_list_under_review(world):
-    from tests.casework.factories import CaseFactory
+    from tests.casework.factories import WorkflowCaseFactory
 
     proposal_for(world)
-    CaseFactory(person=world.gone.person, case_type=world.type_a)
+    WorkflowCaseFactory(person=world.gone.person, case_type=world.type_a)
     result = services.propose_due_deletions(today=TODAY)
     assert result["dropped"] == 1
     assert not DeletionItem.objects.exists()
