@@ -71,7 +71,7 @@ def long_case(office, state, *, rows: int):
         # low-level: many rows at once (the bound must hold for any number of them)
         CardOrder.objects.create(
             case=case,
-            order_number=f"{case.file_number}-K{i + 1}",
+            order_number=f"{case.file_number}-R{i + 1}",
             status=CardOrderStatus.FAILED if i < 2 else CardOrderStatus.ORDERED,
         )
     return case

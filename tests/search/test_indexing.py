@@ -67,8 +67,8 @@ def test_a_case_saved_several_times_in_one_transaction_is_indexed_once(
 
     calls = []
     monkeypatch.setattr(signals, "_index", lambda ids, delete: calls.append((list(ids), delete)))
+    case = make_case(office["type_a"], family_name="Lysenko", given_names="Taras")
     with django_capture_on_commit_callbacks(execute=True):
-        case = make_case(office["type_a"], family_name="Lysenko", given_names="Taras")
         case.notes = "Mietvertrag fehlt"
         case.save()
         # low-level: saves outside a service are announced too, once per transaction
