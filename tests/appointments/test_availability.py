@@ -16,7 +16,8 @@ from appointments.services import (
     release_case_bookings,
     release_slots,
 )
-from tests.casework.factories import WorkflowCaseFactory
+from casework.constants import CaseState
+from tests.casework.factories import CaseFactory
 
 from .conftest import delivered_case
 from .factories import CounterFactory, ReleaseRuleFactory, SlotFactory
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _ready_case():
-    return WorkflowCaseFactory(checked=True)
+    return CaseFactory(state=CaseState.CHECKED)
 
 
 def _code(**kwargs) -> str:
@@ -85,7 +86,7 @@ def test_a_case_that_holds_the_booking_hears_so_while_sold_out(sold_out):
 
 
 def test_a_case_that_is_not_ready_hears_that_first(sold_out):
-    assert _code(case=WorkflowCaseFactory(received=True)) == "not_ready"
+    assert _code(case=CaseFactory(state=CaseState.RECEIVED)) == "not_ready"
 
 
 def test_a_cancelled_booking_frees_the_slot_for_the_next_request(sold_out):
