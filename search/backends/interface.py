@@ -107,10 +107,12 @@ class BaseCaseSearchBackend:
         scope: CaseScope,
         filters: SearchFilters,
         user=None,
+        candidates: Candidates | None = None,
     ) -> RestMatches | None:
         """Text matches beyond ``ranked_ids`` for backends without :meth:`text_condition`.
 
-        ``user``: whose visibility rule applies on top of ``scope`` (as in every query)."""
+        ``user``: whose visibility rule applies on top of ``scope`` (as in every query);
+        ``candidates``: what the backend found (it may have counted the text matches)."""
         return None
 
     def text_condition(self, text_words: list[str]) -> Q | BaseExpression | None:
@@ -151,13 +153,22 @@ class BaseCaseSearchBackend:
             ranked, candidates = self._rank(parsed, text_words, qs, filters, scope)
             if text_words and candidates.text_truncated:
                 extra = self.text_condition(text_words)
-                if candidates.text_total is not None and candidates.text_hits is not None:
+                if (
+                    extra is not None
+                    and candidates.text_total is not None
+                    and candidates.text_hits is not None
+                ):
                     # |ranked ∪ text matches| = |ranked| + |text matches| − |both|
                     both = sum(1 for pk, _ in ranked if pk in candidates.text_hits)
                     extra_count = max(0, candidates.text_total - both)
                 elif extra is None:
                     rest = self.rest_matches(
-                        text_words, [pk for pk, _ in ranked], scope, filters, user=user
+                        text_words,
+                        [pk for pk, _ in ranked],
+                        scope,
+                        filters,
+                        user=user,
+                        candidates=candidates,
                     )
         results = SearchResults(
             queryset=qs,

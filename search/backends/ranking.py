@@ -4,6 +4,7 @@ every backend (:func:`search.names.name_score`, birth dates, free-text rank)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import names
 from .filters import SearchFilters
@@ -64,6 +65,9 @@ class Candidates:
     #: candidate, when the backend read them with the candidates: facets of the ranked cases
     #: are counted from them.
     facet_values: dict[int, tuple] | None = None
+    #: Facet counts of every visible text match ({facet: {value: count}}), when the backend
+    #: counted them with the candidates.
+    text_facets: dict[str, dict[Any, int]] | None = None
 
     @property
     def text_truncated(self) -> bool:
