@@ -79,6 +79,17 @@ STATE_TEXTS: dict[str, tuple[str, str]] = {
         _("Your residence card has been handed over. The case is closed."),
         _("Nothing more is needed for this application."),
     ),
+    CaseState.HEARING: (
+        _("We intend to refuse your application. Before we decide, you may comment."),
+        _(
+            "We have sent you a letter with the reasons and a deadline. You can answer here "
+            "on this page, by post or in person until that date. Nothing has been decided yet."
+        ),
+    ),
+    CaseState.REFUSAL_DRAFTED: (
+        _("We are preparing the decision on your application."),
+        _("You will receive the written decision by e-mail or by post."),
+    ),
     CaseState.REFUSED: (
         _("Your application has been refused."),
         _("You have received or will receive a written decision with the reasons."),

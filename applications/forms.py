@@ -549,3 +549,33 @@ class SendDocumentsForm(forms.Form):
             for code, _name in self.missing
             if self.cleaned_data.get(f"doc_{code}")
         }
+
+
+class HearingAnswerForm(forms.Form):
+    """The applicant's comments on an intended refusal, from the status page."""
+
+    answer = forms.CharField(
+        label=_("Your comments"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=5000,
+        help_text=_("What should we take into account before we decide? At most 5,000 characters."),
+    )
+    attachment = forms.FileField(
+        label=_("A document supporting your comments (optional)"),
+        required=False,
+        validators=[_validate_upload],
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not self.errors
+            and not (cleaned.get("answer") or "").strip()
+            and not cleaned.get("attachment")
+        ):
+            raise ValidationError(
+                _("Please write your comments or choose a document."), code="empty"
+            )
+        return cleaned

@@ -9,7 +9,7 @@ from django.db.models import Case as Case_
 from django.db.models import OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone, translation
 
-from casework.constants import FINAL_STATES, CardOrderStatus
+from casework.constants import FINAL_STATES, CardOrderStatus, CaseState, NoticeStatus
 from casework.models import Case, CaseDocument, CaseType, RequiredDocument, name_field_for
 from casework.selectors import case_for_applicant
 
@@ -21,6 +21,7 @@ __all__ = [
     "available_case_types",
     "case_status",
     "case_status_for_applicant",
+    "issued_notice_file",
     "filed_in_time",
     "missing_documents",
     "received_documents",
@@ -111,6 +112,12 @@ class CaseStatus:
     #: The missing documents as (checklist code, name): what the status page can take.
     missing_items: list[tuple[str, str]] = field(default_factory=list)
     can_send_documents: bool = False
+    #: While the office hears the applicant before a refusal: until when they may comment,
+    #: and whether they may still answer here (once; later answers go by post).
+    hearing_due_on: dt.date | None = None
+    can_answer_hearing: bool = False
+    #: Letters of the decision, as sent: (id, title, date issued); downloadable after lookup.
+    notices: list[tuple[int, str, dt.date]] = field(default_factory=list)
     #: For the upload's signed token only; never shown.
     case_id: int | None = field(default=None, repr=False)
 
@@ -125,6 +132,25 @@ def _appointment(case: Case) -> tuple[object | None, bool]:
     if booking is not None:
         return booking, False
     return None, appointment_selectors.service_ready_for(case) is not None
+
+
+def issued_notice_file(*, notice_id: int):
+    """``(file name, open file)`` of an issued notice, or ``None``."""
+    from casework.models import Notice
+    from casework.notices import notice_storage
+
+    notice = (
+        Notice.objects.select_related("case")
+        .filter(pk=notice_id, status=NoticeStatus.ISSUED)
+        .exclude(file="")
+        .first()
+    )
+    if notice is None:
+        return None
+    storage = notice_storage()
+    if not storage.exists(notice.file):
+        return None
+    return f"{notice.case.file_number}-{notice.kind}.pdf", storage.open(notice.file, "rb")
 
 
 def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | None:
@@ -145,6 +171,11 @@ def case_status(case: Case) -> CaseStatus:
     due_dates = [d.due_on for d in missing if d.due_on]
     appointment, can_book = _appointment(case)
     latest_order = case.card_orders.order_by("-ordered_at", "-id").first()
+    hearing = (
+        case.hearings.order_by("-requested_at", "-id").first()
+        if case.state == CaseState.HEARING
+        else None
+    )
     # "Expected around …" only while the card is on its way: not once it arrived, failed or
     # was cancelled, and not after the case ended (e.g. the card was handed over).
     card_on_its_way = (
@@ -165,5 +196,11 @@ def case_status(case: Case) -> CaseStatus:
         card_expected_on=latest_order.expected_on if card_on_its_way else None,
         missing_items=[(d.code, _name(d)) for d in missing],
         can_send_documents=bool(missing) and case.state not in FINAL_STATES,
+        hearing_due_on=hearing.due_on if hearing else None,
+        can_answer_hearing=bool(hearing and not hearing.answered),
+        notices=[
+            (n.pk, str(n.get_kind_display()), timezone.localtime(n.issued_at).date())
+            for n in case.notices.filter(status=NoticeStatus.ISSUED).order_by("issued_at", "id")
+        ],
         case_id=case.pk,
     )

@@ -9,13 +9,14 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from casework.constants import Channel, IdDocument
+from casework.constants import Channel, HearingAnswerVia, IdDocument
 from casework.files import discard_uncommitted
 from casework.models import Person
 from casework.selectors import family_cases
 from casework.services import (
     create_case,
     receive_applicant_documents,
+    record_hearing_answer,
     register_person,
     update_person,
 )
@@ -26,7 +27,13 @@ from .models import Submission
 from .selectors import filed_in_time, missing_documents, received_documents
 from .uploads import private_storage, store_document
 
-__all__ = ["SubmitResult", "send_confirmation", "send_documents", "submit_application"]
+__all__ = [
+    "SubmitResult",
+    "answer_hearing",
+    "send_confirmation",
+    "send_documents",
+    "submit_application",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +232,28 @@ def send_documents(*, case, uploads: dict) -> list[str]:
         _remove(written)
         raise
     return [document.name for document in documents]
+
+
+def answer_hearing(*, case, answer: str, attachment=None) -> None:
+    """The applicant's comments on an intended refusal, sent from the status page; an
+    attached document is checked and stored like the status page's uploads."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            if attachment is not None:
+                written.append(
+                    store_document(upload=attachment, file_number=case.file_number, code="hearing")
+                )
+            record_hearing_answer(
+                case=case,
+                user=None,
+                answer=answer,
+                via=HearingAnswerVia.STATUS_PAGE,
+                files=written,
+            )
+    except BaseException:
+        _remove(written)
+        raise
 
 
 def _remove(names: list[str]) -> None:

@@ -13,4 +13,6 @@ urlpatterns = [
     path("antrag/<slug:kind>/", views.ApplicationWizard.as_view(), name="apply"),
     path("status/", views.status, name="status"),
     path("status/unterlagen/", views.send_documents, name="send_documents"),
+    path("status/stellungnahme/", views.answer_hearing, name="answer_hearing"),
+    path("status/bescheid/<str:token>/", views.notice, name="notice"),
 ]

@@ -36,6 +36,7 @@ from .forms import (
     DocumentsForm,
     FamilyFormSet,
     FamilyMemberForm,
+    HearingAnswerForm,
     PersonalForm,
     PhotoForm,
     SendDocumentsForm,
@@ -382,14 +383,92 @@ SEND_DOCUMENTS_MAX_AGE = 60 * 60
 _SEND_DOCUMENTS_SALT = "applications.status.send-documents"
 
 
-def _status_context(found, *, send_form=None) -> dict:
+def _status_context(found, *, send_form=None, answer_form=None) -> dict:
     """The status with, where documents are missing, the upload (the template adds the
-    office's postal address from the site settings)."""
+    office's postal address from the site settings); during a hearing the form for the
+    applicant's comments; the letters of the decision to download."""
     context = {"status": found, "upload_limit": max_upload_bytes()}
+    token = signing.dumps({"case": found.case_id}, salt=_SEND_DOCUMENTS_SALT)
     if found.can_send_documents:
         context["send_form"] = send_form or SendDocumentsForm(missing=found.missing_items)
-        context["send_token"] = signing.dumps({"case": found.case_id}, salt=_SEND_DOCUMENTS_SALT)
+        context["send_token"] = token
+    if found.can_answer_hearing:
+        context["answer_form"] = answer_form or HearingAnswerForm()
+        context["send_token"] = token
+    context["notice_links"] = [
+        (signing.dumps({"notice": pk}, salt=_NOTICE_SALT), title, issued_on)
+        for pk, title, issued_on in found.notices
+    ]
     return context
+
+
+def _case_from_token(request):
+    data = signing.loads(
+        request.POST.get("token", ""), salt=_SEND_DOCUMENTS_SALT, max_age=SEND_DOCUMENTS_MAX_AGE
+    )
+    return Case.objects.get(pk=data["case"])
+
+
+@never_cache
+@csrf_protect
+@require_POST
+def answer_hearing(request):
+    """The applicant's comments on an intended refusal (identified by the signed token of
+    the lookup just made); casework records them once."""
+    if _limited(request, "applications.form", "APPLICATION_FORM_RATE"):
+        return _too_many(request, "applications/status.html", {"form": StatusForm()})
+    try:
+        case = _case_from_token(request)
+    except (signing.BadSignature, KeyError, TypeError, Case.DoesNotExist):
+        context = {"form": StatusForm(), "send_expired": True}
+        return render(request, "applications/status.html", context, status=400)
+    found = selectors.case_status(case)
+    if not found.can_answer_hearing:
+        return render(
+            request, "applications/status.html", {**_status_context(found), "form": StatusForm()}
+        )
+    form = HearingAnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.answer_hearing(
+                case=case,
+                answer=form.cleaned_data["answer"],
+                attachment=form.cleaned_data.get("attachment"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    if form.errors:
+        context = {**_status_context(found, answer_form=form), "form": StatusForm()}
+        return render(request, "applications/status.html", context, status=400)
+    context = {
+        **_status_context(selectors.case_status(case)),
+        "form": StatusForm(),
+        "answered": True,
+    }
+    return render(request, "applications/status.html", context)
+
+
+_NOTICE_SALT = "applications.status.notice"
+
+
+@never_cache
+def notice(request, token: str):
+    """A letter of the decision as it was sent (hearing letter, notice): for an hour after
+    the applicant looked up their case, by the signed link the status page showed."""
+    try:
+        data = signing.loads(token, salt=_NOTICE_SALT, max_age=SEND_DOCUMENTS_MAX_AGE)
+        pdf = selectors.issued_notice_file(notice_id=int(data["notice"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise Http404 from exc
+    if pdf is None:
+        raise Http404
+    name, stream = pdf
+    response = FileResponse(
+        stream, content_type="application/pdf", as_attachment=False, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @never_cache

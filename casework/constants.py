@@ -6,6 +6,10 @@ class CaseState(models.TextChoices):
     RECEIVED = "received", _("Received")
     DOCUMENTS_REQUESTED = "documents_requested", _("Documents requested")
     CHECKED = "checked", _("Checked")
+    #: "Intend to refuse": the applicant was heard (§ 28 VwVfG) and may answer until a date.
+    HEARING = "hearing", _("Hearing before refusal")
+    #: The refusal notice is drafted and waits for a second person's approval.
+    REFUSAL_DRAFTED = "refusal_drafted", _("Refusal notice drafted")
     BIOMETRICS = "biometrics", _("Biometrics taken")
     PRODUCED = "produced", _("Card ordered")
     PRODUCTION_FAILED = "production_failed", _("Card production failed")
@@ -46,6 +50,9 @@ class HistoryEvent(models.TextChoices):
     UPDATED = "update", _("Case data changed")
     SHARED = "share", _("Shared outside the department")
     SHARE_ENDED = "share_ended", _("Share ended")
+    HEARING_ANSWER = "hearing_answer", _("Answer to the hearing recorded")
+    NOTICE_APPROVED = "notice_approved", _("Notice approved (four eyes)")
+    NOTICE_POSTED = "notice_posted", _("Notice posted")
 
 
 class AccessRoute(models.TextChoices):
@@ -128,3 +135,37 @@ class IdDocument(models.TextChoices):
     ID_CARD = "id_card", _("National identity card (e.g. Ukrainian ID card)")
     BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
     NONE = "none", _("No identity document")
+
+
+class NoticeKind(models.TextChoices):
+    """Letters that are part of a decision and kept with the case exactly as sent."""
+
+    HEARING = "hearing", _("Hearing letter (§ 28 VwVfG)")
+    REFUSAL = "refusal", _("Refusal notice")
+    GRANT = "grant", _("Grant notice")
+
+
+#: Kinds of notice a second person must approve before they are issued (four eyes).
+NOTICES_NEEDING_APPROVAL = frozenset({NoticeKind.REFUSAL, NoticeKind.GRANT})
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFTED = "drafted", _("Drafted")
+    APPROVED = "approved", _("Approved")
+    ISSUED = "issued", _("Issued")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class NoticeDelivery(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    POST = "post", _("Post")
+
+
+class HearingAnswerVia(models.TextChoices):
+    """How the applicant's answer to a hearing arrived."""
+
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+    IN_PERSON = "in_person", _("In person (minutes)")
+    STATUS_PAGE = "status_page", _("Status page")
+    WAIVED = "waived", _("Applicant declined to comment")

@@ -279,7 +279,15 @@ PATHS = {
     CaseState.PRODUCED: ["check", "take_biometrics", "order_card"],
     CaseState.PRODUCTION_FAILED: ["check", "take_biometrics", "order_card", "production_failed"],
     CaseState.HANDED_OVER: ["check", "take_biometrics", "order_card", "hand_over"],
-    CaseState.REFUSED: ["refuse"],
+    CaseState.HEARING: ["intend_refusal"],
+    CaseState.REFUSAL_DRAFTED: ["intend_refusal", "answer_hearing", "draft_refusal"],
+    CaseState.REFUSED: [
+        "intend_refusal",
+        "answer_hearing",
+        "draft_refusal",
+        "approve_refusal",
+        "refuse",
+    ],
     CaseState.WITHDRAWN: ["withdraw"],
     CaseState.FORWARDED: ["forward"],
 }
@@ -354,16 +362,41 @@ def _prepare_and_fire(case, name, *, rng, caseworker, counter, today, validity_r
             if case.case_type.requires_belehrung
             else "",
         }
-    elif name == "refuse":
+    elif name == "intend_refusal":
         data = {
-            "reason": rng.choice(
+            "grounds": rng.choice(
                 [
-                    "Lebensunterhalt nicht gesichert (§ 5 Abs. 1 Nr. 1 AufenthG).",
-                    "Identität nicht geklärt; Pass nicht vorgelegt.",
-                    "Erforderliche Unterlagen trotz Fristsetzung nicht eingereicht.",
+                    "Der Lebensunterhalt ist nicht gesichert (§ 5 Abs. 1 Nr. 1 AufenthG): "
+                    "das nachgewiesene Einkommen deckt den Bedarf nicht.",
+                    "Die Identität ist nicht geklärt; ein Pass wurde nicht vorgelegt.",
+                    "Erforderliche Unterlagen wurden trotz Fristsetzung nicht eingereicht.",
                 ]
-            )
+            ),
+            "due_on": today + dt.timedelta(days=21),
         }
+        note = "Anhörung vor Ablehnung (§ 28 VwVfG)."
+    elif name == "answer_hearing":
+        services.record_hearing_answer(
+            case=case,
+            user=caseworker,
+            answer="Schriftliche Stellungnahme: keine neuen Nachweise.",
+            via="letter",
+        )
+        return case
+    elif name == "draft_refusal":
+        data = {
+            "reason": "Die Stellungnahme enthält keine neuen Tatsachen; die Voraussetzungen "
+            "liegen weiterhin nicht vor."
+        }
+    elif name == "approve_refusal":
+        supervisor = (
+            Membership.objects.filter(department=case.department, role=Role.SUPERVISOR)
+            .select_related("user")
+            .first()
+        )
+        notice = case.notices.get(kind="refusal", status="drafted")
+        services.approve_notice(notice=notice, user=supervisor.user if supervisor else None)
+        return case
     elif name == "forward":
         data = {"forwarded_to": rng.choice(OTHER_OFFICES)}
         note = "Umzug; Akte abgegeben."

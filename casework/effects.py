@@ -11,15 +11,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .constants import CardOrderStatus
-from .models import CardOrder, Case, HandOver
+from .constants import CardOrderStatus, NoticeDelivery, NoticeKind, NoticeStatus
+from .exceptions import TransitionNotAllowed
+from .files import save_after_commit
+from .models import CardOrder, Case, HandOver, Hearing, Notice
+from .workflow import NOTICE_WORKFLOW
 
 __all__ = [
     "CARD_PRODUCTION_TIME",
+    "discard_refusal_notice",
+    "draft_refusal_notice",
     "hand_over",
+    "issue_refusal_notice",
+    "open_hearing",
     "new_card_order",
     "production_failed",
     "request_documents",
@@ -74,3 +82,115 @@ def hand_over(case: Case, user, data: Mapping[str, Any], now) -> None:
         handed_over_at=now,
         handed_over_by=user,
     )
+
+
+# -- hearing and notices -----------------------------------------------------------------------
+
+
+def _latest_hearing(case: Case) -> Hearing | None:
+    return case.hearings.order_by("-requested_at", "-id").first()
+
+
+def _open_notice(case: Case, kind: str) -> Notice | None:
+    return (
+        case.notices.filter(kind=kind, status__in=[NoticeStatus.DRAFTED, NoticeStatus.APPROVED])
+        .order_by("-drafted_at", "-id")
+        .first()
+    )
+
+
+def _language(case: Case) -> str:
+    return case.person.preferred_language or "de"
+
+
+def _issue(notice: Notice, user, now) -> Notice:
+    """Render the notice once, store the PDF with its hash, choose e-mail or post; the mail
+    goes out after the commit (:func:`casework.services.send_notice_mail`)."""
+    from .notices import notice_pdf, notice_storage, sha256_of
+
+    reasons = NOTICE_WORKFLOW.check(notice, user, "issue")
+    if reasons:
+        raise TransitionNotAllowed(reasons, transition="issue")
+    NOTICE_WORKFLOW.fire(notice, user, "issue")
+    notice.issued_at = now
+    notice.issued_by = user
+    pdf = notice_pdf(notice=notice)
+    name = f"notices/{notice.case.file_number}/{notice.kind}-{now:%Y%m%d%H%M%S}.pdf"
+    notice.file = save_after_commit(notice_storage(), name, pdf)
+    notice.sha256 = sha256_of(pdf)
+    email = notice.case.person.email
+    notice.delivery = NoticeDelivery.EMAIL if email else NoticeDelivery.POST
+    notice.emailed_to = email or ""
+    notice.save()
+    if email:
+        from .services.notices import send_notice_mail
+
+        transaction.on_commit(lambda: send_notice_mail(notice_id=notice.pk), robust=True)
+    return notice
+
+
+def open_hearing(case: Case, user, data: Mapping[str, Any], now) -> None:
+    """The hearing row and its letter, issued at once (a hearing letter needs no approval)."""
+    from .notices import notice_text
+
+    hearing = Hearing.objects.create(
+        case=case,
+        grounds=data["grounds"],
+        due_on=data["due_on"],
+        requested_at=now,
+        requested_by=user,
+    )
+    notice = Notice(
+        case=case,
+        kind=NoticeKind.HEARING,
+        hearing=hearing,
+        language=_language(case),
+        drafted_at=now,
+        drafted_by=user,
+        sections=notice_text(
+            case=case,
+            kind=NoticeKind.HEARING,
+            context={"grounds": hearing.grounds, "due_on": hearing.due_on},
+        ),
+    )
+    notice.save()
+    _issue(notice, user, now)
+
+
+def draft_refusal_notice(case: Case, user, data: Mapping[str, Any], now) -> None:
+    from .notices import notice_text
+
+    hearing = _latest_hearing(case)
+    context = {
+        "reason": case.refusal_reason,
+        "grounds": hearing.grounds if hearing else "",
+        "hearing_on": timezone.localdate(hearing.requested_at) if hearing else None,
+        "due_on": hearing.due_on if hearing else None,
+        "answered_on": timezone.localdate(hearing.answered_at)
+        if hearing and hearing.answered_at
+        else None,
+    }
+    Notice.objects.create(
+        case=case,
+        kind=NoticeKind.REFUSAL,
+        hearing=hearing,
+        language=_language(case),
+        reason=case.refusal_reason,
+        drafted_at=now,
+        drafted_by=user,
+        sections=notice_text(case=case, kind=NoticeKind.REFUSAL, context=context),
+    )
+
+
+def discard_refusal_notice(case: Case, user, data: Mapping[str, Any], now) -> None:
+    notice = _open_notice(case, NoticeKind.REFUSAL)
+    if notice is not None:
+        NOTICE_WORKFLOW.fire(notice, user, "discard")
+        notice.save(update_fields=["status"])
+
+
+def issue_refusal_notice(case: Case, user, data: Mapping[str, Any], now) -> None:
+    notice = _open_notice(case, NoticeKind.REFUSAL)
+    if notice is None:  # the case's guard said so already; a race lands here
+        raise TransitionNotAllowed([_("there is no drafted refusal notice")], transition="refuse")
+    _issue(notice, user, now)

@@ -151,13 +151,14 @@ def remove_orphan_files(
     """The daily clean-up: temporary ``.part`` files anywhere below ``PRIVATE_MEDIA_ROOT`` and
     files in ``cases/`` that no case document names, once they are older than ``older_than``
     (younger ones may belong to a transaction still under way); uploads of online forms
-    never sent (``incoming/``) once older than ``incoming_older_than``.
+    never sent (``incoming/``) once older than ``incoming_older_than``; the notices of cases
+    that no longer exist (``notices/``).
     """
-    from .models import CaseDocument
+    from .models import CaseDocument, Hearing
 
     root = _private_root()
     cutoff = time.time() - older_than.total_seconds()
-    removed = {"parts": 0, "cases": 0, "incoming": 0}
+    removed = {"parts": 0, "cases": 0, "incoming": 0, "notices": 0}
     if not root.exists():
         return removed
     removed["incoming"] = remove_old_files(root / "incoming", incoming_older_than)
@@ -175,6 +176,10 @@ def remove_orphan_files(
                 .exclude(file="")
                 .values_list("file", flat=True)
             )
+            for files in Hearing.objects.filter(case__file_number=folder.name).values_list(
+                "answer_files", flat=True
+            ):
+                named.update(files or ())
             for path in folder.rglob("*"):
                 if not path.is_file() or path.stat().st_mtime >= cutoff:
                     continue
@@ -183,4 +188,18 @@ def remove_orphan_files(
                     removed["cases"] += 1
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only when empty now
+    # Notices stay as long as their case; a deleted (erased, expired) case takes them along.
+    notices = root / "notices"
+    if notices.exists():
+        from .models import Case
+
+        for folder in notices.iterdir():
+            if not folder.is_dir() or Case.objects.filter(file_number=folder.name).exists():
+                continue
+            for path in folder.rglob("*"):
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+                    removed["notices"] += 1
+            with contextlib.suppress(OSError):
+                folder.rmdir()
     return removed

@@ -369,3 +369,24 @@ class TransitionForm(forms.Form):
 
     def data_for_service(self) -> dict:
         return {spec.name: self.cleaned_data.get(spec.name) for spec in self.inputs}
+
+
+class HearingAnswerForm(forms.Form):
+    """The applicant's answer to a hearing, as it arrived at the office."""
+
+    via = forms.ChoiceField(label=_("Received by"))
+    answer = forms.CharField(
+        label=_("What the applicant says"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+        help_text=_("Summarise or copy the answer; leave it empty only if they declined."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .constants import HearingAnswerVia
+
+        super().__init__(*args, **kwargs)
+        self.fields["via"].choices = [
+            c for c in HearingAnswerVia.choices if c[0] != HearingAnswerVia.STATUS_PAGE
+        ]

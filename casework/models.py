@@ -22,11 +22,15 @@ from .constants import (
     CaseState,
     Channel,
     FamilyRelation,
+    HearingAnswerVia,
     HistoryEvent,
     Language,
+    NoticeDelivery,
+    NoticeKind,
+    NoticeStatus,
     PhotoSource,
 )
-from .workflow import CASE_WORKFLOW
+from .workflow import CASE_WORKFLOW, NOTICE_WORKFLOW
 
 
 class Department(models.Model):
@@ -376,6 +380,126 @@ class HandOver(models.Model):
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+
+class Hearing(models.Model):
+    """The hearing before a refusal (§ 28 VwVfG): the decisive facts put to the applicant, the
+    date until which they may comment, and their answer once it is recorded."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    grounds = models.TextField(_("decisive facts and intended decision"))
+    due_on = models.DateField(_("comments due by"))
+    requested_at = models.DateTimeField(_("hearing letter of"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(_("answer of the applicant"), blank=True)
+    answer_via = models.CharField(
+        _("answer received by"), max_length=20, choices=HearingAnswerVia.choices, blank=True
+    )
+    answered_at = models.DateTimeField(_("answer received at"), null=True, blank=True)
+    answer_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: Files the applicant sent with the answer (private storage names), one per line.
+    answer_files = models.JSONField(_("attached files"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.due_on:%d.%m.%Y}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+    def is_over(self, today: dt.date | None = None) -> bool:
+        """The applicant answered, or the period to comment has passed."""
+        return self.answered or (today or timezone.localdate()) > self.due_on
+
+
+class Notice(models.Model):
+    """A letter that is part of a decision (hearing letter, refusal or grant notice).
+
+    Its text is fixed when it is drafted (``sections``: subject and paragraphs per language,
+    with the office's instructions on legal remedies); a second person approves that text
+    where four eyes are required; on issue the PDF is rendered once, stored and its SHA-256
+    recorded: what was sent is what the file shows. An issued notice never changes again.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
+    status = FSMField(
+        _("status"), default=NoticeStatus.DRAFTED, choices=NoticeStatus.choices, protected=False
+    )
+    workflow = NOTICE_WORKFLOW.bind()
+    hearing = models.ForeignKey(
+        Hearing, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    #: ``[{"language": "de", "subject": "…", "paragraphs": ["…", …]}, …]``
+    sections = models.JSONField(_("text"), default=list)
+    reason = models.TextField(_("reasons"), blank=True)
+    drafted_at = models.DateTimeField(_("drafted at"), default=timezone.now)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.CharField(_("stored PDF"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    delivery = models.CharField(
+        _("sent by"), max_length=10, choices=NoticeDelivery.choices, blank=True
+    )
+    emailed_to = models.EmailField(_("e-mailed to"), blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["drafted_at", "id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    #: What may still change once a notice is issued: whether and when it went out.
+    AFTER_ISSUE = frozenset({"emailed_at", "posted_at"})
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values().first()
+            if stored and stored["status"] == NoticeStatus.ISSUED:
+                changed = {
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if getattr(self, f.attname) != stored[f.attname]
+                }
+                if changed - self.AFTER_ISSUE:
+                    raise ValueError("An issued notice cannot be changed.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status == NoticeStatus.ISSUED:
+            raise ValueError("An issued notice cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def subject(self) -> str:
+        return self.sections[0]["subject"] if self.sections else ""
 
 
 class CaseHistory(models.Model):

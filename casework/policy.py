@@ -59,6 +59,7 @@ __all__ = [
     "UserCasePolicy",
     "case_policy",
     "case_roles",
+    "notice_roles",
     "policy_for",
 ]
 
@@ -429,6 +430,13 @@ class UserCasePolicy:
 
         return CASE_WORKFLOW.editable_fields(case, self.user, roles=set(self.roles(case)))
 
+    def may_approve_notice(self, notice) -> bool:
+        """Holds the role to approve notices of the case (the drafter still may not: the
+        notice workflow's guard says so)."""
+        from .workflow import NOTICE_WORKFLOW
+
+        return NOTICE_WORKFLOW.is_permitted("approve", self.user, notice, self.roles(notice.case))
+
     def may_fire(self, case: Case, transition: str) -> bool:
         """Whether the transition leaves the case's current state and the user holds its
         permission (guards, such as unpaid fees, are not considered: see
@@ -569,3 +577,8 @@ def policy_for(user) -> UserCasePolicy:
 def case_roles(user, case: Case) -> set[str]:
     """The workflow's ``roles=`` (see :mod:`casework.workflow`)."""
     return set(policy_for(user).roles(case))
+
+
+def notice_roles(user, notice) -> set[str]:
+    """The notice workflow's ``roles=``: the roles the user holds on the notice's case."""
+    return set(policy_for(user).roles(notice.case))

@@ -5,11 +5,22 @@ the policy's plain values, so lists stay one SQL query whatever is chained onto 
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models import Case as Choose
 from django.http import Http404
 
-from .models import Case, CaseAccessLog, CaseHistory, Department
+from .models import Case, CaseAccessLog, CaseHistory, Department, Hearing, Notice
 from .policy import Action, policy_for
 
 __all__ = [
@@ -84,11 +95,24 @@ def get_visible_case(
             cases.select_related("hand_over", "assigned_to")
             .prefetch_related("documents", "card_orders")
             .annotate(has_family=Exists(Case.objects.filter(filed_with=OuterRef("pk"))))
+            # Hearing and notices are read only for the cases that have them (a notice
+            # exists only after a hearing letter), so other case files pay no query.
+            .annotate(has_decisions=Exists(Hearing.objects.filter(case=OuterRef("pk"))))
         )
     try:
-        return cases.get(**lookup)
+        case = cases.get(**lookup)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    if file and case.has_decisions:
+        prefetch_related_objects(
+            [case],
+            "hearings",
+            Prefetch(
+                "notices",
+                queryset=Notice.objects.select_related("drafted_by", "approved_by", "issued_by"),
+            ),
+        )
+    return case
 
 
 def case_for_applicant(

@@ -16,7 +16,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import views
+from . import decision_views, views
 from .backoffice import BackOfficeViewSet, MenuEntry
 from .models import CaseType, RequiredDocument
 from .policy import policy_for
@@ -24,6 +24,9 @@ from .worklists import WorklistFilters, worklist
 
 #: Menu items of the page editors' world that casework staff do not need.
 EDITOR_MENU_ITEMS = {"explorer", "images", "documents", "snippets", "reports"}
+
+
+hooks.register("casework_case_file_panels", decision_views.decisions_panel)
 
 
 @hooks.register("insert_global_admin_css")
@@ -56,6 +59,37 @@ class RequiredDocumentViewSet(SnippetViewSet):
 
 register_snippet(CaseTypeViewSet)
 register_snippet(RequiredDocumentViewSet)
+
+
+def decision_urls():
+    """The hearing and notices of a case file (:mod:`casework.decision_views`)."""
+    return [
+        path(
+            "case/<str:file_number>/hearing-answer/",
+            decision_views.hearing_answer_view,
+            name="hearing_answer",
+        ),
+        path(
+            "case/<str:file_number>/hearing/<int:pk>/file/<int:index>/",
+            decision_views.hearing_file_view,
+            name="hearing_file",
+        ),
+        path(
+            "case/<str:file_number>/notice/<int:pk>/approve/",
+            decision_views.approve_notice_view,
+            name="approve_notice",
+        ),
+        path(
+            "case/<str:file_number>/notice/<int:pk>/posted/",
+            decision_views.notice_posted_view,
+            name="notice_posted",
+        ),
+        path(
+            "case/<str:file_number>/notice/<int:pk>.pdf",
+            decision_views.notice_file_view,
+            name="notice_file",
+        ),
+    ]
 
 
 class CaseworkViewSet(BackOfficeViewSet):
@@ -115,6 +149,7 @@ class CaseworkViewSet(BackOfficeViewSet):
                 views.card_delivered_view,
                 name="card_delivered",
             ),
+            *decision_urls(),
             path("case/<str:file_number>/reassign/", views.reassign_view, name="reassign"),
             path("case/<str:file_number>/share/", views.share_view, name="share"),
             path("access-log/", views.access_log_view, name="access_log"),

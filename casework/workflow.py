@@ -22,10 +22,21 @@ from django.utils.translation import gettext_lazy
 
 from workflows import Input, State, Transition, Workflow
 
-from .constants import FINAL_STATES, CardOrderStatus, CaseState, Language, Role
+from .constants import (
+    FINAL_STATES,
+    NOTICES_NEEDING_APPROVAL,
+    CardOrderStatus,
+    CaseState,
+    Language,
+    NoticeKind,
+    NoticeStatus,
+    Role,
+)
 
 __all__ = [
     "CASE_WORKFLOW",
+    "HEARING_MIN_DAYS",
+    "NOTICE_WORKFLOW",
     "OPEN_STATES",
     "ROLES",
     "add_years",
@@ -44,6 +55,8 @@ VIEWER = Role.VIEWER  # unexpired share of this one case: reads, never changes
 ROLES = tuple(Role)
 
 DECIDERS = frozenset({CASEWORKER, SUPERVISOR, OFFICE_ADMIN})
+#: Who may approve a notice drafted by someone else (four eyes).
+APPROVERS = frozenset({SUPERVISOR, OFFICE_ADMIN})
 AT_THE_COUNTER = frozenset({SERVICE_POINT, CASEWORKER, SUPERVISOR, OFFICE_ADMIN})
 HAND_OUT = frozenset({SERVICE_POINT, OFFICE_ADMIN})
 
@@ -174,6 +187,118 @@ def belehrung_recorded(case: Any, user: Any, data: Mapping[str, Any] | None) -> 
     return reasons
 
 
+#: The least time a hearing gives the applicant to comment (usually two to four weeks).
+HEARING_MIN_DAYS = 14
+
+
+def hearing_deadline_reasonable(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    due_on = (data or {}).get("due_on")
+    if not isinstance(due_on, dt.date):
+        return []
+    earliest = timezone.localdate() + dt.timedelta(days=HEARING_MIN_DAYS)
+    if due_on < earliest:
+        return [
+            _("the applicant must have at least %(days)s days to comment (until %(date)s or later)")
+            % {"days": HEARING_MIN_DAYS, "date": earliest.strftime("%d.%m.%Y")}
+        ]
+    return []
+
+
+def _latest(items: Any) -> Any:
+    rows = list(items.all())
+    return rows[-1] if rows else None
+
+
+def hearing_over(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    """A refusal is drafted only once the applicant answered or the period to comment ended."""
+    hearing = _latest(case.hearings)
+    if hearing is None:
+        return [_("the applicant has not been heard (§ 28 VwVfG)")]
+    if not hearing.is_over():
+        return [
+            _(
+                "the hearing runs until %(date)s and the applicant has not answered yet; "
+                "record the answer or wait until the period has passed"
+            )
+            % {"date": hearing.due_on.strftime("%d.%m.%Y")}
+        ]
+    return []
+
+
+def _open_notice(case: Any, kind: str) -> Any:
+    notices = [
+        n
+        for n in case.notices.all()
+        if n.kind == kind and n.status in (NoticeStatus.DRAFTED, NoticeStatus.APPROVED)
+    ]
+    return notices[-1] if notices else None
+
+
+def refusal_notice_approved(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    """Four eyes: the refusal goes out only as a notice a second person approved."""
+    notice = _open_notice(case, NoticeKind.REFUSAL)
+    if notice is None:
+        return [_("there is no drafted refusal notice")]
+    if notice.status != NoticeStatus.APPROVED:
+        return [_("the refusal notice has not been approved by a second person yet")]
+    return []
+
+
+# -- the notice's own lifecycle ------------------------------------------------------------
+
+
+def not_the_drafter(notice: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    if user is not None and notice.drafted_by_id == getattr(user, "pk", None):
+        return [_("the person who drafted a notice cannot approve it (four eyes)")]
+    return []
+
+
+def approved_if_required(notice: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    if notice.kind in NOTICES_NEEDING_APPROVAL and notice.status != NoticeStatus.APPROVED:
+        return [_("the notice has not been approved by a second person yet")]
+    return []
+
+
+NOTICE_WORKFLOW = Workflow(
+    name="notice",
+    title=gettext_lazy("Notice"),
+    states=[
+        State(NoticeStatus.DRAFTED, gettext_lazy("Drafted")),
+        State(NoticeStatus.APPROVED, gettext_lazy("Approved")),
+        State(NoticeStatus.ISSUED, gettext_lazy("Issued"), final=True),
+        State(NoticeStatus.DISCARDED, gettext_lazy("Discarded"), final=True),
+    ],
+    transitions=[
+        Transition(
+            name="approve",
+            title=gettext_lazy("Approve notice"),
+            sources=(NoticeStatus.DRAFTED,),
+            target=NoticeStatus.APPROVED,
+            permission=APPROVERS,
+            guards=(not_the_drafter,),
+        ),
+        Transition(
+            name="issue",
+            title=gettext_lazy("Issue notice"),
+            sources=(NoticeStatus.DRAFTED, NoticeStatus.APPROVED),
+            target=NoticeStatus.ISSUED,
+            permission=DECIDERS,
+            guards=(approved_if_required,),
+        ),
+        Transition(
+            name="discard",
+            title=gettext_lazy("Discard draft"),
+            sources=(NoticeStatus.DRAFTED, NoticeStatus.APPROVED),
+            target=NoticeStatus.DISCARDED,
+            permission=DECIDERS,
+        ),
+    ],
+    initial=NoticeStatus.DRAFTED,
+    roles="casework.policy.notice_roles",
+    state_attr="status",
+)
+
+
 # -- effects: inputs applied to the case in memory inside the @transition method -----------
 
 
@@ -273,6 +398,20 @@ STATES = [
         gettext_lazy("Card production failed"),
         _editable(NOTES | FEES | BIOMETRICS),
         description=gettext_lazy("The order failed; it is re-ordered (perhaps with a new photo)."),
+    ),
+    State(
+        CaseState.HEARING,
+        gettext_lazy("Hearing before refusal"),
+        _editable(NOTES),
+        description=gettext_lazy(
+            "The office intends to refuse; the applicant may comment until the deadline."
+        ),
+    ),
+    State(
+        CaseState.REFUSAL_DRAFTED,
+        gettext_lazy("Refusal notice drafted"),
+        _editable(NOTES),
+        description=gettext_lazy("The refusal notice waits for a second person's approval."),
     ),
     State(CaseState.HANDED_OVER, gettext_lazy("Handed over"), final=True),
     State(CaseState.REFUSED, gettext_lazy("Refused"), final=True),
@@ -406,13 +545,69 @@ TRANSITIONS = [
         writes="casework.effects.hand_over",
     ),
     Transition(
-        name="refuse",
-        title=gettext_lazy("Refuse"),
+        name="intend_refusal",
+        title=gettext_lazy("Intend to refuse: hear the applicant"),
         sources=(CaseState.RECEIVED, CaseState.DOCUMENTS_REQUESTED, CaseState.CHECKED),
+        target=CaseState.HEARING,
+        permission=DECIDERS,
+        guards=(hearing_deadline_reasonable,),
+        inputs=(
+            Input(
+                "grounds",
+                gettext_lazy("Decisive facts and intended decision"),
+                kind="textarea",
+            ),
+            Input("due_on", gettext_lazy("Comments due by"), kind="date"),
+        ),
+        writes="casework.effects.open_hearing",
+        description=gettext_lazy(
+            "Before a refusal the applicant is heard (§ 28 VwVfG): the hearing letter names "
+            "the decisive facts and a date until which they may comment."
+        ),
+    ),
+    Transition(
+        name="resume_checking",
+        title=gettext_lazy("Continue checking (no refusal)"),
+        sources=(CaseState.HEARING,),
+        target=CaseState.RECEIVED,
+        permission=DECIDERS,
+        needs_comment=True,
+        description=gettext_lazy("The answer to the hearing changed the assessment."),
+    ),
+    Transition(
+        name="draft_refusal",
+        title=gettext_lazy("Draft refusal notice"),
+        sources=(CaseState.HEARING,),
+        target=CaseState.REFUSAL_DRAFTED,
+        permission=DECIDERS,
+        guards=(hearing_over,),
+        inputs=(Input("reason", gettext_lazy("Reasons for the refusal"), kind="textarea"),),
+        effect=_apply_refusal,
+        writes="casework.effects.draft_refusal_notice",
+        description=gettext_lazy(
+            "Only after the applicant answered or the period to comment has passed."
+        ),
+    ),
+    Transition(
+        name="revise_refusal",
+        title=gettext_lazy("Back to the hearing (discard the draft)"),
+        sources=(CaseState.REFUSAL_DRAFTED,),
+        target=CaseState.HEARING,
+        permission=DECIDERS,
+        needs_comment=True,
+        writes="casework.effects.discard_refusal_notice",
+    ),
+    Transition(
+        name="refuse",
+        title=gettext_lazy("Issue the refusal notice"),
+        sources=(CaseState.REFUSAL_DRAFTED,),
         target=CaseState.REFUSED,
         permission=DECIDERS,
-        inputs=(Input("reason", gettext_lazy("Reason for refusal"), kind="textarea"),),
-        effect=_apply_refusal,
+        guards=(refusal_notice_approved,),
+        writes="casework.effects.issue_refusal_notice",
+        description=gettext_lazy(
+            "The approved notice is rendered once, stored with the case and sent."
+        ),
     ),
     Transition(
         name="withdraw",

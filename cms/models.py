@@ -40,6 +40,16 @@ def _footer_page(model: str, verbose_name) -> models.ForeignKey:
     )
 
 
+#: Where an office has not written its own (NRW: action straight to the administrative court).
+DEFAULT_LEGAL_REMEDY = (
+    "Gegen diesen Bescheid können Sie innerhalb eines Monats nach seiner Bekanntgabe Klage "
+    "beim Verwaltungsgericht erheben, in dessen Bezirk die Behörde ihren Sitz hat. Die Klage "
+    "ist schriftlich oder zur Niederschrift der Urkundsbeamtin oder des Urkundsbeamten der "
+    "Geschäftsstelle des Gerichts zu erheben; sie kann auch als elektronisches Dokument nach "
+    "Maßgabe des § 55a der Verwaltungsgerichtsordnung eingereicht werden."
+)
+
+
 @register_setting(icon="site")
 class OfficeSettings(BaseSiteSetting):
     """Facts about the office shown in header, footer and contact boxes of every page."""
@@ -63,6 +73,16 @@ class OfficeSettings(BaseSiteSetting):
         _("towns whose Bürgerbüro accepts applications"),
         blank=True,
         help_text=_("One town per line."),
+    )
+    legal_remedy = models.TextField(
+        _("instructions on legal remedies (Rechtsbehelfsbelehrung)"),
+        blank=True,
+        default=DEFAULT_LEGAL_REMEDY,
+        help_text=_(
+            "Printed under every refusal and grant notice, in German. Name the remedy your "
+            "Land provides (objection or action), the authority or court with its address and "
+            "the period. Blank lines separate paragraphs."
+        ),
     )
     legal_notice_page = _footer_page("cms.LegalPage", _("legal notice (Impressum)"))
     privacy_page = _footer_page("cms.LegalPage", _("privacy statement (Datenschutzerklärung)"))
@@ -96,6 +116,7 @@ class OfficeSettings(BaseSiteSetting):
             heading=_("Payment methods"),
         ),
         FieldPanel("towns"),
+        FieldPanel("legal_remedy"),
         MultiFieldPanel(
             [
                 FieldPanel("legal_notice_page"),

@@ -9,6 +9,8 @@ class LetterKind(models.TextChoices):
     CONTINUATION_CERTIFICATE = "continuation_certificate", _("Certificate of continuation")
     BELEHRUNG_104C = "belehrung_104c", _("Instruction sheet § 104c (Belehrung)")
     DOCUMENT_REQUEST = "document_request", _("Request for documents")
+    HEARING = "hearing", _("Hearing before a refusal (§ 28 VwVfG)")
+    REFUSAL_NOTICE = "refusal_notice", _("Refusal notice")
 
 
 class ReminderKind(models.TextChoices):

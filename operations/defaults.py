@@ -301,6 +301,129 @@ _DOCUMENT_REQUEST = {
     ),
 }
 
+_HEARING = {
+    "de": (
+        "Anhörung vor einer Ablehnung – Aktenzeichen {{ file_number }}",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "wir haben Ihren Antrag ({{ legal_basis }}, Aktenzeichen {{ file_number }}) geprüft "
+        "und beabsichtigen, ihn abzulehnen. Bevor wir entscheiden, geben wir Ihnen nach § 28 "
+        "des Verwaltungsverfahrensgesetzes Gelegenheit, sich zu äußern.\n\n"
+        "Für die Entscheidung sind diese Tatsachen erheblich:\n\n"
+        "{{ grounds }}\n\n"
+        "Sie können bis zum {{ due_on|date:'d.m.Y' }} Stellung nehmen und Unterlagen "
+        "einreichen: auf der Statusseite {{ status_url }} (mit Aktenzeichen und Geburtsdatum), "
+        "per Post an {{ office_name }}, {{ office_address }}, oder persönlich während der "
+        "Öffnungszeiten. Äußern Sie sich nicht, entscheiden wir nach Ablauf der Frist nach "
+        "Aktenlage.\n\n"
+        "Dieses Schreiben ist noch keine Entscheidung.\n\n"
+        "Mit freundlichen Grüßen\n{{ office_name }}",
+    ),
+    "en": (
+        "Hearing before a refusal – file number {{ file_number }}",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "we have examined your application ({{ legal_basis }}, file number {{ file_number }}) "
+        "and intend to refuse it. Before we decide, you have the opportunity to comment "
+        "(section 28 of the Administrative Procedure Act).\n\n"
+        "These facts are decisive for the decision:\n\n"
+        "{{ grounds }}\n\n"
+        "You may comment and send documents until {{ due_on|date:'d.m.Y' }}: on the status "
+        "page {{ status_url }} (with your file number and date of birth), by post to "
+        "{{ office_name }}, {{ office_address }}, or in person during opening hours. If we "
+        "hear nothing from you, we will decide on the file as it stands after that date.\n\n"
+        "This letter is not yet a decision.\n\n"
+        "Kind regards\n{{ office_name }}",
+    ),
+    "uk": (
+        "Заслуховування перед відмовою – номер справи {{ file_number }}",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "ми розглянули Вашу заяву ({{ legal_basis }}, номер справи {{ file_number }}) і "
+        "маємо намір відмовити в ній. Перш ніж ухвалити рішення, ми надаємо Вам можливість "
+        "висловитися (§ 28 Закону про адміністративну процедуру).\n\n"
+        "Для рішення вирішальними є такі факти:\n\n"
+        "{{ grounds }}\n\n"
+        "Ви можете висловитися та подати документи до {{ due_on|date:'d.m.Y' }}: на сторінці "
+        "статусу {{ status_url }} (з номером справи та датою народження), поштою на адресу "
+        "{{ office_name }}, {{ office_address }}, або особисто в години прийому. Якщо Ви не "
+        "відповісте, після цієї дати ми ухвалимо рішення на підставі наявних матеріалів.\n\n"
+        "Цей лист ще не є рішенням.\n\n"
+        "З повагою\n{{ office_name }}",
+    ),
+    "ru": (
+        "Заслушивание перед отказом – номер дела {{ file_number }}",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "мы рассмотрели Ваше заявление ({{ legal_basis }}, номер дела {{ file_number }}) и "
+        "намерены отказать в нём. Прежде чем принять решение, мы даём Вам возможность "
+        "высказаться (§ 28 Закона об административной процедуре).\n\n"
+        "Для решения существенны следующие факты:\n\n"
+        "{{ grounds }}\n\n"
+        "Вы можете высказаться и представить документы до {{ due_on|date:'d.m.Y' }}: на "
+        "странице статуса {{ status_url }} (с номером дела и датой рождения), по почте по "
+        "адресу {{ office_name }}, {{ office_address }}, или лично в часы приёма. Если Вы не "
+        "ответите, после этой даты мы примем решение на основании имеющихся материалов.\n\n"
+        "Это письмо ещё не является решением.\n\n"
+        "С уважением\n{{ office_name }}",
+    ),
+}
+
+_REFUSAL_NOTICE = {
+    "de": (
+        "Bescheid: Ablehnung Ihres Antrags – Aktenzeichen {{ file_number }}",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "Ihr Antrag vom {{ received_on|date:'d.m.Y' }} auf Erteilung eines Aufenthaltstitels "
+        "({{ legal_basis }}) wird abgelehnt.\n\n"
+        "Begründung:\n\n"
+        "{{ reason }}\n\n"
+        "Mit Schreiben vom {{ hearing_on|date:'d.m.Y' }} haben wir Sie zu der beabsichtigten "
+        "Entscheidung angehört. {% if answered_on %}Ihre Stellungnahme vom "
+        "{{ answered_on|date:'d.m.Y' }} haben wir berücksichtigt.{% else %}Bis zum "
+        "{{ due_on|date:'d.m.Y' }} ist keine Stellungnahme eingegangen.{% endif %}\n\n"
+        "Mit freundlichen Grüßen\n{{ office_name }}",
+    ),
+    "en": (
+        "Notice: your application is refused – file number {{ file_number }}",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "your application of {{ received_on|date:'d.m.Y' }} for a residence title "
+        "({{ legal_basis }}) is refused.\n\n"
+        "Reasons:\n\n"
+        "{{ reason }}\n\n"
+        "In our letter of {{ hearing_on|date:'d.m.Y' }} we gave you the opportunity to comment "
+        "on the intended decision. {% if answered_on %}We took your comments of "
+        "{{ answered_on|date:'d.m.Y' }} into account.{% else %}We received no comments by "
+        "{{ due_on|date:'d.m.Y' }}.{% endif %}\n\n"
+        "This translation is for your information; the German notice is binding.\n\n"
+        "Kind regards\n{{ office_name }}",
+    ),
+    "uk": (
+        "Рішення: у задоволенні Вашої заяви відмовлено – номер справи {{ file_number }}",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "у задоволенні Вашої заяви від {{ received_on|date:'d.m.Y' }} про видачу дозволу на "
+        "проживання ({{ legal_basis }}) відмовлено.\n\n"
+        "Обґрунтування:\n\n"
+        "{{ reason }}\n\n"
+        "Листом від {{ hearing_on|date:'d.m.Y' }} ми надали Вам можливість висловитися щодо "
+        "запланованого рішення. {% if answered_on %}Ми врахували Вашу відповідь від "
+        "{{ answered_on|date:'d.m.Y' }}.{% else %}До {{ due_on|date:'d.m.Y' }} відповіді не "
+        "надійшло.{% endif %}\n\n"
+        "Цей переклад надано для інформації; юридичну силу має німецький текст рішення.\n\n"
+        "З повагою\n{{ office_name }}",
+    ),
+    "ru": (
+        "Решение: в удовлетворении Вашего заявления отказано – номер дела {{ file_number }}",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "в удовлетворении Вашего заявления от {{ received_on|date:'d.m.Y' }} о выдаче вида "
+        "на жительство ({{ legal_basis }}) отказано.\n\n"
+        "Обоснование:\n\n"
+        "{{ reason }}\n\n"
+        "Письмом от {{ hearing_on|date:'d.m.Y' }} мы предоставили Вам возможность высказаться "
+        "о планируемом решении. {% if answered_on %}Мы учли Ваш ответ от "
+        "{{ answered_on|date:'d.m.Y' }}.{% else %}До {{ due_on|date:'d.m.Y' }} ответа не "
+        "поступило.{% endif %}\n\n"
+        "Этот перевод предоставлен для информации; юридическую силу имеет немецкий текст "
+        "решения.\n\n"
+        "С уважением\n{{ office_name }}",
+    ),
+}
+
 DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     LetterKind.RECEIPT: _RECEIPT,
     LetterKind.TITLE_REMINDER: _TITLE_REMINDER,
@@ -308,4 +431,6 @@ DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     LetterKind.CONTINUATION_CERTIFICATE: _CERTIFICATE,
     LetterKind.BELEHRUNG_104C: _BELEHRUNG,
     LetterKind.DOCUMENT_REQUEST: _DOCUMENT_REQUEST,
+    LetterKind.HEARING: _HEARING,
+    LetterKind.REFUSAL_NOTICE: _REFUSAL_NOTICE,
 }

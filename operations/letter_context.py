@@ -264,6 +264,53 @@ register_letter_kind(
     label=LetterKind.DOCUMENT_REQUEST.label,
 )
 
+DECISION = (
+    V(
+        "grounds",
+        gettext_lazy("the decisive facts and the intended decision (from the hearing step)"),
+        "Der Lebensunterhalt ist nicht gesichert (§ 5 Abs. 1 Nr. 1 AufenthG).",
+        lambda s: s.get("grounds", ""),
+    ),
+    V(
+        "due_on",
+        gettext_lazy("date until which the applicant may comment"),
+        dt.date(2026, 7, 15),
+        lambda s: s.get("due_on"),
+    ),
+    V(
+        "status_url",
+        gettext_lazy("address of the status page, where the applicant can answer"),
+        "https://www.kreis-beispiel.de/de/status/",
+        lambda s: s.get("status_url", ""),
+    ),
+)
+register_letter_kind(LetterKind.HEARING, (*COMMON, *DECISION), label=LetterKind.HEARING.label)
+REFUSAL = (
+    V(
+        "reason",
+        gettext_lazy("the reasons for the refusal (from the drafting step)"),
+        "Der Lebensunterhalt ist nicht gesichert; Ihre Stellungnahme ändert daran nichts.",
+        lambda s: s.get("reason", ""),
+    ),
+    V(
+        "hearing_on",
+        gettext_lazy("date of the hearing letter"),
+        dt.date(2026, 6, 15),
+        lambda s: s.get("hearing_on"),
+    ),
+    V(
+        "answered_on",
+        gettext_lazy("date the applicant's answer arrived (empty if none)"),
+        dt.date(2026, 7, 1),
+        lambda s: s.get("answered_on"),
+    ),
+)
+register_letter_kind(
+    LetterKind.REFUSAL_NOTICE,
+    (*COMMON, *DECISION, *REFUSAL),
+    label=LetterKind.REFUSAL_NOTICE.label,
+)
+
 
 def kinds() -> list[tuple[str, str | Promise]]:
     return [(kind, _LABELS.get(kind, kind)) for kind in _REGISTRY]

@@ -32,6 +32,20 @@ def document_requests_panel(request, case):
     }
 
 
+@hooks.register("casework_notice_text")
+def notice_text(*, case, kind, context):
+    from .notices import notice_text
+
+    return notice_text(case=case, kind=kind, context=context)
+
+
+@hooks.register("casework_notice_pdf")
+def notice_pdf(*, notice):
+    from .notices import notice_pdf
+
+    return notice_pdf(notice=notice)
+
+
 class OperationsViewSet(BackOfficeViewSet):
     """Statistics, exports, bulk continuation and its letters under ``/admin/operations/``
     (URL names ``operations:…``); the "Office operations" menu for supervisors and office

@@ -35,6 +35,7 @@ from .counter import (
 from .documents import mark_document_received, receive_applicant_documents
 from .erasure import ErasureResult, erase_person
 from .history import field_change, field_changes
+from .notices import approve_notice, mark_notice_posted, record_hearing_answer, send_notice_mail
 from .persons import PERSON_FIELDS, register_person, update_person
 from .sharing import MAX_SHARE_DAYS, revoke_share, share_case
 from .titles import ContinuedTitle, continue_titles
@@ -59,6 +60,7 @@ __all__ = [
     "ContinuedTitle",
     "ErasureResult",
     "add_comment",
+    "approve_notice",
     "announce",
     "case_changed",
     "case_check",
@@ -75,14 +77,17 @@ __all__ = [
     "fire_transition",
     "log_case_access",
     "log_case_accesses",
+    "mark_notice_posted",
     "mark_document_received",
     "reassign",
+    "record_hearing_answer",
     "register_person",
     "receive_applicant_documents",
     "record_biometrics",
     "record_card_delivered",
     "record_fee_payment",
     "revoke_share",
+    "send_notice_mail",
     "share_case",
     "title_expiry_problem",
     "update_case",

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
-from ..models import Case, CaseDocument, Person
+from ..models import Case, CaseDocument, Hearing, Notice, Person
 from ..policy import policy_for
 
 
@@ -34,13 +34,17 @@ def _stored_files(collector: Collector) -> list[tuple[str, str, str]]:
 
     def add(model, rows) -> None:
         fields = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
-        if model is CaseDocument:
+        if model in (CaseDocument, Notice):
             fields.append(model._meta.get_field("file"))
         for f in fields:
             for row in rows:
                 name = str(getattr(row, f.attname) or "")
                 if name:
                     files.append((model._meta.label, f.name, name))
+        if model is Hearing:
+            for row in rows:
+                for name in row.answer_files or ():
+                    files.append((model._meta.label, "answer_files", str(name)))
 
     for model, instances in collector.data.items():
         add(model, instances)

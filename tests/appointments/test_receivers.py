@@ -1,11 +1,14 @@
 """Appointments follow the case workflow through casework's ``case_changed`` signal."""
 
+import datetime as dt
+
 import pytest
 
 from appointments.constants import BookingStatus, WaitingStatus
 from appointments.models import Booking, WaitingListEntry
 from appointments.services import book_slot, join_waiting_list
 from casework import services as case_services
+from casework.constants import Role
 from tests.casework.factories import MembershipFactory, WorkflowCaseFactory
 
 from .factories import SlotFactory
@@ -42,14 +45,23 @@ def test_a_refused_case_leaves_the_waiting_list(biometrics, django_capture_on_co
     case = WorkflowCaseFactory(checked=True)
     join_waiting_list(case=case, email="me@example.org")
 
+    worker = _caseworker_of(case)
+    case_services.fire_transition(
+        case=case,
+        user=worker,
+        transition="intend_refusal",
+        data={"grounds": "Income not secured.", "due_on": dt.date.today() + dt.timedelta(days=21)},
+    )
+    case_services.record_hearing_answer(case=case, user=worker, answer="No news.", via="letter")
+    case_services.fire_transition(
+        case=case, user=worker, transition="draft_refusal", data={"reason": "Income not secured."}
+    )
+    # The hearing alone keeps the place on the list; only the decision releases it.
+    assert WaitingListEntry.objects.get(case=case).status != WaitingStatus.WITHDRAWN
+    supervisor = MembershipFactory(department=case.department, role=Role.SUPERVISOR).user
+    case_services.approve_notice(notice=case.notices.get(kind="refusal"), user=supervisor)
     with django_capture_on_commit_callbacks(execute=True):
-        case_services.fire_transition(
-            case=case,
-            user=_caseworker_of(case),
-            transition="refuse",
-            note="",
-            data={"reason": "Income not secured."},
-        )
+        case_services.fire_transition(case=case, user=worker, transition="refuse")
 
     assert WaitingListEntry.objects.get(case=case).status == WaitingStatus.WITHDRAWN
 

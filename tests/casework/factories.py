@@ -158,7 +158,15 @@ STATE_PATHS = {
     CaseState.PRODUCED: ("check", "take_biometrics", "order_card"),
     CaseState.PRODUCTION_FAILED: ("check", "take_biometrics", "order_card", "production_failed"),
     CaseState.HANDED_OVER: ("check", "take_biometrics", "order_card", "hand_over"),
-    CaseState.REFUSED: ("refuse",),
+    CaseState.HEARING: ("intend_refusal",),
+    CaseState.REFUSAL_DRAFTED: ("intend_refusal", "answer_hearing", "draft_refusal"),
+    CaseState.REFUSED: (
+        "intend_refusal",
+        "answer_hearing",
+        "draft_refusal",
+        "approve_refusal",
+        "refuse",
+    ),
     CaseState.WITHDRAWN: ("withdraw",),
     CaseState.FORWARDED: ("forward",),
 }
@@ -216,8 +224,25 @@ def _step(case, name, caseworker, counter, inputs=None):
             "belehrung_handed_over": case.case_type.requires_belehrung,
             "belehrung_language": "de" if case.case_type.requires_belehrung else "",
         }
-    elif name == "refuse":
+    elif name == "intend_refusal":
+        data = {
+            "grounds": "Der Lebensunterhalt ist nicht gesichert.",
+            "due_on": today + dt.timedelta(days=14),
+        }
+    elif name == "answer_hearing":
+        # Not a transition: the applicant's answer, recorded by the caseworker.
+        services.record_hearing_answer(
+            case=case, user=caseworker, answer="Ich suche Arbeit.", via="letter"
+        )
+        return case
+    elif name == "draft_refusal":
         data = {"reason": "Lebensunterhalt nicht gesichert."}
+    elif name == "approve_refusal":
+        # Four eyes: the department's supervisor approves the caseworker's draft.
+        supervisor = _staff(case.department, Role.SUPERVISOR)
+        notice = case.notices.get(kind="refusal", status="drafted")
+        services.approve_notice(notice=notice, user=supervisor)
+        return case
     elif name == "forward":
         data = {"forwarded_to": "Landkreis Nachbarort"}
     elif name == "withdraw":
@@ -311,6 +336,8 @@ class WorkflowCaseFactory(factory.Factory):
         produced = factory.Trait(state=CaseState.PRODUCED)
         production_failed = factory.Trait(state=CaseState.PRODUCTION_FAILED)
         handed_over = factory.Trait(state=CaseState.HANDED_OVER)
+        hearing = factory.Trait(state=CaseState.HEARING)
+        refusal_drafted = factory.Trait(state=CaseState.REFUSAL_DRAFTED)
         refused = factory.Trait(state=CaseState.REFUSED)
         withdrawn = factory.Trait(state=CaseState.WITHDRAWN)
         forwarded = factory.Trait(state=CaseState.FORWARDED)

@@ -114,19 +114,19 @@ def test_detail_of_a_case_filed_online_names_the_channel_as_actor(client, office
         person=PersonFactory(), case_type=office.type_a, channel=Channel.ONLINE, user=None
     )
     services.fire_transition(
-        case=case, user=office.worker_a, transition="refuse", data={"reason": "no"}
+        case=case, user=office.worker_a, transition="forward", data={"forwarded_to": "Köln"}
     )
     response = client.get(
         f"{BASE}/{case.file_number}", HTTP_ACCEPT_LANGUAGE="en", **bearer(office.worker_a)
     )
     assert response.status_code == 200
-    receipt, refusal = response.json()["history"]
+    receipt, forward = response.json()["history"]
     assert (receipt["by"], receipt["via"], receipt["actor"]) == (
         None,
         "online",
         "Online application",
     )
-    assert (refusal["by"], refusal["actor"]) == ("worker_a", "worker_a")
+    assert (forward["by"], forward["actor"]) == ("worker_a", "worker_a")
 
 
 def test_detail_of_another_departments_case_is_404_and_not_logged(client, office):
@@ -187,7 +187,7 @@ def test_visible_but_not_permitted_is_403(client, office):
     history_before = CaseHistory.objects.filter(case=case).count()
     response = client.post(
         f"{BASE}/{case.file_number}/transitions",
-        {"transition": "refuse", "data": {"reason": "nein"}},
+        {"transition": "intend_refusal", "data": {"grounds": "nein", "due_on": "2099-01-01"}},
         content_type="application/json",
         **bearer(office.counter),
     )

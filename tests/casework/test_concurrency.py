@@ -72,7 +72,7 @@ def test_same_transition_from_many_threads_exactly_one_wins():
 def test_different_transitions_at_once_leave_one_consistent_outcome():
     case = ready_case(CaseState.RECEIVED)
     worker = MembershipFactory(department=case.department, role=Role.CASEWORKER).user
-    names = ["check", "refuse", "withdraw", "forward"] * 2
+    names = ["check", "intend_refusal", "withdraw", "forward"] * 2
 
     results = in_threads(
         len(names),
@@ -86,7 +86,7 @@ def test_different_transitions_at_once_leave_one_consistent_outcome():
     stored = Case.objects.get(pk=case.pk)
     (row,) = CaseHistory.objects.filter(case=case)
     assert row.transition == won[0] and row.to_state == stored.state
-    assert (stored.refusal_reason != "") is (won[0] == "refuse")
+    assert stored.hearings.exists() is (won[0] == "intend_refusal")
     assert (stored.forwarded_to != "") is (won[0] == "forward")
 
 

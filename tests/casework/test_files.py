@@ -74,7 +74,7 @@ def test_the_daily_job_removes_old_orphans_and_keeps_what_is_named(storage, sett
     for name in (named, orphan, stray, part, incoming):
         os.utime(storage.path(name), (old, old))
     removed = files.remove_orphan_files(older_than=dt.timedelta(hours=6))
-    assert removed == {"parts": 1, "cases": 2, "incoming": 1}
+    assert removed == {"parts": 1, "cases": 2, "incoming": 1, "notices": 0}
     assert names_below(root) == sorted([named, fresh])
     assert not (root / "cases" / "ABH-2099-000001").exists()  # the empty folder went too
 

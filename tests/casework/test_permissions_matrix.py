@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 S = CaseState
 OPEN = {S.RECEIVED, S.DOCUMENTS_REQUESTED, S.CHECKED, S.BIOMETRICS, S.PRODUCED,
-        S.PRODUCTION_FAILED}  # fmt: skip
+        S.PRODUCTION_FAILED, S.HEARING, S.REFUSAL_DRAFTED}  # fmt: skip
 SERVICE_POINT_STEPS = {S.CHECKED, S.BIOMETRICS, S.PRODUCED}
 
 ACTORS = [
@@ -50,7 +50,11 @@ EXPECTED = {
     "production_failed": ({S.PRODUCED}, S.PRODUCTION_FAILED, DECIDE),
     "reorder": ({S.PRODUCTION_FAILED}, S.PRODUCED, DECIDE),
     "hand_over": ({S.PRODUCED}, S.HANDED_OVER, {"service_point", "office_admin"}),
-    "refuse": ({S.RECEIVED, S.DOCUMENTS_REQUESTED, S.CHECKED}, S.REFUSED, DECIDE),
+    "intend_refusal": ({S.RECEIVED, S.DOCUMENTS_REQUESTED, S.CHECKED}, S.HEARING, DECIDE),
+    "resume_checking": ({S.HEARING}, S.RECEIVED, DECIDE),
+    "draft_refusal": ({S.HEARING}, S.REFUSAL_DRAFTED, DECIDE),
+    "revise_refusal": ({S.REFUSAL_DRAFTED}, S.HEARING, DECIDE),
+    "refuse": ({S.REFUSAL_DRAFTED}, S.REFUSED, DECIDE),
     "withdraw": (OPEN, S.WITHDRAWN, DECIDE),
     "forward": (OPEN, S.FORWARDED, DECIDE),
 }
@@ -95,7 +99,11 @@ def expected_outcome(actor: str, state: str, transition: str) -> str:
 def attempt(case: Case, user, transition: str) -> str:
     try:
         services.fire_transition(
-            case=case, user=user, transition=transition, data=FULL_DATA.get(transition, {})
+            case=case,
+            user=user,
+            transition=transition,
+            data=FULL_DATA.get(transition, {}),
+            note="Vermerk",
         )
     except PermissionDenied:
         return "denied"
@@ -188,3 +196,29 @@ def test_every_app_asks_the_same_policy(actor, world):
     assert set(backend.visible_entries(user).values_list("case_id", flat=True)) == expected
     # statistics and their exports count the cases the policy shows
     assert set(statistics_cases(user).values_list("pk", flat=True)) == expected
+
+
+#: Who may approve a notice drafted by the department's caseworker (four eyes).
+APPROVE = {"supervisor_own", "office_admin"}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_approving_a_refusal_notice(actor, world):
+    """Only the department's supervisors and office management approve a notice, never its
+    drafter; anyone else is denied and nothing changes."""
+    from casework.constants import NoticeStatus
+
+    users, case_type = world
+    case = ready_case(S.REFUSAL_DRAFTED, case_type=case_type, approved=False)
+    notice = case.notices.get()
+    user = users[actor]
+    try:
+        services.approve_notice(notice=notice, user=user)
+        outcome = "done"
+    except PermissionDenied:
+        outcome = "denied"
+    assert outcome == ("done" if actor in APPROVE else "denied")
+    notice.refresh_from_db()
+    assert (notice.status == NoticeStatus.APPROVED) is (outcome == "done")
+    if outcome == "done":
+        assert notice.approved_by == user != notice.drafted_by

@@ -54,7 +54,7 @@ def snapshot(case) -> dict:
 def transition_payload(name: str, state: str) -> dict:
     """What the case file's form for this transition would post, with valid inputs."""
     values = {
-        "date": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
+        "date": (timezone.localdate() + dt.timedelta(days=21)).isoformat(),
         "bool": "on",
         "textarea": "Begründung",
         "text": "Ausländerbehörde Köln",
@@ -160,10 +160,10 @@ def test_the_same_requests_do_change_a_case_of_the_own_department(client, office
         reverse("casework:comment", args=[case.file_number]),
         posts[reverse("casework:comment", args=[case.file_number])],
     )
-    url = reverse("casework:transition", args=[case.file_number, "refuse"])
+    url = reverse("casework:transition", args=[case.file_number, "intend_refusal"])
     client.post(url, posts[url])
     case.refresh_from_db()
-    assert case.state == CaseState.REFUSED
+    assert case.state == CaseState.HEARING
     assert CaseComment.objects.filter(case=case).count() == 1
 
 

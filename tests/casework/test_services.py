@@ -441,10 +441,11 @@ def test_service_point_sees_and_edits_only_its_steps():
 def test_caseworker_sees_unavailable_transitions_with_reasons():
     case = ready_case(documents=[("income", "Proof of income", False)])
     options = {o.name: o for o in available_transitions(case=case, user=worker_for(case))}
-    assert set(options) == {"check", "request_documents", "refuse", "withdraw", "forward"}
+    assert set(options) == {"check", "request_documents", "intend_refusal", "withdraw", "forward"}
     assert not options["check"].allowed
     assert options["check"].reasons == ["missing: Proof of income"]
-    assert options["refuse"].allowed and options["refuse"].inputs == ("reason",)
+    assert options["intend_refusal"].allowed
+    assert options["intend_refusal"].inputs == ("grounds", "due_on")
 
 
 def test_case_history_lists_rows_oldest_first():

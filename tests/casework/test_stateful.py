@@ -196,6 +196,21 @@ class CaseMachine(RuleBasedStateMachine):
             ),
         )
 
+    @rule(actor=actors)
+    def answer_hearing(self, actor):
+        self._attempt(
+            actor,
+            lambda u: services.record_hearing_answer(
+                case=self.case, user=u, answer="Stellungnahme", via="letter"
+            ),
+        )
+
+    @rule(actor=actors)
+    def approve_notice(self, actor):
+        notice = self.case.notices.filter(status="drafted").first()
+        if notice is not None:
+            self._attempt(actor, lambda u: services.approve_notice(notice=notice, user=u))
+
     @rule()
     def reload(self):
         self.case = Case.objects.get(pk=self.case.pk)
@@ -214,6 +229,24 @@ class CaseMachine(RuleBasedStateMachine):
             assert row.from_state in t.sources and row.to_state == t.target
         assert chain[-1].to_state == snapshot(self.case.pk)["state"]
         assert len(chain) == self.steps + 1
+
+    @invariant()
+    def no_refusal_without_hearing_and_four_eyes(self):
+        """A refused case was heard first, and its notice was issued as a second person
+        approved it; an approver never drafted the notice."""
+        for notice in self.case.notices.all():
+            if notice.approved_by_id is not None:
+                assert notice.approved_by_id != notice.drafted_by_id
+        if snapshot(self.case.pk)["state"] == CaseState.REFUSED:
+            steps = list(
+                CaseHistory.objects.filter(case=self.case)
+                .order_by("at", "id")
+                .values_list("transition", flat=True)
+            )
+            assert "intend_refusal" in steps
+            assert steps.index("intend_refusal") < steps.index("refuse")
+            issued = self.case.notices.get(kind="refusal", status="issued")
+            assert issued.approved_by_id and issued.sha256 and issued.file
 
     @invariant()
     def fees_stay_within_bounds(self):

@@ -245,12 +245,12 @@ def test_a_transition_the_guards_refuse_changes_nothing_and_says_why(client, off
     assert any("Passport" in m for m in _messages(response))
 
 
-def test_refusal_without_reason_is_a_form_error_and_changes_nothing(client, office):
+def test_a_hearing_without_grounds_is_a_form_error_and_changes_nothing(client, office):
     case = WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.worker_a)
     response = client.post(
-        _case_url(case, "casework:transition", "refuse"),
-        {"t-refuse-state": CaseState.RECEIVED, "t-refuse-reason": "  "},
+        _case_url(case, "casework:transition", "intend_refusal"),
+        {"t-intend_refusal-state": CaseState.RECEIVED, "t-intend_refusal-grounds": "  "},
         follow=True,
     )
     case.refresh_from_db()

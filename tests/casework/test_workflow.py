@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), **kwargs):
+def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), approved=True, **kwargs):
     """A case in ``state`` on which every guard passes (passport valid, fees paid, photo and
     biometrics taken, § 25a/§ 25b checked, the validity date entered at the check, the card
     delivered when it was ordered)."""
@@ -65,7 +65,43 @@ def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), **kwar
             if state == CaseState.PRODUCED
             else CardOrderStatus.FAILED,
         )
+    if state in (CaseState.HEARING, CaseState.REFUSAL_DRAFTED):
+        _heard(case, approved=approved)
     return Case.objects.get(pk=case.pk)
+
+
+def _heard(case, *, approved: bool) -> None:
+    """The hearing is over (the applicant answered); in "refusal drafted" the caseworker's
+    notice waits, approved by the supervisor unless ``approved=False``."""
+    from casework.constants import NoticeKind, NoticeStatus
+    from casework.models import Hearing, Notice
+
+    drafter = MembershipFactory(department=case.department, role=Role.CASEWORKER).user
+    hearing = Hearing.objects.create(
+        case=case,
+        grounds="Lebensunterhalt nicht gesichert.",
+        due_on=TODAY() + dt.timedelta(days=14),
+        requested_by=drafter,
+        answer="Stellungnahme",
+        answer_via="letter",
+        answered_at=timezone.now(),
+    )
+    if case.state == CaseState.REFUSAL_DRAFTED:
+        notice = Notice(
+            case=case,
+            kind=NoticeKind.REFUSAL,
+            hearing=hearing,
+            language="de",
+            drafted_by=drafter,
+            sections=[{"language": "de", "subject": "Bescheid", "paragraphs": ["Abgelehnt."]}],
+        )
+        if approved:
+            notice.__dict__["status"] = NoticeStatus.APPROVED
+            notice.approved_by = MembershipFactory(
+                department=case.department, role=Role.SUPERVISOR
+            ).user
+            notice.approved_at = timezone.now()
+        notice.save()
 
 
 #: Inputs that satisfy every transition.
@@ -77,7 +113,11 @@ FULL_DATA = {
         "belehrung_handed_over": True,
         "belehrung_language": Language.UK,
     },
-    "refuse": {"reason": "Livelihood not secured (§ 5 (1) no. 1 AufenthG)."},
+    "intend_refusal": {
+        "grounds": "Livelihood not secured (§ 5 (1) no. 1 AufenthG).",
+        "due_on": dt.date.today() + dt.timedelta(days=21),
+    },
+    "draft_refusal": {"reason": "Livelihood not secured (§ 5 (1) no. 1 AufenthG)."},
     "forward": {"forwarded_to": "Ausländerbehörde Düsseldorf"},
 }
 
@@ -124,6 +164,10 @@ def test_the_transitions_that_write_rows_besides_the_case_declare_it():
         "reorder": effects.new_card_order,
         "production_failed": effects.production_failed,
         "hand_over": effects.hand_over,
+        "intend_refusal": effects.open_hearing,
+        "draft_refusal": effects.draft_refusal_notice,
+        "revise_refusal": effects.discard_refusal_notice,
+        "refuse": effects.issue_refusal_notice,
     }
     assert CASE_WORKFLOW.roles_of.__self__ is CASE_WORKFLOW
     assert not isinstance(CASE_WORKFLOW._roles, str)  # resolved by CaseworkConfig.ready
@@ -318,18 +362,20 @@ def test_first_applications_carry_no_fiktion_flag():
 
 
 def test_refusal_needs_a_reason():
-    case = ready_case()
+    case = ready_case(CaseState.HEARING)
     worker = worker_for(case)
     for data in ({}, {"reason": "   "}):
         # A missing input is an invalid request (field error), not a conflict (issue 10).
         with pytest.raises(ValidationError) as error:
-            services.fire_transition(case=case, user=worker, transition="refuse", data=data)
+            services.fire_transition(case=case, user=worker, transition="draft_refusal", data=data)
         assert "reason" in error.value.message_dict
-    assert Case.objects.get(pk=case.pk).state == CaseState.RECEIVED
-    services.fire_transition(case=case, user=worker, transition="refuse", data=FULL_DATA["refuse"])
+    assert Case.objects.get(pk=case.pk).state == CaseState.HEARING
+    services.fire_transition(
+        case=case, user=worker, transition="draft_refusal", data=FULL_DATA["draft_refusal"]
+    )
     case.refresh_from_db()
-    assert case.state == CaseState.REFUSED
-    assert case.refusal_reason == FULL_DATA["refuse"]["reason"]
+    assert case.state == CaseState.REFUSAL_DRAFTED
+    assert case.refusal_reason == FULL_DATA["draft_refusal"]["reason"]
 
 
 def test_production_needs_fees_paid():
@@ -443,10 +489,10 @@ def test_stale_instance_gets_a_conflict_and_writes_nothing():
     )
     with pytest.raises(ConcurrentChange) as exc:
         services.fire_transition(
-            case=second, user=worker, transition="refuse", data={"reason": "late"}
+            case=second, user=worker, transition="forward", data={"forwarded_to": "late"}
         )
     assert "changed by someone else" in str(exc.value)
-    assert second.state == CaseState.RECEIVED and second.refusal_reason == ""
+    assert second.state == CaseState.RECEIVED and second.forwarded_to == ""
     assert Case.objects.get(pk=case.pk).state == CaseState.CHECKED
     assert CaseHistory.objects.filter(case=case).count() == 1
 

@@ -59,12 +59,12 @@ def test_a_missing_input_is_422_naming_the_field_not_409(client, office):
     history_before = CaseHistory.objects.filter(case=case).count()
     response = client.post(
         f"{CASES}/{case.file_number}/transitions",
-        {"transition": "refuse", "data": {}},
+        {"transition": "intend_refusal", "data": {}},
         content_type="application/json",
         **bearer(office.worker_b),
     )
     body = assert_problem(response, 422, "invalid")
-    assert "reason" in body["errors"]
+    assert "grounds" in body["errors"] and "due_on" in body["errors"]
     assert CaseHistory.objects.filter(case=case).count() == history_before
 
 
@@ -107,7 +107,7 @@ def test_nul_in_a_transition_note_is_400_and_changes_nothing(client, office):
     case = WorkflowCaseFactory(case_type=office.type_b, checked=True)
     response = client.post(
         f"{CASES}/{case.file_number}/transitions",
-        {"transition": "refuse", "note": "a\x00b", "data": {"reason": "x"}},
+        {"transition": "forward", "note": "a\x00b", "data": {"forwarded_to": "x"}},
         content_type="application/json",
         **bearer(office.worker_b),
     )
@@ -116,11 +116,11 @@ def test_nul_in_a_transition_note_is_400_and_changes_nothing(client, office):
     assert case.state == CaseState.CHECKED
 
 
-def test_nul_in_a_refusal_reason_is_400(client, office):
+def test_nul_in_the_grounds_of_a_hearing_is_400(client, office):
     case = WorkflowCaseFactory(case_type=office.type_b, checked=True)
     response = client.post(
         f"{CASES}/{case.file_number}/transitions",
-        {"transition": "refuse", "data": {"reason": "nein\x00"}},
+        {"transition": "intend_refusal", "data": {"grounds": "nein\x00", "due_on": "2099-01-01"}},
         content_type="application/json",
         **bearer(office.worker_b),
     )
@@ -297,7 +297,7 @@ def test_a_write_cut_off_by_the_outage_leaves_nothing_half_done(client, office):
     with connection.execute_wrapper(fail_on_history):
         response = client.post(
             f"{CASES}/{case.file_number}/transitions",
-            {"transition": "refuse", "data": {"reason": "no"}},
+            {"transition": "forward", "data": {"forwarded_to": "Köln"}},
             content_type="application/json",
             **headers,
         )
