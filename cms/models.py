@@ -560,3 +560,22 @@ class PublishingSchedule(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class SourceContentChange(models.Model):
+    """When a German page's content last changed (one row per German page that was published).
+
+    ``last_published_at`` moves with every publication, also one that changes nothing (e.g. a
+    page published again to fix its schedule); translations compare with this instead, so they
+    only count as outdated when there is something to take over (:mod:`cms.translations`)."""
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    content_hash = models.CharField(max_length=64)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("content change of a German page")
+        verbose_name_plural = _("content changes of German pages")
+
+    def __str__(self) -> str:
+        return f"{self.page_id} @ {self.changed_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
 """Keep the page cache honest: any change to public content makes cached pages stale; keep
-scheduled publishing queued (see :mod:`cms.scheduling`)."""
+scheduled publishing queued (see :mod:`cms.scheduling`); note when a German page's content
+changed (see :mod:`cms.translations`)."""
 
 import logging
 
@@ -45,6 +46,16 @@ def _page_scheduled(sender, instance, **kwargs) -> None:
     transaction.on_commit(ensure_scheduled)
 
 
+def _record_publication(sender, instance, revision=None, **kwargs) -> None:
+    """A page was published: remember whether a German page's content changed (translations
+    compare with that, see :mod:`cms.translations`)."""
+    if revision is None:
+        return
+    from .translations import record_publication
+
+    record_publication(instance, revision)
+
+
 def connect() -> None:
     from .models import OfficeSettings
 
@@ -55,6 +66,7 @@ def connect() -> None:
     )
     post_save.connect(_page_scheduled, sender=Revision, dispatch_uid="cms_page_scheduled")
     page_published.connect(_invalidate, dispatch_uid="cms_cache_published")
+    page_published.connect(_record_publication, dispatch_uid="cms_record_publication")
     page_unpublished.connect(_invalidate, dispatch_uid="cms_cache_unpublished")
     # A move changes the paths that view restrictions cover.
     post_page_move.connect(_invalidate_configuration, dispatch_uid="cms_cache_moved")

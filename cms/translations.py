@@ -5,20 +5,128 @@ The site is written in German and translated with Wagtail's own tools
 locale, sharing its ``translation_key``). Those tools do not notice when the German page changes
 afterwards, so an English page could keep saying 67 € after the German one said 70 €.
 
-A live translation is *outdated* when its German page was published after the translation was
-last published: the translator has not yet taken over that change. Publishing the translation
-(after updating it) makes it current again; a draft saved after the German change (e.g. waiting
-for the Redaktionsleitung's approval) is shown as such, the page stays outdated until then.
+A live translation is *outdated* when its German page's content changed after the translation was
+last published: the translator has not yet taken over that change. A German page published
+again without a change to what it says (its title, texts, fields and inline items; not its slug,
+menu or schedule settings) changes nothing: :func:`record_publication` keeps, per German page,
+a fingerprint of the published content and when it last changed (``SourceContentChange``).
+Publishing the translation (after updating it) makes it current again; a draft saved after the
+German change (e.g. waiting for the Redaktionsleitung's approval) is shown as such, the page stays
+outdated until then.
 The admin shows it in the page listing, in the editor of both pages and on the dashboard
 (:mod:`cms.wagtail_hooks`).
 """
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
-from wagtail.models import Locale, Page
+import hashlib
+import json
 
-__all__ = ["outdated_translations", "source_of", "state_of"]
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from wagtail.models import Locale, Page, PageLogEntry, Revision
+
+__all__ = [
+    "content_changed_at",
+    "content_fingerprint",
+    "outdated_translations",
+    "record_publication",
+    "source_of",
+    "state_of",
+]
+
+# Keys of a page revision's content that say nothing a translator has to take over: the tree,
+# publication and locking state, ownership, the German slug and URL, menus, comments.
+_NOT_CONTENT = frozenset(
+    {
+        "pk",
+        "id",
+        "page_ptr",
+        "path",
+        "depth",
+        "numchild",
+        "translation_key",
+        "locale",
+        "latest_revision",
+        "live",
+        "has_unpublished_changes",
+        "first_published_at",
+        "last_published_at",
+        "live_revision",
+        "go_live_at",
+        "expire_at",
+        "expired",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "draft_title",
+        "content_type",
+        "url_path",
+        "slug",
+        "owner",
+        "latest_revision_created_at",
+        "alias_of",
+        "show_in_menus",
+        "comments",
+        "wagtail_admin_comments",
+    }
+)
+
+
+def content_fingerprint(content: dict) -> str:
+    """A fingerprint of what a page revision says (see ``_NOT_CONTENT`` for what it leaves out)."""
+    said = {key: value for key, value in content.items() if key not in _NOT_CONTENT}
+    encoded = json.dumps(said, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _previous_publication(page: Page, revision: Revision) -> PageLogEntry | None:
+    return (
+        PageLogEntry.objects.filter(page_id=page.pk, action="wagtail.publish")
+        .exclude(revision__isnull=True)
+        .exclude(revision_id=revision.pk)
+        .select_related("revision")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+
+
+def record_publication(page: Page, revision: Revision) -> None:
+    """``page`` (German) was published with ``revision``: remember when its content changed.
+
+    For a page published before this was kept, the previous publication (from the page's log)
+    tells whether this one changed anything."""
+    from .models import SourceContentChange
+
+    source_locale = _source_locale()
+    if source_locale is None or page.locale_id != source_locale.pk or page.alias_of_id:
+        return
+    if not page.live or page.last_published_at is None:  # scheduled for later: not yet out
+        return
+    fingerprint = content_fingerprint(revision.content)
+    published_at = page.last_published_at
+    known = SourceContentChange.objects.filter(page_id=page.pk).first()
+    if known is None:
+        previous = _previous_publication(page, revision)
+        changed_at = published_at
+        if previous is not None and content_fingerprint(previous.revision.content) == fingerprint:
+            changed_at = previous.timestamp
+        SourceContentChange.objects.create(
+            page_id=page.pk, content_hash=fingerprint, changed_at=changed_at
+        )
+    elif known.content_hash != fingerprint:
+        known.content_hash = fingerprint
+        known.changed_at = published_at
+        known.save(update_fields=["content_hash", "changed_at"])
+
+
+def content_changed_at(page: Page):
+    """When the German ``page``'s content last changed (its last publication if not known)."""
+    from .models import SourceContentChange
+
+    known = SourceContentChange.objects.filter(page_id=page.pk).values_list("changed_at", flat=True)
+    return next(iter(known), None) or page.last_published_at
 
 
 def _source_locale() -> Locale | None:
@@ -29,13 +137,23 @@ def _source_locale() -> Locale | None:
 
 
 def outdated_translations() -> QuerySet[Page]:
-    """Live translations whose German page was published after them, annotated with the German
-    page's id (``source_pk``) and publication time (``source_published_at``)."""
+    """Live translations whose German page's content changed after they were last published,
+    annotated with the German page's id (``source_pk``) and when its content changed
+    (``source_changed_at``)."""
+    from .models import SourceContentChange
+
     source_locale = _source_locale()
     if source_locale is None:
         return Page.objects.none()
     sources = Page.objects.filter(
         translation_key=OuterRef("translation_key"), locale=source_locale, live=True
+    ).annotate(
+        changed_at=Coalesce(
+            Subquery(
+                SourceContentChange.objects.filter(page_id=OuterRef("pk")).values("changed_at")[:1]
+            ),
+            F("last_published_at"),
+        )
     )
     return (
         Page.objects.live()
@@ -43,9 +161,9 @@ def outdated_translations() -> QuerySet[Page]:
         .filter(alias_of__isnull=True, last_published_at__isnull=False)
         .annotate(
             source_pk=Subquery(sources.values("pk")[:1]),
-            source_published_at=Subquery(sources.values("last_published_at")[:1]),
+            source_changed_at=Subquery(sources.values("changed_at")[:1]),
         )
-        .filter(source_published_at__gt=F("last_published_at"))
+        .filter(source_changed_at__gt=F("last_published_at"))
     )
 
 
@@ -68,6 +186,7 @@ def state_of(page: Page) -> dict:
     page."""
     source = source_of(page)
     if source is not None:
+        source.content_changed_at = content_changed_at(source)
         behind = (
             source
             if (
@@ -75,8 +194,8 @@ def state_of(page: Page) -> dict:
                 and page.alias_of_id is None
                 and source.live
                 and page.last_published_at is not None
-                and source.last_published_at is not None
-                and source.last_published_at > page.last_published_at
+                and source.content_changed_at is not None
+                and source.content_changed_at > page.last_published_at
             )
             else None
         )
@@ -84,7 +203,7 @@ def state_of(page: Page) -> dict:
             behind is not None
             and page.has_unpublished_changes
             and page.latest_revision_created_at is not None
-            and page.latest_revision_created_at > source.last_published_at
+            and page.latest_revision_created_at > source.content_changed_at
         )
         return {"behind": behind, "draft_waiting": waiting, "outdated": []}
     outdated = list(

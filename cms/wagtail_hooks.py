@@ -43,7 +43,7 @@ class EditorialPanel(Component):
         outdated = list(
             translations.outdated_translations()
             .select_related("locale")
-            .order_by("-source_published_at", "locale__language_code")[:20]
+            .order_by("-source_changed_at", "locale__language_code")[:20]
         )
         return {
             "outdated_translations": outdated,
@@ -83,7 +83,7 @@ def say_whether_translations_are_outdated(request, page):
             % {
                 "title": source.title,
                 "when": formats.date_format(
-                    timezone.localtime(source.last_published_at), "SHORT_DATETIME_FORMAT"
+                    timezone.localtime(source.content_changed_at), "SHORT_DATETIME_FORMAT"
                 ),
             },
             buttons=[

@@ -115,3 +115,41 @@ def test_an_updated_draft_of_the_translation_is_named_until_published(client, tr
     english.get_latest_revision().publish()
     english.refresh_from_db()
     assert translations.state_of(english)["behind"] is None
+
+
+def test_publishing_the_german_page_again_unchanged_leaves_its_translations_current(client, editor):
+    german = TopicPage.objects.get(pk=_fee_page("de").pk)
+    # Published again as it is (e.g. to correct its schedule), and with only its slug and menu
+    # setting changed: nothing for a translator to take over.
+    german.save_revision().publish()
+    german = TopicPage.objects.get(pk=german.pk)
+    german.slug = f"{german.slug}-neu"
+    german.show_in_menus = not german.show_in_menus
+    german.save_revision().publish()
+    assert list(translations.outdated_translations()) == []
+    english = _fee_page("en")
+    assert translations.state_of(english)["behind"] is None
+    response = client.get(f"/admin/pages/{english.pk}/edit/")
+    assert "Diese Übersetzung ist veraltet" not in response.text
+
+    # A change to what it says still counts, dated by that publication, and stays counted when
+    # the German page is published again unchanged afterwards.
+    _change_fee(german, '"67.00"', '"70.00"')
+    changed_at = TopicPage.objects.get(pk=german.pk).last_published_at
+    TopicPage.objects.get(pk=german.pk).save_revision().publish()
+    outdated = translations.outdated_translations()
+    assert sorted(outdated.values_list("locale__language_code", flat=True)) == ["en", "ru", "uk"]
+    assert {page.source_changed_at for page in outdated} == {changed_at}
+    assert translations.state_of(_fee_page("en"))["behind"].content_changed_at == changed_at
+
+
+def test_a_german_page_published_before_changes_were_recorded_is_judged_by_its_log(demo_site):
+    from cms.models import SourceContentChange
+
+    german = TopicPage.objects.get(pk=_fee_page("de").pk)
+    SourceContentChange.objects.filter(page_id=german.pk).delete()
+    german.save_revision().publish()
+    assert list(translations.outdated_translations()) == []
+    SourceContentChange.objects.filter(page_id=german.pk).delete()
+    _change_fee(german, '"67.00"', '"70.00"')
+    assert translations.outdated_translations().count() == 3
