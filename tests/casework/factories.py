@@ -432,6 +432,7 @@ class WorkflowCaseFactory(factory.Factory):
 
             book_slot(case=case, slot=booked, email="applicant@example.org")
         case.refresh_from_db()
+        case.person, case.case_type = person, case_type  # read already, as callers expect
         return case
 
     @classmethod

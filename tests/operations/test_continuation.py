@@ -45,7 +45,7 @@ def setup(db):
     cases = {
         "granted": case(granted_until=dt.date(2025, 3, 4)),
         "on_cut_off": case(granted_until=CUT_OFF, language="ru"),
-        "pending_extension": case(state=CaseState.CHECKED, title_expires_on=dt.date(2025, 6, 1)),
+        "pending_extension": case(state=CaseState.RECEIVED, title_expires_on=dt.date(2025, 6, 1)),
         "expired_before": case(granted_until=CUT_OFF - dt.timedelta(days=1)),
         "other_type": case(case_type=other, granted_until=dt.date(2025, 3, 4)),
         "refused": case(state=CaseState.REFUSED, title_expires_on=dt.date(2025, 6, 1)),
@@ -115,7 +115,7 @@ def test_run_continues_titles_writes_history_and_a_print_file(start, setup):
         assert cases[key].granted_until == NEW
     cases["pending_extension"].refresh_from_db()
     assert cases["pending_extension"].title_expires_on == NEW
-    assert cases["pending_extension"].state == CaseState.CHECKED
+    assert cases["pending_extension"].state == CaseState.RECEIVED
     after = snapshot()
     for key in ("expired_before", "other_type", "refused", "already_longer", "other_department"):
         assert after[cases[key].pk] == before[cases[key].pk]
