@@ -275,7 +275,7 @@ STEP_INPUTS = {
     "granted_until": "check",
     "checked_25a": "check",
     "checked_25b": "check",
-    "refusal_reason": "refuse",
+    "refusal_reason": "draft_refusal",
     "forwarded_to": "forward",
     "failure_reason": "production_failed",
     "due_on": "request_documents",

@@ -98,7 +98,8 @@ def test_letterhead_falls_back_to_the_site_name(db, settings):
 
 
 def test_seeding_keeps_edited_templates(db):
-    assert services.seed_letter_templates() == 24  # 6 kinds in 4 languages
+    assert services.seed_letter_templates() == 32  # 8 kinds in 4 languages
+    assert LetterTemplate.objects.count() == len(LetterKind) * 4
     LetterTemplate.objects.filter(kind=LetterKind.RECEIPT, language="de").update(subject="X")
     assert services.seed_letter_templates() == 0
     assert LetterTemplate.objects.get(kind=LetterKind.RECEIPT, language="de").subject == "X"
@@ -114,7 +115,7 @@ def test_demo_loader_is_idempotent(db):
 
     demo.load(stdout=out, style=Style())
     demo.load(stdout=out, style=Style())
-    assert LetterTemplate.objects.count() == 24
+    assert LetterTemplate.objects.count() == len(LetterKind) * 4
     assert list(
         ContinuationOrdinance.objects.order_by("cut_off_on").values_list(
             "cut_off_on", "valid_until"
