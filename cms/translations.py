@@ -74,9 +74,26 @@ _NOT_CONTENT = frozenset(
 )
 
 
+def _said(value):
+    """``value`` without what differs between revisions that say the same: a StreamField is
+    kept as a JSON string by some revisions and as a list by others, and gets block ids (random
+    UUIDs) when it is saved again."""
+    if isinstance(value, str) and value[:1] == "[":
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return [_said(item) for item in value]
+    if isinstance(value, dict):
+        is_block = "type" in value and "value" in value
+        return {key: _said(item) for key, item in value.items() if not (is_block and key == "id")}
+    return value
+
+
 def content_fingerprint(content: dict) -> str:
     """A fingerprint of what a page revision says (see ``_NOT_CONTENT`` for what it leaves out)."""
-    said = {key: value for key, value in content.items() if key not in _NOT_CONTENT}
+    said = {key: _said(value) for key, value in content.items() if key not in _NOT_CONTENT}
     encoded = json.dumps(said, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
 

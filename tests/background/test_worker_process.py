@@ -69,6 +69,8 @@ def office(settings):
             case_type=case_type,
             handed_over=True,
             granted_until=dt.date(2025, 3, 4),
+            # granted a year before it expires (the check accepts no date in the past)
+            at=dt.datetime(2024, 3, 4, 10, tzinfo=dt.UTC),
         )
         for _ in range(TITLES)
     ]

@@ -153,3 +153,17 @@ def test_a_german_page_published_before_changes_were_recorded_is_judged_by_its_l
     SourceContentChange.objects.filter(page_id=german.pk).delete()
     _change_fee(german, '"67.00"', '"70.00"')
     assert translations.outdated_translations().count() == 3
+
+
+def test_the_fingerprint_ignores_how_a_stream_field_was_stored_and_its_block_ids():
+    # The demo loader's first revision keeps the body as a JSON string without block ids; the
+    # next revision, saved from the page, as a list with new ids: the same content.
+    body = [{"type": "paragraph", "value": "<p>Gebühr: 100 Euro</p>"}]
+    with_ids = [{"id": "aa70ee7e-1bfa-4c83-b547-685d0a0db669", **block} for block in body]
+    assert translations.content_fingerprint(
+        {"title": "Gebühren", "body": json.dumps(body)}
+    ) == translations.content_fingerprint({"title": "Gebühren", "body": with_ids})
+    changed = [{"type": "paragraph", "value": "<p>Gebühr: 120 Euro</p>"}]
+    assert translations.content_fingerprint(
+        {"title": "Gebühren", "body": json.dumps(body)}
+    ) != translations.content_fingerprint({"title": "Gebühren", "body": changed})
