@@ -1,13 +1,15 @@
-"""Helpers the service modules share: locking, permission to edit, input checks."""
+"""Helpers the service modules share: locking, permission to edit, history events, input checks."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Case
+from ..models import Case, CaseHistory
 from ..policy import WORKING_ROLES, policy_for
 from ..signals import announce
 from ..workflow import CASE_WORKFLOW
@@ -18,6 +20,43 @@ MAX_TEXT = 5000
 def _notify(case: Case, change: str) -> None:
     """Announce the change of this case after the commit (see :func:`casework.signals.announce`)."""
     announce([case.pk], change, case=case)
+
+
+def _event_row(
+    case_id: int,
+    state: str,
+    event: str,
+    *,
+    by=None,
+    at: dt.datetime | None = None,
+    via: str = "",
+    comment: str = "",
+    changes: list[dict[str, str]] | None = None,
+) -> CaseHistory:
+    """An unsaved history row for an event beside the workflow (a document received, a share,
+    an edit): the case stays in its ``state``, so the row goes from it to it. For bulk work
+    (``CaseHistory.objects.bulk_create``); a single case uses :func:`_record_event`."""
+    return CaseHistory(
+        case_id=case_id,
+        transition=event,
+        from_state=state,
+        to_state=state,
+        at=at or timezone.now(),
+        by=by,
+        via=via,
+        comment=comment,
+        changes=changes or [],
+    )
+
+
+def _record_event(case: Case, event: str, *, change: str, **fields: Any) -> CaseHistory:
+    """Write the history row of an event on ``case`` in its current state (see
+    :func:`_event_row` for ``fields``) and announce ``change`` on commit."""
+    row = _event_row(case.pk, case.state, event, **fields)
+    row.case = case
+    row.save(force_insert=True)
+    _notify(case, change)
+    return row
 
 
 def _deny() -> PermissionDenied:

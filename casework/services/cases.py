@@ -23,7 +23,17 @@ from ..models import (
     Person,
 )
 from ..policy import policy_for
-from ._common import MAX_TEXT, _deny, _locked, _notify, _require_editable, _staff_name, _sync, _text
+from ._common import (
+    MAX_TEXT,
+    _deny,
+    _locked,
+    _notify,
+    _record_event,
+    _require_editable,
+    _staff_name,
+    _sync,
+    _text,
+)
 from .history import field_change, field_changes
 
 # -- file numbers --------------------------------------------------------------------------
@@ -268,16 +278,9 @@ def update_case(*, case: Case, user, changes: Mapping[str, Any]) -> Case:
             before, {name: getattr(locked, Case._meta.get_field(name).attname) for name in changes}
         )
         if changed:
-            CaseHistory.objects.create(
-                case=locked,
-                transition=HistoryEvent.UPDATED,
-                from_state=locked.state,
-                to_state=locked.state,
-                at=timezone.now(),
-                by=user,
-                changes=changed,
-            )
-        _notify(locked, "updated")
+            _record_event(locked, HistoryEvent.UPDATED, change="updated", by=user, changes=changed)
+        else:
+            _notify(locked, "updated")
     _sync(case, locked, [*fields, "updated_at"])
     return case
 
@@ -309,18 +312,15 @@ def reassign(*, case: Case, user, assignee) -> Case:
         if (previous.pk if previous else None) != (assignee.pk if assignee else None):
             locked.assigned_to = assignee
             locked.save(update_fields=["assigned_to", "updated_at"])
-            CaseHistory.objects.create(
-                case=locked,
-                transition=HistoryEvent.REASSIGNED,
-                from_state=locked.state,
-                to_state=locked.state,
-                at=timezone.now(),
+            _record_event(
+                locked,
+                HistoryEvent.REASSIGNED,
+                change="reassigned",
                 by=user,
                 comment=_("Previously: %(previous)s. Now: %(assignee)s.")
                 % {"previous": _staff_name(previous), "assignee": _staff_name(assignee)},
                 changes=[field_change("assigned_to", previous, assignee)],
             )
-            _notify(locked, "reassigned")
     _sync(case, locked, ["assigned_to_id", "updated_at"])
     case._state.fields_cache.pop("assigned_to", None)
     return case

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..constants import FINAL_STATES, Channel, HistoryEvent
-from ..models import Case, CaseDocument, CaseHistory
-from ._common import _locked, _notify, _require_editable
+from ..models import Case, CaseDocument
+from ._common import _locked, _notify, _record_event, _require_editable
 
 
 def receive_applicant_documents(
@@ -59,16 +59,14 @@ def receive_applicant_documents(
             document.received_at = now
             document.file = name
             document.save(update_fields=["received", "received_at", "file"])
-        CaseHistory.objects.create(
-            case=locked,
-            transition=HistoryEvent.DOCUMENTS_RECEIVED,
-            from_state=locked.state,
-            to_state=locked.state,
+        _record_event(
+            locked,
+            HistoryEvent.DOCUMENTS_RECEIVED,
+            change="documents",
             at=now,
             via=via,
             comment=", ".join(documents[code].name for code in files),
         )
-        _notify(locked, "documents")
     if hasattr(case, "_prefetched_objects_cache"):
         case._prefetched_objects_cache.pop("documents", None)
     return [documents[code] for code in files]

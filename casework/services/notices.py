@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from ..constants import CaseState, HearingAnswerVia, HistoryEvent, NoticeStatus
 from ..exceptions import TransitionNotAllowed
-from ..models import CaseHistory, Hearing, Notice
+from ..models import Hearing, Notice
 from ..notices import notice_storage
 from ..policy import WORKING_ROLES, policy_for
 from ..workflow import NOTICE_WORKFLOW
-from ._common import _deny, _locked, _notify, _text
+from ._common import _deny, _locked, _record_event, _text
 
 __all__ = [
     "approve_notice",
@@ -82,17 +82,15 @@ def record_hearing_answer(
         hearing.answer_recorded_by = user
         hearing.answer_files = [*hearing.answer_files, *files]
         hearing.save()
-        CaseHistory.objects.create(
-            case=locked,
-            transition=HistoryEvent.HEARING_ANSWER,
-            from_state=locked.state,
-            to_state=locked.state,
+        _record_event(
+            locked,
+            HistoryEvent.HEARING_ANSWER,
+            change="hearing_answer",
             at=now,
             by=user,
             via="online" if user is None else "",
             comment=f"{HearingAnswerVia(via).label}: {answer}"[:2000],
         )
-        _notify(locked, "hearing_answer")
     _forget(case, "hearings")
     return hearing
 
@@ -118,16 +116,14 @@ def approve_notice(*, notice: Notice, user, note: str = "") -> Notice:
         locked.approved_at = now
         locked.approved_by = user
         locked.save(update_fields=["status", "approved_at", "approved_by"])
-        CaseHistory.objects.create(
-            case=case,
-            transition=HistoryEvent.NOTICE_APPROVED,
-            from_state=case.state,
-            to_state=case.state,
+        _record_event(
+            case,
+            HistoryEvent.NOTICE_APPROVED,
+            change="notice_approved",
             at=now,
             by=user,
             comment=" – ".join(part for part in (locked.get_kind_display(), note) if part),
         )
-        _notify(case, "notice_approved")
     notice.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     _forget(notice.case, "notices")
     return notice
@@ -146,16 +142,14 @@ def mark_notice_posted(*, notice: Notice, user) -> Notice:
         if locked.posted_at is None:
             locked.posted_at = now
             locked.save(update_fields=["posted_at"])
-            CaseHistory.objects.create(
-                case=case,
-                transition=HistoryEvent.NOTICE_POSTED,
-                from_state=case.state,
-                to_state=case.state,
+            _record_event(
+                case,
+                HistoryEvent.NOTICE_POSTED,
+                change="notice_posted",
                 at=now,
                 by=user,
                 comment=str(locked.get_kind_display()),
             )
-            _notify(case, "notice_posted")
     notice.posted_at = locked.posted_at
     return notice
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ..constants import Channel, HistoryEvent
 from ..models import Case, CaseHistory, Person
 from ..signals import announce
+from ._common import _event_row
 from .history import field_changes
 
 #: Fields of a person :func:`update_person` may change (identity, document, address, contact).
@@ -87,16 +88,7 @@ def update_person(
         cases = list(Case.objects.filter(person=locked).values_list("pk", "state"))
         entries = [{**entry, "field": f"person.{entry['field']}"} for entry in changed]
         CaseHistory.objects.bulk_create(
-            CaseHistory(
-                case_id=pk,
-                transition=HistoryEvent.UPDATED,
-                from_state=state,
-                to_state=state,
-                at=now,
-                by=user,
-                via=via,
-                changes=entries,
-            )
+            _event_row(pk, state, HistoryEvent.UPDATED, at=now, by=user, via=via, changes=entries)
             for pk, state in cases
         )
         announce([pk for pk, _state in cases], "person")

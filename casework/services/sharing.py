@@ -11,27 +11,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ..constants import HistoryEvent
-from ..models import Case, CaseGroupObjectPermission, CaseHistory, CaseUserObjectPermission
+from ..models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
 from ..policy import policy_for
-from ._common import _deny, _notify, _staff_name
+from ._common import _deny, _record_event, _staff_name
 
 
 def _grantee_name(grantee_user, grantee_group) -> str:
     if grantee_user is not None:
         return _staff_name(grantee_user)
     return grantee_group.name
-
-
-def _history(case: Case, user, event: str, comment: str) -> None:
-    CaseHistory.objects.create(
-        case=case,
-        transition=event,
-        from_state=case.state,
-        to_state=case.state,
-        at=timezone.now(),
-        by=user,
-        comment=comment,
-    )
 
 
 #: A share of a single case ends at the latest after this many days.
@@ -85,11 +73,12 @@ def share_case(
                 content_object=case,
                 defaults={"expires_at": expires_at, "granted_by": user},
             )
-        _history(
+        _record_event(
             case,
-            user,
             HistoryEvent.SHARED,
-            _("%(grantee)s may read this case until %(until)s.")
+            change="shared",
+            by=user,
+            comment=_("%(grantee)s may read this case until %(until)s.")
             % {
                 "grantee": _grantee_name(grantee_user, grantee_group),
                 "until": formats.date_format(
@@ -97,7 +86,6 @@ def share_case(
                 ),
             },
         )
-        _notify(case, "shared")
     return grant
 
 
@@ -116,12 +104,12 @@ def revoke_share(*, case: Case, user, grantee_user=None, grantee_group: Group | 
                 group=grantee_group, content_object=case
             ).delete()
         if deleted:
-            _history(
+            _record_event(
                 case,
-                user,
                 HistoryEvent.SHARE_ENDED,
-                _("%(grantee)s may no longer read this case.")
+                change="share_ended",
+                by=user,
+                comment=_("%(grantee)s may no longer read this case.")
                 % {"grantee": _grantee_name(grantee_user, grantee_group)},
             )
-            _notify(case, "share_ended")
     return deleted

@@ -13,7 +13,7 @@ from ..constants import HistoryEvent
 from ..models import Case, CaseHistory
 from ..policy import policy_for
 from ..signals import announce
-from ._common import _deny
+from ._common import _deny, _event_row
 from .history import field_change
 
 
@@ -81,11 +81,10 @@ def continue_titles(
                 ContinuedTitle(row["pk"], field, previous, row["person__preferred_language"])
             )
             history.append(
-                CaseHistory(
-                    case_id=row["pk"],
-                    transition=HistoryEvent.CONTINUED,
-                    from_state=row["state"],
-                    to_state=row["state"],
+                _event_row(
+                    row["pk"],
+                    row["state"],
+                    HistoryEvent.CONTINUED,
                     at=at,
                     by=user,
                     comment=note(row["pk"], previous),
