@@ -5,9 +5,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from casework.constants import CardOrderStatus, CaseState
-from casework.models import CardOrder
-from tests.casework.factories import PersonFactory, WorkflowCaseFactory
+from casework import services
+from casework.constants import Role
+from tests.casework.factories import (
+    MembershipFactory,
+    PersonFactory,
+    WorkflowCaseFactory,
+    advance,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,32 +67,37 @@ def test_status_is_translated(client, case):
     assert "Wir brauchen weitere Unterlagen" in response.text
 
 
+def _de_date(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
 def test_expected_card_date_comes_from_the_latest_order(client, case):
-    CardOrder.objects.create(
-        case=case,
-        order_number="BDR-1",
-        ordered_at=timezone.now() - dt.timedelta(days=10),
-        expected_on=dt.date(2030, 1, 5),
+    ordered = WorkflowCaseFactory(
+        person=case.person, production_failed=True, at=timezone.now() - dt.timedelta(days=10)
     )
-    CardOrder.objects.create(case=case, order_number="BDR-2", expected_on=dt.date(2030, 2, 20))
-    response = look_up(client, case.file_number, BIRTH, language="de")
-    assert "20.02.2030" in response.text
-    assert "05.01.2030" not in response.text
+    ordered = advance(ordered, "reorder")
+    first, second = ordered.card_orders.order_by("ordered_at")
+    assert first.expected_on < second.expected_on
+    response = look_up(client, ordered.file_number, BIRTH, language="de")
+    assert _de_date(second.expected_on) in response.text
+    assert _de_date(first.expected_on) not in response.text
 
 
-@pytest.mark.parametrize("end", ["delivered", "handed_over"])
-def test_no_expected_card_date_once_the_card_arrived_or_was_handed_over(client, case, end):
-    order = CardOrder.objects.create(
-        case=case, order_number="BDR-3", expected_on=dt.date(2030, 3, 1)
-    )
-    assert "01.03.2030" in look_up(client, case.file_number, BIRTH, language="de").text
+@pytest.mark.parametrize("end", ["delivered", "handed_over", "withdrawn"])
+def test_no_expected_card_date_once_the_card_arrived_or_the_case_ended(client, case, end):
+    """Only while the card is on its way: not once it arrived, nor after the case ended (a
+    withdrawn case's order may still be open)."""
+    ordered = WorkflowCaseFactory(person=case.person, produced=True)
+    expected = _de_date(ordered.card_orders.get().expected_on)
+    assert expected in look_up(client, ordered.file_number, BIRTH, language="de").text
     if end == "delivered":
-        order.status = CardOrderStatus.DELIVERED
-        order.save()
+        services.record_card_delivered(
+            case=ordered, user=MembershipFactory(role=Role.SERVICE_POINT).user
+        )
     else:
-        type(case).objects.filter(pk=case.pk).update(state=CaseState.HANDED_OVER)
-    response = look_up(client, case.file_number, BIRTH, language="de")
-    assert "01.03.2030" not in response.text
+        advance(ordered, "hand_over" if end == "handed_over" else "withdraw")
+    response = look_up(client, ordered.file_number, BIRTH, language="de")
+    assert expected not in response.text
     assert 'data-testid="card-expected"' not in response.text
 
 

@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from .backoffice import build_office
-from .factories import CaseFactory
+from .factories import WorkflowCaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def test_casework_pages_link_the_shared_stylesheet_and_carry_no_style_element(cl
     """Worklists, the case file, the workflow, the access log and the API tokens: the rules
     for their ``cw-`` classes are in ``casework/backoffice.css`` (Wagtail's global admin CSS)."""
     office = build_office()
-    case = CaseFactory(case_type=office.type_a)
+    case = WorkflowCaseFactory(case_type=office.type_a)
     client.force_login(office.supervisor_a)
     stylesheet = static("casework/backoffice.css")
     for url in (

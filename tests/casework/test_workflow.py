@@ -31,6 +31,7 @@ from .factories import (
     MembershipFactory,
     PersonFactory,
     UserFactory,
+    WorkflowCaseFactory,
     valid_until,
 )
 
@@ -333,8 +334,8 @@ def test_hand_over_of_a_104c_title_requires_the_belehrung_in_a_language():
 
 
 def test_hand_over_waits_for_the_delivered_card():
-    case = ready_case(CaseState.PRODUCED)
-    CardOrder.objects.filter(case=case).update(status=CardOrderStatus.ORDERED)
+    case = WorkflowCaseFactory(produced=True)  # the card is ordered, not yet delivered
+    assert case.card_orders.get().status == CardOrderStatus.ORDERED
     counter = MembershipFactory(role=Role.SERVICE_POINT).user
     with pytest.raises(TransitionNotAllowed, match="not been delivered"):
         services.fire_transition(

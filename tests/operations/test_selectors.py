@@ -235,8 +235,7 @@ def test_statistics_are_for_supervisors_and_admins(office):
 
 def test_a_continued_title_is_not_handed_over_a_second_time(office):
     """A bulk continuation writes a history row from *handed over* to *handed over*."""
-    from casework.models import CaseHistory
-    from operations.services import CONTINUATION_TRANSITION
+    from casework.services import continue_titles
 
     def figures():
         return (
@@ -252,13 +251,13 @@ def test_a_continued_title_is_not_handed_over_a_second_time(office):
         )
 
     before = figures()
-    for case in (office.cases.c1, office.cases.c3):
-        CaseHistory.objects.create(
-            case=case,
-            transition=CONTINUATION_TRANSITION,
-            from_state=case.state,
-            to_state=case.state,
-            at=at(2025, 9, 1),
-        )
+    continued = continue_titles(
+        case_ids=[office.cases.c1.pk, office.cases.c3.pk],
+        valid_until=dt.date(2027, 3, 4),
+        user=office.admin,
+        note=lambda _pk, _previous: "Fortgeltung (§ 24 AufenthG)",
+        at=at(2025, 9, 1),
+    )
+    assert len(continued) == 2
     assert figures() == before
     assert before[0]["handed_over"] == 3
