@@ -26,7 +26,9 @@ from .constants import (
     CaseCategory,
     CaseState,
     Channel,
+    HistoryEvent,
     Language,
+    NoticeKind,
     PhotoSource,
     Role,
 )
@@ -39,7 +41,9 @@ from .models import (
     CaseType,
     Department,
     HandOver,
+    Hearing,
     Membership,
+    Notice,
     Person,
     RequiredDocument,
 )
@@ -372,7 +376,9 @@ def _prepare_and_fire(case, name, *, rng, caseworker, counter, today, validity_r
                     "Erforderliche Unterlagen wurden trotz Fristsetzung nicht eingereicht.",
                 ]
             ),
-            "due_on": today + dt.timedelta(days=21),
+            # An old file's hearing is dated back afterwards (``_backdate``); the guard wants
+            # at least 14 days from the real today.
+            "due_on": max(today, timezone.localdate()) + dt.timedelta(days=21),
         }
         note = "Anhörung vor Ablehnung (§ 28 VwVfG)."
     elif name == "answer_hearing":
@@ -389,13 +395,23 @@ def _prepare_and_fire(case, name, *, rng, caseworker, counter, today, validity_r
             "liegen weiterhin nicht vor."
         }
     elif name == "approve_refusal":
+        # Four eyes: the department's supervisor, or office management where the department
+        # has none (the demo's naturalisation and integration departments).
         supervisor = (
             Membership.objects.filter(department=case.department, role=Role.SUPERVISOR)
             .select_related("user")
             .first()
         )
+        approver = (
+            supervisor.user
+            if supervisor
+            else get_user_model()
+            .objects.filter(groups__name=OFFICE_ADMIN_GROUP, is_active=True)
+            .order_by("pk")
+            .first()
+        )
         notice = case.notices.get(kind="refusal", status="drafted")
-        services.approve_notice(notice=notice, user=supervisor.user if supervisor else None)
+        services.approve_notice(notice=notice, user=approver)
         return case
     elif name == "forward":
         data = {"forwarded_to": rng.choice(OTHER_OFFICES)}
@@ -424,6 +440,7 @@ def _backdate(case: Case, received_at: dt.datetime, rng: random.Random, now) -> 
     )
     Case.objects.filter(pk=case.pk).update(last_transition_at=moments[-1])
     documents = CaseDocument.objects.filter(case=case)
+    refusal = Notice.objects.filter(case=case, kind=NoticeKind.REFUSAL)
     for (_row_id, name), moment in zip(rows, moments, strict=True):
         if name == "check":
             documents.filter(received=True).update(received_at=moment - dt.timedelta(hours=2))
@@ -437,6 +454,21 @@ def _backdate(case: Case, received_at: dt.datetime, rng: random.Random, now) -> 
                 ordered_at=moment,
                 expected_on=timezone.localdate(moment) + dt.timedelta(weeks=6),
             )
+        elif name == "intend_refusal":
+            Hearing.objects.filter(case=case).update(
+                requested_at=moment, due_on=timezone.localdate(moment) + dt.timedelta(days=21)
+            )
+            Notice.objects.filter(case=case, kind=NoticeKind.HEARING).update(
+                drafted_at=moment, approved_at=moment, issued_at=moment
+            )
+        elif name == HistoryEvent.HEARING_ANSWER:
+            Hearing.objects.filter(case=case).update(answered_at=moment)
+        elif name == "draft_refusal":
+            refusal.update(drafted_at=moment)
+        elif name == HistoryEvent.NOTICE_APPROVED:
+            refusal.update(approved_at=moment)
+        elif name == "refuse":
+            refusal.filter(issued_at__isnull=False).update(issued_at=moment)
         elif name == "hand_over":
             HandOver.objects.filter(case=case).update(handed_over_at=moment)
             CardOrder.objects.filter(case=case, delivered_at__isnull=False).update(

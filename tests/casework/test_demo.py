@@ -185,3 +185,32 @@ def test_office_management_may_edit_the_catalogues_and_caseworkers_may_not(small
 
     client.force_login(users.get(username="sachbearbeitung"))
     assert all(client.get(url).status_code in (302, 403) for url in urls)
+
+
+def test_an_old_refused_file_went_through_the_hearing_and_four_eyes_back_then(small_demo):
+    """The privacy demo's files closed years ago: refused after a hearing, in the past."""
+    import datetime as dt
+
+    small_demo()
+    received = dt.datetime(2012, 9, 3, 10, tzinfo=dt.UTC)
+    closed = dt.datetime(2013, 1, 15, 10, tzinfo=dt.UTC)
+    case = demo.closed_demo_case(
+        person=Person(
+            family_name="OKAFOR",
+            given_names="CHINEDU",
+            birth_date=dt.date(1981, 3, 14),
+            nationality="NGA",
+        ),
+        case_type_code="16b",
+        outcome=CaseState.REFUSED,
+        received_at=received,
+        closed_at=closed,
+    )
+    assert case.state == CaseState.REFUSED
+    assert all(received <= at <= closed for at in case.history.values_list("at", flat=True))
+    hearing = case.hearings.get()
+    assert received <= hearing.requested_at <= closed
+    assert hearing.due_on < closed.date() + dt.timedelta(days=30)
+    refusal = case.notices.get(kind="refusal")
+    assert refusal.approved_by != refusal.drafted_by
+    assert received <= refusal.issued_at <= closed
