@@ -44,11 +44,6 @@ STILL_RAW: dict[str, int] = {
     "browser/test_case_search.py": 3,
     "browser/test_continuation.py": 1,
     "browser/test_no_external_requests.py": 1,
-    "casework/test_workflow.py": 3,
-    "operations/conftest.py": 2,
-    "operations/test_selectors.py": 3,
-    "privacy/conftest.py": 9,
-    "search/test_elasticsearch.py": 5,
 }
 
 

@@ -55,10 +55,13 @@ def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), approv
     }
     if state in CHECKED_OR_LATER and case_type.limited_validity:
         defaults["granted_until"] = valid_until()  # entered when the case was checked
+    # low-level: the guard matrix wants every guard passing in any state, which no real path has
     case = CaseFactory(state=state, case_type=case_type, **{**defaults, **kwargs})
     for code, name, received in documents:
+        # low-level: checklist items of the matrix's raw case (some unreceived in late states)
         CaseDocument.objects.create(case=case, code=code, name=name, received=received)
     if state in (CaseState.PRODUCED, CaseState.PRODUCTION_FAILED):
+        # low-level: the raw case's card order (delivered, or failed), as its state says
         CardOrder.objects.create(
             case=case,
             order_number=f"{case.file_number}-K1",

@@ -27,10 +27,12 @@ def at(year, month, day) -> dt.datetime:
 def make_case(*, case_type, state, received, steps=(), person=None, nationality="SYR", **kwargs):
     """A case with history rows; ``steps`` is ``[(from_state, to_state, at), ...]``."""
     person = person or PersonFactory(nationality=nationality)
+    # low-level: the statistics office's figures count exactly these rows at fixed past dates
     case = CaseFactory(
         case_type=case_type, state=state, received_at=received, person=person, **kwargs
     )
     for from_state, to_state, when in steps:
+        # low-level: only the state changes the statistics count, at the dates the figures name
         CaseHistory.objects.create(
             case=case, transition="t", from_state=from_state, to_state=to_state, at=when
         )

@@ -203,13 +203,14 @@ def test_council_report_counts_only_visible_cases(office):
 
 def test_overdue_document_requests(office):
     c6 = office.cases.c6
+    # low-level: the raw statistics office's requested documents, due at fixed past dates
     late = CaseDocument.objects.create(
         case=c6, code="passport", name="Pass", due_on=dt.date(2025, 8, 1)
     )
-    CaseDocument.objects.create(
+    CaseDocument.objects.create(  # low-level: received, due at a fixed past date
         case=c6, code="income", name="Einkommen", due_on=dt.date(2025, 8, 1), received=True
     )
-    CaseDocument.objects.create(
+    CaseDocument.objects.create(  # low-level: due at a fixed later date
         case=c6, code="lease", name="Mietvertrag", due_on=dt.date(2026, 1, 1)
     )
     today = dt.date(2025, 9, 1)

@@ -113,6 +113,7 @@ def _upload(case, code: str) -> Path:
     path = Path(settings.PRIVATE_MEDIA_ROOT) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(PDF + case.file_number.encode())
+    # low-level: an upload received the day the case was (up to 11 years back), file on disk
     CaseDocument.objects.create(
         case=case,
         code=code,
@@ -150,6 +151,7 @@ def trail(
         preferred_language="uk",
     )
     out = PersonTrail(person=person, markers=[family, native, passport, email])
+    # low-level: closed on a fixed day years back: the retention rule's clock runs from it
     refused = CaseFactory(
         person=person,
         case_type=w["type_a"],
@@ -159,6 +161,7 @@ def trail(
         refusal_reason="Lebensunterhalt nicht gesichert.",
         notes=f"Notiz zu {family}",
     )
+    # low-level: handed over on a fixed day years back, with the records that day leaves
     granted = CaseFactory(
         person=person,
         case_type=w["type_24"],
@@ -170,6 +173,7 @@ def trail(
     out.cases = [refused, granted]
     for case in out.cases:
         out.markers.append(case.file_number)
+        # low-level: history at the raw case's fixed dates, naming the person (erasure scrubs it)
         CaseHistory.objects.create(
             case=case,
             transition="create",
@@ -179,7 +183,7 @@ def trail(
             by=None,
             comment="Eingang online",
         )
-        CaseHistory.objects.create(
+        CaseHistory.objects.create(  # low-level: as above, the closing step
             case=case,
             transition="check",
             from_state="received",
@@ -188,9 +192,13 @@ def trail(
             by=w["worker_a"],
             comment=f"Geprüft: {family}",
         )
+        # low-level: a comment and a read on the closed raw case (no service writes to it)
         CaseComment.objects.create(case=case, author=w["worker_a"], text=f"Rückruf {family}")
-        CaseAccessLog.objects.create(case=case, user=w["supervisor_a"], route="backoffice")
+        CaseAccessLog.objects.create(  # low-level: as above
+            case=case, user=w["supervisor_a"], route="backoffice"
+        )
         out.files.append(_upload(case, "passport"))
+    # low-level: the raw granted case's card, ordered and delivered at fixed past dates
     CardOrder.objects.create(
         case=granted,
         order_number=f"{granted.file_number}-K1",
@@ -198,7 +206,7 @@ def trail(
         ordered_at=at(closed_year, 5, 1),
         delivered_at=at(closed_year, 5, 20),
     )
-    HandOver.objects.create(
+    HandOver.objects.create(  # low-level: its hand-over on the day the case closed
         case=granted,
         collected_by=f"{given} {family}",
         handed_over_by=w["worker_a"],

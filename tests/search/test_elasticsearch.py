@@ -64,6 +64,7 @@ def _register(office, n: int, rng: random.Random) -> list[Case]:
                 passport_number=f"P{i:07d}",
             )
         )
+    # low-level: a register of hundreds of persons and cases in every state, for counts and facets
     persons = Person.objects.bulk_create(persons)
     states = list(CaseState.values)
     cases = []
@@ -80,9 +81,9 @@ def _register(office, n: int, rng: random.Random) -> list[Case]:
             notes=note,
             title_expires_on=(now + dt.timedelta(days=i % 400)).date() if i % 5 else None,
         )
-        case.__dict__["state"] = states[i % len(states)]
+        case.__dict__["state"] = states[i % len(states)]  # low-level: every state, in bulk
         cases.append(case)
-    return Case.objects.bulk_create(cases)
+    return Case.objects.bulk_create(cases)  # low-level: the register, in one INSERT
 
 
 @pytest.fixture
@@ -114,6 +115,7 @@ def register(office, users, django_capture_on_commit_callbacks):
         expires_at=timezone.now() - dt.timedelta(days=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
+        # low-level: a comment saved outside a service, whose save the model signal announces
         CaseComment.objects.create(
             case=cases[-1], author=office["worker_a"], text="Geburtsurkunde übersetzt nachgereicht"
         )
@@ -309,6 +311,7 @@ def test_a_failed_write_stays_queued_and_drains_later(backends, office, users, m
     """While the index cannot take writes, changes wait; the next drain writes them."""
     _database, elasticsearch = backends
     case = Case.objects.filter(department=office["dept_a"]).first()
+    # low-level: a rename no signal announces; the test queues the case itself
     Person.objects.filter(pk=case.person_id).update(family_name="Tkachuk", given_names="Petro")
     CaseIndexEntry.objects.filter(pk=case.pk).update(indexed_at=timezone.now() - dt.timedelta(1))
     sync.queue([case.pk])
