@@ -5,9 +5,11 @@ office's letter templates and the PDF renderer belong to another app, which case
 import. That app registers two Wagtail hooks:
 
 - ``casework_notice_text``: ``fn(*, case, kind, context) -> [{"language", "subject",
-  "paragraphs"}, …]``, the notice's text per language (German first), the office's
-  instructions on legal remedies included where the kind needs them; ``context`` holds the
-  plain values of the step (``reason``, ``grounds``, ``due_on``, ``answered_on`` …).
+  "paragraphs", "headings"}, …]``, the notice's text per language (German first), the
+  office's instructions on legal remedies included where the kind needs them; ``headings``
+  (optional) are the indexes of the paragraphs that are headings (printed as such);
+  ``context`` holds the plain values of the step (``reason``, ``grounds``, ``due_on``,
+  ``answered_on`` …).
 - ``casework_notice_pdf``: ``fn(*, notice) -> bytes``, the PDF of a notice's fixed text, dated
   the day it is issued.
 
@@ -51,6 +53,7 @@ def notice_text(*, case, kind: str, context: dict[str, Any]) -> list[dict[str, A
             "language": str(s["language"]),
             "subject": str(s["subject"]),
             "paragraphs": [str(p) for p in s["paragraphs"]],
+            "headings": [int(i) for i in s.get("headings", ())],
         }
         for s in sections
     ]

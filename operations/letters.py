@@ -104,6 +104,13 @@ class LetterSection:
     language: str
     subject: str
     paragraphs: tuple[str, ...] = ()
+    #: Indexes of the paragraphs that are headings (the instructions on legal remedies).
+    headings: tuple[int, ...] = ()
+
+    @property
+    def blocks(self) -> list[tuple[bool, str]]:
+        """The paragraphs in order, each with whether it is a heading."""
+        return [(index in self.headings, part) for index, part in enumerate(self.paragraphs)]
 
     @property
     def text(self) -> str:

@@ -62,14 +62,24 @@ def notice_text(*, case, kind: str, context: dict) -> list[dict]:
     remedy = paragraphs_of(legal_remedy_text()) if kind in _DECIDING else ()
     for section in letter.sections:
         paragraphs = list(section.paragraphs)
+        headings = []
         if remedy:
             with translation.override(section.language):
                 heading = _("Instructions on legal remedies")
                 if section.language != "de":
                     heading += " – " + _("binding in German")
-            paragraphs += [heading, *remedy]
+            # Before the closing (the template's last paragraph: greeting and office), as
+            # part of the notice the office signs.
+            at = len(paragraphs) - 1 if len(paragraphs) > 1 else len(paragraphs)
+            paragraphs[at:at] = [heading, *remedy]
+            headings.append(at)
         sections.append(
-            {"language": section.language, "subject": section.subject, "paragraphs": paragraphs}
+            {
+                "language": section.language,
+                "subject": section.subject,
+                "paragraphs": paragraphs,
+                "headings": headings,
+            }
         )
     return sections
 
@@ -79,7 +89,10 @@ def notice_pdf(*, notice) -> bytes:
         person=notice.case.person,
         sections=[
             LetterSection(
-                language=s["language"], subject=s["subject"], paragraphs=tuple(s["paragraphs"])
+                language=s["language"],
+                subject=s["subject"],
+                paragraphs=tuple(s["paragraphs"]),
+                headings=tuple(s.get("headings", ())),
             )
             for s in notice.sections
         ],

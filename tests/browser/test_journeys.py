@@ -15,6 +15,11 @@ of 500 or above and on any error logged on the server. Screenshots of every page
    appointment; the Service Point records fees and biometrics; the caseworker orders the card;
    the card arrives; the applicant books the hand-over; the Service Point hands the card over
    and sees a confirmation; the applicant sees the case closed.
+2. ``test_a_refusal_after_hearing_with_four_eyes``: the caseworker intends to refuse a filed
+   application and the hearing letter goes out by e-mail; the applicant reads it, answers on
+   the status page; the caseworker drafts the refusal, cannot approve it herself; the
+   department's supervisor approves it; the caseworker issues it; the applicant finds the
+   notice, with its instructions on legal remedies, on the status page.
 """
 
 from __future__ import annotations
@@ -359,6 +364,129 @@ def test_an_application_from_filing_to_the_card(demo_office, journey, files, tmp
     status = look_up(journey, applicant, base, language, file_number)
     assert text["handed_over"] in status
     end(steps_missing)
+
+
+def test_a_refusal_after_hearing_with_four_eyes(demo_office, journey, files, tmp_path):
+    """Intend to refuse → hearing letter → the applicant answers on the status page →
+    refusal drafted → approved by the supervisor (never the drafter) → issued → the
+    applicant sees the notice."""
+    base = demo_office.url
+    language = "de"
+    applicant = journey.open("applicant", locale=LOCALES[language])
+    file_number = file_application(journey, applicant, base, language, files)
+    email = "halyna.de@example.org"
+
+    # The caseworker of Asyl/EU intends to refuse and hears the applicant for 14 days.
+    caseworker = sign_in(journey, base, "sachbearbeitung2", "caseworker")
+    caseworker.goto(f"{base}/admin/cases/case/{file_number}/")
+    caseworker.wait_for_selector("[data-testid=case-state]")
+    journey.check(caseworker)
+    intend = caseworker.locator("li[data-transition=intend_refusal]")
+    intend.locator("summary").click()
+    grounds = "Der Lebensunterhalt ist nicht gesichert (§ 5 Abs. 1 Nr. 1 AufenthG)."
+    intend.locator("textarea[name$='-grounds']").fill(grounds)
+    due = timezone.localdate() + dt.timedelta(days=14)
+    intend.locator("input[name$='-due_on']").fill(due.isoformat())
+    sent_before = len(mail.outbox)
+    intend.locator("button[type=submit]").click()
+    caseworker.wait_for_selector(".messages li.success")
+    journey.check(caseworker)
+    assert "Anhörung" in caseworker.inner_text("[data-testid=case-state]")
+    hearing = caseworker.locator("[data-testid=hearing]")
+    assert due.strftime("%d.%m.%Y") in hearing.locator("[data-testid=hearing-due]").inner_text()
+    letter_row = caseworker.locator("[data-testid=notices] tr[data-notice=hearing]")
+    assert letter_row.get_attribute("data-status") == "issued"
+    # Drafting the refusal waits for the answer or the end of the period, and says so.
+    reasons = caseworker.locator("li[data-transition=draft_refusal] .cw-reasons").inner_text()
+    assert due.strftime("%d.%m.%Y") in reasons, reasons
+    screenshot(caseworker, tmp_path, journey, "hearing-panel")
+
+    # The hearing letter reaches the applicant by e-mail, its PDF attached.
+    letter = next(m for m in mail.outbox[sent_before:] if email in m.to)
+    assert file_number in letter.body or file_number in letter.subject
+    assert letter.attachments and letter.attachments[0][1].startswith(b"%PDF")
+    assert "Lebensunterhalt" in pdf_text(letter.attachments[0][1])
+
+    # On the status page the applicant sees the deadline, the letter, and answers.
+    look_up(journey, applicant, base, language, file_number)
+    assert due.strftime("%d.%m.%Y") in applicant.inner_text("[data-testid=hearing-due]")
+    assert applicant.locator("[data-testid=notices] a").count() == 1
+    form = applicant.locator("#answer-hearing")
+    form.locator("textarea[name=answer]").fill(
+        "Ich habe seit dem 1. Dezember eine Arbeitsstelle; der Vertrag liegt bei."
+    )
+    form.locator("input[type=file]").set_input_files(str(files["id-karte"]))
+    form.locator("button[type=submit]").click()
+    applicant.wait_for_selector("#hearing-answered")
+    journey.check(applicant)
+
+    # The caseworker sees the answer and drafts the refusal with its reasons.
+    caseworker.reload()
+    journey.check(caseworker)
+    answer = caseworker.locator("[data-testid=hearing-answer]").inner_text()
+    assert "Arbeitsstelle" in answer, answer
+    draft = caseworker.locator("li[data-transition=draft_refusal]")
+    draft.locator("summary").click()
+    draft.locator("textarea[name$='-reason']").fill(
+        "Der vorgelegte Arbeitsvertrag ist befristet auf einen Monat; der Lebensunterhalt "
+        "bleibt ungesichert."
+    )
+    draft.locator("button[type=submit]").click()
+    caseworker.wait_for_selector(".messages li.success")
+    journey.check(caseworker)
+    refusal = caseworker.locator("[data-testid=notices] tr[data-notice=refusal]")
+    assert refusal.get_attribute("data-status") == "drafted"
+    # Four eyes: the drafter cannot approve, and issuing waits for the approval.
+    assert not refusal.locator("form[action*=approve]").count()
+    issue_reasons = caseworker.locator("li[data-transition=refuse] .cw-reasons").inner_text()
+    assert "zweite" in issue_reasons, issue_reasons
+    screenshot(caseworker, tmp_path, journey, "refusal-drafted")
+
+    # The department's supervisor reads the draft and approves it.
+    boss = sign_in(journey, base, "sachgebietsleitung", "supervisor")
+    boss.goto(f"{base}/admin/cases/case/{file_number}/")
+    boss.wait_for_selector("[data-testid=case-state]")
+    journey.check(boss)
+    row = boss.locator("[data-testid=notices] tr[data-notice=refusal]")
+    row.locator("summary").click()
+    assert "Arbeitsvertrag" in row.inner_text()
+    row.locator("input[name=note]").fill("Geprüft, einverstanden.")
+    row.get_by_role("button").click()
+    boss.wait_for_selector(".messages li.success")
+    journey.check(boss)
+    row = boss.locator("[data-testid=notices] tr[data-notice=refusal]")
+    assert row.get_attribute("data-status") == "approved"
+    assert "Thomas Wagner" in row.inner_text()
+
+    # The caseworker issues the approved notice; it goes out by e-mail.
+    caseworker.reload()
+    journey.check(caseworker)
+    sent_before = len(mail.outbox)
+    transition(journey, caseworker, "refuse")
+    assert "Abgelehnt" in caseworker.inner_text("[data-testid=case-state]")
+    refusal = caseworker.locator("[data-testid=notices] tr[data-notice=refusal]")
+    assert refusal.get_attribute("data-status") == "issued"
+    screenshot(caseworker, tmp_path, journey, "refusal-issued")
+    notice_mail = next(m for m in mail.outbox[sent_before:] if email in m.to)
+    notice_pdf = tmp_path / "ablehnung.pdf"
+    notice_pdf.write_bytes(notice_mail.attachments[0][1])
+
+    # The applicant finds the notice on the status page: the same PDF as sent.
+    status = look_up(journey, applicant, base, language, file_number)
+    assert "abgelehnt" in status.lower(), status
+    links = applicant.locator("[data-testid=notices] a")
+    assert links.count() == 2
+    href = links.nth(1).get_attribute("href")
+    response = applicant.context.request.get(f"{base}{href}")
+    assert response.ok
+    assert response.body() == notice_pdf.read_bytes()
+    text = pdf_text(response.body())
+    assert "Arbeitsvertrag" in text and "Rechtsbehelfsbelehrung" in text, text[:2000]
+
+
+def screenshot(page, tmp_path, trip, name: str) -> None:
+    """A full-page picture of the case file's hearing and notices for a person to look at."""
+    page.screenshot(path=str(trip.folder / f"panel-{name}.png"), full_page=True)
 
 
 def transition(trip, page, name: str) -> None:

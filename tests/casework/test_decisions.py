@@ -225,3 +225,54 @@ def test_every_step_of_the_refusal_writes_its_history():
         "notice_approved",
         "refuse",
     ]
+
+
+def test_the_legal_remedy_stands_before_the_closing_under_a_heading(
+    django_capture_on_commit_callbacks,
+):
+    """The instructions on legal remedies are part of what the office signs: in every
+    language they come before "Mit freundlichen Grüßen", their title a heading (bold, and an
+    H2 in the tagged PDF), the closing stays last."""
+    import io
+
+    from pypdf import PdfReader
+
+    person = PersonFactory(preferred_language="uk")
+    case = WorkflowCaseFactory(hearing=True, person=person)
+    worker = _caseworker(case)
+    services.record_hearing_answer(case=case, user=worker, answer="Stelle", via="letter")
+    _draft(Case.objects.get(pk=case.pk), worker)
+    notice = Case.objects.get(pk=case.pk).notices.get(kind=NoticeKind.REFUSAL)
+    german, ukrainian = notice.sections
+    for section in (german, ukrainian):
+        (heading,) = section["headings"]
+        assert heading < len(section["paragraphs"]) - 1
+        assert "{{" not in section["paragraphs"][-1]
+    assert german["paragraphs"][-1].startswith("Mit freundlichen Grüßen")
+    assert german["paragraphs"][german["headings"][0]] == "Rechtsbehelfsbelehrung"
+    assert ukrainian["paragraphs"][ukrainian["headings"][0]].startswith("Роз'яснення")
+
+    boss = _staff(case, Role.SUPERVISOR)
+    services.approve_notice(notice=notice, user=boss)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fire_transition(
+            case=Case.objects.get(pk=case.pk), user=worker, transition="refuse", data={}
+        )
+    notice.refresh_from_db()
+    with notice_storage().open(notice.file, "rb") as stored:
+        reader = PdfReader(io.BytesIO(stored.read()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    german_text = text[: text.index(ukrainian["subject"][:20])]
+    assert german_text.index("Rechtsbehelfsbelehrung") < german_text.index("Mit freundlichen")
+    kinds = []
+    pending = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while pending:
+        node = pending.pop().get_object()
+        if "/S" in node:
+            kinds.append(str(node["/S"]))
+        kids = node.get("/K")
+        for kid in [] if kids is None else kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                pending.append(kid)
+    assert kinds.count("/H2") == 2, kinds  # one heading per language

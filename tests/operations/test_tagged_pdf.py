@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 from wagtail.models import Site
 
+from casework.constants import NoticeKind
 from cms.models import OfficeSettings
 from operations import services
 from operations.constants import LetterKind
@@ -126,7 +127,31 @@ def extra_documents(office) -> dict[str, bytes]:
     for language in ("de", "uk"):
         with translation.override(language):
             receipts[f"receipt-online-{language}"] = render_receipt(submission)
+    receipts["refusal-notice"] = _notice_pdf(case, NoticeKind.REFUSAL)
     return receipts
+
+
+def _notice_pdf(case, kind: str) -> bytes:
+    """A notice as it is issued (its text from the templates with the office's instructions
+    on legal remedies), rendered without going through the decision."""
+    from django.utils import timezone
+
+    from casework.models import Notice
+    from operations.notices import notice_pdf, notice_text
+
+    case.person.preferred_language = "uk"
+    context = {
+        "reason": "Der Lebensunterhalt ist nicht gesichert (§ 5 Abs. 1 Nr. 1 AufenthG).",
+        "grounds": "Der Lebensunterhalt ist nicht gesichert.",
+        "hearing_on": dt.date(2026, 11, 2),
+        "due_on": dt.date(2026, 11, 20),
+        "answered_on": dt.date(2026, 11, 12),
+        "granted_until": dt.date(2028, 11, 30),
+    }
+    sections = notice_text(case=case, kind=kind, context=context)
+    return notice_pdf(
+        notice=Notice(case=case, kind=kind, sections=sections, issued_at=timezone.now())
+    )
 
 
 def structure(pdf: bytes) -> dict:
