@@ -343,10 +343,9 @@ def test_the_status_page_takes_the_requested_documents(live_server, make_page, f
     (or sees where to post them), and the case file has them."""
     from wagtail.models import Site
 
-    from casework.constants import CaseState
     from casework.models import CaseDocument
     from cms.models import OfficeSettings
-    from tests.casework.factories import CaseFactory
+    from tests.casework.factories import WorkflowCaseFactory
 
     OfficeSettings.objects.update_or_create(
         site=Site.objects.get(is_default_site=True),
@@ -358,14 +357,15 @@ def test_the_status_page_takes_the_requested_documents(live_server, make_page, f
             "phone": "02104 99 0000",
         },
     )
-    case = CaseFactory(state=CaseState.DOCUMENTS_REQUESTED, person__birth_date=dt.date(1985, 3, 9))
-    CaseDocument.objects.create(
-        case=case,
-        code="income",
-        name="Gehaltsnachweise der letzten drei Monate",
+    case = WorkflowCaseFactory(
+        documents_requested=True,
+        person__birth_date=dt.date(1985, 3, 9),
+        documents=[
+            ("income", "Gehaltsnachweise der letzten drei Monate"),
+            ("tenancy", "Mietvertrag"),
+        ],
         due_on=timezone.localdate() + dt.timedelta(days=14),
     )
-    CaseDocument.objects.create(case=case, code="tenancy", name="Mietvertrag")
     page = make_page(width=width)
     page.goto(f"{live_server.url}/uk/status/")
     page.fill("#id_file_number", case.file_number)

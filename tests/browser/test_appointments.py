@@ -12,9 +12,8 @@ import pytest
 from appointments.constants import BookingStatus
 from appointments.forms import time_value
 from appointments.models import Booking
-from casework.constants import CaseState
 from tests.appointments.factories import ServiceFactory, SlotFactory
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -76,7 +75,7 @@ def test_book_and_cancel_an_appointment(browser_page, live_server, settings, lan
     service = ServiceFactory(kind="biometrics", name="Biometrie")
     slot = SlotFactory(service=service)
     SlotFactory(service=service)
-    case = CaseFactory(state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(checked=True)
 
     page.goto(f"{live_server.url}/{language}/termin/")
     shot(page, language, "1-lookup")
@@ -122,7 +121,7 @@ def test_service_point_records_a_no_show_in_the_admin(browser_page, live_server)
 
     service = ServiceFactory(kind="biometrics", name="Biometrie")
     slot = SlotFactory(service=service, start=timezone.now() + dt.timedelta(minutes=10))
-    case = CaseFactory(state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(checked=True)
     booking = book_slot(case=case, slot=slot).booking
     staff = MembershipFactory(
         department=DepartmentFactory(code="service-point"), role=Role.SERVICE_POINT
@@ -176,7 +175,7 @@ def test_the_slot_picker_one_day_at_a_time_with_afternoons_and_later_weeks(
     release_slots(now=now - dt.timedelta(days=7))
     release_slots(now=now)
     assert Slot.objects.exists()
-    case = CaseFactory(state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(checked=True)
     text = PICKER_TEXTS[language]
     page = make_page(width=width, height=800)
     page.goto(f"{demo_live_server.url}/{language}/termin/")

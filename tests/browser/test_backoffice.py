@@ -91,15 +91,10 @@ def test_service_point_hands_the_card_over_and_sees_a_confirmation(
 ):
     """After the hand-over the case leaves the Service Point's sight: it gets a confirmation
     on its worklist that names the case, not a 404."""
-    from casework.constants import CardOrderStatus
-    from casework.models import CardOrder
-    from tests.casework.factories import CaseFactory
+    from tests.casework.factories import WorkflowCaseFactory
 
     office = build_office()
-    case = CaseFactory(case_type=office.type_b, state=CaseState.PRODUCED)
-    CardOrder.objects.create(
-        case=case, order_number=f"{case.file_number}-K1", status=CardOrderStatus.DELIVERED
-    )
+    case = WorkflowCaseFactory(case_type=office.type_b, produced=True, card_delivered=True)
     page = make_page(width=1280, height=900)
     _login(page, live_server, office.counter.username)
     page.goto(f"{live_server.url}/admin/cases/case/{case.file_number}/")
@@ -121,19 +116,19 @@ def test_service_point_hands_the_card_over_and_sees_a_confirmation(
 def test_supervisor_reads_the_access_log_through_the_menu_and_filters_it(
     live_server, make_page, artifacts_dir, assert_accessible
 ):
-    from casework.models import CaseAccessLog
-    from tests.casework.factories import CaseFactory
+    from casework.services import log_case_access
+    from tests.casework.factories import WorkflowCaseFactory
 
     office = build_office()
-    mine = CaseFactory(case_type=office.type_a, file_number="ABH-2026-000262")
-    other = CaseFactory(case_type=office.type_a)
-    foreign = CaseFactory(case_type=office.type_b)  # another department: never listed
+    mine = WorkflowCaseFactory(case_type=office.type_a, serial=262)
+    other = WorkflowCaseFactory(case_type=office.type_a)
+    foreign = WorkflowCaseFactory(case_type=office.type_b)  # another department: never listed
     for case, user in (
         (mine, office.worker_a),
         (other, office.worker_a),
         (foreign, office.worker_b),
     ):
-        CaseAccessLog.objects.create(case=case, user=user, route="backoffice")
+        log_case_access(case=case, user=user, route="backoffice")
 
     page = make_page(width=1280, height=900)
     _login(page, live_server, office.supervisor_a.username)

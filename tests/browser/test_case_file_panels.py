@@ -7,12 +7,12 @@ import pytest
 
 from applications.uploads import store_document
 from appointments.services import book_slot
-from casework.constants import CaseState
 from casework.models import CaseDocument
+from casework.services import receive_applicant_documents
 from tests.applications.conftest import pdf_bytes, upload
 from tests.appointments.factories import CounterFactory, ServiceFactory, SlotFactory
 from tests.casework.backoffice import build_office
-from tests.casework.factories import CaseFactory
+from tests.casework.factories import WorkflowCaseFactory, advance
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,17 +24,16 @@ def test_caseworker_sees_the_appointment_and_opens_an_upload(
     live_server, admin_login, make_page, artifacts_dir
 ):
     office = build_office()
-    case = CaseFactory(case_type=office.type_a, state=CaseState.CHECKED)
+    case = WorkflowCaseFactory(case_type=office.type_a, documents=[("passport", "Reisepass")])
+    name = store_document(
+        upload=upload("pass.pdf", pdf_bytes()), file_number=case.file_number, code="passport"
+    )
+    receive_applicant_documents(case=case, files={"passport": name})
+    case = advance(case, "check")
     slot = SlotFactory(
         service=ServiceFactory(kind="biometrics"), counter=CounterFactory(name="Schalter 3")
     )
     book_slot(case=case, slot=slot)
-    name = store_document(
-        upload=upload("pass.pdf", pdf_bytes()), file_number=case.file_number, code="passport"
-    )
-    CaseDocument.objects.create(
-        case=case, code="passport", name="Reisepass", received=True, file=name
-    )
 
     page = make_page(width=1280, height=900)
     admin_login(page, office.worker_a.username)

@@ -9,7 +9,7 @@ import pytest
 from casework.constants import Role
 from search.backends import get_search_backend
 from tests.casework.backoffice import build_office, member
-from tests.casework.factories import CaseFactory, MembershipFactory, PersonFactory
+from tests.casework.factories import MembershipFactory, PersonFactory, WorkflowCaseFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,14 +32,14 @@ def test_supervisor_filters_by_case_type_and_follows_a_facet(
     office = build_office()
     supervisor = member(office.dept_a, Role.SUPERVISOR, user__username="leitung")
     MembershipFactory(user=supervisor, department=office.dept_b, role=Role.SUPERVISOR)
-    target = CaseFactory(
+    target = WorkflowCaseFactory(
         case_type=office.type_b,
-        file_number="ABH-2026-000262",
+        serial=262,
         person=PersonFactory(family_name="Kovalenko", given_names="Iryna"),
     )
     for name in ("Kovalenko", "Kowalenko", "Bondarenko"):
-        CaseFactory(case_type=office.type_a, person=PersonFactory(family_name=name))
-    CaseFactory(case_type=office.type_b, person=PersonFactory(family_name="Kovalenko"))
+        WorkflowCaseFactory(case_type=office.type_a, person=PersonFactory(family_name=name))
+    WorkflowCaseFactory(case_type=office.type_b, person=PersonFactory(family_name="Kovalenko"))
     get_search_backend().rebuild()
 
     page = make_page(width=1280, height=900)

@@ -12,15 +12,15 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from background.models import WorkerProcess
-from casework.constants import CaseState, Role
+from casework.constants import Role
 from operations import services
 from operations.models import ContinuationItem
 from tests.casework.factories import (
-    CaseFactory,
     CaseTypeFactory,
     DepartmentFactory,
     MembershipFactory,
     PersonFactory,
+    WorkflowCaseFactory,
 )
 
 pytestmark = [
@@ -49,11 +49,12 @@ def test_a_stalled_run_is_shown_as_stalled_and_resumed_from_the_page(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
     for name in ("Bondarenko", "Shevchenko", "Kovalenko"):
-        CaseFactory(
+        WorkflowCaseFactory(  # the title granted and handed over a year before the ordinance
             person=PersonFactory(family_name=name, preferred_language="uk"),
             case_type=case_type,
-            state=CaseState.HANDED_OVER,
+            handed_over=True,
             granted_until=dt.date(2025, 5, 1),
+            at=dt.date(2024, 6, 3),
         )
     ordinance = services.create_ordinance(
         user=boss,

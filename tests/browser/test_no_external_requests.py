@@ -10,10 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import Group
 
-from casework.constants import CaseState
 from casework.demo import OFFICE_ADMIN_GROUP
 from tests.casework.backoffice import build_office, member
-from tests.casework.factories import CaseFactory, UserFactory
+from tests.casework.factories import UserFactory, WorkflowCaseFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,9 +48,8 @@ def _login(page, base: str, username: str) -> None:
 
 def test_back_office_pages_request_nothing_from_other_hosts(live_server, make_page, artifacts_dir):
     office = build_office()
-    case = CaseFactory(
+    case = WorkflowCaseFactory(
         case_type=office.type_a,
-        state=CaseState.RECEIVED,
         person__family_name="SHEVCHENKO",
         assigned_to=office.worker_a,
     )
