@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -24,15 +23,14 @@ from casework.selectors import cases_visible_to
 from cms.selectors import office_contact, office_opening_hours
 from config.links import public_url
 
-from . import availability
+from . import availability, claim
 from .calendar import CALENDAR_CONTENT_TYPE, booking_calendar, calendar_filename
 from .constants import BookingStatus, WaitingStatus
 from .keys import key_matches, new_key
-from .models import CASE_ACTIVE, SLOT_TAKEN, Booking, ReleaseRule, Slot, WaitingListEntry
+from .models import CASE_ACTIVE, Booking, ReleaseRule, Slot, WaitingListEntry
 from .schedule import latest_release_date, release_instant, slot_times, target_week_start
 from .selectors import (
     can_manage_appointments,
-    free_slots,
     is_ready_for,
     service_ready_for,
     waiting_list,
@@ -187,36 +185,27 @@ def book_slot(
 
 
 def _book(*, case, service, slot, start, email, key, key_hash, now) -> Booking:
-    """What must be atomic: lock the case and a free slot, release the old booking, insert."""
+    """What must be atomic: lock the case and a free slot, release the old booking, insert.
+
+    The case lock, the slot lock and the insert are one statement each, written once per
+    process (:mod:`appointments.claim`); a rebooking and a waiting-list place take a few more.
+    """
     with transaction.atomic():
         # One request per case at a time: duplicate clicks queue here, not in the slots.
         # The same round trip tells whether the case is still ready and holds a booking or a
         # waiting place.
-        locked = (
-            Case.objects.select_for_update(of=("self",))
-            .only("pk", "state")
-            .annotate(
-                active_booking_id=Subquery(
-                    Booking.objects.filter(CASE_ACTIVE, case=OuterRef("pk"))
-                    .order_by()
-                    .values("pk")[:1]
-                ),
-                is_waiting=Exists(
-                    WaitingListEntry.objects.filter(
-                        case=OuterRef("pk"), status=WaitingStatus.WAITING
-                    )
-                ),
-            )
-            .get(pk=case.pk)
-        )
-        if not is_ready_for(locked, service.kind):
+        locked = claim.lock_case(case.pk)
+        if locked is None:
+            raise BookingError("not_ready", _("Your case is not ready for an appointment."))
+        locked_case, active_booking_id, is_waiting = locked
+        if not is_ready_for(locked_case, service.kind):
             raise BookingError("not_ready", _("Your case is not ready for an appointment."))
         current = None
-        if locked.active_booking_id is not None:
+        if active_booking_id is not None:
             current = (
                 Booking.objects.select_for_update(of=("self",))
                 .select_related("slot")
-                .get(pk=locked.active_booking_id)
+                .get(pk=active_booking_id)
             )
         if current is not None and slot is None and start is None:
             raise BookingError("already_booked", _("You already have an appointment."))
@@ -224,15 +213,21 @@ def _book(*, case, service, slot, start, email, key, key_hash, now) -> Booking:
             current.slot_id == getattr(slot, "pk", None) or current.slot.start == start
         ):
             raise BookingError("already_booked", _("You have already booked this time."))
-        chosen = _lock_free_slot(service=service, slot=slot, start=start, now=now)
         if current is not None:
+            # Before the insert: the case's partial unique index allows one active booking.
             current.status = BookingStatus.CANCELLED
             current.cancelled_at = now
             current.save(update_fields=["status", "cancelled_at"])
-        booking = Booking.objects.create(
-            case=case, slot=chosen, cancel_key_hash=key_hash, email=email, created_at=now
+        booking = _claim_free_slot(
+            case=case,
+            service=service,
+            slot=slot,
+            start=start,
+            email=email,
+            key_hash=key_hash,
+            now=now,
         )
-        if locked.is_waiting:
+        if is_waiting:
             WaitingListEntry.objects.filter(
                 case=case, service=service, status=WaitingStatus.WAITING
             ).update(status=WaitingStatus.WITHDRAWN)
@@ -272,25 +267,32 @@ def _violated_constraint(exc: IntegrityError) -> str:
 
 
 def _lock_free_slot(
-    *, service, slot: Slot | None, now: dt.datetime, start: dt.datetime | None = None
-) -> Slot:
+    *, service, slot: Slot | None, now: dt.datetime, start: dt.datetime | None = None, skipped=()
+) -> Slot | None:
     """Lock a free slot (of any counter at ``start``, if given); slots locked by other
     requests are skipped, not waited for."""
+    return claim.lock_free_slot(service=service, slot=slot, start=start, now=now, skipped=skipped)
+
+
+def _claim_free_slot(*, case, service, slot, start, email, key_hash, now) -> Booking:
+    """Lock a free slot and insert the booking of it.
+
+    A slot chosen from a snapshot taken before a rival's booking committed is locked all the
+    same; the insert then finds the live booking in the slot's unique index and inserts
+    nothing, and the next try (a fresh snapshot) passes that slot over.
+    """
     skipped: list[int] = []
     for _attempt in range(_ATTEMPTS):
-        candidates = free_slots(service=service, now=now).exclude(pk__in=skipped)
-        if slot is not None:
-            candidates = candidates.filter(pk=slot.pk)
-        elif start is not None:
-            candidates = candidates.filter(start=start)
-        chosen = candidates.select_for_update(skip_locked=True, of=("self",)).first()
+        chosen = _lock_free_slot(service=service, slot=slot, start=start, now=now, skipped=skipped)
         if chosen is None:
             break
-        # The candidate list was read before the lock; look again with a fresh snapshot.
-        if not Booking.objects.filter(SLOT_TAKEN, slot=chosen).exists():
-            return chosen
+        booking = claim.insert_booking(
+            case=case, slot=chosen, key_hash=key_hash, email=email, now=now
+        )
+        if booking is not None:
+            return booking
         skipped.append(chosen.pk)
-    if slot is not None or start is not None:
+    if slot is not None or start is not None or skipped:
         raise BookingError(
             "slot_taken", _("This time was taken a moment ago. Please choose another one.")
         )
