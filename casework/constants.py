@@ -53,6 +53,11 @@ class HistoryEvent(models.TextChoices):
     HEARING_ANSWER = "hearing_answer", _("Answer to the hearing recorded")
     NOTICE_APPROVED = "notice_approved", _("Notice approved (four eyes)")
     NOTICE_POSTED = "notice_posted", _("Notice posted")
+    PARTICIPATION_REQUESTED = "participation_requested", _("Other authority asked to take part")
+    PARTICIPATION_CONSENTED = "participation_consented", _("Other authority consented")
+    PARTICIPATION_REFUSED = "participation_refused", _("Other authority refused consent")
+    PARTICIPATION_DEEMED = "participation_deemed", _("Consent deemed given (deadline passed)")
+    PARTICIPATION_CANCELLED = "participation_cancelled", _("Participation request cancelled")
 
 
 class AccessRoute(models.TextChoices):

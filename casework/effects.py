@@ -28,6 +28,7 @@ __all__ = [
     "hand_over",
     "issue_refusal_notice",
     "open_hearing",
+    "open_participations",
     "new_card_order",
     "production_failed",
     "request_documents",
@@ -194,3 +195,14 @@ def issue_refusal_notice(case: Case, user, data: Mapping[str, Any], now) -> None
     if notice is None:  # the case's guard said so already; a race lands here
         raise TransitionNotAllowed([_("there is no drafted refusal notice")], transition="refuse")
     _issue(notice, user, now)
+
+
+# -- participations of other authorities -----------------------------------------------------
+
+
+def open_participations(case: Case, user, data: Mapping[str, Any], now) -> None:
+    """The workflow's ``open_participations``: request what the case type needs and the case
+    has not got yet (the rows and their history: :mod:`casework.services.participations`)."""
+    from .services.participations import open_needed_participations
+
+    open_needed_participations(case=case, user=user, now=now)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from workflows import ParticipationStatus
+
 from .constants import (
     FINAL_STATES,
     MEMBERSHIP_ROLES,
@@ -30,7 +32,7 @@ from .constants import (
     NoticeStatus,
     PhotoSource,
 )
-from .workflow import CASE_WORKFLOW, NOTICE_WORKFLOW
+from .workflow import CASE_WORKFLOW, NOTICE_WORKFLOW, PARTICIPATION_WORKFLOW
 
 
 class Department(models.Model):
@@ -500,6 +502,95 @@ class Notice(models.Model):
     @property
     def subject(self) -> str:
         return self.sections[0]["subject"] if self.sections else ""
+
+
+class ParticipationKind(models.Model):
+    """Another authority that takes part before a decision, and for which case types.
+
+    Office management keeps these (admin snippets): e.g. the Federal Employment Agency's
+    consent (§ 39 AufenthG) for employment titles, deemed given after 14 days (§ 36 (2)
+    BeschV); the security consultation (§ 73 AufenthG); the query to the central register.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    authority = models.CharField(_("authority"), max_length=200)
+    name = models.CharField(_("what is asked"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=100, blank=True)
+    deemed_consent_days = models.PositiveSmallIntegerField(
+        _("consent deemed given after (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty when silence is no consent. For the Federal Employment Agency 14 days "
+            "(§ 36 (2) BeschV)."
+        ),
+    )
+    case_types = models.ManyToManyField(
+        CaseType,
+        blank=True,
+        related_name="participation_kinds",
+        verbose_name=_("needed for these case types"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["authority", "name"]
+        verbose_name = _("participation of another authority")
+        verbose_name_plural = _("participations of other authorities")
+
+    def __str__(self) -> str:
+        basis = f" ({self.legal_basis})" if self.legal_basis else ""
+        return f"{self.authority}: {self.name}{basis}"
+
+
+class Participation(models.Model):
+    """One authority's part in one case: requested, then answered or deemed given.
+
+    Its own lifecycle (:data:`casework.workflow.PARTICIPATION_WORKFLOW`) runs beside the
+    case's; the case's decision waits for it (the guard says until when).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participations")
+    kind = models.ForeignKey(
+        ParticipationKind, on_delete=models.PROTECT, related_name="participations"
+    )
+    #: The authority's name as it was asked (the catalogue may be renamed later).
+    authority = models.CharField(_("authority"), max_length=200)
+    status = FSMField(
+        _("status"),
+        default=ParticipationStatus.REQUESTED,
+        choices=ParticipationStatus.choices,
+        protected=False,
+    )
+    workflow = PARTICIPATION_WORKFLOW.bind()
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    #: The day from which silence counts as consent; ``None``: it never does.
+    deemed_on = models.DateField(_("consent deemed given on"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["status", "deemed_on"])]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+
+    def __str__(self) -> str:
+        return f"{self.authority} ({self.case_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ParticipationStatus.REQUESTED
+
+    @property
+    def title(self) -> str:
+        return f"{self.authority}: {self.kind.name}" if self.kind_id else self.authority
 
 
 class CaseHistory(models.Model):

@@ -60,6 +60,7 @@ __all__ = [
     "case_policy",
     "case_roles",
     "notice_roles",
+    "participation_roles",
     "policy_for",
 ]
 
@@ -582,3 +583,8 @@ def case_roles(user, case: Case) -> set[str]:
 def notice_roles(user, notice) -> set[str]:
     """The notice workflow's ``roles=``: the roles the user holds on the notice's case."""
     return set(policy_for(user).roles(notice.case))
+
+
+def participation_roles(user, participation) -> set[str]:
+    """The participation workflow's ``roles=``: the roles the user holds on its case."""
+    return set(policy_for(user).roles(participation.case))

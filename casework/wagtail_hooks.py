@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import decision_views, views
 from .backoffice import BackOfficeViewSet, MenuEntry
-from .models import CaseType, RequiredDocument
+from .models import CaseType, ParticipationKind, RequiredDocument
 from .policy import policy_for
 from .worklists import WorklistFilters, worklist
 
@@ -57,7 +57,20 @@ class RequiredDocumentViewSet(SnippetViewSet):
     add_to_admin_menu = False
 
 
+class ParticipationKindViewSet(SnippetViewSet):
+    """Which other authorities take part before a decision, for which case types, and when
+    their silence counts as consent (kept by office management)."""
+
+    model = ParticipationKind
+    icon = "group"
+    menu_label = _("Other authorities")
+    list_display = ["authority", "name", "legal_basis", "deemed_consent_days", "active"]
+    list_filter = ["active", "case_types"]
+    add_to_admin_menu = False
+
+
 register_snippet(CaseTypeViewSet)
+register_snippet(ParticipationKindViewSet)
 register_snippet(RequiredDocumentViewSet)
 
 
@@ -203,3 +216,11 @@ def remove_orphan_files_daily(*, today=None) -> dict:
 
     removed = remove_orphan_files()
     return {"orphan files removed": sum(removed.values())}
+
+
+@hooks.register("daily_jobs")
+def deem_participations_daily(*, today=None) -> dict:
+    """Part of the daily job: consents deemed given whose deadline came (missed days too)."""
+    from .services import deem_due_participations
+
+    return {"participations deemed consented": deem_due_participations(today=today)}

@@ -20,7 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workflows import Input, State, Transition, Workflow
+from workflows import (
+    Input,
+    State,
+    Transition,
+    Workflow,
+    participation_workflow,
+    participations_settled,
+)
 
 from .constants import (
     FINAL_STATES,
@@ -38,6 +45,7 @@ __all__ = [
     "HEARING_MIN_DAYS",
     "NOTICE_WORKFLOW",
     "OPEN_STATES",
+    "PARTICIPATION_WORKFLOW",
     "ROLES",
     "add_years",
     "is_chancen_case",
@@ -299,6 +307,28 @@ NOTICE_WORKFLOW = Workflow(
 )
 
 
+# -- participations of other authorities -------------------------------------------------
+# Which authorities take part follows from the case type (``ParticipationKind.case_types``,
+# kept by office management); each participation runs its own lifecycle beside the case.
+# Entering "received" opens the ones the case still needs (services: on receipt too); the
+# decision ("check") waits until each is answered with consent or deemed given.
+
+PARTICIPATION_WORKFLOW = participation_workflow(
+    answer=DECIDERS,
+    roles="casework.policy.participation_roles",
+)
+
+
+def _participations(case: Any) -> Any:
+    # The case file reads them only for cases that have any (``has_participations``).
+    if getattr(case, "has_participations", True) is False:
+        return ()
+    return case.participations.all()
+
+
+participations_answered = participations_settled(_participations)
+
+
 # -- effects: inputs applied to the case in memory inside the @transition method -----------
 
 
@@ -368,6 +398,7 @@ STATES = [
         gettext_lazy("Received"),
         _editable(APPLICATION),
         description=gettext_lazy("The application is in; it waits to be checked in order."),
+        opens_participations=True,
     ),
     State(
         CaseState.DOCUMENTS_REQUESTED,
@@ -433,6 +464,7 @@ TRANSITIONS = [
             documents_complete,
             preferential_titles_checked,
             granted_until_plausible,
+            participations_answered,
         ),
         inputs=(
             Input("checked_25a", gettext_lazy("§ 25a checked"), required=False, kind="bool"),
@@ -635,4 +667,6 @@ CASE_WORKFLOW = Workflow(
     initial=CaseState.RECEIVED,
     roles="casework.policy.case_roles",
     state_attr="state",
+    participations=PARTICIPATION_WORKFLOW,
+    open_participations="casework.effects.open_participations",
 )

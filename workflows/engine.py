@@ -100,6 +100,9 @@ class State:
     editable_fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
     final: bool = False
     description: str = ""
+    #: Entering this state opens the participations of other authorities the object needs
+    #: (see :mod:`workflows.participations` and ``Workflow(open_participations=…)``).
+    opens_participations: bool = False
 
     def fields_for(self, roles: Iterable[str]) -> set[str]:
         result: set[str] = set()
@@ -128,6 +131,8 @@ class Transition:
     #: start-up: a path that names nothing stops the application instead of doing nothing.
     writes: Writes | str | None = None
     description: str = ""
+    #: Firing it opens the participations of other authorities the object needs.
+    opens_participations: bool = False
 
     def allows_role(self, roles: Iterable[str]) -> bool:
         if callable(self.permission):
@@ -191,6 +196,8 @@ class Workflow:
         roles: Callable[[Any, Any], set[str]] | str | None = None,
         state_attr: str = "state",
         method_prefix: str = "do_",
+        participations: Workflow | None = None,
+        open_participations: Writes | str | None = None,
     ) -> None:
         self.name = name
         self.title = title
@@ -210,6 +217,12 @@ class Workflow:
         self.method_prefix = method_prefix
         self._bound_model: type | None = None
         self._writes: dict[str, Writes] | None = None
+        #: The lifecycle of each participation (:func:`workflows.participation_workflow`).
+        self.participations = participations
+        #: ``open_participations(obj, user, data, now)``: writes the participations the object
+        #: needs and has not got yet; run after a step that opens them (a dotted path or a
+        #: callable, resolved like ``writes``).
+        self._open_participations = open_participations
         self.validate()
 
     # -- declaration -------------------------------------------------------------------------
@@ -238,6 +251,14 @@ class Workflow:
             names = [i.name for i in t.inputs]
             if len(names) != len(set(names)):
                 problems.append(f"transition {t.name!r}: duplicate input names")
+        opening = [t.name for t in self.transitions.values() if t.opens_participations] + [
+            s.name for s in self.states.values() if s.opens_participations
+        ]
+        if opening and (self.participations is None or self._open_participations is None):
+            problems.append(
+                f"{', '.join(opening)} open participations, but the workflow declares no "
+                "participations= and open_participations="
+            )
         if problems:
             raise ImproperlyConfigured(f"workflow {self.name!r}: " + "; ".join(problems))
 
@@ -265,10 +286,14 @@ class Workflow:
         for t in self.transitions.values():
             if t.writes is not None:
                 writes[t.name] = load(f"transition {t.name!r} writes", t.writes)
+        opener = load("open_participations", self._open_participations)
+        if self.participations is not None:
+            self.participations.resolve()
         if problems:
             raise ImproperlyConfigured(f"workflow {self.name!r}: " + "; ".join(problems))
         self._roles = roles
         self._writes = writes
+        self._open_participations = opener
 
     def writes_of(self, transition: Transition | str) -> Writes | None:
         """The transition's database effect (see :attr:`Transition.writes`), resolved."""
@@ -276,6 +301,18 @@ class Workflow:
             self.resolve()
         name = transition if isinstance(transition, str) else transition.name
         return self._writes.get(name)
+
+    def opens_participations(self, transition: Transition | str) -> bool:
+        """Whether firing the transition opens participations (its own flag, or its target
+        state's)."""
+        t = self.transitions[transition] if isinstance(transition, str) else transition
+        return t.opens_participations or self.states[t.target].opens_participations
+
+    def participation_opener(self) -> Writes | None:
+        """``open_participations(obj, user, data, now)``, resolved (``None``: none declared)."""
+        if isinstance(self._open_participations, str):
+            self.resolve()
+        return self._open_participations
 
     def state(self, name: str) -> State:
         return self.states[name]

@@ -36,6 +36,12 @@ from .documents import mark_document_received, receive_applicant_documents
 from .erasure import ErasureResult, erase_person
 from .history import field_change, field_changes
 from .notices import approve_notice, mark_notice_posted, record_hearing_answer, send_notice_mail
+from .participations import (
+    answer_participation,
+    deem_due_participations,
+    deem_participation,
+    open_needed_participations,
+)
 from .persons import PERSON_FIELDS, register_person, update_person
 from .sharing import MAX_SHARE_DAYS, revoke_share, share_case
 from .titles import ContinuedTitle, continue_titles
@@ -60,6 +66,10 @@ __all__ = [
     "ContinuedTitle",
     "ErasureResult",
     "add_comment",
+    "answer_participation",
+    "deem_due_participations",
+    "deem_participation",
+    "open_needed_participations",
     "approve_notice",
     "announce",
     "case_changed",

@@ -23,6 +23,7 @@ from ..models import (
     Person,
 )
 from ..policy import policy_for
+from ..workflow import CASE_WORKFLOW
 from ._common import (
     MAX_TEXT,
     _deny,
@@ -206,6 +207,8 @@ def create_case(
             via=channel,
             comment=_("Application received (%(channel)s).") % {"channel": Channel(channel).label},
         )
+        if CASE_WORKFLOW.state(case.state).opens_participations:
+            CASE_WORKFLOW.participation_opener()(case, user, {}, now)
         _notify(case, "created")
     return case
 

@@ -134,6 +134,8 @@ def fire_transition(
             writes = CASE_WORKFLOW.writes_of(transition)
             if writes is not None:
                 writes(case, user, inputs, now)
+            if CASE_WORKFLOW.opens_participations(transition):
+                CASE_WORKFLOW.participation_opener()(case, user, inputs, now)
             CaseHistory.objects.create(
                 case=case,
                 transition=transition,

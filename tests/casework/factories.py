@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from casework.constants import CaseCategory, CaseState, Channel, Role
-from casework.models import Case, CaseType, Department, Membership, Person
+from casework.models import Case, CaseType, Department, Membership, ParticipationKind, Person
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -89,6 +89,36 @@ class CaseTypeFactory(factory.django.DjangoModelFactory):
             category=CaseCategory.HUMANITARIAN,
             requires_belehrung=True,
         )
+
+
+class ParticipationKindFactory(factory.django.DjangoModelFactory):
+    """Another authority that takes part, by default the Federal Employment Agency's consent
+    (deemed given after 14 days); ``case_types=[…]`` says for which case types."""
+
+    class Meta:
+        model = ParticipationKind
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = "ba-39"
+    authority = "Bundesagentur für Arbeit"
+    name = "Zustimmung zur Beschäftigung"
+    legal_basis = "§ 39 AufenthG"
+    deemed_consent_days = 14
+
+    class Params:
+        security = factory.Trait(
+            code="sicherheit-73",
+            authority="Sicherheitsbehörden",
+            name="Sicherheitsbefragung",
+            legal_basis="§ 73 AufenthG",
+            deemed_consent_days=None,
+        )
+
+    @factory.post_generation
+    def case_types(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.case_types.add(*extracted)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -201,6 +231,11 @@ def _step(case, name, caseworker, counter, inputs=None):
     if name == "check":
         for code in case.documents.filter(received=False).values_list("code", flat=True):
             services.mark_document_received(case=case, user=caseworker, code=code)
+        # Other authorities the case type needs (none unless a test configures them) consent.
+        for participation in case.participations.filter(status="requested"):
+            services.answer_participation(
+                participation=participation, user=caseworker, answer="consent"
+            )
         if case.case_type.limited_validity:
             data["granted_until"] = valid_until()
         if case.case_type.code == "104c":
