@@ -44,6 +44,8 @@ from .models import (
     Hearing,
     Membership,
     Notice,
+    Participation,
+    ParticipationKind,
     Person,
     RequiredDocument,
 )
@@ -151,6 +153,7 @@ def _ensure_groups() -> dict[str, Group]:
     # Office management keeps the catalogue (names in four languages, fees, checklists).
     grant_office_admins(CaseType, ("view", "change"))
     grant_office_admins(RequiredDocument, ("view", "add", "change", "delete"))
+    grant_office_admins(ParticipationKind, ("view", "add", "change", "delete"))
     return groups
 
 
@@ -217,6 +220,21 @@ def _ensure_catalogue() -> dict[str, CaseType]:
         case_type.required_documents.exclude(code__in=[c for c, _name in documents]).delete()
         types[code] = case_type
     return types
+
+
+def _ensure_participation_kinds(types: dict[str, CaseType]) -> None:
+    """Which other authorities take part for which case types (office management keeps it)."""
+    for item in _catalogue.get("participations", ()):
+        kind, _created = ParticipationKind.objects.update_or_create(
+            code=item["code"],
+            defaults={
+                "authority": item["authority"],
+                "name": item["name"],
+                "legal_basis": item["legal_basis"],
+                "deemed_consent_days": item["deemed_consent_days"],
+            },
+        )
+        kind.case_types.set([types[str(code)] for code in item["case_types"] if str(code) in types])
 
 
 def _ensure_users(groups: dict[str, Group]) -> dict[str, object]:
@@ -334,6 +352,13 @@ def _prepare_and_fire(case, name, *, rng, caseworker, counter, today, validity_r
         if until is not None:
             data["granted_until"] = until
         note = "Allgemeine Erteilungsvoraussetzungen (§ 5 AufenthG) geprüft."
+        for participation in case.participations.filter(status="requested"):
+            services.answer_participation(
+                participation=participation,
+                user=caseworker,
+                answer="consent",
+                text=f"Zustimmung erteilt, Az. {rng.randint(10**5, 10**6 - 1)}",
+            )
     elif name == "request_documents":
         missing = list(case.documents.values_list("code", flat=True)[:2])
         data = {"due_on": today + dt.timedelta(days=rng.randint(7, 28)), "documents": missing}
@@ -469,6 +494,19 @@ def _backdate(case: Case, received_at: dt.datetime, rng: random.Random, now) -> 
             refusal.update(approved_at=moment)
         elif name == "refuse":
             refusal.filter(issued_at__isnull=False).update(issued_at=moment)
+        elif name == HistoryEvent.PARTICIPATION_REQUESTED:
+            for participation in Participation.objects.filter(case=case, answered_at=None):
+                days = participation.kind.deemed_consent_days
+                Participation.objects.filter(pk=participation.pk).update(
+                    requested_at=moment,
+                    deemed_on=None
+                    if days is None
+                    else timezone.localdate(moment) + dt.timedelta(days=days),
+                )
+        elif name == HistoryEvent.PARTICIPATION_CONSENTED:
+            Participation.objects.filter(case=case, status="consented").update(
+                requested_at=received_at, answered_at=moment
+            )
         elif name == "hand_over":
             HandOver.objects.filter(case=case).update(handed_over_at=moment)
             CardOrder.objects.filter(case=case, delivered_at__isnull=False).update(
@@ -604,6 +642,9 @@ def _create_cases(types, users, stdout, style) -> int:
         _backdate(case, received_at, rng, now)
     if failures:
         stdout.write(style.WARNING(f"  {failures} case(s) did not reach their planned state."))
+    # The background worker's part: consents whose deadline passed while the case waited.
+    deemed = services.deem_due_participations(today=today)
+    stdout.write(f"  casework: {deemed} consent(s) of other authorities deemed given.")
     return len(plan)
 
 
@@ -611,6 +652,7 @@ def load(*, stdout, style) -> None:
     with transaction.atomic():
         groups = _ensure_groups()
         types = _ensure_catalogue()
+        _ensure_participation_kinds(types)
         users = _ensure_users(groups)
     if Case.objects.filter(notes=DEMO_NOTE).exists():
         stdout.write("  casework: demo cases exist, skipped.")

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models import Case as Choose
 from django.http import Http404
 
-from .models import Case, CaseAccessLog, CaseHistory, Department, Hearing, Notice
+from .models import Case, CaseAccessLog, CaseHistory, Department, Hearing, Notice, Participation
 from .policy import Action, policy_for
 
 __all__ = [
@@ -98,6 +98,9 @@ def get_visible_case(
             # Hearing and notices are read only for the cases that have them (a notice
             # exists only after a hearing letter), so other case files pay no query.
             .annotate(has_decisions=Exists(Hearing.objects.filter(case=OuterRef("pk"))))
+            # Likewise the participations of other authorities (the decision's guard reads
+            # them): one query only for the cases whose type asked anyone.
+            .annotate(has_participations=Exists(Participation.objects.filter(case=OuterRef("pk"))))
         )
     try:
         case = cases.get(**lookup)
@@ -110,6 +113,14 @@ def get_visible_case(
             Prefetch(
                 "notices",
                 queryset=Notice.objects.select_related("drafted_by", "approved_by", "issued_by"),
+            ),
+        )
+    if file and case.has_participations:
+        prefetch_related_objects(
+            [case],
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("kind", "answered_by"),
             ),
         )
     return case

@@ -602,10 +602,17 @@ def workflow_diagram(request):
     svg = to_svg(CASE_WORKFLOW)
     if request.GET.get("format") == "svg":
         return HttpResponse(svg, content_type="image/svg+xml")
+    # Participations of other authorities run beside the case: their own small lifecycle.
+    participations = CASE_WORKFLOW.participations
     return render(
         request,
         "casework/workflow.html",
-        {"page_title": _("Case workflow"), "header_icon": "tasks", "svg": svg},
+        {
+            "page_title": _("Case workflow"),
+            "header_icon": "tasks",
+            "svg": svg,
+            "participation_svg": to_svg(participations) if participations else "",
+        },
     )
 
 

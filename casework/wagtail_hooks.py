@@ -16,7 +16,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import decision_views, views
+from . import decision_views, participation_views, views
 from .backoffice import BackOfficeViewSet, MenuEntry
 from .models import CaseType, ParticipationKind, RequiredDocument
 from .policy import policy_for
@@ -27,6 +27,7 @@ EDITOR_MENU_ITEMS = {"explorer", "images", "documents", "snippets", "reports"}
 
 
 hooks.register("casework_case_file_panels", decision_views.decisions_panel)
+hooks.register("casework_case_file_panels", participation_views.participations_panel)
 
 
 @hooks.register("insert_global_admin_css")
@@ -163,6 +164,11 @@ class CaseworkViewSet(BackOfficeViewSet):
                 name="card_delivered",
             ),
             *decision_urls(),
+            path(
+                "case/<str:file_number>/participation/<int:pk>/answer/",
+                participation_views.answer_participation_view,
+                name="answer_participation",
+            ),
             path("case/<str:file_number>/reassign/", views.reassign_view, name="reassign"),
             path("case/<str:file_number>/share/", views.share_view, name="share"),
             path("access-log/", views.access_log_view, name="access_log"),

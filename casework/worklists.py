@@ -8,11 +8,13 @@ one ``COUNT`` when it is paged).
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from workflows import ParticipationStatus
+
 from .constants import FINAL_STATES, CaseState
-from .models import CaseDocument
+from .models import CaseDocument, Participation
 from .selectors import cases_visible_to
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "STALE_AFTER",
     "WorklistFilters",
     "overdue_filter",
+    "with_participation_deadlines",
     "worklist",
 ]
 
@@ -83,6 +86,22 @@ def worklist(user, *, filters: WorklistFilters | None = None, mine: bool = False
         qs = qs.filter(received_at__date__lte=filters.received_to)
     if filters.overdue:
         qs = qs.filter(overdue_filter())
-    return qs.select_related("person", "case_type", "department", "assigned_to").order_by(
-        "received_at", "id"
+    return (
+        with_participation_deadlines(qs)
+        .select_related("person", "case_type", "department", "assigned_to")
+        .order_by("received_at", "id")
+    )
+
+
+def with_participation_deadlines(qs: QuerySet) -> QuerySet:
+    """Each case with ``participations_open`` (other authorities not answered yet) and
+    ``participation_deadline`` (the first day a consent is deemed given), in the same query."""
+    waiting = Participation.objects.filter(
+        case=OuterRef("pk"), status=ParticipationStatus.REQUESTED
+    )
+    return qs.annotate(
+        participations_open=Exists(waiting),
+        participation_deadline=Subquery(
+            waiting.filter(deemed_on__isnull=False).order_by("deemed_on").values("deemed_on")[:1]
+        ),
     )

@@ -147,6 +147,30 @@ def build_tables(
         )
     )
 
+    participation_rows = figures["participations"]
+    participation_keys = ("requested", "consented", "refused", "deemed", "open")
+    tables.append(
+        Table(
+            "participations",
+            str(_("Participations of other authorities")),
+            [
+                str(_("Authority")),
+                str(_("Asked")),
+                str(_("Consented")),
+                str(_("Refused")),
+                str(_("Deemed consent")),
+                str(_("Open now")),
+            ],
+            [[r["authority"], *(r[k] for k in participation_keys)] for r in participation_rows],
+            note=str(
+                _(
+                    "Deemed consent: the authority did not answer by its deadline (e.g. the "
+                    "Federal Employment Agency within two weeks, § 36 (2) BeschV)."
+                )
+            ),
+        )
+    )
+
     times = figures["processing"]
     tables.append(
         Table(

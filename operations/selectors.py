@@ -49,7 +49,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.constants import FINAL_STATES, CaseState
-from casework.models import Case, CaseDocument, CaseType, Department
+from casework.models import Case, CaseDocument, CaseType, Department, Participation
 from casework.policy import policy_for
 from casework.selectors import cases_visible_to
 
@@ -66,6 +66,7 @@ __all__ = [
     "oldest_waiting",
     "open_by_state",
     "overdue_document_requests",
+    "participation_counts",
     "period_counts",
     "period_summary",
     "percentile",
@@ -509,7 +510,35 @@ def dashboard_figures(
         "oldest": list(oldest_waiting(cases)),
         "workload": _workload(groups),
         "expiry": expiry_forecast(cases, today=today),
+        "participations": participation_counts(cases, period),
     }
+
+
+def participation_counts(cases: QuerySet[Case], period: Period) -> list[dict]:
+    """Per authority: asked, consented, refused and deemed given in the period, open now.
+
+    One grouped query over the participations of the cases counted (a deemed consent is
+    the background worker's, recorded on its deadline)."""
+    from workflows import ParticipationStatus as Status
+
+    in_period = Q(answered_at__gte=period.start_at, answered_at__lt=period.end_before)
+    rows = (
+        Participation.objects.filter(case__in=cases.order_by().values("pk"))
+        .values("authority")
+        .annotate(
+            requested=Count(
+                "pk",
+                filter=Q(requested_at__gte=period.start_at, requested_at__lt=period.end_before),
+            ),
+            consented=Count("pk", filter=in_period & Q(status=Status.CONSENTED)),
+            refused=Count("pk", filter=in_period & Q(status=Status.REFUSED)),
+            deemed=Count("pk", filter=in_period & Q(status=Status.DEEMED)),
+            open=Count("pk", filter=Q(status=Status.REQUESTED)),
+        )
+        .order_by("authority")
+    )
+    keys = ("requested", "consented", "refused", "deemed", "open")
+    return [row for row in rows if any(row[key] for key in keys)]
 
 
 def _period_figures(cases: QuerySet[Case], period: Period, groups: list[dict], today) -> dict:

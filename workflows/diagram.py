@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from .engine import Workflow
 
-__all__ = ["to_dot", "to_svg"]
+__all__ = ["state_label", "to_dot", "to_svg", "transition_label"]
 
 _NODE_H = 36
 _CHAR_W = 7.2
@@ -38,6 +38,20 @@ def _dot_quote(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def state_label(workflow: Workflow, name: str) -> str:
+    """A state's title; a state that opens participations of other authorities says so."""
+    state = workflow.states[name]
+    if state.opens_participations:
+        return _("%(state)s (asks other authorities)") % {"state": state.title}
+    return str(state.title)
+
+
+def transition_label(transition) -> str:
+    if transition.opens_participations:
+        return _("%(step)s (asks other authorities)") % {"step": transition.title}
+    return str(transition.title)
+
+
 def to_dot(workflow: Workflow) -> str:
     """The workflow as a Graphviz digraph: states as nodes, transitions as labelled edges."""
     lines = [
@@ -47,17 +61,16 @@ def to_dot(workflow: Workflow) -> str:
         '  edge [fontname="sans-serif", fontsize=10];',
     ]
     for state in workflow.states.values():
-        attrs = [f"label={_dot_quote(state.title)}"]
+        attrs = [f"label={_dot_quote(state_label(workflow, state.name))}"]
         if state.name == workflow.initial:
             attrs.append('fillcolor="#e3f2fd"')
         if state.final:
             attrs.append("peripheries=2")
         lines.append(f"  {_dot_quote(state.name)} [{', '.join(attrs)}];")
     for t in workflow.transitions.values():
+        label = _dot_quote(transition_label(t))
         for source in t.sources:
-            lines.append(
-                f"  {_dot_quote(source)} -> {_dot_quote(t.target)} [label={_dot_quote(t.title)}];"
-            )
+            lines.append(f"  {_dot_quote(source)} -> {_dot_quote(t.target)} [label={label}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -128,7 +141,7 @@ def _python_svg(workflow: Workflow) -> str:
     from grandalf.layouts import SugiyamaLayout
 
     specs, groups = _edge_specs(workflow)
-    titles = {state.name: str(state.title) for state in workflow.states.values()}
+    titles = {name: state_label(workflow, name) for name in workflow.states}
     titles.update({name: str(group.title) for name, group in groups.items()})
     vertices = {}
     for name, title in titles.items():
@@ -188,7 +201,7 @@ def _python_svg(workflow: Workflow) -> str:
         side = int(len(points) == 2 and (target.data, source.data) in straight)
         if side:
             points = _offset(points, 5)
-        label = str(edge.data.title)
+        label = transition_label(edge.data)
         anchor, at, box = _place_label(points, side, label, placed + node_boxes)
         placed.append(box)
         drawn.append((edge, points, label, anchor, at, box))

@@ -37,6 +37,7 @@ from .erasure import ErasureResult, erase_person
 from .history import field_change, field_changes
 from .notices import approve_notice, mark_notice_posted, record_hearing_answer, send_notice_mail
 from .participations import (
+    ANSWERS,
     answer_participation,
     deem_due_participations,
     deem_participation,
@@ -57,6 +58,7 @@ from .transitions import (
 
 __all__ = [
     "ACCESS_ROUTES",
+    "ANSWERS",
     "CARD_PRODUCTION_TIME",
     "MAX_SHARE_DAYS",
     "PERSON_FIELDS",

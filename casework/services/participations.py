@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from workflows import ParticipationStatus, describe_open
 
-from ..constants import HistoryEvent
+from ..constants import FINAL_STATES, HistoryEvent
 from ..exceptions import TransitionNotAllowed
 from ..models import Case, CaseHistory, Participation, ParticipationKind
 from ..workflow import PARTICIPATION_WORKFLOW
@@ -138,9 +138,9 @@ def deem_due_participations(*, today: dt.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     due = list(
-        Participation.objects.filter(
-            status=ParticipationStatus.REQUESTED, deemed_on__lte=today
-        ).values_list("pk", flat=True)
+        Participation.objects.filter(status=ParticipationStatus.REQUESTED, deemed_on__lte=today)
+        .exclude(case__state__in=FINAL_STATES)  # a closed case needs no consent any more
+        .values_list("pk", flat=True)
     )
     count = 0
     for pk in due:
@@ -153,15 +153,23 @@ def deem_participation(*, participation_id: int, today: dt.date | None = None) -
     """Deem one participation given if its deadline has come; answers whether it did."""
     today = today or timezone.localdate()
     now = timezone.now()
+    case_id = (
+        Participation.objects.filter(pk=participation_id).values_list("case_id", flat=True).first()
+    )
+    if case_id is None:
+        return False
     with transaction.atomic():
+        # The case first, then the participation: the order every service locks them in.
+        case = _locked(Case(pk=case_id))
         row = (
             Participation.objects.select_for_update()
             .filter(pk=participation_id, status=ParticipationStatus.REQUESTED)
             .first()
         )
-        if row is None or row.deemed_on is None or row.deemed_on > today:
+        if row is None or case.state in FINAL_STATES:
             return False
-        case = _locked(row.case)
+        if row.deemed_on is None or row.deemed_on > today:
+            return False
         row.case = case
         if PARTICIPATION_WORKFLOW.check(row, None, "deem"):
             return False  # the deadline has not come by the clock (a day given ahead)

@@ -134,8 +134,6 @@ def fire_transition(
             writes = CASE_WORKFLOW.writes_of(transition)
             if writes is not None:
                 writes(case, user, inputs, now)
-            if CASE_WORKFLOW.opens_participations(transition):
-                CASE_WORKFLOW.participation_opener()(case, user, inputs, now)
             CaseHistory.objects.create(
                 case=case,
                 transition=transition,
@@ -150,6 +148,9 @@ def fire_transition(
                     if name not in _NOT_RECORDED
                 ],
             )
+            if CASE_WORKFLOW.opens_participations(transition):
+                # Requests to other authorities, each with its row after the step's own.
+                CASE_WORKFLOW.participation_opener()(case, user, inputs, now)
             _notify(case, transition)
     except ConcurrentTransition as exc:
         _restore(case, snapshot)

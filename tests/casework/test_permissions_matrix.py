@@ -222,3 +222,33 @@ def test_approving_a_refusal_notice(actor, world):
     assert (notice.status == NoticeStatus.APPROVED) is (outcome == "done")
     if outcome == "done":
         assert notice.approved_by == user != notice.drafted_by
+
+
+@pytest.mark.parametrize("answer", ["consent", "refuse", "cancel"])
+@pytest.mark.parametrize("actor", ACTORS)
+def test_answering_a_participation_of_another_authority(actor, answer, world):
+    """Only the department's deciders record an authority's answer or cancel the request;
+    no person can deem a consent given (the background worker does, on the deadline)."""
+    from casework.workflow import PARTICIPATION_WORKFLOW
+    from workflows import ParticipationStatus
+
+    from .factories import ParticipationKindFactory, WorkflowCaseFactory
+
+    users, case_type = world
+    ParticipationKindFactory(case_types=[case_type])
+    case = WorkflowCaseFactory(case_type=case_type)
+    participation = case.participations.get()
+    user = users[actor]
+    history = CaseHistory.objects.filter(case=case).count()
+    try:
+        services.answer_participation(
+            participation=participation, user=user, answer=answer, text="Az. 1"
+        )
+        outcome = "done"
+    except PermissionDenied:
+        outcome = "denied"
+    assert outcome == ("done" if actor in DECIDE else "denied")
+    participation.refresh_from_db()
+    assert (participation.status != ParticipationStatus.REQUESTED) is (outcome == "done")
+    assert CaseHistory.objects.filter(case=case).count() == history + (outcome == "done")
+    assert not PARTICIPATION_WORKFLOW.is_permitted("deem", user, participation)

@@ -10,10 +10,14 @@ eight kinds of user and checks after every step that
   final state.
 """
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -23,12 +27,13 @@ from casework.constants import FINAL_STATES, OFFICE_ADMIN_GROUP, CaseState, Phot
 from casework.exceptions import TransitionNotAllowed
 from casework.models import Case, CaseHistory, RequiredDocument
 from casework.policy import case_roles
-from casework.workflow import CASE_WORKFLOW
+from casework.workflow import CASE_WORKFLOW, PARTICIPATION_WORKFLOW
 
 from .factories import (
     CaseTypeFactory,
     DepartmentFactory,
     MembershipFactory,
+    ParticipationKindFactory,
     PersonFactory,
     UserFactory,
 )
@@ -87,6 +92,8 @@ class CaseMachine(RuleBasedStateMachine):
         }
         case_type = CaseTypeFactory(chancen=True, department=own)
         RequiredDocument.objects.create(case_type=case_type, code="photo", name="Photo")
+        # The Federal Employment Agency takes part (deemed consent after 14 days).
+        ParticipationKindFactory(case_types=[case_type])
         self.case = services.create_case(
             person=PersonFactory(), case_type=case_type, channel="online"
         )
@@ -144,8 +151,13 @@ class CaseMachine(RuleBasedStateMachine):
             for actor in ACTORS
             if CASE_WORKFLOW.is_permitted(name, self.users[actor], self.case)
         ]
+
+        def before_check(actor):
+            self.documents_arrive(actor)
+            self.answer_participation(actor, "consent")
+
         prepare = {
-            "check": self.documents_arrive,
+            "check": before_check,
             "take_biometrics": self.biometrics,
             "order_card": lambda actor: self.pay(actor, "rest"),
             "reorder": lambda actor: self.pay(actor, "rest"),
@@ -211,6 +223,29 @@ class CaseMachine(RuleBasedStateMachine):
         if notice is not None:
             self._attempt(actor, lambda u: services.approve_notice(notice=notice, user=u))
 
+    @rule(actor=actors, answer=st.sampled_from(["consent", "refuse", "cancel"]))
+    def answer_participation(self, actor, answer):
+        """An authority's answer recorded (or the request cancelled): the department's
+        deciders only, once per participation."""
+        participation = self.case.participations.filter(status="requested").first()
+        if participation is None:
+            return
+        roles = case_roles(self.users[actor], self.case)
+        done = self._attempt(
+            actor,
+            lambda u: services.answer_participation(
+                participation=participation, user=u, answer=answer, text="Az. 1"
+            ),
+        )
+        if done:
+            assert roles & PARTICIPATION_WORKFLOW.transition(answer).permission, (actor, roles)
+
+    @rule(days=st.integers(min_value=0, max_value=30))
+    def worker_runs(self, days):
+        """The background worker runs some days later (perhaps after missing some)."""
+        with time_machine.travel(timezone.now() + dt.timedelta(days=days), tick=False):
+            services.deem_due_participations()
+
     @rule()
     def reload(self):
         self.case = Case.objects.get(pk=self.case.pk)
@@ -247,6 +282,31 @@ class CaseMachine(RuleBasedStateMachine):
             assert steps.index("intend_refusal") < steps.index("refuse")
             issued = self.case.notices.get(kind="refusal", status="issued")
             assert issued.approved_by_id and issued.sha256 and issued.file
+
+    @invariant()
+    def no_decision_before_the_other_authorities(self):
+        """ "Checked" only once every authority asked before consented or its consent was
+        deemed given; each participation answered at most once, a deemed one by no person."""
+        # In the order written (the worker's rows carry the later day it ran on).
+        rows = list(CaseHistory.objects.filter(case=self.case).order_by("id"))
+        answers = [r for r in rows if r.transition.startswith("participation_")]
+        for participation in self.case.participations.all():
+            if participation.status == "requested":
+                assert participation.answered_at is None
+        deemed = [r for r in answers if r.transition == "participation_deemed"]
+        assert all(r.by_id is None for r in deemed)
+        assert len(deemed) == self.case.participations.filter(status="deemed").count()
+        for index, row in enumerate(rows):
+            if row.transition != "check":
+                continue
+            asked = sum(r.transition == "participation_requested" for r in rows[:index])
+            settled = sum(
+                r.transition
+                in ("participation_consented", "participation_deemed", "participation_cancelled")
+                for r in rows[:index]
+            )
+            refused = sum(r.transition == "participation_refused" for r in rows[:index])
+            assert settled == asked and refused == 0, (asked, settled, refused)
 
     @invariant()
     def fees_stay_within_bounds(self):
