@@ -21,9 +21,9 @@ from workflows import ParticipationStatus, describe_open
 
 from ..constants import FINAL_STATES, HistoryEvent
 from ..exceptions import TransitionNotAllowed
-from ..models import Case, CaseHistory, Participation, ParticipationKind
+from ..models import Case, Participation, ParticipationKind
 from ..workflow import PARTICIPATION_WORKFLOW
-from ._common import _deny, _locked, _notify, _text
+from ._common import _deny, _locked, _record_event, _text
 
 __all__ = [
     "ANSWERS",
@@ -71,11 +71,10 @@ def open_needed_participations(*, case: Case, user, now=None) -> list[Participat
             requested_by=user,
             deemed_on=deemed_on,
         )
-        CaseHistory.objects.create(
-            case=case,
-            transition=HistoryEvent.PARTICIPATION_REQUESTED,
-            from_state=case.state,
-            to_state=case.state,
+        _record_event(
+            case,
+            HistoryEvent.PARTICIPATION_REQUESTED,
+            change="participation_requested",
             at=now,
             by=user,
             comment=f"{kind} – {describe_open(participation)}",
@@ -113,16 +112,14 @@ def answer_participation(
         locked.answered_by = user
         locked.answer = text
         locked.save(update_fields=["status", "answered_at", "answered_by", "answer"])
-        CaseHistory.objects.create(
-            case=case,
-            transition=ANSWERS[answer],
-            from_state=case.state,
-            to_state=case.state,
+        _record_event(
+            case,
+            ANSWERS[answer],
+            change=f"participation_{answer}",
             at=now,
             by=user,
             comment=" – ".join(part for part in (locked.authority, text) if part)[:2000],
         )
-        _notify(case, f"participation_{answer}")
     participation.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     _forget(participation.case)
     return participation
@@ -176,17 +173,15 @@ def deem_participation(*, participation_id: int, today: dt.date | None = None) -
         PARTICIPATION_WORKFLOW.fire(row, None, "deem")
         row.answered_at = now
         row.save(update_fields=["status", "answered_at"])
-        CaseHistory.objects.create(
-            case=case,
-            transition=HistoryEvent.PARTICIPATION_DEEMED,
-            from_state=case.state,
-            to_state=case.state,
+        _record_event(
+            case,
+            HistoryEvent.PARTICIPATION_DEEMED,
+            change="participation_deemed",
             at=now,
             by=None,
             comment=_("%(authority)s: no answer by %(date)s, consent deemed given")
             % {"authority": row.authority, "date": row.deemed_on.strftime("%d.%m.%Y")},
         )
-        _notify(case, "participation_deemed")
     return True
 
 
