@@ -504,9 +504,15 @@ def _backdate(case: Case, received_at: dt.datetime, rng: random.Random, now) -> 
                     else timezone.localdate(moment) + dt.timedelta(days=days),
                 )
         elif name == HistoryEvent.PARTICIPATION_CONSENTED:
-            Participation.objects.filter(case=case, status="consented").update(
-                requested_at=received_at, answered_at=moment
-            )
+            for participation in Participation.objects.filter(case=case, status="consented"):
+                days = participation.kind.deemed_consent_days
+                Participation.objects.filter(pk=participation.pk).update(
+                    requested_at=received_at,
+                    answered_at=moment,
+                    deemed_on=None
+                    if days is None
+                    else timezone.localdate(received_at) + dt.timedelta(days=days),
+                )
         elif name == "hand_over":
             HandOver.objects.filter(case=case).update(handed_over_at=moment)
             CardOrder.objects.filter(case=case, delivered_at__isnull=False).update(
