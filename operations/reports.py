@@ -23,6 +23,7 @@ TABLE_KEYS = (
     "departments",
     "handed_over_by_type",
     "open_by_state",
+    "participations",
     "processing",
     "oldest",
     "workload",
