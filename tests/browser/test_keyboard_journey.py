@@ -206,7 +206,7 @@ def _check_case(file_number: str) -> None:
 
     from casework.models import Case
     from casework.selectors import cases_visible_to
-    from casework.services import fire_transition, mark_document_received
+    from casework.services import answer_participation, fire_transition, mark_document_received
 
     case = Case.objects.get(file_number=file_number)
     worker = next(
@@ -217,6 +217,9 @@ def _check_case(file_number: str) -> None:
     )
     for document in case.documents.filter(received=False):
         mark_document_received(case=case, user=worker, code=document.code)
+    # The demo's skilled-worker types ask the Federal Employment Agency: it consents.
+    for participation in case.participations.filter(status="requested"):
+        answer_participation(participation=participation, user=worker, answer="consent")
     valid_until = timezone.localdate() + dt.timedelta(days=2 * 365)
     fire_transition(
         case=Case.objects.get(pk=case.pk),

@@ -50,6 +50,9 @@ def test_caseworker_sees_the_deadline_and_records_consent(
     page.wait_for_load_state()
     agency.refresh_from_db()
     assert agency.status == ParticipationStatus.CONSENTED
+    # The confirmation slides in: judge its colours once it stands still.
+    page.wait_for_selector(".messages li.success")
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
     panel = page.locator("[data-panel=participations]")
     assert "BA-Az. 4711" in panel.inner_text()
     assert Participation.objects.filter(status=ParticipationStatus.REQUESTED).count() == 1

@@ -21,12 +21,13 @@ def test_supervisor_sees_the_whole_workflow_diagram(
     admin_login(page, office.supervisor_a.username)
 
     page.goto(f"{live_server.url}/admin/cases/workflow/")
-    svg = page.locator("figure.casework-diagram svg")
-    svg.wait_for()
-    # Every line and label lies inside the drawing's own box, and the drawing inside the page.
+    # Two drawings: the case's workflow and a participation's lifecycle.
+    svgs = page.locator("figure.casework-diagram svg")
+    svgs.first.wait_for()
+    assert svgs.count() == 2
+    # Every line and label lies inside its drawing's own box, and each drawing inside the page.
     outside = page.evaluate(
-        """() => {
-            const svg = document.querySelector("figure.casework-diagram svg");
+        """() => [...document.querySelectorAll("figure.casework-diagram svg")].flatMap(svg => {
             const [minX, minY, w, h] = svg.getAttribute("viewBox").split(" ").map(Number);
             return [...svg.querySelectorAll("polyline, text, rect")].filter(el => {
                 if (el.closest("marker")) return false;
@@ -34,13 +35,14 @@ def test_supervisor_sees_the_whole_workflow_diagram(
                 return b.x < minX || b.y < minY || b.x + b.width > minX + w + 0.5
                     || b.y + b.height > minY + h + 0.5;
             }).map(el => el.outerHTML.slice(0, 120));
-        }"""
+        })"""
     )
     assert outside == []
-    figure = page.locator("figure.casework-diagram")
-    assert figure.evaluate("f => f.scrollWidth <= f.clientWidth + 1")
-    box = svg.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280
+    figures = page.locator("figure.casework-diagram")
+    for index in range(figures.count()):
+        assert figures.nth(index).evaluate("f => f.scrollWidth <= f.clientWidth + 1")
+        box = svgs.nth(index).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1280
 
     folder = artifacts_dir / "casework"
     folder.mkdir(exist_ok=True)
