@@ -40,6 +40,7 @@ test-postgres: install
 # The browser tests on SQLite, or on PostgreSQL with DATABASE_URL set (as `make test-postgres`);
 # the journeys alone: PYTEST_ARGS="tests/browser/test_journeys.py".
 test-browser: install
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
 	$(VENV)/bin/pytest -m browser -p no:xdist $(PYTEST_ARGS)
 
 # veraPDF from Maven Central (tools/verapdf/pom.xml); the classpath is resolved once into var/.
