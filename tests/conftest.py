@@ -1,4 +1,24 @@
+import pathlib
+import shutil
+import subprocess
+
 import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    """The message catalogues are compiled before the tests run, so a single test file run
+    right after ``make install`` shows the German texts the tests expect (``make test`` compiles
+    them too). Only stale or missing ``.mo`` files are rebuilt, once, by the xdist controller."""
+    msgfmt = shutil.which("msgfmt")
+    if hasattr(config, "workerinput") or msgfmt is None:
+        return
+    for po in [*ROOT.glob("locale/*/LC_MESSAGES/*.po"), *ROOT.glob("*/locale/*/LC_MESSAGES/*.po")]:
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            # The repository's own catalogues, no outside input.
+            subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)  # noqa: S603
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,9 @@ CASEWORK_MODELS = frozenset(
         "CaseDocument",
         "CardOrder",
         "HandOver",
+        "Hearing",
+        "Notice",
+        "Participation",
         "CaseHistory",
         "CaseComment",
         "CaseAccessLog",
@@ -47,13 +50,30 @@ def _model_write(call: ast.Call) -> str | None:
     base = func.value
     while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute):
         base = base.func.value
+    if not (isinstance(base, ast.Attribute) and base.attr in {"objects", "_default_manager"}):
+        return None
+    model = base.value
+    if isinstance(model, ast.Name) and model.id in CASEWORK_MODELS:
+        return f"{model.id}.objects….{func.attr}()"
+    # The model reached through an instance: ``type(case).objects…``, ``case.__class__.objects…``,
+    # ``case._meta.model.objects…``. Which model it is shows only at run time, so every such
+    # write counts (tests have no reason to write other apps' rows this way either).
     if (
-        isinstance(base, ast.Attribute)
-        and base.attr == "objects"
-        and isinstance(base.value, ast.Name)
-        and base.value.id in CASEWORK_MODELS
+        isinstance(model, ast.Call)
+        and isinstance(model.func, ast.Name)
+        and model.func.id == "type"
+        and len(model.args) == 1
     ):
-        return f"{base.value.id}.objects….{func.attr}()"
+        return f"type(…).objects….{func.attr}()"
+    if isinstance(model, ast.Attribute) and model.attr == "__class__":
+        return f"….__class__.objects….{func.attr}()"
+    if (
+        isinstance(model, ast.Attribute)
+        and model.attr == "model"
+        and isinstance(model.value, ast.Attribute)
+        and model.value.attr == "_meta"
+    ):
+        return f"…_meta.model.objects….{func.attr}()"
     return None
 
 

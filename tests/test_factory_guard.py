@@ -24,6 +24,11 @@ def test_still_raw_names_only_existing_modules():
         "CaseDocument.objects.create(case=case, code='x', name='X')",
         "CaseHistory.objects.bulk_create(rows)",
         "case.__dict__['state'] = 'checked'",
+        "type(case).objects.filter(pk=case.pk).update(state='checked')",
+        "case.__class__.objects.create(file_number='X')",
+        "case._meta.model.objects.filter(pk=1).update(state='x')",
+        "Participation.objects.filter(case=case).update(due_on=None)",
+        "Notice.objects.create(case=case)",
     ],
 )
 def test_the_guard_sees_each_kind_of_raw_write(source):

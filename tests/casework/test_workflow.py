@@ -81,6 +81,7 @@ def _heard(case, *, approved: bool) -> None:
     from casework.models import Hearing, Notice
 
     drafter = MembershipFactory(department=case.department, role=Role.CASEWORKER).user
+    # low-level: the guard matrix's raw case in a hearing state needs its hearing row as well
     hearing = Hearing.objects.create(
         case=case,
         grounds="Lebensunterhalt nicht gesichert.",
