@@ -23,6 +23,7 @@ TABLE_KEYS = (
     "departments",
     "handed_over_by_type",
     "open_by_state",
+    "hearings",
     "participations",
     "processing",
     "oldest",
@@ -145,6 +146,33 @@ def build_tables(
                 for r in open_rows
             ],
             chart=(0, 1),
+        )
+    )
+
+    hearing_keys = ["hearings", "dropped_after_hearing", "refused_after_hearing", "in_hearing"]
+    rows = [[row["department"], *(row[k] for k in hearing_keys)] for row in by_dept]
+    if any(any(row[1:]) for row in rows):
+        rows.append([str(_("Total")), *(sum(row[k] for row in by_dept) for k in hearing_keys)])
+    else:
+        rows = []
+    tables.append(
+        Table(
+            "hearings",
+            str(_("Hearings before a refusal (§ 28 VwVfG)")),
+            [
+                str(_("Department")),
+                str(_("Hearings opened")),
+                str(_("No refusal after the hearing")),
+                str(_("Refused after the hearing")),
+                str(_("In hearing now")),
+            ],
+            rows,
+            note=str(
+                _(
+                    "No refusal after the hearing: the applicant's answer changed the "
+                    "assessment and the check went on. A case heard twice counts twice."
+                )
+            ),
         )
     )
 

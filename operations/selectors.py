@@ -13,6 +13,10 @@ Definitions (they matter in a council report):
   produced*): the card is only ordered after a positive decision. Re-orders after a failed
   production do not count again.
 * **refused** / **withdrawn** – history rows into that state in the period.
+* **hearings** – hearings opened in the period (history rows *received / documents requested /
+  checked → hearing*, § 28 VwVfG); **dropped after hearing** – the answer changed the
+  assessment (*hearing → received*); **refused after hearing** – refusal notices issued
+  (*refusal drafted → refused*). A case heard twice counts twice.
 * **handed over** – history rows into *handed over* in the period; by case type these are the
   titles issued.
 * **processing time** – from ``received_at`` to the hand-over row, for cases handed over in the
@@ -165,6 +169,19 @@ DECISION_STATES = (
     CaseState.REFUSED,
     CaseState.WITHDRAWN,
     CaseState.HANDED_OVER,
+    CaseState.HEARING,
+    CaseState.RECEIVED,
+)
+
+#: The counts of :func:`_case_decision_counts`, in the order the tables show them.
+DECISION_KEYS = (
+    "granted",
+    "refused",
+    "withdrawn",
+    "handed_over",
+    "hearings",
+    "dropped_after_hearing",
+    "refused_after_hearing",
 )
 
 
@@ -186,6 +203,28 @@ def _case_decision_counts() -> dict:
         "refused": Count(history + "pk", filter=Q(history__to_state=CaseState.REFUSED)),
         "withdrawn": Count(history + "pk", filter=Q(history__to_state=CaseState.WITHDRAWN)),
         "handed_over": Count(history + "pk", filter=Q(history__to_state=CaseState.HANDED_OVER)),
+        # A hearing may be opened again after it was dropped: these count hearings, not cases.
+        "hearings": Count(
+            history + "pk",
+            filter=Q(
+                history__to_state=CaseState.HEARING,
+                history__from_state__in=(
+                    CaseState.RECEIVED,
+                    CaseState.DOCUMENTS_REQUESTED,
+                    CaseState.CHECKED,
+                ),
+            ),
+        ),
+        "dropped_after_hearing": Count(
+            history + "pk",
+            filter=Q(history__from_state=CaseState.HEARING, history__to_state=CaseState.RECEIVED),
+        ),
+        "refused_after_hearing": Count(
+            history + "pk",
+            filter=Q(
+                history__from_state=CaseState.REFUSAL_DRAFTED, history__to_state=CaseState.REFUSED
+            ),
+        ),
     }
 
 
@@ -273,12 +312,15 @@ def _summary(groups: list[dict], decisions: list[dict]) -> dict[str, list[dict]]
     """The department table and titles by type from the case groups and the decisions."""
     received: dict[int, int] = {}
     open_now: dict[int, int] = {}
+    in_hearing: dict[int, int] = {}
     for group in groups:
         department_id = group["department"]
         received[department_id] = received.get(department_id, 0) + group["received"]
         if group["state"] not in FINAL_STATES:
             open_now[department_id] = open_now.get(department_id, 0) + group["count"]
-    keys = ("granted", "refused", "withdrawn", "handed_over")
+        if group["state"] == CaseState.HEARING:
+            in_hearing[department_id] = in_hearing.get(department_id, 0) + group["count"]
+    keys = DECISION_KEYS
     decided: dict[int, dict[str, int]] = {}
     by_type: dict[int, int] = {}
     for row in decisions:
@@ -303,6 +345,7 @@ def _summary(groups: list[dict], decisions: list[dict]) -> dict[str, list[dict]]
             "received": received.get(pk, 0),
             **decided.get(pk, dict.fromkeys(keys, 0)),
             "open": open_now.get(pk, 0),
+            "in_hearing": in_hearing.get(pk, 0),
         }
         for pk in ids
     ]

@@ -129,3 +129,59 @@ def test_dashboard_query_count_does_not_grow_with_departments_and_caseworkers(of
                 steps=steps,
             )
     assert _dashboard_queries(office.admin) == before
+
+
+def test_hearings_count_opened_dropped_and_refused_after_the_hearing(office):
+    """Issue 13: the statistics count hearings and refusals after a hearing, per department.
+
+    One case is heard, the answer changes the assessment, it is heard again and refused; a
+    second is heard and still waits for its answer; a third was heard in 2024 (outside the
+    period) and refused in 2025."""
+    make_case(
+        case_type=office.type_a,
+        state=S.REFUSED,
+        received=at(2025, 2, 1),
+        steps=[
+            (S.CHECKED, S.HEARING, at(2025, 3, 1)),
+            (S.HEARING, S.RECEIVED, at(2025, 3, 20)),
+            (S.RECEIVED, S.HEARING, at(2025, 4, 1)),
+            (S.HEARING, S.REFUSAL_DRAFTED, at(2025, 4, 20)),
+            (S.REFUSAL_DRAFTED, S.HEARING, at(2025, 4, 22)),  # the draft revised: no new hearing
+            (S.HEARING, S.REFUSAL_DRAFTED, at(2025, 4, 25)),
+            (S.REFUSAL_DRAFTED, S.REFUSED, at(2025, 5, 2)),
+        ],
+    )
+    make_case(
+        case_type=office.type_a,
+        state=S.HEARING,
+        received=at(2025, 6, 1),
+        steps=[(S.DOCUMENTS_REQUESTED, S.HEARING, at(2025, 7, 1))],
+    )
+    make_case(
+        case_type=office.type_a,
+        state=S.REFUSED,
+        received=at(2024, 10, 1),
+        steps=[
+            (S.RECEIVED, S.HEARING, at(2024, 11, 1)),
+            (S.HEARING, S.REFUSAL_DRAFTED, at(2024, 12, 1)),
+            (S.REFUSAL_DRAFTED, S.REFUSED, at(2025, 1, 10)),
+        ],
+    )
+    _cases, combined = figures(office.admin)
+    row = next(r for r in combined["departments"] if r["department"] == "Aufenthalt")
+    assert {
+        key: row[key]
+        for key in ("hearings", "dropped_after_hearing", "refused_after_hearing", "in_hearing")
+    } == {"hearings": 3, "dropped_after_hearing": 1, "refused_after_hearing": 2, "in_hearing": 1}
+    other = next(r for r in combined["departments"] if r["department"] == "Asyl/EU")
+    assert other["hearings"] == other["refused_after_hearing"] == other["in_hearing"] == 0
+
+    table = next(
+        t
+        for t in reports.build_tables(office.admin, period=YEAR_2025, today=END_2025)
+        if t.key == "hearings"
+    )
+    assert table.rows[-1][1:] == [3, 1, 2, 1]
+    # The supervisor of the other department sees none of it.
+    _cases, theirs = figures(office.supervisor_b)
+    assert all(r["hearings"] == 0 for r in theirs["departments"])

@@ -18,6 +18,10 @@ def scope(user, **kwargs):
     return selectors.case_scope(user, **kwargs)
 
 
+#: The fixture's office holds no hearing (its one refusal predates the hearing rule).
+NO_HEARINGS = {"hearings": 0, "dropped_after_hearing": 0, "refused_after_hearing": 0}
+
+
 def test_period_counts_office_wide(office):
     """Received by receipt date; decisions by the date of their history row."""
     counts = selectors.period_counts(scope(office.admin), YEAR_2025)
@@ -27,6 +31,7 @@ def test_period_counts_office_wide(office):
         "refused": 1,
         "withdrawn": 1,
         "handed_over": 3,
+        **NO_HEARINGS,
     }
 
 
@@ -37,6 +42,7 @@ def test_period_counts_of_a_supervisor_are_their_department_only(office):
         "refused": 1,
         "withdrawn": 1,
         "handed_over": 2,
+        **NO_HEARINGS,
     }
     assert selectors.period_counts(scope(office.supervisor_b), YEAR_2025) == {
         "received": 1 + 1,
@@ -44,6 +50,7 @@ def test_period_counts_of_a_supervisor_are_their_department_only(office):
         "refused": 0,
         "withdrawn": 0,
         "handed_over": 1,
+        **NO_HEARINGS,
     }
 
 
@@ -57,7 +64,14 @@ def test_a_short_period_counts_only_its_days(office):
     may = Period(start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 31))
     counts = selectors.period_counts(scope(office.admin), may)
     # c3 received 1 May, granted 10 May, handed over 11 May; b1 granted 1 May.
-    assert counts == {"received": 1, "granted": 2, "refused": 0, "withdrawn": 0, "handed_over": 1}
+    assert counts == {
+        "received": 1,
+        "granted": 2,
+        "refused": 0,
+        "withdrawn": 0,
+        "handed_over": 1,
+        **NO_HEARINGS,
+    }
 
 
 def test_counts_by_department(office):
@@ -72,6 +86,8 @@ def test_counts_by_department(office):
         "withdrawn": 1,
         "handed_over": 2,
         "open": 3,
+        **NO_HEARINGS,
+        "in_hearing": 0,
     }
     assert by_name["Asyl/EU"]["open"] == 1
     assert by_name["Asyl/EU"]["received"] == 2
