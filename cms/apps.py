@@ -8,6 +8,7 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals
+        from . import admin_locales, signals
 
         signals.connect()
+        admin_locales.install()
