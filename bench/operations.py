@@ -225,7 +225,15 @@ def build_office(args) -> dict:
     from django.utils import timezone
 
     from casework.constants import CaseCategory, Role
-    from casework.models import Case, CaseHistory, CaseType, Department, Membership, Person
+    from casework.models import (
+        Case,
+        CaseHistory,
+        CaseType,
+        Department,
+        Membership,
+        Person,
+        ResidenceRecord,
+    )
 
     rng = random.Random(7)
     User = get_user_model()  # noqa: N806
@@ -338,6 +346,35 @@ def build_office(args) -> dict:
                         )
                         previous = target
                 CaseHistory.objects.bulk_create(history, batch_size=5000)
+                # The register, as the data migration takes it over from such cases: the
+                # title handed over, else the title an open or decided case extends.
+                ResidenceRecord.objects.bulk_create(
+                    [
+                        ResidenceRecord(
+                            person_id=case.person_id,
+                            kind="title",
+                            legal_basis=case.case_type.legal_basis,
+                            title=case.case_type.name,
+                            case_type_id=case.case_type_id,
+                            case_id=case.pk,
+                            department_id=case.department_id,
+                            valid_until=case.granted_until,
+                            source="case_data",
+                        )
+                        if case.state == "handed_over"
+                        else ResidenceRecord(
+                            person_id=case.person_id,
+                            kind="title",
+                            department_id=case.department_id,
+                            valid_until=case.title_expires_on,
+                            source="case_data",
+                        )
+                        for case in cases
+                        if case.state == "handed_over"
+                        or case.state not in ("refused", "withdrawn", "forwarded")
+                    ],
+                    batch_size=5000,
+                )
             created += size
     from django.db import connection
 

@@ -174,3 +174,31 @@ class HearingAnswerVia(models.TextChoices):
     IN_PERSON = "in_person", _("In person (minutes)")
     STATUS_PAGE = "status_page", _("Status page")
     WAIVED = "waived", _("Applicant declined to comment")
+
+
+class RecordKind(models.TextChoices):
+    """The kinds of status documents the register (Ausländerdatei) holds for a person."""
+
+    TITLE = "title", _("Residence title")
+    DULDUNG = "duldung", _("Duldung (§ 60a AufenthG)")
+    GESTATTUNG = "gestattung", _("Aufenthaltsgestattung (§ 55 AsylG)")
+    FIKTION = "fiktion", _("Fiktionsbescheinigung (§ 81 AufenthG)")
+    EU_CARD = "eu_card", _("EU residence card")
+
+
+class RecordSource(models.TextChoices):
+    """Where a record of the register came from."""
+
+    HAND_OVER = "hand_over", _("Handed over at the end of a case")
+    CASE_DATA = "case_data", _("Taken over from a case's data")
+    ENTERED = "entered", _("Entered by staff")
+    IMPORTED = "imported", _("Imported from an earlier register")
+
+
+class RecordEvent(models.TextChoices):
+    """What a history row of a residence record records."""
+
+    CREATED = "created", _("Recorded")
+    CONTINUED = "continued", _("Validity extended")
+    SUPERSEDED = "superseded", _("Replaced by a newer document")
+    UPDATED = "updated", _("Record changed")

@@ -83,6 +83,10 @@ def hand_over(case: Case, user, data: Mapping[str, Any], now) -> None:
         handed_over_at=now,
         handed_over_by=user,
     )
+    # The register gets the new title (imported here: the services package imports this one).
+    from .services.register import records_from_hand_over
+
+    records_from_hand_over(case, user, now)
 
 
 # -- hearing and notices -----------------------------------------------------------------------

@@ -31,6 +31,9 @@ from .constants import (
     NoticeKind,
     NoticeStatus,
     PhotoSource,
+    RecordEvent,
+    RecordKind,
+    RecordSource,
 )
 from .workflow import CASE_WORKFLOW, NOTICE_WORKFLOW, PARTICIPATION_WORKFLOW
 
@@ -591,6 +594,151 @@ class Participation(models.Model):
     @property
     def title(self) -> str:
         return f"{self.authority}: {self.kind.name}" if self.kind_id else self.authority
+
+
+class ResidenceRecordQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date | None = None) -> "ResidenceRecordQuerySet":
+        """Records valid on ``on`` (today) and not replaced by a newer document."""
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on),
+            superseded_by__isnull=True,
+        )
+
+
+class ResidenceRecord(models.Model):
+    """One status document of a person (the register, "Ausländerdatei"): a residence title,
+    a Duldung, an Aufenthaltsgestattung, a Fiktionsbescheinigung or an EU residence card.
+
+    The person's current status is derived from these rows (:func:`current_record`); a
+    record is never deleted when a newer one replaces it, it is marked ``superseded_by``.
+    Written only by :mod:`casework.services` (hand-over, continuation, entry, import), each
+    change with a :class:`ResidenceRecordHistory` row.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="residence_records", verbose_name=_("person")
+    )
+    kind = models.CharField(_("kind of document"), max_length=12, choices=RecordKind.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=100, blank=True)
+    title = models.CharField(
+        _("designation"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “Aufenthaltserlaubnis – vorübergehender Schutz”."),
+    )
+    case_type = models.ForeignKey(
+        CaseType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case type"),
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residence_records",
+        verbose_name=_("issued by case"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible department"),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Empty for a permanent title.")
+    )
+    card_number = models.CharField(_("card or document number"), max_length=40, blank=True)
+    employment_permitted = models.BooleanField(
+        _("employment permitted"), null=True, blank=True, help_text=_("Empty: not recorded.")
+    )
+    conditions = models.TextField(_("further conditions"), blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=RecordSource.choices)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("replaced by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResidenceRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "-valid_from", "-id"]
+        indexes = [
+            models.Index(fields=["person", "valid_from"]),
+            # Reminders, forecast and continuation read the records still in force by date.
+            models.Index(
+                fields=["valid_until", "person"],
+                condition=models.Q(superseded_by__isnull=True),
+                name="record_in_force_until",
+            ),
+        ]
+        verbose_name = _("residence record")
+        verbose_name_plural = _("residence records")
+
+    def __str__(self) -> str:
+        label = self.title or self.get_kind_display()
+        return f"{label} ({self.legal_basis})" if self.legal_basis else label
+
+    def is_in_force(self, on: dt.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.superseded_by_id is None
+            and (self.valid_from is None or self.valid_from <= on)
+            and (self.valid_until is None or self.valid_until >= on)
+        )
+
+
+class ResidenceRecordHistory(models.Model):
+    """One immutable row per change of a residence record, written with the change."""
+
+    record = models.ForeignKey(ResidenceRecord, on_delete=models.CASCADE, related_name="history")
+    event = models.CharField(_("event"), max_length=12, choices=RecordEvent.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    #: ``[{"field": "valid_until", "old": "2026-03-04", "new": "2027-03-04"}, …]``
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("residence record history entry")
+        verbose_name_plural = _("residence record history")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("History rows are immutable.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("History rows are immutable.")
+
+    @property
+    def validity_change(self) -> tuple[dt.date | None, dt.date | None] | None:
+        """The old and the new end of validity, where this row moved it."""
+        for entry in self.changes or ():
+            if entry.get("field") == "valid_until":
+                old, new = entry.get("old") or None, entry.get("new") or None
+                return (
+                    dt.date.fromisoformat(old) if old else None,
+                    dt.date.fromisoformat(new) if new else None,
+                )
+        return None
 
 
 class CaseHistory(models.Model):

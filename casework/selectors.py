@@ -4,6 +4,8 @@ Who may see what is :mod:`casework.policy`'s answer; the reads here ask it (a la
 the policy's plain values, so lists stay one SQL query whatever is chained onto them).
 """
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
@@ -19,8 +21,20 @@ from django.db.models import (
 )
 from django.db.models import Case as Choose
 from django.http import Http404
+from django.utils import timezone
 
-from .models import Case, CaseAccessLog, CaseHistory, Department, Hearing, Notice, Participation
+from .models import (
+    Case,
+    CaseAccessLog,
+    CaseHistory,
+    Department,
+    Hearing,
+    Notice,
+    Participation,
+    Person,
+    ResidenceRecord,
+    ResidenceRecordHistory,
+)
 from .policy import Action, policy_for
 
 __all__ = [
@@ -33,7 +47,9 @@ __all__ = [
     "editable_fields",
     "family_cases",
     "family_seen_by",
+    "current_record",
     "get_visible_case",
+    "residence_records",
     "supervised_departments",
 ]
 
@@ -197,3 +213,42 @@ def access_log_entries(*, user) -> QuerySet[CaseAccessLog]:
     return entries.select_related(
         "user", "case", "case__person", "case__department", "case__case_type"
     ).order_by("-at", "-id")
+
+
+def residence_records(person: Person) -> list[ResidenceRecord]:
+    """The person's records, newest first, each with its history (``record.entries``).
+
+    One query: every record has at least its "recorded" history row, so the history rows
+    with their records are the register of the person. Shown on a case file of the person,
+    i.e. to whoever may see that file.
+    """
+    rows = (
+        ResidenceRecordHistory.objects.filter(record__person=person)
+        .select_related("record", "record__case", "by")
+        .order_by("at", "id")
+    )
+    records: dict[int, ResidenceRecord] = {}
+    for row in rows:
+        record = records.setdefault(row.record_id, row.record)
+        record.__dict__.setdefault("entries", []).append(row)
+    return sorted(
+        records.values(),
+        key=lambda r: (r.valid_from or dt.date.min, r.valid_until or dt.date.max, r.pk),
+        reverse=True,
+    )
+
+
+def current_record(
+    records: list[ResidenceRecord] | Person, *, on: dt.date | None = None
+) -> ResidenceRecord | None:
+    """The person's status on ``on`` (today): of the records in force, the one issued last.
+
+    Takes the person's records as :func:`residence_records` read them, or the person.
+    """
+    on = on or timezone.localdate()
+    if isinstance(records, Person):
+        records = list(ResidenceRecord.objects.filter(person=records).in_force(on))
+    in_force = [r for r in records if r.is_in_force(on)]
+    if not in_force:
+        return None
+    return max(in_force, key=lambda r: (r.valid_from or dt.date.min, r.created_at, r.pk))

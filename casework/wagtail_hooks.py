@@ -9,6 +9,7 @@ see the "Cases" menu, and the case views answer them with 403.
 
 from django.templatetags.static import static
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -16,7 +17,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import decision_views, participation_views, views
+from . import decision_views, participation_views, selectors, views
 from .backoffice import BackOfficeViewSet, MenuEntry
 from .models import CaseType, ParticipationKind, RequiredDocument
 from .policy import policy_for
@@ -230,3 +231,24 @@ def deem_participations_daily(*, today=None) -> dict:
     from .services import deem_due_participations
 
     return {"participations deemed consented": deem_due_participations(today=today)}
+
+
+@hooks.register("casework_case_file_panels")
+def residence_records_panel(request, case):
+    """The register's records of the person: the current status and every document over time."""
+
+    if not policy_for(request.user).sees_full_file(case):
+        return None  # like the checklist: not for the Service Point (and no query for it)
+    records = selectors.residence_records(case.person)
+    return {
+        "name": "residence-records",
+        "title": _("Residence status (register)"),
+        "order": 5,
+        "full_file_only": True,
+        "template": "casework/panels/residence_records.html",
+        "context": {
+            "records": records,
+            "current": selectors.current_record(records),
+            "today": timezone.localdate(),
+        },
+    }

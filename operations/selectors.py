@@ -24,9 +24,9 @@ Definitions (they matter in a council report):
   ``percentile_cont``).
 * **open** – every case not in a final state, now (not bound to the period); age = today minus
   the day of receipt.
-* **expiry forecast** – holders (distinct persons) whose title runs out per calendar month: a
-  case's title is ``granted_until`` once granted, else the ``title_expires_on`` of the title
-  it extends; refused, withdrawn and forwarded cases do not count.
+* **expiry forecast** – holders (distinct persons) whose document runs out per calendar month,
+  read from the register: records in force (not replaced by a newer one) of the persons of
+  the visible cases.
 """
 
 from __future__ import annotations
@@ -53,7 +53,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.constants import FINAL_STATES, CaseState
-from casework.models import Case, CaseDocument, CaseType, Department, Participation
+from casework.models import (
+    Case,
+    CaseDocument,
+    CaseType,
+    Department,
+    Participation,
+    ResidenceRecord,
+)
 from casework.policy import policy_for
 from casework.selectors import cases_visible_to
 
@@ -612,10 +619,13 @@ def expiry_forecast(
     first = today.replace(day=1)
     end = _add_months(first, months)
     counts = dict(
-        cases.exclude(state__in=NOT_HOLDING)
-        .annotate(valid=Coalesce("granted_until", "title_expires_on", output_field=DateField()))
-        .filter(valid__gte=today, valid__lt=end)
-        .annotate(month=TruncMonth("valid", output_field=DateField()))
+        ResidenceRecord.objects.filter(
+            superseded_by__isnull=True,
+            valid_until__gte=today,
+            valid_until__lt=end,
+            person_id__in=cases.order_by().values("person_id"),
+        )
+        .annotate(month=TruncMonth("valid_until", output_field=DateField()))
         .values_list("month")
         .annotate(n=Count("person", distinct=True))
         .order_by()

@@ -13,15 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count, DateField, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from background.leases import TaskHealth, release_task, task_health
-from casework.constants import FINAL_STATES, CaseState, HistoryEvent
+from casework.constants import FINAL_STATES, CaseState, HistoryEvent, RecordKind
 from casework.files import delete_after_commit, save_after_commit
-from casework.models import Case, Person
+from casework.models import Case, Person, ResidenceRecord
 from casework.policy import policy_for
 from casework.selectors import cases_visible_to
 from casework.services import continue_titles
@@ -74,6 +74,9 @@ logger = logging.getLogger(__name__)
 CONTINUATION_TRANSITION = str(HistoryEvent.CONTINUED)
 REMINDER_LEAD_MONTHS = 3
 NOT_HOLDING = (CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.FORWARDED)
+#: The register's documents whose holders are reminded before expiry (a Duldung or a
+#: Fiktionsbescheinigung is renewed in person, without a letter).
+REMINDED_KINDS = (RecordKind.TITLE, RecordKind.EU_CARD)
 
 
 # -- letter templates ---------------------------------------------------------------------------
@@ -107,35 +110,44 @@ def reminder_window_end(today: dt.date) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def _title_candidates(today: dt.date, end: dt.date) -> QuerySet[Case]:
-    """Handed-over titles expiring in the window whose holder has not applied again.
+def _title_candidates(today: dt.date, end: dt.date) -> QuerySet[ResidenceRecord]:
+    """Titles in the register expiring in the window whose holder has not applied again.
 
-    A holder with an open case (an extension under way) or a later title is not reminded.
+    Read from the register (residence titles and EU residence cards still in force, not
+    replaced by a newer document); a holder with an open case (an extension under way) or a
+    later document in force is not reminded.
     """
     open_case = Case.objects.filter(person=OuterRef("person")).exclude(state__in=FINAL_STATES)
-    later_title = Case.objects.filter(
+    later = ResidenceRecord.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")),
         person=OuterRef("person"),
-        state=CaseState.HANDED_OVER,
-        granted_until__gt=OuterRef("granted_until"),
+        superseded_by__isnull=True,
     )
     reminded = Reminder.objects.filter(
-        person=OuterRef("person"), kind=ReminderKind.TITLE, expires_on=OuterRef("granted_until")
+        person=OuterRef("person"), kind=ReminderKind.TITLE, expires_on=OuterRef("valid_until")
     )
     return (
-        Case.objects.filter(
-            state=CaseState.HANDED_OVER, granted_until__gte=today, granted_until__lte=end
+        ResidenceRecord.objects.filter(
+            superseded_by__isnull=True,
+            kind__in=REMINDED_KINDS,
+            valid_until__gte=today,
+            valid_until__lte=end,
         )
         .exclude(Exists(open_case))
-        .exclude(Exists(later_title))
+        .exclude(Exists(later))
         .exclude(Exists(reminded))
-        .select_related("person", "case_type")
-        .order_by("granted_until", "pk")
+        .select_related("person", "case", "case__case_type")
+        .order_by("valid_until", "pk")
     )
 
 
 def _passport_candidates(today: dt.date, end: dt.date) -> QuerySet[Person]:
-    """Passports expiring in the window of people who hold a title here or have a case open."""
+    """Passports expiring in the window of people who hold a title here (a case that has not
+    ended without one, or a document in force in the register)."""
     ours = Case.objects.filter(person=OuterRef("pk")).exclude(state__in=NOT_HOLDING)
+    held = ResidenceRecord.objects.filter(
+        person=OuterRef("pk"), superseded_by__isnull=True
+    ).exclude(valid_until__lt=today)
     reminded = Reminder.objects.filter(
         person=OuterRef("pk"),
         kind=ReminderKind.PASSPORT,
@@ -143,7 +155,7 @@ def _passport_candidates(today: dt.date, end: dt.date) -> QuerySet[Person]:
     )
     return (
         Person.objects.filter(passport_valid_until__gte=today, passport_valid_until__lte=end)
-        .filter(Exists(ours))
+        .filter(Exists(ours) | Exists(held))
         .exclude(Exists(reminded))
         .order_by("passport_valid_until", "pk")
     )
@@ -227,12 +239,12 @@ def create_expiry_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     office = office_letterhead()
     resent = _resend_pending_mails(templates, office)
     created: list[Reminder] = []
-    for case in _title_candidates(today, end):
+    for record in _title_candidates(today, end):
         reminder = _create_reminder(
-            person=case.person,
-            case=case,
+            person=record.person,
+            case=record.case,
             kind=ReminderKind.TITLE,
-            expires_on=case.granted_until,
+            expires_on=record.valid_until,
             templates=templates,
             office=office,
         )
@@ -289,18 +301,35 @@ def create_ordinance(
 def continuation_candidates(ordinance: ContinuationOrdinance, user) -> QuerySet[Case]:
     """Cases whose title the ordinance continues and which are not continued yet.
 
-    A title qualifies when it is of the ordinance's type, was valid on the cut-off date
-    (``granted_until``, or ``title_expires_on`` while no new title is granted, on or after the
-    cut-off), ends before the new date, belongs to a case that still holds it (not refused,
-    withdrawn or forwarded) and is visible to the user.
+    Read from the register: a case qualifies when it is of the ordinance's type, still holds
+    its title (not refused, withdrawn or forwarded), is visible to the user, and the register
+    holds the title's record in force, valid on the cut-off date and ending before the new
+    date: the record the case handed over, or (an extension under way) the holder's record
+    of the title being extended (``title_expires_on``). A title decided but not handed over
+    yet (``granted_until`` of an open case) is continued on its case.
     """
     done = ContinuationItem.objects.filter(ordinance=ordinance, case=OuterRef("pk"))
+    in_force = ResidenceRecord.objects.filter(
+        superseded_by__isnull=True,
+        valid_until__gte=ordinance.cut_off_on,
+        valid_until__lt=ordinance.valid_until,
+    )
+    own = in_force.filter(case=OuterRef("pk"))
+    extended = in_force.filter(
+        person=OuterRef("person"), case__isnull=True, valid_until=OuterRef("title_expires_on")
+    )
     return (
         cases_visible_to(user)
         .filter(case_type=ordinance.case_type)
         .exclude(state__in=NOT_HOLDING)
-        .annotate(valid=Coalesce("granted_until", "title_expires_on", output_field=DateField()))
-        .filter(valid__gte=ordinance.cut_off_on, valid__lt=ordinance.valid_until)
+        .filter(
+            Exists(own)
+            # A title decided but not handed over yet is not in the register: its case
+            # carries it (its record is written at the hand-over, with the continued date).
+            | ~Q(state=CaseState.HANDED_OVER)
+            & Q(granted_until__gte=ordinance.cut_off_on, granted_until__lt=ordinance.valid_until)
+            | Q(granted_until__isnull=True) & Exists(extended)
+        )
         .exclude(Exists(done))
     )
 

@@ -44,6 +44,7 @@ from .participations import (
     open_needed_participations,
 )
 from .persons import PERSON_FIELDS, register_person, update_person
+from .register import record_residence
 from .sharing import MAX_SHARE_DAYS, revoke_share, share_case
 from .titles import ContinuedTitle, continue_titles
 from .transitions import (
@@ -93,6 +94,7 @@ __all__ = [
     "mark_document_received",
     "reassign",
     "record_hearing_answer",
+    "record_residence",
     "register_person",
     "receive_applicant_documents",
     "record_biometrics",

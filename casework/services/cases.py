@@ -36,6 +36,7 @@ from ._common import (
     _text,
 )
 from .history import field_change, field_changes
+from .register import record_title_being_extended
 
 # -- file numbers --------------------------------------------------------------------------
 
@@ -209,6 +210,8 @@ def create_case(
         )
         if CASE_WORKFLOW.state(case.state).opens_participations:
             CASE_WORKFLOW.participation_opener()(case, user, {}, now)
+        # The register learns of the title being extended (if it does not know it yet).
+        record_title_being_extended(case, user=user, at=case.created_at)
         _notify(case, "created")
     return case
 
@@ -280,6 +283,10 @@ def update_case(*, case: Case, user, changes: Mapping[str, Any]) -> Case:
         changed = field_changes(
             before, {name: getattr(locked, Case._meta.get_field(name).attname) for name in changes}
         )
+        if "title_expires_on" in changes or "is_extension" in changes:
+            record_title_being_extended(
+                locked, user=user, at=timezone.now(), previous=before.get("title_expires_on")
+            )
         if changed:
             _record_event(locked, HistoryEvent.UPDATED, change="updated", by=user, changes=changed)
         else:

@@ -15,6 +15,7 @@ from ..policy import policy_for
 from ..signals import announce
 from ._common import _deny, _event_row
 from .history import field_change
+from .register import extend_records_of_cases
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,16 @@ def continue_titles(
             .filter(pk__in=ids)
             .order_by("pk")
             .values(
-                "pk", "state", "department_id", *TITLE_DATE_FIELDS, "person__preferred_language"
+                "pk",
+                "state",
+                "department_id",
+                *TITLE_DATE_FIELDS,
+                "person_id",
+                "person__preferred_language",
+                "current_title",
+                "case_type_id",
+                "case_type__name",
+                "case_type__legal_basis",
             )
         )
         departments = {row["department_id"] for row in rows}
@@ -70,6 +80,7 @@ def continue_titles(
             raise _deny()
         continued: list[ContinuedTitle] = []
         history: list[CaseHistory] = []
+        records: list[tuple[dict, str, dt.date, str]] = []
         by_field: dict[str, list[int]] = {name: [] for name in TITLE_DATE_FIELDS}
         for row in rows:
             field = "granted_until" if row["granted_until"] is not None else "title_expires_on"
@@ -77,6 +88,8 @@ def continue_titles(
             if previous is None or previous >= valid_until:
                 continue
             by_field[field].append(row["pk"])
+            comment = note(row["pk"], previous)
+            records.append((row, field, previous, comment))
             continued.append(
                 ContinuedTitle(row["pk"], field, previous, row["person__preferred_language"])
             )
@@ -87,7 +100,7 @@ def continue_titles(
                     HistoryEvent.CONTINUED,
                     at=at,
                     by=user,
-                    comment=note(row["pk"], previous),
+                    comment=comment,
                     changes=[field_change(field, previous, valid_until)],
                 )
             )
@@ -97,5 +110,7 @@ def continue_titles(
             if pks:
                 Case.objects.filter(pk__in=pks).update(**{field: valid_until, "updated_at": at})
         CaseHistory.objects.bulk_create(history)
+        # The register: the continued titles' records are extended, with their own history.
+        extend_records_of_cases(records, valid_until=valid_until, user=user, at=at)
         announce([c.case_id for c in continued], "title_continued")
     return continued

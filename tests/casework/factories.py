@@ -176,6 +176,11 @@ class CaseFactory(factory.django.DjangoModelFactory):
         # The state field is protected: set it through the instance dict for fixtures.
         case.__dict__["state"] = state
         case.save()
+        # Like a case from before the register: the register takes its data over (the old
+        # title it extends, the title it handed over), as the data migration did.
+        from casework.services.register import take_over_case_data
+
+        take_over_case_data([case.pk])
         return case
 
 

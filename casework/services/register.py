@@ -1,0 +1,333 @@
+"""The register of residence records (Ausländerdatei): every status document of a person.
+
+A case that ends in the hand-over writes the new record (and replaces the records in force
+before it); a continuation by ordinance extends the record of the continued title; staff enter
+records of documents issued elsewhere. Each change writes a history row in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..constants import CardOrderStatus, CaseCategory, RecordEvent, RecordKind, RecordSource
+from ..models import CardOrder, Case, Department, Person, ResidenceRecord, ResidenceRecordHistory
+from ..policy import policy_for
+from ._common import MAX_TEXT, _deny, _text
+from .history import field_change
+
+__all__ = [
+    "extend_records_of_cases",
+    "record_residence",
+    "record_title_being_extended",
+    "records_from_hand_over",
+    "take_over_case_data",
+]
+
+
+def _supersede(person_id: int, new: ResidenceRecord, *, user, at: dt.datetime) -> int:
+    """Mark the person's records in force on the new record's first day as replaced (not
+    those that start later: a document entered after the fact replaces no newer one)."""
+    day = new.valid_from or timezone.localdate(at)
+    previous = list(
+        ResidenceRecord.objects.select_for_update()
+        .filter(person_id=person_id, superseded_by__isnull=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .exclude(pk=new.pk)
+        .exclude(valid_until__lt=day)
+        .values_list("pk", flat=True)
+    )
+    if not previous:
+        return 0
+    ResidenceRecord.objects.filter(pk__in=previous).update(superseded_by=new, updated_at=at)
+    ResidenceRecordHistory.objects.bulk_create(
+        ResidenceRecordHistory(
+            record_id=pk,
+            event=RecordEvent.SUPERSEDED,
+            at=at,
+            by=user,
+            comment=str(new),
+            changes=[field_change("superseded_by", None, new.pk)],
+        )
+        for pk in previous
+    )
+    return len(previous)
+
+
+def _create(*, user, at: dt.datetime, comment: str = "", supersede: bool, **fields):
+    record = ResidenceRecord.objects.create(created_at=at, **fields)
+    ResidenceRecordHistory.objects.create(
+        record=record, event=RecordEvent.CREATED, at=at, by=user, comment=comment
+    )
+    if supersede:
+        _supersede(record.person_id, record, user=user, at=at)
+    return record
+
+
+def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecord:
+    """The record of the title a case hands over (called by the hand-over's effect).
+
+    Valid from the day of the hand-over until the case's ``granted_until`` (empty for a
+    permanent title); the card number is the delivered card order's. Replaces the holder's
+    records in force (the old title, a Fiktionsbescheinigung, a Duldung).
+    """
+    case_type = case.case_type
+    card = (
+        CardOrder.objects.filter(case=case, status=CardOrderStatus.DELIVERED)
+        .order_by("-ordered_at", "-pk")
+        .values_list("order_number", flat=True)
+        .first()
+    )
+    return _create(
+        user=user,
+        at=now,
+        supersede=True,
+        person_id=case.person_id,
+        kind=RecordKind.EU_CARD if case_type.category == CaseCategory.EU else RecordKind.TITLE,
+        legal_basis=case_type.legal_basis,
+        title=case_type.name,
+        case_type=case_type,
+        case=case,
+        department_id=case.department_id,
+        valid_from=timezone.localdate(now),
+        valid_until=case.granted_until,
+        card_number=card or "",
+        employment_permitted=True if case_type.category == CaseCategory.EMPLOYMENT else None,
+        source=RecordSource.HAND_OVER,
+    )
+
+
+def extend_records_of_cases(
+    continued: Iterable,
+    *,
+    valid_until: dt.date,
+    user,
+    at: dt.datetime,
+) -> int:
+    """Extend the records of titles continued by ordinance (:func:`continue_titles`).
+
+    ``continued`` holds ``(case row, field, previous date, note)``: the record of a new title is the
+    case's own; the record of a title being extended (``title_expires_on``) is the holder's
+    record in force that ends on the previous date. Where the register has no such record yet
+    (a case from before the register), one is taken over from the case's data. Three to five
+    queries, whatever the number.
+    """
+    continued = list(continued)
+    if not continued:
+        return 0
+    person_ids = {row["person_id"] for row, _field, _prev, _note in continued}
+    candidates = list(
+        ResidenceRecord.objects.select_for_update()
+        .filter(person_id__in=person_ids, superseded_by__isnull=True)
+        .exclude(valid_until__isnull=True)
+        .values("pk", "person_id", "case_id", "valid_until")
+    )
+    own = {(r["case_id"], r["valid_until"]): r["pk"] for r in candidates if r["case_id"]}
+    held = {(r["person_id"], r["valid_until"]): r["pk"] for r in candidates}
+    extended: list[tuple[int, dt.date, str]] = []
+    missing: list[tuple[dict, str, dt.date, str]] = []
+    seen: set[int] = set()
+    for row, field, previous, comment in continued:
+        if field == "granted_until":
+            pk = own.get((row["pk"], previous))
+        else:
+            pk = held.get((row["person_id"], previous))
+        if pk is None:
+            if field == "granted_until" and row["state"] != "handed_over":
+                continue  # not handed over yet: the hand-over records the continued date
+            missing.append((row, field, previous, comment))
+        elif pk not in seen:
+            seen.add(pk)
+            extended.append((pk, previous, comment))
+    if extended:
+        ResidenceRecord.objects.filter(pk__in=[pk for pk, _prev, _note in extended]).update(
+            valid_until=valid_until, updated_at=at
+        )
+    history = [
+        ResidenceRecordHistory(
+            record_id=pk,
+            event=RecordEvent.CONTINUED,
+            at=at,
+            by=user,
+            comment=comment,
+            changes=[field_change("valid_until", previous, valid_until)],
+        )
+        for pk, previous, comment in extended
+    ]
+    if missing:
+        new = ResidenceRecord.objects.bulk_create(
+            ResidenceRecord(
+                person_id=row["person_id"],
+                kind=RecordKind.TITLE,
+                legal_basis=row["case_type__legal_basis"],
+                title=row["case_type__name"]
+                if field == "granted_until"
+                else (row["current_title"] or row["case_type__name"]),
+                case_type_id=row["case_type_id"],
+                case_id=row["pk"] if field == "granted_until" else None,
+                department_id=row["department_id"],
+                valid_until=valid_until,
+                source=RecordSource.CASE_DATA,
+                created_at=at,
+            )
+            for row, field, _previous, _comment in missing
+        )
+        for record, (_row, _field, previous, comment) in zip(new, missing, strict=True):
+            history.append(
+                ResidenceRecordHistory(
+                    record_id=record.pk,
+                    event=RecordEvent.CREATED,
+                    at=at,
+                    by=user,
+                    comment=_("Taken over from the case's data."),
+                )
+            )
+            history.append(
+                ResidenceRecordHistory(
+                    record_id=record.pk,
+                    event=RecordEvent.CONTINUED,
+                    at=at,
+                    by=user,
+                    comment=comment,
+                    changes=[field_change("valid_until", previous, valid_until)],
+                )
+            )
+    ResidenceRecordHistory.objects.bulk_create(history)
+    return len(extended) + len(missing)
+
+
+def record_residence(
+    *,
+    person: Person,
+    user,
+    department: Department,
+    kind: str,
+    legal_basis: str = "",
+    title: str = "",
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+    card_number: str = "",
+    employment_permitted: bool | None = None,
+    conditions: str = "",
+    comment: str = "",
+) -> ResidenceRecord:
+    """Enter a status document issued outside a case of this office (e.g. by another office
+    before the holder moved here, or a Duldung certificate) for a caseworker of ``department``.
+
+    The new record replaces the records of the person in force on its first day.
+    """
+    if not policy_for(user).may_create_case_in(department):
+        raise _deny()
+    errors: dict[str, str] = {}
+    if kind not in RecordKind.values:
+        errors["kind"] = _("Select a valid choice.")
+    if valid_from and valid_until and valid_until < valid_from:
+        errors["valid_until"] = _("The end of the validity cannot be before its start.")
+    if kind != RecordKind.TITLE and valid_until is None:
+        errors["valid_until"] = _("Only a residence title can be valid without an end date.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return _create(
+            user=user,
+            at=timezone.now(),
+            supersede=True,
+            comment=_text(comment, field="comment", required=False),
+            person=person,
+            kind=kind,
+            legal_basis=_text(legal_basis, field="legal_basis", required=False, max_length=100),
+            title=_text(title, field="title", required=False, max_length=200),
+            department=department,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            card_number=_text(card_number, field="card_number", required=False, max_length=40),
+            employment_permitted=employment_permitted,
+            conditions=_text(conditions, field="conditions", required=False, max_length=MAX_TEXT),
+            source=RecordSource.ENTERED,
+        )
+
+
+#: Cases whose applicant no longer holds the title they extended here.
+_NOT_HOLDING = ("refused", "withdrawn", "forwarded")
+
+
+def record_title_being_extended(
+    case: Case, *, user, at: dt.datetime, previous: dt.date | None = None
+) -> int:
+    """The register's record of the title an extension case names (``current_title`` until
+    ``title_expires_on``), written when the case is filed or the date corrected.
+
+    Nothing is written when the holder already has a record ending that day; a corrected
+    date (``previous``) moves the record taken over from the case before (with history).
+    Answers the number of records written.
+    """
+    expires = case.title_expires_on
+    if expires is None or case.state in _NOT_HOLDING:
+        return 0
+    held = ResidenceRecord.objects.filter(person_id=case.person_id, superseded_by__isnull=True)
+    if held.filter(valid_until=expires).exists():
+        return 0
+    if previous is not None:
+        record = (
+            held.select_for_update()
+            .filter(valid_until=previous, source=RecordSource.CASE_DATA, case__isnull=True)
+            .first()
+        )
+        if record is not None:
+            ResidenceRecord.objects.filter(pk=record.pk).update(valid_until=expires, updated_at=at)
+            ResidenceRecordHistory.objects.create(
+                record=record,
+                event=RecordEvent.UPDATED,
+                at=at,
+                by=user,
+                comment=_("Corrected on case %(file_number)s.") % {"file_number": case.file_number},
+                changes=[field_change("valid_until", previous, expires)],
+            )
+            return 1
+    _create(
+        user=user,
+        at=at,
+        supersede=False,
+        comment=_("Taken over from case %(file_number)s.") % {"file_number": case.file_number},
+        person_id=case.person_id,
+        kind=RecordKind.TITLE,
+        title=case.current_title[:200],
+        department_id=case.department_id,
+        valid_until=expires,
+        source=RecordSource.CASE_DATA,
+    )
+    return 1
+
+
+def take_over_case_data(case_ids: Iterable[int], *, user=None, at: dt.datetime | None = None):
+    """Write the records the cases' data stand for, where the register lacks them.
+
+    For cases that bypassed the register (written before it existed, or by a loader): the
+    title a case extends (``current_title`` until ``title_expires_on``, unless the case was
+    refused, withdrawn or forwarded), once per holder and date; the title a handed-over case
+    granted (until ``granted_until``), which replaces the older records. The data migration
+    did the same for the cases of its day. Answers the number of records written.
+    """
+    at = at or timezone.now()
+    written = 0
+    cases = (
+        Case.objects.filter(pk__in=list(case_ids))
+        .select_related("case_type")
+        .order_by("received_at", "pk")
+    )
+    for case in cases:
+        written += record_title_being_extended(case, user=user, at=at)
+        if case.state == "handed_over" and not ResidenceRecord.objects.filter(case=case).exists():
+            record = records_from_hand_over(case, user, at)
+            ResidenceRecord.objects.filter(pk=record.pk).update(
+                source=RecordSource.CASE_DATA, valid_from=None
+            )
+            written += 1
+    return written
