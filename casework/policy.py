@@ -49,6 +49,7 @@ from .models import (
     CaseUserObjectPermission,
     Department,
     Membership,
+    ResidenceRecord,
 )
 
 __all__ = [
@@ -483,6 +484,47 @@ class UserCasePolicy:
             return Case.objects.none()
         condition = scope.q()
         return Case.objects.all() if condition is None else Case.objects.filter(condition)
+
+    # -- the register (a person's residence records) --------------------------------------------
+
+    def _register_q(self, person: str = "person") -> Q | None:
+        """Whose records the user may read (``None``: everyone's), for a table with a person.
+
+        A person's register belongs with their files: caseworkers and supervisors read the
+        records of the persons with a case of their departments, and the records their
+        departments entered or issued (a record without a case, e.g. a Duldung issued before
+        any case here, names the responsible department); office management reads every one.
+        The Service Point reads none (its part of a file is biometrics, fees and hand-over)."""
+        if self.is_office_admin:
+            return None
+        departments = tuple(sorted(self.department_ids))
+        persons = Case.objects.filter(department_id__in=departments).values("person_id")
+        entered = ResidenceRecord.objects.filter(department_id__in=departments).values("person_id")
+        return Q(**{f"{person}__in": persons}) | Q(**{f"{person}__in": entered})
+
+    def residence_records(self) -> QuerySet[ResidenceRecord]:
+        """The residence records the user may read, as a lazy queryset."""
+        if not self.active:
+            return ResidenceRecord.objects.none()
+        condition = self._register_q("person_id")
+        if condition is None:
+            return ResidenceRecord.objects.all()
+        return ResidenceRecord.objects.filter(condition)
+
+    def may_view_register_of(self, person, *, case: Case | None = None) -> bool:
+        """Whether the user may read the person's residence records.
+
+        With ``case`` (a case of the person the user opened): whoever sees that case's full
+        file, a viewer of a share included, reads the register in it, without a query.
+        Otherwise :meth:`residence_records`' rule, one query."""
+        if not self.active:
+            return False
+        if case is not None and case.person_id == person.pk and self.may_view(case):
+            return self.sees_full_file(case)
+        condition = self._register_q("pk")
+        if condition is None:
+            return True
+        return type(person).objects.filter(condition, pk=person.pk).exists()
 
 
 class CasePermissionPolicy(BasePermissionPolicy):

@@ -5,23 +5,32 @@ the policy's plain values, so lists stay one SQL query whatever is chained onto 
 """
 
 import datetime as dt
+import json
+from collections.abc import Mapping
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    Aggregate,
     BooleanField,
+    DateTimeField,
     Exists,
     F,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
 from django.db.models import Case as Choose
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .models import (
     Case,
@@ -117,6 +126,8 @@ def get_visible_case(
             # Likewise the participations of other authorities (the decision's guard reads
             # them): one query only for the cases whose type asked anyone.
             .annotate(has_participations=Exists(Participation.objects.filter(case=OuterRef("pk"))))
+            # The person's residence records with their history, read with the case.
+            .annotate(register_rows=register_rows())
         )
     try:
         case = cases.get(**lookup)
@@ -215,22 +226,104 @@ def access_log_entries(*, user) -> QuerySet[CaseAccessLog]:
     ).order_by("-at", "-id")
 
 
-def residence_records(person: Person) -> list[ResidenceRecord]:
-    """The person's records, newest first, each with its history (``record.entries``).
+class _JSONRows(Aggregate):
+    """A group's rows as one JSON array (SQLite ``json_group_array``, PostgreSQL ``jsonb_agg``)."""
 
-    One query: every record has at least its "recorded" history row, so the history rows
-    with their records are the register of the person. Shown on a case file of the person,
-    i.e. to whoever may see that file.
-    """
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+#: What the register's panel shows of a history row with its record (see :func:`residence_records`).
+_REGISTER_ROW = {
+    **{f"r_{f.attname}": F(f"record__{f.attname}") for f in ResidenceRecord._meta.concrete_fields},
+    **{
+        f"h_{f.attname}": F(f.attname)
+        for f in ResidenceRecordHistory._meta.concrete_fields
+        if f.attname != "record_id"
+    },
+    "case_file_number": F("record__case__file_number"),
+    "by_username": F("by__username"),
+    "by_first_name": F("by__first_name"),
+    "by_last_name": F("by__last_name"),
+}
+
+
+def register_rows() -> Subquery:
+    """The register of the case's person as one JSON value of the case query (the case file
+    reads it with the case: no query of its own). Rows: :data:`_REGISTER_ROW`."""
     rows = (
-        ResidenceRecordHistory.objects.filter(record__person=person)
-        .select_related("record", "record__case", "by")
-        .order_by("at", "id")
+        ResidenceRecordHistory.objects.filter(record__person=OuterRef("person_id"))
+        .order_by()
+        .values("record__person")
+        .annotate(rows=_JSONRows(JSONObject(**_REGISTER_ROW)))
+        .values("rows")
     )
+    return Subquery(rows, output_field=JSONField())
+
+
+def _from_json(model, row: Mapping, prefix: str):
+    """An instance of ``model`` from the JSON row's ``prefix``-ed columns, converted as the
+    database would have (dates arrive as text, booleans as 0/1 on SQLite, JSON as text)."""
+    values = {}
+    for field in model._meta.concrete_fields:
+        key = prefix + field.attname
+        if key not in row:
+            continue
+        value = row[key]
+        if isinstance(field, JSONField) and isinstance(value, str):
+            value = json.loads(value)
+        elif isinstance(field, DateTimeField) and isinstance(value, str):
+            value = parse_datetime(value.replace(" ", "T"))
+            if value is not None and timezone.is_naive(value):
+                value = timezone.make_aware(value, dt.UTC)
+        elif value is not None:
+            value = field.to_python(value)
+        values[field.attname] = value
+    return model(**values)
+
+
+def residence_records(
+    person: Person, *, user, case: Case | None = None, rows: list | None = None
+) -> list[ResidenceRecord]:
+    """The person's records, newest first, each with its history (``record.entries``), if
+    the policy lets the user read them (``may_view_register_of`` of :mod:`casework.policy`;
+    ``case``: the person's case file the user opened), else :class:`PermissionDenied`.
+
+    ``rows``: what :func:`register_rows` read with the case (the case file); without them
+    one query. Every record has at least its "recorded" history row, so the history rows
+    with their records are the register of the person.
+    """
+    if not policy_for(user).may_view_register_of(person, case=case):
+        raise PermissionDenied
+    if rows is None:
+        rows = list(
+            ResidenceRecordHistory.objects.filter(record__person=person).values(**_REGISTER_ROW)
+        )
     records: dict[int, ResidenceRecord] = {}
+    entries: list[tuple[ResidenceRecordHistory, int]] = []
     for row in rows:
-        record = records.setdefault(row.record_id, row.record)
-        record.__dict__.setdefault("entries", []).append(row)
+        record_id = row["r_id"]
+        if record_id not in records:
+            record = _from_json(ResidenceRecord, row, "r_")
+            if record.case_id is not None:
+                record.case = Case(pk=record.case_id, file_number=row["case_file_number"])
+            record.entries = []
+            records[record_id] = record
+        entry = _from_json(ResidenceRecordHistory, row, "h_")
+        entry.record = records[record_id]
+        if entry.by_id is not None:
+            entry.by = get_user_model()(
+                pk=entry.by_id,
+                username=row["by_username"],
+                first_name=row["by_first_name"] or "",
+                last_name=row["by_last_name"] or "",
+            )
+        entries.append(entry)
+    for entry in sorted(entries, key=lambda e: (e.at, e.pk)):
+        entry.record.entries.append(entry)
     return sorted(
         records.values(),
         key=lambda r: (r.valid_from or dt.date.min, r.valid_until or dt.date.max, r.pk),

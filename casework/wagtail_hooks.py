@@ -237,9 +237,11 @@ def deem_participations_daily(*, today=None) -> dict:
 def residence_records_panel(request, case):
     """The register's records of the person: the current status and every document over time."""
 
-    if not policy_for(request.user).sees_full_file(case):
+    if not policy_for(request.user).may_view_register_of(case.person, case=case):
         return None  # like the checklist: not for the Service Point (and no query for it)
-    records = selectors.residence_records(case.person)
+    # The rows were read with the case (selectors.get_visible_case), else one query.
+    rows = (case.register_rows or []) if hasattr(case, "register_rows") else None
+    records = selectors.residence_records(case.person, user=request.user, case=case, rows=rows)
     return {
         "name": "residence-records",
         "title": _("Residence status (register)"),

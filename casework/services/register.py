@@ -322,12 +322,18 @@ def take_over_case_data(case_ids: Iterable[int], *, user=None, at: dt.datetime |
         .select_related("case_type")
         .order_by("received_at", "pk")
     )
-    for case in cases:
-        written += record_title_being_extended(case, user=user, at=at)
-        if case.state == "handed_over" and not ResidenceRecord.objects.filter(case=case).exists():
-            record = records_from_hand_over(case, user, at)
-            ResidenceRecord.objects.filter(pk=record.pk).update(
-                source=RecordSource.CASE_DATA, valid_from=None
-            )
-            written += 1
+    # One transaction: the person's records are locked while one replaces another (outside
+    # a transaction PostgreSQL refuses the lock, and a crash must not leave half a person).
+    with transaction.atomic():
+        for case in cases:
+            written += record_title_being_extended(case, user=user, at=at)
+            if (
+                case.state == "handed_over"
+                and not ResidenceRecord.objects.filter(case=case).exists()
+            ):
+                record = records_from_hand_over(case, user, at)
+                ResidenceRecord.objects.filter(pk=record.pk).update(
+                    source=RecordSource.CASE_DATA, valid_from=None
+                )
+                written += 1
     return written

@@ -9,10 +9,11 @@ session, the second-factor device with the account and its Wagtail profile
 (accounts.middleware.OTPMiddleware), and the policy (which also answers Django's permission
 lookup and whether Wagtail's menu needs the page, collection and site permissions); Wagtail's
 list of locales comes from the cache (cms.admin_locales). The rest is one per table the page
-shows: the case (with hand-over, assignee and whether others were filed with it), checklist,
-card orders, participations (for cases that have any), the access-log row written, history,
-comments, the panels' document requests, bookings and waiting list, and for supervisors the
-access log and one query for the choices of the reassign and share forms."""
+shows: the case (with hand-over, assignee, whether others were filed with it, and the
+person's residence records with their history as one JSON value), checklist, card orders,
+participations (for cases that have any), the access-log row written, history, comments, the
+panels' document requests, bookings and waiting list, and for supervisors the access log and
+one query for the choices of the reassign and share forms."""
 
 import datetime as dt
 
@@ -21,7 +22,13 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.constants import OFFICE_ADMIN_GROUP, CardOrderStatus, CaseState, HistoryEvent
+from casework.constants import (
+    OFFICE_ADMIN_GROUP,
+    CardOrderStatus,
+    CaseState,
+    HistoryEvent,
+    RecordKind,
+)
 from casework.models import (
     CardOrder,
     CaseAccessLog,
@@ -29,6 +36,7 @@ from casework.models import (
     CaseHistory,
     CaseUserObjectPermission,
 )
+from casework.services import record_residence
 from cms.admin_locales import admin_locales
 
 from .backoffice import build_office, case_with_documents, casework_staff_group
@@ -74,6 +82,19 @@ def long_case(office, state, *, rows: int, participations: bool = False):
     CaseAccessLog.objects.bulk_create(
         CaseAccessLog(case=case, user=office.worker_a, route="backoffice") for _ in range(rows)
     )
+    # The person's register: a Duldung, titles replacing each other (each with history rows).
+    for i in range(max(rows // 10, 2)):
+        record_residence(
+            person=case.person,
+            user=office.worker_a,
+            department=office.dept_a,
+            kind=RecordKind.DULDUNG if i == 0 else RecordKind.TITLE,
+            legal_basis="§ 60a AufenthG" if i == 0 else "§ 18b AufenthG",
+            valid_from=dt.date(2015 + i, 1, 1),
+            valid_until=dt.date(2015 + i, 12, 31) if i == 0 else dt.date(2030 + i, 1, 1),
+            employment_permitted=bool(i % 2),
+            comment=f"record {i}",
+        )
     for i in range(3):
         # low-level: many rows at once (the bound must hold for any number of them)
         CardOrder.objects.create(
@@ -130,4 +151,8 @@ def test_case_file_queries_do_not_grow_with_the_file(
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
-    assert case.file_number in response.content.decode()
+    page = response.content.decode()
+    assert case.file_number in page
+    if role != "service_point":  # the register is part of the full file
+        assert page.count("data-record=") == max(rows // 10, 2)
+        assert "record 1" in page and "§ 60a AufenthG" in page

@@ -136,6 +136,7 @@ def test_continuation_of_a_title_being_extended_moves_the_holders_record(departm
 def test_continuation_of_a_case_from_before_the_register_takes_the_record_over(
     department, supervisor
 ):
+    # low-level: a case handed over before the register existed (no record, no hand-over row)
     case = CaseFactory(
         case_type=CaseTypeFactory(department=department, legal_basis="§ 24 AufenthG"),
         state=CaseState.HANDED_OVER,
@@ -306,3 +307,46 @@ def test_a_document_entered_after_the_fact_replaces_no_newer_one(department, cas
     title.refresh_from_db()
     assert title.superseded_by is None
     assert selectors.current_record(case.person) == title
+
+
+def test_who_may_read_a_persons_register(department, caseworker):
+    """The policy's rule for the register: the departments of the person's cases and the
+    department that entered a record without a case; office management every person; the
+    Service Point and other departments none. The queryset and the per-person answer agree."""
+    from django.contrib.auth.models import Group
+
+    from casework.constants import OFFICE_ADMIN_GROUP
+    from casework.policy import policy_for
+
+    other = DepartmentFactory(code="asyl")
+    other_worker = MembershipFactory(department=other, role=Role.CASEWORKER).user
+    counter = MembershipFactory(department=DepartmentFactory(code="sp"), role=Role.SERVICE_POINT)
+    manager = MembershipFactory(department=other, role=Role.CASEWORKER).user
+    manager.groups.add(Group.objects.get_or_create(name=OFFICE_ADMIN_GROUP)[0])
+    with_case = WorkflowCaseFactory(
+        handed_over=True, case_type=CaseTypeFactory(department=department)
+    ).person
+    # A Duldung the other department entered, of a person without any case here.
+    tolerated = PersonFactory()
+    entered = services.record_residence(
+        person=tolerated,
+        user=other_worker,
+        department=other,
+        kind=RecordKind.DULDUNG,
+        valid_until=NEW,
+    )
+    expected = {
+        caseworker: {with_case},
+        other_worker: {tolerated},
+        counter.user: set(),
+        manager: {with_case, tolerated},
+    }
+    for user, persons in expected.items():
+        policy = policy_for(user)
+        for person in (with_case, tolerated):
+            assert policy.may_view_register_of(person) is (person in persons), (user, person)
+        readable = {r.person_id for r in policy.residence_records()}
+        assert readable == {p.pk for p in persons}, user
+    with pytest.raises(PermissionDenied):
+        selectors.residence_records(tolerated, user=caseworker)
+    assert [r.pk for r in selectors.residence_records(tolerated, user=other_worker)] == [entered.pk]

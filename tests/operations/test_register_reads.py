@@ -7,17 +7,17 @@ import pytest
 from django.utils import timezone
 
 from casework import services as casework_services
-from casework.constants import CaseState, RecordKind, Role
+from casework.constants import RecordKind, Role
 from casework.models import ResidenceRecord
 from operations import selectors, services
 from operations.constants import ReminderKind
 from operations.models import Reminder
 from tests.casework.factories import (
-    CaseFactory,
     CaseTypeFactory,
     DepartmentFactory,
     MembershipFactory,
     PersonFactory,
+    WorkflowCaseFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +59,11 @@ def test_a_title_entered_without_a_case_is_reminded_a_duldung_is_not(office):
 
 
 def test_a_title_replaced_in_the_register_is_not_reminded(office):
-    case = CaseFactory(
+    case = WorkflowCaseFactory(
+        handed_over=True,
         case_type=office["type"],
-        state=CaseState.HANDED_OVER,
         granted_until=DAY + dt.timedelta(days=50),
+        at=dt.datetime(2026, 2, 2, 10, tzinfo=dt.UTC),
     )
     case.person.passport_valid_until = None
     case.person.save()
@@ -72,8 +73,11 @@ def test_a_title_replaced_in_the_register_is_not_reminded(office):
 
 
 def test_the_forecast_counts_the_records_in_force_of_visible_persons(office):
-    case = CaseFactory(
-        case_type=office["type"], state=CaseState.HANDED_OVER, granted_until=dt.date(2027, 1, 20)
+    case = WorkflowCaseFactory(
+        handed_over=True,
+        case_type=office["type"],
+        granted_until=dt.date(2027, 1, 20),
+        at=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC),
     )
     enter(office, case.person, RecordKind.DULDUNG, dt.date(2027, 5, 3), dt.date(2026, 12, 1))
     invisible = PersonFactory()
@@ -89,9 +93,9 @@ def test_the_continuation_leaves_a_case_whose_title_the_register_replaced(office
     today = timezone.localdate()
 
     def holder():
-        return CaseFactory(
+        return WorkflowCaseFactory(
+            handed_over=True,
             case_type=office["type"],
-            state=CaseState.HANDED_OVER,
             granted_until=today + dt.timedelta(days=30),
         )
 
