@@ -138,6 +138,10 @@ PREFERRED_LANGUAGE = {nat: Language(code) for nat, code in _office["preferred_la
 STATE_WEIGHTS = [(CaseState(state), weight) for state, weight in _office["state_weights"].items()]
 #: How long ago cases in each state typically arrived (days).
 AGE_DAYS = {CaseState(state): tuple(days) for state, days in _office["age_days"].items()}
+#: Earlier documents of some persons in the register (case type code -> persons, documents).
+REGISTER_HISTORIES = {
+    str(h["case_type"]): (h["persons"], h["documents"]) for h in _office["register_histories"]
+}
 OTHER_OFFICES = _office["other_offices"]
 
 
@@ -570,6 +574,31 @@ def closed_demo_case(
     return case
 
 
+def _register_history(person, case_type, caseworker, received_at, histories) -> None:
+    """The person's earlier documents (``register_histories`` in ``office.yaml``), entered
+    through the register's service before their case arrives, while the case type still
+    has persons to give them (``histories``: how many are left per case type code)."""
+    if histories.get(case_type.code, 0) <= 0:
+        return
+    histories[case_type.code] -= 1
+    received_on = timezone.localdate(received_at)
+    for document in REGISTER_HISTORIES[case_type.code][1]:
+        services.record_residence(
+            person=person,
+            user=caseworker,
+            department=case_type.department,
+            kind=document["kind"],
+            legal_basis=document.get("legal_basis", ""),
+            title=document.get("title", ""),
+            valid_from=received_on + dt.timedelta(days=document["from"]),
+            valid_until=received_on + dt.timedelta(days=document["until"]),
+            card_number=document.get("card_number", ""),
+            employment_permitted=document.get("employment_permitted"),
+            conditions=document.get("conditions", ""),
+            comment=document.get("comment", ""),
+        )
+
+
 def _create_cases(types, users, stdout, style) -> int:
     rng = random.Random(SEED)
     # Validity dates from a generator of their own: the rest of the demo stays as it was.
@@ -602,6 +631,7 @@ def _create_cases(types, users, stdout, style) -> int:
     ordered = sorted(zip(received, plan, strict=True), key=lambda item: item[0])
 
     failures = 0
+    histories = {code: persons for code, (persons, _docs) in REGISTER_HISTORIES.items()}
     for index, (received_at, (code, target)) in enumerate(ordered, start=1):
         case_type = types[code]
         pool = PREFERRED.get(code, nationalities)
@@ -615,6 +645,8 @@ def _create_cases(types, users, stdout, style) -> int:
                 days=rng.randint(-20, 120)
             )
         caseworker = caseworkers[case_type.department.code]
+        if not is_extension:
+            _register_history(person, case_type, caseworker, received_at, histories)
         channel_town = rng.choice(TOWNS) if channel == Channel.BUERGERBUERO else ""
         assigned = rng.random() < 0.85
         case = services.create_case(

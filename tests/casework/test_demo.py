@@ -214,3 +214,24 @@ def test_an_old_refused_file_went_through_the_hearing_and_four_eyes_back_then(sm
     refusal = case.notices.get(kind="refusal")
     assert refusal.approved_by != refusal.drafted_by
     assert received <= refusal.issued_at <= closed
+
+
+def test_some_persons_bring_a_register_history(small_demo):
+    """Demo persons with earlier documents: Duldungen, then a title, then its extension
+    (which replaced it), each with its history row; the case file shows them."""
+    from casework.constants import RecordKind
+    from casework.models import ResidenceRecordHistory
+
+    small_demo()
+    tolerated = Person.objects.filter(residence_records__kind=RecordKind.DULDUNG).distinct()
+    assert tolerated.exists()
+    for person in tolerated:
+        records = list(person.residence_records.order_by("valid_from", "id"))
+        assert [r.kind for r in records[:4]] == [
+            RecordKind.DULDUNG,
+            RecordKind.DULDUNG,
+            RecordKind.TITLE,
+            RecordKind.TITLE,
+        ]
+        assert records[2].superseded_by == records[3]  # the extension replaced the title
+        assert all(ResidenceRecordHistory.objects.filter(record=r).exists() for r in records)
