@@ -25,6 +25,9 @@ FINAL_STATES = frozenset(
 )
 
 
+#: Where the grant notice is drafted, approved and issued: after the check, before the card.
+GRANT_NOTICE_STATES = frozenset({CaseState.CHECKED, CaseState.BIOMETRICS})
+
 #: The steps the Service Point works on: biometrics and fees, then hand-over.
 SERVICE_POINT_STATES = (CaseState.CHECKED, CaseState.BIOMETRICS, CaseState.PRODUCED)
 
@@ -58,6 +61,9 @@ class HistoryEvent(models.TextChoices):
     PARTICIPATION_REFUSED = "participation_refused", _("Other authority refused consent")
     PARTICIPATION_DEEMED = "participation_deemed", _("Consent deemed given (deadline passed)")
     PARTICIPATION_CANCELLED = "participation_cancelled", _("Participation request cancelled")
+    NOTICE_ISSUED = "notice_issued", _("Notice issued")
+    NOTICE_DRAFTED = "notice_drafted", _("Notice drafted")
+    FIKTION_ISSUED = "fiktion_issued", _("Fiktionsbescheinigung issued")
 
 
 class AccessRoute(models.TextChoices):
@@ -148,6 +154,9 @@ class NoticeKind(models.TextChoices):
     HEARING = "hearing", _("Hearing letter (§ 28 VwVfG)")
     REFUSAL = "refusal", _("Refusal notice")
     GRANT = "grant", _("Grant notice")
+    #: Not a decision: the certificate that an extension filed in time keeps the old title's
+    #: rights (§ 81 (5) AufenthG), with a validity of its own.
+    FIKTION = "fiktion", _("Fiktionsbescheinigung (§ 81 (5) AufenthG)")
 
 
 #: Kinds of notice a second person must approve before they are issued (four eyes).

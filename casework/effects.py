@@ -24,6 +24,9 @@ from .workflow import NOTICE_WORKFLOW
 __all__ = [
     "CARD_PRODUCTION_TIME",
     "discard_refusal_notice",
+    "draft_grant_notice",
+    "issue_fiktion_certificate",
+    "issue_notice",
     "draft_refusal_notice",
     "hand_over",
     "issue_refusal_notice",
@@ -185,6 +188,58 @@ def draft_refusal_notice(case: Case, user, data: Mapping[str, Any], now) -> None
         drafted_by=user,
         sections=notice_text(case=case, kind=NoticeKind.REFUSAL, context=context),
     )
+
+
+def draft_grant_notice(case: Case, user, data: Mapping[str, Any], now) -> Notice:
+    """The check decides to grant: the grant notice is drafted from the office's templates
+    (with its instructions on legal remedies) for a second person to approve. A draft still
+    open from an earlier check is discarded first: one grant notice is open at a time."""
+    from .notices import notice_text
+
+    previous = _open_notice(case, NoticeKind.GRANT)
+    if previous is not None:
+        NOTICE_WORKFLOW.fire(previous, user, "discard")
+        previous.save(update_fields=["status"])
+    return Notice.objects.create(
+        case=case,
+        kind=NoticeKind.GRANT,
+        language=_language(case),
+        drafted_at=now,
+        drafted_by=user,
+        sections=notice_text(
+            case=case, kind=NoticeKind.GRANT, context={"decided_on": timezone.localdate(now)}
+        ),
+    )
+
+
+def issue_fiktion_certificate(case: Case, user, now, *, valid_until) -> Notice:
+    """The certificate is written and issued at once (no approval: it decides nothing)."""
+    from .notices import notice_text
+
+    notice = Notice.objects.create(
+        case=case,
+        kind=NoticeKind.FIKTION,
+        language=_language(case),
+        drafted_at=now,
+        drafted_by=user,
+        valid_until=valid_until,
+        sections=notice_text(
+            case=case,
+            kind=NoticeKind.FIKTION,
+            context={
+                "valid_until": valid_until,
+                "title_expires_on": case.title_expires_on,
+                "current_title": case.current_title,
+            },
+        ),
+    )
+    return _issue(notice, user, now)
+
+
+def issue_notice(notice: Notice, user, now) -> Notice:
+    """Issue a notice beside the case's own steps (the grant notice before the card is
+    ordered): the notice workflow's guard refuses an unapproved one and says why."""
+    return _issue(notice, user, now)
 
 
 def discard_refusal_notice(case: Case, user, data: Mapping[str, Any], now) -> None:

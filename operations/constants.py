@@ -11,6 +11,8 @@ class LetterKind(models.TextChoices):
     DOCUMENT_REQUEST = "document_request", _("Request for documents")
     HEARING = "hearing", _("Hearing before a refusal (§ 28 VwVfG)")
     REFUSAL_NOTICE = "refusal_notice", _("Refusal notice")
+    GRANT_NOTICE = "grant_notice", _("Grant notice")
+    FIKTION_CERTIFICATE = "fiktion_certificate", _("Fiktionsbescheinigung (§ 81 (5) AufenthG)")
 
 
 class ReminderKind(models.TextChoices):

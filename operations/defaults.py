@@ -424,6 +424,115 @@ _REFUSAL_NOTICE = {
     ),
 }
 
+_GRANT_NOTICE = {
+    "de": (
+        "Bescheid: Erteilung Ihres Aufenthaltstitels – Aktenzeichen {{ file_number }}",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "auf Ihren Antrag vom {{ received_on|date:'d.m.Y' }} erteilen wir Ihnen einen "
+        "Aufenthaltstitel nach {{ legal_basis }} ({{ case_type }})"
+        "{% if granted_until %}, gültig bis zum {{ granted_until|date:'d.m.Y' }}{% endif %}.\n\n"
+        "Der Titel wird als elektronischer Aufenthaltstitel (Karte) bei der Bundesdruckerei "
+        "bestellt, sobald Ihre Fingerabdrücke, Ihr Lichtbild und Ihre Unterschrift vorliegen "
+        "und die Gebühren bezahlt sind. Wir teilen Ihnen mit, wann Sie die Karte abholen "
+        "können.\n\n"
+        "Mit freundlichen Grüßen\n{{ office_name }}",
+    ),
+    "en": (
+        "Notice: your residence title is granted – file number {{ file_number }}",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "on your application of {{ received_on|date:'d.m.Y' }} we grant you a residence title "
+        "under {{ legal_basis }} ({{ case_type }})"
+        "{% if granted_until %}, valid until {{ granted_until|date:'d.m.Y' }}{% endif %}.\n\n"
+        "The title is ordered as an electronic residence permit (card) from the "
+        "Bundesdruckerei once your fingerprints, photo and signature have been taken and the "
+        "fees are paid. We will tell you when you can collect the card.\n\n"
+        "This translation is for your information; the German notice is binding.\n\n"
+        "Kind regards\n{{ office_name }}",
+    ),
+    "uk": (
+        "Рішення: Вам надано дозвіл на проживання – номер справи {{ file_number }}",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "за Вашою заявою від {{ received_on|date:'d.m.Y' }} Вам надано дозвіл на проживання "
+        "згідно з {{ legal_basis }} ({{ case_type }})"
+        "{% if granted_until %}, дійсний до {{ granted_until|date:'d.m.Y' }}{% endif %}.\n\n"
+        "Електронний дозвіл на проживання (картку) буде замовлено в Бундесдрукерай, щойно "
+        "буде знято Ваші відбитки пальців, зроблено фото, отримано підпис і сплачено збори. "
+        "Ми повідомимо Вам, коли можна буде отримати картку.\n\n"
+        "Цей переклад надано для інформації; юридичну силу має німецький текст рішення.\n\n"
+        "З повагою\n{{ office_name }}",
+    ),
+    "ru": (
+        "Решение: Вам выдан вид на жительство – номер дела {{ file_number }}",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "по Вашему заявлению от {{ received_on|date:'d.m.Y' }} Вам выдаётся вид на жительство "
+        "согласно {{ legal_basis }} ({{ case_type }})"
+        "{% if granted_until %}, действительный до {{ granted_until|date:'d.m.Y' }}{% endif %}."
+        "\n\n"
+        "Электронный вид на жительство (карта) будет заказан в Бундесдрукерай, как только "
+        "будут сняты отпечатки пальцев, сделано фото, получена подпись и оплачены сборы. Мы "
+        "сообщим Вам, когда можно будет получить карту.\n\n"
+        "Этот перевод предоставлен для информации; юридическую силу имеет немецкий текст "
+        "решения.\n\n"
+        "С уважением\n{{ office_name }}",
+    ),
+}
+
+_FIKTION = {
+    "de": (
+        "Fiktionsbescheinigung nach § 81 Abs. 5 AufenthG – Aktenzeichen {{ file_number }}",
+        "{{ given_names }} {{ family_name }}, geboren am {{ birth_date|date:'d.m.Y' }}, hat am "
+        "{{ received_on|date:'d.m.Y' }} und damit vor Ablauf des bisherigen Aufenthaltstitels"
+        "{% if current_title %} ({{ current_title }}){% endif %} am "
+        "{{ title_expires_on|date:'d.m.Y' }} die Verlängerung beantragt.\n\n"
+        "Bis zur Entscheidung über den Antrag gilt der bisherige Aufenthaltstitel mit allen "
+        "Nebenbestimmungen, auch zur Erwerbstätigkeit, als fortbestehend (§ 81 Abs. 4 "
+        "AufenthG).\n\n"
+        "Diese Bescheinigung gilt bis zum {{ valid_until|date:'d.m.Y' }} und nur zusammen mit "
+        "dem Pass oder Passersatz.\n\n"
+        "{{ office_name }}",
+    ),
+    "en": (
+        "Fiktionsbescheinigung (§ 81 (5) AufenthG) – file number {{ file_number }}",
+        "{{ given_names }} {{ family_name }}, born on {{ birth_date|date:'d.m.Y' }}, applied on "
+        "{{ received_on|date:'d.m.Y' }} for the extension of their residence title"
+        "{% if current_title %} ({{ current_title }}){% endif %}, before it expired on "
+        "{{ title_expires_on|date:'d.m.Y' }}.\n\n"
+        "Until the decision on the application, the previous title continues to apply with "
+        "all its conditions, including those on employment (§ 81 (4) AufenthG).\n\n"
+        "This certificate is valid until {{ valid_until|date:'d.m.Y' }} and only together with "
+        "the passport. This translation is for your information; the German text is "
+        "binding.\n\n"
+        "{{ office_name }}",
+    ),
+    "uk": (
+        "Fiktionsbescheinigung (§ 81 (5) AufenthG): свідоцтво про продовження дії дозволу – "
+        "номер справи {{ file_number }}",
+        "{{ given_names }} {{ family_name }}, дата народження {{ birth_date|date:'d.m.Y' }}, "
+        "{{ received_on|date:'d.m.Y' }} подав(ла) заяву про продовження дозволу на проживання"
+        "{% if current_title %} ({{ current_title }}){% endif %} до закінчення строку його дії "
+        "{{ title_expires_on|date:'d.m.Y' }}.\n\n"
+        "До ухвалення рішення за заявою попередній дозвіл на проживання діє з усіма умовами, "
+        "зокрема щодо права на роботу (§ 81 (4) AufenthG).\n\n"
+        "Це свідоцтво дійсне до {{ valid_until|date:'d.m.Y' }} і лише разом із паспортом. "
+        "Цей переклад надано для інформації; юридичну силу має німецький текст.\n\n"
+        "{{ office_name }}",
+    ),
+    "ru": (
+        "Fiktionsbescheinigung (§ 81 (5) AufenthG): свидетельство о продлении действия "
+        "разрешения – номер дела {{ file_number }}",
+        "{{ given_names }} {{ family_name }}, дата рождения {{ birth_date|date:'d.m.Y' }}, "
+        "{{ received_on|date:'d.m.Y' }} подал(а) заявление о продлении вида на жительство"
+        "{% if current_title %} ({{ current_title }}){% endif %} до истечения его срока "
+        "{{ title_expires_on|date:'d.m.Y' }}.\n\n"
+        "До принятия решения по заявлению прежний вид на жительство действует со всеми "
+        "условиями, в том числе о праве на работу (§ 81 (4) AufenthG).\n\n"
+        "Это свидетельство действительно до {{ valid_until|date:'d.m.Y' }} и только вместе с "
+        "паспортом. Этот перевод предоставлен для информации; юридическую силу имеет "
+        "немецкий текст.\n\n"
+        "{{ office_name }}",
+    ),
+}
+
 DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     LetterKind.RECEIPT: _RECEIPT,
     LetterKind.TITLE_REMINDER: _TITLE_REMINDER,
@@ -433,4 +542,6 @@ DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     LetterKind.DOCUMENT_REQUEST: _DOCUMENT_REQUEST,
     LetterKind.HEARING: _HEARING,
     LetterKind.REFUSAL_NOTICE: _REFUSAL_NOTICE,
+    LetterKind.GRANT_NOTICE: _GRANT_NOTICE,
+    LetterKind.FIKTION_CERTIFICATE: _FIKTION,
 }

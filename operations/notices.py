@@ -29,6 +29,8 @@ __all__ = ["legal_remedy_text", "notice_pdf", "notice_text"]
 _KINDS = {
     NoticeKind.HEARING: LetterKind.HEARING,
     NoticeKind.REFUSAL: LetterKind.REFUSAL_NOTICE,
+    NoticeKind.GRANT: LetterKind.GRANT_NOTICE,
+    NoticeKind.FIKTION: LetterKind.FIKTION_CERTIFICATE,
 }
 #: Notices that decide carry the instructions on legal remedies (§ 37 (6) VwVfG, § 58 VwGO).
 _DECIDING = frozenset({NoticeKind.REFUSAL, NoticeKind.GRANT})
