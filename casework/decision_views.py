@@ -8,7 +8,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import services
 from .constants import GRANT_NOTICE_STATES, CaseState, NoticeKind, NoticeStatus
-from .exceptions import TransitionNotAllowed
 from .forms import HearingAnswerForm
 from .models import Notice
 from .notices import notice_storage
 from .policy import WORKING_ROLES, policy_for
-from .views import _back_to_case, _form_errors, _visible_case, casework_view
+from .views import _back_to_case, _form_errors, _visible_case, casework_view, service_errors
 from .workflow import CERTIFIERS, DECIDERS, NOTICE_WORKFLOW
 
 __all__ = ["decisions_panel", "fiktion_panel"]
@@ -117,15 +116,14 @@ def fiktion_panel(request, case):
 @require_POST
 def issue_fiktion_view(request, file_number: str):
     case = _visible_case(request, file_number)
-    try:
+    with service_errors(
+        request, refused=_("The certificate cannot be issued: %(reasons)s")
+    ) as outcome:
         valid_until = forms.DateField().clean(request.POST.get("valid_until", ""))
         notice = services.issue_fiktion_certificate(
             case=case, user=request.user, valid_until=valid_until
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("Fiktionsbescheinigung issued, valid until %(date)s.")
@@ -142,17 +140,16 @@ def hearing_answer_view(request, file_number: str):
     if not form.is_valid():
         _form_errors(request, form)
         return _back_to_case(request, case, "#panel-decisions")
-    try:
+    with service_errors(
+        request, refused=_("The answer cannot be recorded: %(reasons)s")
+    ) as outcome:
         services.record_hearing_answer(
             case=case,
             user=request.user,
             answer=form.cleaned_data["answer"],
             via=form.cleaned_data["via"],
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(request, _("The answer to the hearing is recorded."))
     return _back_to_case(request, case, "#panel-decisions")
 
@@ -171,17 +168,11 @@ def _notice(request, file_number: str, pk: int):
 @require_POST
 def approve_notice_view(request, file_number: str, pk: int):
     case, notice = _notice(request, file_number, pk)
-    try:
+    with service_errors(
+        request, refused=_("The notice cannot be approved: %(reasons)s")
+    ) as outcome:
         services.approve_notice(notice=notice, user=request.user, note=request.POST.get("note", ""))
-    except TransitionNotAllowed as exc:
-        messages.error(
-            request,
-            _("The notice cannot be approved: %(reasons)s") % {"reasons": "; ".join(exc.reasons)},
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(
             request, _("Approved: %(notice)s.") % {"notice": notice.get_kind_display()}
         )
@@ -192,17 +183,9 @@ def approve_notice_view(request, file_number: str, pk: int):
 @require_POST
 def issue_notice_view(request, file_number: str, pk: int):
     case, notice = _notice(request, file_number, pk)
-    try:
+    with service_errors(request, refused=_("The notice cannot be issued: %(reasons)s")) as outcome:
         services.issue_notice(notice=notice, user=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(
-            request,
-            _("The notice cannot be issued: %(reasons)s") % {"reasons": "; ".join(exc.reasons)},
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Issued: %(notice)s.") % {"notice": notice.get_kind_display()})
     return _back_to_case(request, case, "#panel-decisions")
 
@@ -211,12 +194,11 @@ def issue_notice_view(request, file_number: str, pk: int):
 @require_POST
 def draft_grant_view(request, file_number: str):
     case = _visible_case(request, file_number)
-    try:
+    with service_errors(
+        request, refused=_("The grant notice cannot be drafted: %(reasons)s")
+    ) as outcome:
         services.draft_grant_notice(case=case, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(
             request, _("The grant notice is drafted; it waits for a second person's approval.")
         )
@@ -227,12 +209,11 @@ def draft_grant_view(request, file_number: str):
 @require_POST
 def notice_posted_view(request, file_number: str, pk: int):
     case, notice = _notice(request, file_number, pk)
-    try:
+    with service_errors(
+        request, refused=_("The notice cannot be marked as posted: %(reasons)s")
+    ) as outcome:
         services.mark_notice_posted(notice=notice, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Recorded: the notice went out by post."))
     return _back_to_case(request, case, "#panel-decisions")
 
