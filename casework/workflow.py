@@ -30,6 +30,7 @@ from workflows import (
 )
 
 from .constants import (
+    COUNTER_LETTERS,
     FINAL_STATES,
     NOTICES_NEEDING_APPROVAL,
     CardOrderStatus,
@@ -283,9 +284,9 @@ def not_the_drafter(notice: Any, user: Any, data: Mapping[str, Any] | None) -> l
 def certificates_only_at_the_counter(
     notice: Any, user: Any, data: Mapping[str, Any] | None
 ) -> list[str]:
-    """The Service Point issues certificates (the Fiktionsbescheinigung), never a notice
-    that decides."""
-    if notice.kind == NoticeKind.FIKTION or user is None:
+    """The Service Point issues certificates (the Fiktionsbescheinigung) and the letter that
+    the card is ready, never a notice that decides."""
+    if notice.kind in COUNTER_LETTERS or user is None:
         return []
     if notice_roles_of(user, notice) & DECIDERS:
         return []
@@ -513,10 +514,11 @@ TRANSITIONS = [
             ),
         ),
         effect=_apply_check,
-        writes="casework.effects.draft_grant_notice",
+        writes="casework.effects.checked",
         description=gettext_lazy(
             "General requirements (§ 5 AufenthG) and documents verified; the grant notice is "
-            "drafted for a second person's approval."
+            "drafted for a second person's approval and the applicant is invited to the "
+            "Service Point."
         ),
     ),
     Transition(

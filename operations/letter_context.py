@@ -338,6 +338,33 @@ register_letter_kind(
 )
 
 
+APPOINTMENT = (
+    V(
+        "booking_url",
+        gettext_lazy("address of the appointment booking (with the file number)"),
+        "https://www.kreis-beispiel.de/de/termin/",
+        lambda s: s.get("booking_url", ""),
+    ),
+    V(
+        "status_url",
+        gettext_lazy("address of the status page"),
+        "https://www.kreis-beispiel.de/de/status/",
+        lambda s: s.get("status_url", ""),
+    ),
+)
+register_letter_kind(
+    LetterKind.FIKTION_REMINDER, (*COMMON, EXPIRES_ON), label=LetterKind.FIKTION_REMINDER.label
+)
+register_letter_kind(
+    LetterKind.APPOINTMENT_INVITATION,
+    (*COMMON, *APPOINTMENT),
+    label=LetterKind.APPOINTMENT_INVITATION.label,
+)
+register_letter_kind(
+    LetterKind.CARD_READY, (*COMMON, *APPOINTMENT), label=LetterKind.CARD_READY.label
+)
+
+
 def kinds() -> list[tuple[str, str | Promise]]:
     return [(kind, _LABELS.get(kind, kind)) for kind in _REGISTRY]
 
