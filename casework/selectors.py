@@ -32,7 +32,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .fiktion import fiktion_status
 from .models import (
     Case,
     CaseAccessLog,
@@ -56,7 +55,6 @@ __all__ = [
     "cases_visible_to",
     "editable_fields",
     "family_cases",
-    "fiktion_status",
     "family_seen_by",
     "current_record",
     "get_visible_case",
@@ -122,11 +120,9 @@ def get_visible_case(
             cases.select_related("hand_over", "assigned_to")
             .prefetch_related("documents", "card_orders")
             .annotate(has_family=Exists(Case.objects.filter(filed_with=OuterRef("pk"))))
-            # Hearings and notices are read only for the cases that have them (a hearing
-            # letter, a grant notice, a certificate), so other case files pay no query; the
-            # panels and guards read no notice where ``has_decisions`` is false.
-            .annotate(has_decisions=Exists(Notice.objects.filter(case=OuterRef("pk"))))
-            .annotate(has_hearing=Exists(Hearing.objects.filter(case=OuterRef("pk"))))
+            # Hearing and notices are read only for the cases that have them (a notice
+            # exists only after a hearing letter), so other case files pay no query.
+            .annotate(has_decisions=Exists(Hearing.objects.filter(case=OuterRef("pk"))))
             # Likewise the participations of other authorities (the decision's guard reads
             # them): one query only for the cases whose type asked anyone.
             .annotate(has_participations=Exists(Participation.objects.filter(case=OuterRef("pk"))))
@@ -140,7 +136,7 @@ def get_visible_case(
     if file and case.has_decisions:
         prefetch_related_objects(
             [case],
-            *(["hearings"] if case.has_hearing else []),
+            "hearings",
             Prefetch(
                 "notices",
                 queryset=Notice.objects.select_related("drafted_by", "approved_by", "issued_by"),

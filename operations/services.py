@@ -19,17 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from background.leases import TaskHealth, release_task, task_health
-from casework.constants import (
-    FINAL_STATES,
-    CaseState,
-    HistoryEvent,
-    NoticeKind,
-    NoticeStatus,
-    RecordKind,
-)
-from casework.fiktion import FIKTION_RENEW_DAYS
+from casework.constants import FINAL_STATES, CaseState, HistoryEvent, RecordKind
 from casework.files import delete_after_commit, save_after_commit
-from casework.models import Case, Notice, Person, ResidenceRecord
+from casework.models import Case, Person, ResidenceRecord
 from casework.policy import policy_for
 from casework.selectors import cases_visible_to
 from casework.services import continue_titles
@@ -81,14 +73,6 @@ logger = logging.getLogger(__name__)
 #: The transition name of the history row a continuation writes (the state does not change).
 CONTINUATION_TRANSITION = str(HistoryEvent.CONTINUED)
 REMINDER_LEAD_MONTHS = 3
-#: A Fiktionsbescheinigung is valid for a few months: its holder is reminded when it can be
-#: renewed, two weeks ahead (casework.fiktion.FIKTION_RENEW_DAYS).
-FIKTION_REMINDER_LEAD_DAYS = FIKTION_RENEW_DAYS
-_REMINDER_LETTERS = {
-    ReminderKind.TITLE: LetterKind.TITLE_REMINDER,
-    ReminderKind.PASSPORT: LetterKind.PASSPORT_REMINDER,
-    ReminderKind.FIKTION: LetterKind.FIKTION_REMINDER,
-}
 NOT_HOLDING = (CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.FORWARDED)
 #: The register's documents whose holders are reminded before expiry (a Duldung or a
 #: Fiktionsbescheinigung is renewed in person, without a letter).
@@ -177,41 +161,12 @@ def _passport_candidates(today: dt.date, end: dt.date) -> QuerySet[Person]:
     )
 
 
-def _fiktion_candidates(today: dt.date) -> QuerySet[Notice]:
-    """Fiktionsbescheinigungen running out within two weeks while their case is undecided.
-
-    Only the latest certificate of a case counts (a newer one replaced it); each holder is
-    reminded once per certificate's expiry date, a missed day is caught up the next."""
-    later = Notice.objects.filter(
-        case=OuterRef("case"),
-        kind=NoticeKind.FIKTION,
-        status=NoticeStatus.ISSUED,
-        valid_until__gt=OuterRef("valid_until"),
-    )
-    reminded = Reminder.objects.filter(
-        person=OuterRef("case__person"),
-        kind=ReminderKind.FIKTION,
-        expires_on=OuterRef("valid_until"),
-    )
-    return (
-        Notice.objects.filter(
-            kind=NoticeKind.FIKTION,
-            status=NoticeStatus.ISSUED,
-            valid_until__gte=today,
-            valid_until__lte=today + dt.timedelta(days=FIKTION_REMINDER_LEAD_DAYS),
-        )
-        .exclude(case__state__in=FINAL_STATES)
-        .exclude(Exists(later))
-        .exclude(Exists(reminded))
-        .select_related("case", "case__person", "case__case_type")
-        .order_by("valid_until", "pk")
-    )
-
-
 def _create_reminder(
     *, person: Person, case: Case | None, kind: str, expires_on: dt.date, templates, office
 ) -> Reminder | None:
-    letter_kind = _REMINDER_LETTERS[kind]
+    letter_kind = (
+        LetterKind.TITLE_REMINDER if kind == ReminderKind.TITLE else LetterKind.PASSPORT_REMINDER
+    )
     language = letter_language(person.preferred_language)
     context = {"person": person, "case": case, "office": office, "expires_on": expires_on}
     letter = templates.letter(letter_kind, [language], context, person=person)
@@ -249,7 +204,11 @@ def _resend_pending_mails(templates, office) -> int:
     sent = 0
     pending = Reminder.objects.filter(emailed_at__isnull=True).exclude(emailed_to="")
     for reminder in pending.select_related("person", "case", "case__case_type"):
-        letter_kind = _REMINDER_LETTERS[reminder.kind]
+        letter_kind = (
+            LetterKind.TITLE_REMINDER
+            if reminder.kind == ReminderKind.TITLE
+            else LetterKind.PASSPORT_REMINDER
+        )
         context = {
             "person": reminder.person,
             "case": reminder.case,
@@ -267,8 +226,7 @@ def _resend_pending_mails(templates, office) -> int:
 
 
 def create_expiry_reminders(*, today: dt.date | None = None) -> dict[str, int]:
-    """The daily job: remind holders whose title or passport expires within about 3 months,
-    and those whose Fiktionsbescheinigung runs out within two weeks before their decision.
+    """The daily job: remind holders whose title or passport expires within about 3 months.
 
     The window is "expires between today and three months ahead, no reminder yet", so a run
     missed yesterday is caught up today, and a rerun finds nothing new. Each reminder is one
@@ -298,17 +256,6 @@ def create_expiry_reminders(*, today: dt.date | None = None) -> dict[str, int]:
             case=None,
             kind=ReminderKind.PASSPORT,
             expires_on=person.passport_valid_until,
-            templates=templates,
-            office=office,
-        )
-        if reminder:
-            created.append(reminder)
-    for certificate in _fiktion_candidates(today):
-        reminder = _create_reminder(
-            person=certificate.case.person,
-            case=certificate.case,
-            kind=ReminderKind.FIKTION,
-            expires_on=certificate.valid_until,
             templates=templates,
             office=office,
         )

@@ -185,18 +185,14 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
 
 #: The steps that bring a new case into each state, as the office takes them.
-#: Checked, the grant notice approved by the supervisor and issued, biometrics taken: ready
-#: for the card (four eyes on the grant, issue 13).
-GRANTED = ("check", "approve_grant", "issue_grant", "take_biometrics")
-
 STATE_PATHS = {
     CaseState.RECEIVED: (),
     CaseState.DOCUMENTS_REQUESTED: ("request_documents",),
     CaseState.CHECKED: ("check",),
     CaseState.BIOMETRICS: ("check", "take_biometrics"),
-    CaseState.PRODUCED: GRANTED + ("order_card",),
-    CaseState.PRODUCTION_FAILED: GRANTED + ("order_card", "production_failed"),
-    CaseState.HANDED_OVER: GRANTED + ("order_card", "hand_over"),
+    CaseState.PRODUCED: ("check", "take_biometrics", "order_card"),
+    CaseState.PRODUCTION_FAILED: ("check", "take_biometrics", "order_card", "production_failed"),
+    CaseState.HANDED_OVER: ("check", "take_biometrics", "order_card", "hand_over"),
     CaseState.HEARING: ("intend_refusal",),
     CaseState.REFUSAL_DRAFTED: ("intend_refusal", "answer_hearing", "draft_refusal"),
     CaseState.REFUSED: (
@@ -286,16 +282,6 @@ def _step(case, name, caseworker, counter, inputs=None):
         supervisor = _staff(case.department, Role.SUPERVISOR)
         notice = case.notices.get(kind="refusal", status="drafted")
         services.approve_notice(notice=notice, user=supervisor)
-        return case
-    elif name == "approve_grant":
-        # Not a transition: the supervisor approves the grant notice the check drafted.
-        supervisor = _staff(case.department, Role.SUPERVISOR)
-        notice = case.notices.get(kind="grant", status="drafted")
-        services.approve_notice(notice=notice, user=supervisor)
-        return case
-    elif name == "issue_grant":
-        notice = case.notices.get(kind="grant", status="approved")
-        services.issue_notice(notice=notice, user=caseworker)
         return case
     elif name == "forward":
         data = {"forwarded_to": "Landkreis Nachbarort"}

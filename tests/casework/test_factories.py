@@ -21,12 +21,7 @@ def test_each_trait_reaches_its_state_through_the_services(
     assert case.state == state
     steps = list(CaseHistory.objects.filter(case=case).values_list("transition", flat=True))
     # The two steps that are not transitions leave their own events in the history.
-    events = {
-        "answer_hearing": "hearing_answer",
-        "approve_refusal": "notice_approved",
-        "approve_grant": "notice_approved",
-        "issue_grant": "notice_issued",
-    }
+    events = {"answer_hearing": "hearing_answer", "approve_refusal": "notice_approved"}
     expected = [events.get(step, step) for step in STATE_PATHS[state]]
     assert [s for s in steps if s not in ("create",)] == expected
     assert all(d.count == 0 for d in verify_case_index().values())

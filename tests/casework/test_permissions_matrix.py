@@ -252,34 +252,3 @@ def test_answering_a_participation_of_another_authority(actor, answer, world):
     assert (participation.status != ParticipationStatus.REQUESTED) is (outcome == "done")
     assert CaseHistory.objects.filter(case=case).count() == history + (outcome == "done")
     assert not PARTICIPATION_WORKFLOW.is_permitted("deem", user, participation)
-
-
-@pytest.mark.parametrize("actor", ACTORS)
-def test_issuing_and_drafting_a_grant_notice(actor, world):
-    """Those who decide the department's cases draft the grant notice again and issue the
-    approved one; everyone else (the Service Point too) is denied and nothing changes."""
-    from casework.constants import NoticeStatus
-
-    users, case_type = world
-    case = Case.objects.get(pk=ready_case(S.BIOMETRICS, case_type=case_type, granted=False).pk)
-    drafter = MembershipFactory(department=case.department, role=Role.CASEWORKER).user
-    draft = services.draft_grant_notice(case=case, user=drafter)
-    services.approve_notice(notice=draft, user=users["office_admin"])
-    user = users[actor]
-    try:
-        services.issue_notice(notice=draft, user=user)
-        outcome = "done"
-    except PermissionDenied:
-        outcome = "denied"
-    assert outcome == ("done" if actor in DECIDE else "denied")
-    draft.refresh_from_db()
-    assert (draft.status == NoticeStatus.ISSUED) is (outcome == "done")
-    other = Case.objects.get(pk=ready_case(S.CHECKED, case_type=case_type, granted=False).pk)
-    before = other.notices.count()
-    try:
-        services.draft_grant_notice(case=other, user=user)
-        outcome = "done"
-    except PermissionDenied:
-        outcome = "denied"
-    assert outcome == ("done" if actor in DECIDE else "denied")
-    assert other.notices.count() == before + (outcome == "done")

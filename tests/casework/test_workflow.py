@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 
 from casework import services
 from casework.constants import (
-    GRANT_NOTICE_STATES,
     OFFICE_ADMIN_GROUP,
     CardOrderStatus,
     CaseState,
@@ -41,12 +40,10 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def ready_case(
-    state=CaseState.RECEIVED, *, case_type=None, documents=(), approved=True, granted=True, **kwargs
-):
+def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), approved=True, **kwargs):
     """A case in ``state`` on which every guard passes (passport valid, fees paid, photo and
-    biometrics taken, § 25a/§ 25b checked, the validity date entered at the check, the grant
-    notice issued unless ``granted=False``, the card delivered when it was ordered)."""
+    biometrics taken, § 25a/§ 25b checked, the validity date entered at the check, the card
+    delivered when it was ordered)."""
     case_type = case_type or CaseTypeFactory()
     defaults = {
         "fee_paid_cents": case_type.fee_title_cents + case_type.fee_card_cents,
@@ -74,28 +71,7 @@ def ready_case(
         )
     if state in (CaseState.HEARING, CaseState.REFUSAL_DRAFTED):
         _heard(case, approved=approved)
-    if state in GRANT_NOTICE_STATES and granted:
-        _granted(case)
     return Case.objects.get(pk=case.pk)
-
-
-def _granted(case) -> None:
-    """The grant notice the check drafted, approved by the supervisor and issued."""
-    from casework.constants import NoticeKind, NoticeStatus
-    from casework.models import Notice
-
-    notice = Notice(
-        case=case,
-        kind=NoticeKind.GRANT,
-        language="de",
-        drafted_by=MembershipFactory(department=case.department, role=Role.CASEWORKER).user,
-        approved_by=MembershipFactory(department=case.department, role=Role.SUPERVISOR).user,
-        approved_at=timezone.now(),
-        issued_at=timezone.now(),
-        sections=[{"language": "de", "subject": "Bescheid", "paragraphs": ["Erteilt."]}],
-    )
-    notice.__dict__["status"] = NoticeStatus.ISSUED
-    notice.save()
 
 
 def _heard(case, *, approved: bool) -> None:
@@ -193,7 +169,6 @@ def test_the_transitions_that_write_rows_besides_the_case_declare_it():
         "reorder": effects.new_card_order,
         "production_failed": effects.production_failed,
         "hand_over": effects.hand_over,
-        "check": effects.draft_grant_notice,
         "intend_refusal": effects.open_hearing,
         "draft_refusal": effects.draft_refusal_notice,
         "revise_refusal": effects.discard_refusal_notice,
@@ -234,12 +209,7 @@ def test_main_line_from_receipt_to_hand_over_writes_one_history_row_each():
         (counter.user, "take_biometrics", {}),
         (worker, "order_card", {}),
     ]
-    supervisor = MembershipFactory(department=case.department, role=Role.SUPERVISOR).user
     for user, name, data in steps:
-        if name == "order_card":  # four eyes on the grant notice the check drafted
-            notice = case.notices.get(kind="grant")
-            services.approve_notice(notice=notice, user=supervisor)
-            services.issue_notice(notice=notice, user=worker)
         case = services.fire_transition(case=case, user=user, transition=name, data=data)
     services.record_card_delivered(case=case, user=counter.user)
     case = services.fire_transition(
@@ -250,8 +220,6 @@ def test_main_line_from_receipt_to_hand_over_writes_one_history_row_each():
     assert rows == [
         ("received", "checked", worker.pk),
         ("checked", "biometrics", counter.user.pk),
-        ("biometrics", "biometrics", supervisor.pk),  # grant notice approved
-        ("biometrics", "biometrics", worker.pk),  # and issued
         ("biometrics", "produced", worker.pk),
         ("produced", "handed_over", counter.user.pk),
     ]
