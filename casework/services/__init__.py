@@ -45,6 +45,12 @@ from .participations import (
 )
 from .persons import PERSON_FIELDS, register_person, update_person
 from .register import record_residence
+from .register_import import (
+    ImportedPerson,
+    ImportedRecord,
+    import_register_entries,
+    may_import_register,
+)
 from .sharing import MAX_SHARE_DAYS, revoke_share, share_case
 from .titles import ContinuedTitle, continue_titles
 from .transitions import (
@@ -95,6 +101,10 @@ __all__ = [
     "reassign",
     "record_hearing_answer",
     "record_residence",
+    "ImportedPerson",
+    "ImportedRecord",
+    "import_register_entries",
+    "may_import_register",
     "register_person",
     "receive_applicant_documents",
     "record_biometrics",

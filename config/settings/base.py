@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "applications",
     "appointments",
     "privacy",
+    "register_import",
     # before django_tasks_db: its db_worker command (leases on tasks) replaces the library's
     "background",
     "accounts",
