@@ -39,8 +39,8 @@ def test_office_management_imports_fixes_one_row_and_imports_again(
     folder.mkdir(exist_ok=True)
 
     page = make_page(width=1280, height=1000)
-    admin_login(page, manager.username)
-    page.get_by_role("link", name="Registerimport").first.click()
+    admin_login(page, manager.username, next_path="/admin/register-import/")
+    page.wait_for_url("**/admin/register-import/")
     assert_accessible(page)
     page.screenshot(path=str(folder / "upload.png"), full_page=True)
 
