@@ -321,9 +321,11 @@ def _write(run: ImportRun, checked: list[tuple[PersonRows, Checked]]) -> None:
         department=run.department,
     )
     written = [(group, result, pk) for (group, result), pk in zip(entries, person_ids, strict=True)]
-    updated = [known[group.key] for group, _result, _pk in written if group.key in known]
-    for legacy in updated:
-        legacy.digest = next(r.digest for g, r, _pk in written if g.key == legacy.key)
+    updated = []
+    for group, result, _pk in written:
+        if group.key in known:
+            known[group.key].digest = result.digest
+            updated.append(known[group.key])
     LegacyPerson.objects.bulk_update([*updated, *unchanged], ["digest", "run", "row"])
     LegacyPerson.objects.bulk_create(
         LegacyPerson(
