@@ -80,6 +80,7 @@ def test_office_management_also_sees_data_protection_and_sign_in_security(manage
     shown = _shown(manager)
     assert {"casework-access-log", "operations", "privacy", "deletions", "access-report"} <= shown
     assert {"deletion-log", "sign-in-security"} <= shown
+    assert "register-import" in shown  # the import of an earlier register: office management
 
 
 def test_an_editor_without_a_department_sees_no_back_office_menu(office):
@@ -107,6 +108,7 @@ def test_the_menu_asks_the_policy_read_once_per_request(office):
         ("privacy:index", [], "/admin/privacy/"),
         ("appointments_admin:day", [], "/admin/appointments/"),
         ("accounts:verify", [], "/admin/sign-in/verify/"),
+        ("register_import:upload", [], "/admin/register-import/"),
     ],
 )
 def test_the_viewsets_keep_the_back_offices_paths(name, args, path):
