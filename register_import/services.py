@@ -249,6 +249,7 @@ def _write(run: ImportRun, checked: list[tuple[PersonRows, Checked]]) -> None:
     counts = dict.fromkeys(("created", "updated", "unchanged", "rejected", "duplicates"), 0)
     entries: list[tuple[PersonRows, Checked]] = []
     unchanged: list[LegacyPerson] = []
+    staying: list[LegacyPerson] = []
     new: list[tuple[PersonRows, Checked]] = []
     in_chunk: dict[str, int] = {}
     for group, result in checked:
@@ -278,9 +279,11 @@ def _write(run: ImportRun, checked: list[tuple[PersonRows, Checked]]) -> None:
             continue
         in_chunk[group.key] = group.first_row
         if legacy is not None:
+            moved = legacy.row != group.first_row
             legacy.run_id, legacy.row = run.pk, group.first_row
             if legacy.digest == result.digest:
-                unchanged.append(legacy)
+                # Only the run (one UPDATE for the chunk) unless the rows moved in the file.
+                (unchanged if moved else staying).append(legacy)
                 counts["unchanged"] += 1
                 continue
             result.entry.person_id = legacy.person_id
@@ -327,6 +330,8 @@ def _write(run: ImportRun, checked: list[tuple[PersonRows, Checked]]) -> None:
             known[group.key].digest = result.digest
             updated.append(known[group.key])
     LegacyPerson.objects.bulk_update([*updated, *unchanged], ["digest", "run", "row"])
+    if staying:
+        LegacyPerson.objects.filter(pk__in=[legacy.pk for legacy in staying]).update(run=run)
     LegacyPerson.objects.bulk_create(
         LegacyPerson(
             key=group.key, person_id=pk, digest=result.digest, run=run, row=group.first_row
