@@ -133,3 +133,41 @@ def test_a_different_person_is_imported_as_new(client, manager, department, tmp_
     assert Person.objects.filter(given_names="Taras").count() == 2
     new = LegacyPerson.objects.get(key="P-1").person
     assert new != known and new.residence_records.count() == 2
+
+
+def test_a_stopped_run_is_resumed_from_its_page(client, manager, department, tmp_path, settings,
+                                                django_capture_on_commit_callbacks):  # fmt: skip
+    settings.REGISTER_IMPORT_CHUNK_ROWS = 1
+    path = write_csv(tmp_path / "a.csv", GOOD_ROWS)
+    run = services.create_run(path=path, filename="a.csv", department=department, user=manager)
+    with pytest.raises(RuntimeError):
+        services.run_import(run.pk, fail_after_chunks=1)
+    client.force_login(manager)
+    page = client.get(reverse("register_import:run", args=[run.pk])).content.decode()
+    assert "Import fortsetzen" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("register_import:resume", args=[run.pk]))
+    run.refresh_from_db()
+    assert (run.status, run.persons_created) == ("done", 2)
+    assert Person.objects.count() == 2
+
+
+def test_the_command_line_shows_progress_and_resumes(manager, department, tmp_path, settings):
+    from django.core.management import call_command
+
+    settings.REGISTER_IMPORT_CHUNK_ROWS = 1
+    path = write_csv(tmp_path / "a.csv", GOOD_ROWS)
+    out = io.StringIO()
+    call_command("import_register", str(path), department="auf", user="amtsleitung", stdout=out)
+    text = out.getvalue()
+    assert "66.7%  2/3 rows" in text and "100.0%  3/3 rows" in text
+    assert "2 persons created" in text
+
+    Person.objects.all().delete()
+    run = services.create_run(path=path, filename="a.csv", department=department, user=manager)
+    with pytest.raises(RuntimeError):
+        services.run_import(run.pk, fail_after_chunks=1)
+    assert Person.objects.count() == 1
+    out = io.StringIO()
+    call_command("import_register", resume=run.pk, stdout=out)
+    assert "2 persons created" in out.getvalue() and Person.objects.count() == 2
