@@ -23,7 +23,7 @@ from casework.services import ImportedPerson, ImportedRecord
 
 from .readers import COLUMNS
 
-__all__ = ["PersonRows", "check_person", "group_rows", "harmless"]
+__all__ = ["PersonRows", "check_person", "group_rows", "harmless", "visible"]
 
 #: A spreadsheet runs a cell starting with one of these as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -78,10 +78,16 @@ MAX_LENGTHS = {
 _GERMAN = {column.name: column.german for column in COLUMNS}
 
 
+def visible(value: str) -> str:
+    """Control characters written out (NUL as ``\\x00``): what a report and the database
+    (PostgreSQL refuses NUL in text) can hold."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+
+
 def harmless(value: str, limit: int = 200) -> str:
     """A cell's value as the error report shows it: control characters visible (NUL as
     ``\\x00``), cut to ``limit``, and never a formula (a leading apostrophe)."""
-    text = _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    text = visible(value)
     text = text.replace("\r", "\\r") if text.startswith("\r") else text
     if len(text) > limit:
         text = text[:limit] + "…"

@@ -31,7 +31,7 @@ from .constants import DuplicateStatus, ImportStatus
 from .duplicates import likely_duplicates
 from .models import DuplicateCandidate, ImportRun, LegacyPerson, RowError
 from .readers import FileProblem, open_register_file
-from .rows import Checked, PersonRows, check_person, group_rows, harmless
+from .rows import Checked, PersonRows, check_person, group_rows, harmless, visible
 
 __all__ = [
     "RunState",
@@ -231,7 +231,7 @@ def _import_chunk(run: ImportRun, groups: list[PersonRows]) -> None:
 
 def _error_rows(run: ImportRun, errors: list[tuple[int, str, str, str]]) -> list[RowError]:
     return [
-        RowError(run=run, row=row, column=column, message=message, value=value[:1000])
+        RowError(run=run, row=row, column=column, message=message, value=visible(value)[:1000])
         for row, column, message, value in errors
     ]
 
