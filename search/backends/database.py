@@ -17,12 +17,9 @@ its ranking columns and the exact number of text matches (one statement, see
 
 from __future__ import annotations
 
-import threading
-
 from django.db import connection, transaction
-from django.db.models import BooleanField, FloatField, Max, Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .. import indexing, names
@@ -36,62 +33,12 @@ from .base import (
     serial_candidates_wanted,
     serial_condition,
 )
+from .vocabulary import TYPO_SIMILARITY, near_keys, typo_words
 
 __all__ = ["DatabaseCaseSearchBackend", "SearchBackend"]
 
-#: A vocabulary word this similar to a query word counts as "the same with one typo".
-TYPO_SIMILARITY = 0.78
 MAX_KEYS = 250
 _TABLE = CaseIndexEntry._meta.db_table
-
-
-class _Vocabulary:
-    """The name keys of the index, cached per process and reloaded when new keys appear."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._stamp: tuple[str, int | None] | None = None
-        self._by_length: dict[int, list[str]] = {}
-
-    def near(self, words: set[str], max_id: int | None = -1) -> set[str]:
-        """Vocabulary keys one typo away; ``max_id``: newest key id if the caller read it."""
-        if max_id == -1:
-            max_id = _max_term_id()
-        stamp = (connection.settings_dict.get("NAME", ""), max_id)
-        with self._lock:
-            if stamp != self._stamp:
-                by_length: dict[int, list[str]] = {}
-                for key in NameTerm.objects.values_list("key", flat=True).iterator(5000):
-                    by_length.setdefault(len(key), []).append(key)
-                self._by_length = by_length
-                self._stamp = stamp
-            by_length = self._by_length
-        out: set[str] = set()
-        for word in words:
-            if len(word) < 4:
-                continue
-            span = max(1, len(word) // 4)
-            pool = [
-                k
-                for n in range(len(word) - span, len(word) + span + 1)
-                for k in by_length.get(n, ())
-            ]
-            for match, _score, _i in process.extract(
-                word,
-                pool,
-                scorer=DamerauLevenshtein.normalized_similarity,
-                score_cutoff=TYPO_SIMILARITY,
-                limit=15,
-            ):
-                out.add(match)
-        return out
-
-
-def _max_term_id() -> int | None:
-    return NameTerm.objects.aggregate(m=Max("id"))["m"]
-
-
-_vocabulary = _Vocabulary()
 
 
 def _fts_quote(term: str) -> str:
@@ -121,12 +68,12 @@ class DatabaseCaseSearchBackend(BaseCaseSearchBackend):
     def name_keys(self, parsed: names.ParsedQuery) -> tuple[list[str], list[str], list[str]]:
         """Keys in three tiers: spellings and phonetic keys, near spellings, skeletons."""
         precise, coarse = names.query_key_levels(parsed)
-        typo_words = {f for t in parsed.tokens for f in (*t.folds, *t.keys)}
+        words = typo_words(parsed)
         if connection.vendor == "postgresql":
-            max_id, near = _trigram_near(typo_words)
-            near |= _vocabulary.near(typo_words, max_id)
+            max_id, near = _trigram_near(words)
+            near |= near_keys(words, max_id)
         else:
-            near = _vocabulary.near(typo_words)
+            near = near_keys(words)
         return (
             sorted(precise)[:MAX_KEYS],
             sorted(near - precise)[:MAX_KEYS],

@@ -56,6 +56,7 @@ from casework.policy import CaseScope
 
 from .. import indexing, names
 from ..models import CaseIndexEntry
+from . import vocabulary
 from .base import (
     CANDIDATE_LIMIT,
     FACET_COLUMNS,
@@ -84,10 +85,6 @@ logger = logging.getLogger(__name__)
 BULK_CHUNK = 1000
 #: ``search_after`` pages of ids are fetched this many at a time.
 PAGE_CHUNK = 2000
-#: Query words of this length get fuzzy (typo) expansion, like the database backend's
-#: vocabulary (Damerau–Levenshtein similarity of at least 0.78).
-FUZZY_MIN_LENGTH = 5
-FUZZY_EXPANSIONS = 15
 MAX_KEYS = 250
 
 
@@ -555,31 +552,18 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
     def name_arms(self, parsed: names.ParsedQuery) -> list[tuple[Any, int]]:
         """Queries for name candidates with their limits, like the database backend's tiers.
 
-        Precise keys (spellings, phonetic keys, native script, initials), typo neighbours of
-        the longer words, consonant skeletons, and for several words one arm that needs a
-        match of every word. Each arm scores a case by the number of query words it matches.
+        Precise keys (spellings, phonetic keys, native script, initials), their typo
+        neighbours in the name vocabulary, consonant skeletons, and for several words one arm
+        that needs a match of every word. Each arm scores a case by the number of query words
+        it matches.
         """
         precise, coarse = names.query_key_levels(parsed)
         precise_keys = sorted(precise)[:MAX_KEYS]
-        typo_words = sorted(
-            {f for t in parsed.tokens if not t.initial for f in (*t.folds, *t.keys)} - set(coarse),
-            key=len,
-            reverse=True,
-        )
-        typo = [
-            EQ(
-                "fuzzy",
-                name_keys={
-                    "value": word,
-                    "fuzziness": 1 if len(word) < 10 else 2,
-                    "max_expansions": FUZZY_EXPANSIONS,
-                    "prefix_length": 1,
-                    "transpositions": True,
-                },
-            )
-            for word in typo_words[:8]
-            if len(word) >= FUZZY_MIN_LENGTH
-        ]
+        # Typo neighbours from the name vocabulary, as the database backend's second tier:
+        # a plain key lookup, where a fuzzy query would walk the terms and score every near
+        # key on the nodes per search (most of a search's time there).
+        near_keys = sorted(vocabulary.near_keys(vocabulary.typo_words(parsed)) - precise)
+        near_keys = near_keys[:MAX_KEYS]
         per_word = [
             EQ("constant_score", filter=EQ("terms", name_keys=sorted(keys)), boost=1.0)
             for keys in (names.token_keys(t) for t in parsed.tokens)
@@ -599,25 +583,17 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         arms: list[tuple[Any, int]] = []
         if len(per_word) > 1:
             arms.append((EQ("bool", must=per_word), CANDIDATE_LIMIT // 2))
-        if precise_keys:
-            precise_q = EQ(
-                "bool",
-                filter=[EQ("terms", name_keys=precise_keys)],
-                should=per_unit,
-            )
-            arms.append((precise_q, CANDIDATE_LIMIT))
-        if typo:
-            typo_q = EQ("bool", should=typo, minimum_should_match=1, must_not=explained)
-            arms.append((typo_q, CANDIDATE_LIMIT // 2))
-        coarse_keys = sorted(coarse)[:MAX_KEYS]
-        if coarse_keys:
-            coarse_q = EQ(
-                "bool",
-                filter=[EQ("terms", name_keys=coarse_keys)],
-                should=per_unit,
-                must_not=explained,
-            )
-            arms.append((coarse_q, CANDIDATE_LIMIT // 2))
+        # Precise keys; their typo neighbours and the consonant skeletons beyond the cases
+        # that the precise keys explain.
+        tiers = (
+            (precise_keys, CANDIDATE_LIMIT, {}),
+            (near_keys, CANDIDATE_LIMIT // 2, {"must_not": explained}),
+            (sorted(coarse)[:MAX_KEYS], CANDIDATE_LIMIT // 2, {"must_not": explained}),
+        )
+        for keys, limit, beyond in tiers:
+            if keys:
+                query = EQ("bool", filter=[EQ("terms", name_keys=keys)], should=per_unit, **beyond)
+                arms.append((query, limit))
         return arms
 
     def text_search(self, text_words: list[str], scope=None, filters=None) -> Search:
