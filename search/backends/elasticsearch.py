@@ -24,8 +24,8 @@ job drains into the index; while the cluster is down, changes wait there and sea
 :class:`~search.backends.base.SearchUnavailable`.
 
 Settings: ``{"BACKEND": "search.backends.elasticsearch", "URL": "http://a:9200,http://b:9200",
-"INDEX": "abh-cases"}``; optional ``SHARDS`` (1), ``REPLICAS`` ("0-1": one copy of every shard
-on another node as soon as there are two), ``TIMEOUT`` (seconds, 10).
+"INDEX": "abh-cases"}``; optional ``SHARDS`` (1), ``REPLICAS`` ("0-all": a copy of every shard
+on every node, so that each node answers a search from its own copy), ``TIMEOUT`` (seconds, 10).
 
 The integration-test distribution of Elasticsearch 9 is not on Maven Central, so the test
 cluster runs 8.19 (the release 9.x upgrades from). The 9.x client asks for REST API
@@ -86,6 +86,11 @@ BULK_CHUNK = 1000
 #: ``search_after`` pages of ids are fetched this many at a time.
 PAGE_CHUNK = 2000
 MAX_KEYS = 250
+#: Seconds a rebuild waits for the new index to be merged into one segment.
+MERGE_TIMEOUT = 3600
+#: Searches are answered from the copy of the node the client asked (every node has one,
+#: see ``REPLICAS``): no hop to another node, and repeated searches meet warm caches.
+PREFERENCE = "_local"
 
 
 # --- the client --------------------------------------------------------------------------------
@@ -345,7 +350,7 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         self.alias = self.params.get("INDEX", "abh-cases")
         self.client = get_client(self.params["URL"], float(self.params.get("TIMEOUT", 10)))
         self.shards = int(self.params.get("SHARDS", 1))
-        self.replicas = str(self.params.get("REPLICAS", "0-1"))
+        self.replicas = str(self.params.get("REPLICAS", "0-all"))
 
     # -- indices -----------------------------------------------------------------------------
 
@@ -489,11 +494,16 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
                     del ok, item
                 if progress and total == 0:
                     progress(0, 0)
+                self.client.indices.refresh(index=new)
+                # One segment: a search visits each segment of a shard, and the replicas
+                # then copy the merged segment instead of merging on their own.
+                self.client.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(
+                    index=new, max_num_segments=1
+                )
                 self.client.indices.put_settings(
                     index=new,
                     settings={"refresh_interval": None, "auto_expand_replicas": self.replicas},
                 )
-                self.client.indices.refresh(index=new)
                 self.client.cluster.health(index=new, wait_for_status="yellow", timeout="60s")
             except Exception:
                 self.client.indices.delete(index=new, ignore_unavailable=True)
@@ -544,7 +554,9 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
 
     def _search(self, scope: CaseScope | None, filters: SearchFilters | None) -> Search:
         """A search on the alias, narrowed to the user's scope and the filters."""
-        search = Search(using=self.client, index=self.alias).source(False)
+        search = (
+            Search(using=self.client, index=self.alias).source(False).params(preference=PREFERENCE)
+        )
         for clause in filter_clauses(scope, filters):
             search = search.filter(clause)
         return search
@@ -720,7 +732,10 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
             return candidates
         body: list[dict[str, Any]] = []
         for _kind, search in requests:
-            body += [{"index": self.alias}, {**search.to_dict(), **HIT_FIELDS}]
+            body += [
+                {"index": self.alias, "preference": PREFERENCE},
+                {**search.to_dict(), **HIT_FIELDS},
+            ]
         self.ensure_index()
         with _guard:
             response = self.client.msearch(searches=body, filter_path=HIT_FILTER_PATH)
