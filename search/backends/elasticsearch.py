@@ -43,6 +43,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -51,6 +52,7 @@ from elastic_transport import ConnectionTimeout, TransportError, Urllib3HttpNode
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q as EQ
 from elasticsearch.dsl import Search
+from elasticsearch.serializer import JsonSerializer
 
 from casework.policy import CaseScope
 
@@ -148,6 +150,21 @@ _ensured: set[tuple[int, str]] = set()
 _clients_lock = threading.Lock()
 
 
+class FastJsonSerializer(JsonSerializer):
+    """Answers parsed with orjson: a name search reads the hits of hundreds of candidates
+    (about 200 kB), which the standard library's parser takes several times longer for.
+    Requests are still written by the standard library (as the client does by default)."""
+
+    def json_loads(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+def _serializers() -> dict[str, JsonSerializer]:
+    serializer = FastJsonSerializer()
+    # Plain JSON, and JSON in REST compatibility mode (the content type answers carry).
+    return {"application/json": serializer, "application/vnd.elasticsearch+json": serializer}
+
+
 def get_client(urls: str | list[str], timeout: float = 10) -> Elasticsearch:
     """One client (connection pool) per cluster and process."""
     if isinstance(urls, str):
@@ -159,6 +176,7 @@ def get_client(urls: str | list[str], timeout: float = 10) -> Elasticsearch:
             client = _clients[key] = Elasticsearch(
                 list(urls),
                 node_class=CompatibleNode,
+                serializers=_serializers(),
                 request_timeout=timeout,
                 max_retries=len(urls),
                 retry_on_timeout=True,
