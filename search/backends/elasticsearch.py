@@ -626,44 +626,76 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
                 arms.append((query, limit))
         return arms
 
-    def text_search(self, text_words: list[str], scope=None, filters=None) -> Search:
-        return (
-            self._search(scope, filters)
-            .query(_text_query(text_words))
-            .sort("_score", {"received_at": "desc"}, {"case_id": "desc"})
-            .extra(size=CANDIDATE_LIMIT, track_total_hits=True)
-        )
-
-    def candidate_searches(
+    def candidate_bodies(
         self,
         parsed: names.ParsedQuery,
         text_words: list[str],
         scope: CaseScope | None,
         filters: SearchFilters | None,
-    ) -> list[tuple[str, Search]]:
-        """("name" or "text", search) for every kind of candidate."""
-        requests: list[tuple[str, Search]] = []
-        if parsed.tokens:
-            # Whether a name candidate also matches the text (without changing its score).
-            text_flag = (
-                [EQ("constant_score", filter=_text_query(text_words), boost=0.0, _name="text")]
-                if text_words
-                else []
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """(kind, search body) for every kind of candidate: "name" (one per arm), "text",
+        "identifier", "serial" and "date". The user's scope and the filters are the
+        ``filter`` of every body.
+
+        Plain bodies, the scope and filters serialised once: composed as search objects of
+        ``elasticsearch.dsl``, a name search took longer to build than the cluster took to
+        answer its text arm.
+        """
+        clauses = [clause.to_dict() for clause in filter_clauses(scope, filters)]
+        text_query = _text_query(text_words).to_dict() if text_words else None
+        # Whether a candidate also matches the text (without changing its score).
+        flag = (
+            [{"constant_score": {"filter": text_query, "boost": 0.0, "_name": "text"}}]
+            if text_query
+            else []
+        )
+        newest = [{"received_at": "desc"}, {"case_id": "desc"}]
+
+        def body(query: dict[str, Any], should: list[dict[str, Any]], **extra) -> dict:
+            where: dict[str, Any] = {"must": [query]}
+            if clauses:
+                where["filter"] = clauses
+            if should:
+                where["should"] = should
+            return {"query": {"bool": where}, "_source": False, **HIT_FIELDS, **extra}
+
+        bodies: list[tuple[str, dict[str, Any]]] = []
+        for query, limit in self.name_arms(parsed) if parsed.tokens else ():
+            arm = body(
+                query.to_dict(), flag, sort=["_score", *newest], size=limit, track_total_hits=False
             )
-            for query, limit in self.name_arms(parsed):
-                search = (
-                    self._search(scope, filters)
-                    .query(EQ("bool", must=[query], should=text_flag))
-                    .sort("_score", {"received_at": "desc"}, {"case_id": "desc"})
-                    .extra(size=limit, track_total_hits=False)
-                )
-                requests.append(("name", search))
-        if text_words:
+            bodies.append(("name", arm))
+        if text_query:
             # Facets of every text match, for the matches beyond the ranked ones.
-            text = self.text_search(text_words, scope, filters)
-            add_facet_aggregations(text)
-            requests.append(("text", text))
-        return requests
+            text = body(
+                text_query,
+                [],
+                sort=["_score", *newest],
+                size=CANDIDATE_LIMIT,
+                track_total_hits=True,
+                aggs=facet_aggregations(),
+            )
+            bodies.append(("text", text))
+        idents = sorted(set(parsed.file_numbers) | set(parsed.identifiers))
+        if idents:
+            exact = {
+                "bool": {
+                    "should": [
+                        {"terms": {"file_number": idents}},
+                        {"terms": {"passport_number": idents}},
+                    ],
+                    "minimum_should_match": 1,
+                }
+            }
+            bodies.append(("identifier", body(exact, flag, size=1000)))
+        limited = {"sort": newest, "size": CANDIDATE_LIMIT, "track_total_hits": False}
+        if serial_candidates_wanted(parsed):
+            serials = serial_query(parsed.file_serials).to_dict()
+            bodies.append(("serial", body(serials, flag, **limited)))
+        if parsed.dates:
+            born = {"terms": {"birth_date": [d.isoformat() for d in parsed.dates]}}
+            bodies.append(("date", body(born, flag, **limited)))
+        return bodies
 
     def gather(self, parsed, text_words, qs, scope, filters) -> Candidates:
         """Every kind of candidate with its ranking columns and facet values, in one request
@@ -701,59 +733,11 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         candidates = Candidates(
             identifiers=set(), serials=set(), dates=set(), rows=[], facet_values={}
         )
-        requests = []
-        if parsed.tokens or text_words:
-            requests = self.candidate_searches(parsed, text_words, scope, filters)
-
-        def flagged(query):
-            """The query, flagging hits that also match the text (without changing scores)."""
-            if not text_words:
-                return query
-            flag = EQ("constant_score", filter=_text_query(text_words), boost=0.0, _name="text")
-            return EQ("bool", must=[query], should=[flag])
-
-        idents = sorted(set(parsed.file_numbers) | set(parsed.identifiers))
-        if idents:
-            exact = EQ(
-                "bool",
-                should=[EQ("terms", file_number=idents), EQ("terms", passport_number=idents)],
-                minimum_should_match=1,
-            )
-            requests.append(
-                (
-                    "identifier",
-                    self._search(scope, filters).query(flagged(exact)).extra(size=1000),
-                )
-            )
-        if serial_candidates_wanted(parsed):
-            requests.append(
-                (
-                    "serial",
-                    self._search(scope, filters)
-                    .query(flagged(serial_query(parsed.file_serials)))
-                    .sort({"received_at": "desc"}, {"case_id": "desc"})
-                    .extra(size=CANDIDATE_LIMIT, track_total_hits=False),
-                )
-            )
-        if parsed.dates:
-            born = EQ("terms", birth_date=[d.isoformat() for d in parsed.dates])
-            requests.append(
-                (
-                    "date",
-                    self._search(scope, filters)
-                    .query(flagged(born))
-                    .sort({"received_at": "desc"}, {"case_id": "desc"})
-                    .extra(size=CANDIDATE_LIMIT, track_total_hits=False),
-                )
-            )
+        requests = self.candidate_bodies(parsed, text_words, scope, filters)
         if not requests:
             return candidates
-        body: list[dict[str, Any]] = []
-        for _kind, search in requests:
-            body += [
-                {"index": self.alias, "preference": PREFERENCE},
-                {**search.to_dict(), **HIT_FIELDS},
-            ]
+        header = {"index": self.alias, "preference": PREFERENCE}
+        body = [part for _kind, search in requests for part in (header, search)]
         self.ensure_index()
         with _guard:
             response = self.client.msearch(searches=body, filter_path=HIT_FILTER_PATH)
@@ -762,7 +746,7 @@ class ElasticsearchCaseSearchBackend(BaseCaseSearchBackend):
         #: Candidates known to match the text (flagged, or found by it).
         text_hits: set[int] = set()
         facet_values = candidates.facet_values
-        for (kind, _search), result in zip(requests, response["responses"], strict=True):
+        for (kind, _body), result in zip(requests, response["responses"], strict=True):
             if "error" in result:
                 _raise_item_error(result)
             hits = result.get("hits", {}).get("hits", [])
@@ -837,12 +821,20 @@ HIT_FILTER_PATH = [
 ]
 
 
-def add_facet_aggregations(search: Search) -> None:
-    """Counts per facet value of :data:`FACET_FIELDS` over the search's matches."""
+def facet_aggregations() -> dict[str, Any]:
+    """Counts per facet value of :data:`FACET_FIELDS` over a search's matches."""
+    aggregations = {}
     for name, es_field in FACET_FIELDS.items():
         # A blank nationality is "" in the index table (and its facet), absent here.
         missing = {"missing": ""} if name == "nationality" else {}
-        search.aggs.bucket(name, "terms", field=es_field, size=10_000, **missing)
+        aggregations[name] = {"terms": {"field": es_field, "size": 10_000, **missing}}
+    return aggregations
+
+
+def add_facet_aggregations(search: Search) -> None:
+    """:func:`facet_aggregations` on a search object."""
+    for name, aggregation in facet_aggregations().items():
+        search.aggs.bucket(name, "terms", **aggregation["terms"])
 
 
 def facet_counts(aggregations: dict[str, Any]) -> dict[str, dict[Any, int]]:

@@ -106,22 +106,26 @@ def test_elasticsearch_queries_carry_the_permission_filter(es_backend):
     }
     filters = SearchFilters(state="received", nationality="UKR")
     parsed = names.parse_query("Olena Shevchenko")
-    searches = es_backend.candidate_searches(parsed, ["Mietvertrag"], scope, filters)
+    searches = es_backend.candidate_bodies(parsed, ["Mietvertrag"], scope, filters)
     assert [kind for kind, _ in searches].count("text") == 1
     assert [kind for kind, _ in searches].count("name") >= 3
     rest = es_backend.rest_matches(["Mietvertrag"], [5, 6], scope, filters)
-    bodies = [search.to_dict() for _, search in searches]
+    bodies = [body for _, body in searches]
     bodies += [rest._rest().to_dict(), rest._all().to_dict()]
     for body in bodies:
         assert visibility in _filters(body)
         assert {"term": {"state": "received"}} in _filters(body)
         assert {"term": {"nationality": "UKR"}} in _filters(body)
-    assert searches[-1][1].to_dict()["track_total_hits"] is True
+    assert searches[-1][1]["track_total_hits"] is True
     assert {"bool": {"must_not": [{"terms": {"case_id": [5, 6]}}]}} in _filters(bodies[-2])
 
 
 def test_elasticsearch_scope_everything_and_nothing(es_backend):
-    everything = es_backend.text_search(["Mietvertrag"], Scope(everything=True)).to_dict()
+    def text_body(scope):
+        searches = es_backend.candidate_bodies(names.parse_query(""), ["Mietvertrag"], scope, None)
+        return dict(searches)["text"]
+
+    everything = text_body(Scope(everything=True))
     assert "filter" not in everything["query"].get("bool", {})
-    nothing = es_backend.text_search(["Mietvertrag"], Scope()).to_dict()
+    nothing = text_body(Scope())
     assert {"match_none": {}} in _filters(nothing)
