@@ -29,12 +29,14 @@ from .constants import CaseState
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .models import Case
 from .policy import policy_for
-from .workflow import CASE_WORKFLOW
+from .workflow import CASE_WORKFLOWS
 from .worklists import OPEN, WorklistFilters, worklist
 
 StateFilter = Literal[(OPEN, "all", *CaseState.values)]  # type: ignore[misc]
 StateName = Literal[tuple(CaseState.values)]  # type: ignore[misc]
-TransitionName = Literal[tuple(CASE_WORKFLOW.transitions)]  # type: ignore[misc]
+WorkflowName = Literal[tuple(CASE_WORKFLOWS)]  # type: ignore[misc]
+#: Every transition of every workflow (a case accepts those of its own workflow).
+TransitionName = Literal[tuple(CASE_WORKFLOWS.transition_names())]  # type: ignore[misc]
 FileNumber = Path(..., max_length=64, pattern=PATH_PATTERN, description="e.g. ABH-2026-000123")
 
 router = Router(auth=token_auth, tags=["cases"])
@@ -56,6 +58,9 @@ class CaseFilter(Schema):
 
 class CaseListItem(Schema):
     file_number: str
+    workflow: WorkflowName = Field(
+        ..., description="The procedure the case follows (its case type's workflow)."
+    )
     state: StateName
     state_title: str
     case_type: str
@@ -66,8 +71,12 @@ class CaseListItem(Schema):
     channel: str
 
     @staticmethod
+    def resolve_workflow(obj) -> str:
+        return CASE_WORKFLOWS.key_of(obj.workflow)
+
+    @staticmethod
     def resolve_state_title(obj) -> str:
-        return str(CaseState(obj.state).label)
+        return obj.state_title
 
     @staticmethod
     def resolve_case_type(obj) -> str:
@@ -147,6 +156,7 @@ class TransitionOption(Schema):
 
 class CaseDetail(Schema):
     file_number: str
+    workflow: WorkflowName
     state: StateName
     state_title: str
     case_type: str
@@ -231,6 +241,7 @@ def case_detail(request, file_number: str = FileNumber):
     options = selectors.available_transitions(case=case, user=user)
     return {
         "file_number": case.file_number,
+        "workflow": CaseListItem.resolve_workflow(case),
         "state": case.state,
         "state_title": CaseListItem.resolve_state_title(case),
         "case_type": case.case_type.code,
@@ -325,7 +336,7 @@ def fire(request, payload: TransitionIn, file_number: str = FileNumber):
         {
             "file_number": case.file_number,
             "state": case.state,
-            "state_title": str(CaseState(case.state).label),
+            "state_title": case.state_title,
         },
     )
 
@@ -337,7 +348,7 @@ def _conflict(reasons: list[str]) -> dict:
 
 
 def _moved_on_message(case: Case) -> str:
-    return _("the case is now “%(state)s”") % {"state": case.get_state_display()}
+    return _("the case is now “%(state)s”") % {"state": case.state_title}
 
 
 def _concurrent_message() -> str:

@@ -39,12 +39,13 @@ class CaseworkConfig(AppConfig):
         :data:`casework.signals.case_changed` is the one signal others listen to."""
         from django.db.models.signals import post_delete, post_save
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .models import Case, CaseComment, Person
-        from .workflow import CASE_WORKFLOW
+        from .workflow import CASE_WORKFLOWS
 
         # roles= and each transition's writes= name code by path: a path that names nothing
         # stops the start instead of silently doing nothing.
-        CASE_WORKFLOW.resolve()
+        CASE_WORKFLOWS.resolve()
 
         post_save.connect(_case_saved, sender=Case, dispatch_uid="casework_case_saved")
         post_delete.connect(_case_deleted, sender=Case, dispatch_uid="casework_case_deleted")

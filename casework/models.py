@@ -6,12 +6,14 @@ The case state is a protected FSM field; its transitions are declared in
 
 import datetime as dt
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from workflows import ParticipationStatus
 
@@ -35,7 +37,13 @@ from .constants import (
     RecordKind,
     RecordSource,
 )
-from .workflow import CASE_WORKFLOW, NOTICE_WORKFLOW, PARTICIPATION_WORKFLOW
+from .workflow import (
+    CASE_WORKFLOWS,
+    DEFAULT_WORKFLOW,
+    NOTICE_WORKFLOW,
+    PARTICIPATION_WORKFLOW,
+    validate_workflow_key,
+)
 
 
 class Department(models.Model):
@@ -115,8 +123,20 @@ class LocalizedNameMixin:
         return self.localized_name()
 
 
+class CaseTypeForm(WagtailAdminModelForm):
+    """The case type's admin form: the workflow as a choice among the declared ones."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "workflow" in self.fields:
+            self.fields["workflow"].widget = forms.Select(choices=CASE_WORKFLOWS.choices())
+
+
 class CaseType(LocalizedNameMixin, models.Model):
-    """A residence purpose with its legal basis, e.g. § 18g AufenthG (EU Blue Card)."""
+    """A residence purpose with its legal basis, e.g. § 18g AufenthG (EU Blue Card), and the
+    workflow its cases follow."""
+
+    base_form_class = CaseTypeForm
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -142,6 +162,16 @@ class CaseType(LocalizedNameMixin, models.Model):
             "The new title's validity date is then required when the case is checked (and "
             "before the card is ordered), so that reminders and continuations find it. Off "
             "for permanent titles (Niederlassungserlaubnis, Daueraufenthalt-EU)."
+        ),
+    )
+    workflow = models.CharField(
+        _("workflow"),
+        max_length=40,
+        default=DEFAULT_WORKFLOW,
+        validators=[validate_workflow_key],
+        help_text=_(
+            "The procedure its cases follow (eAT, Duldung, naturalisation …). A change applies "
+            "to cases created afterwards; running cases keep the workflow they started with."
         ),
     )
     active = models.BooleanField(_("active"), default=True)
@@ -253,8 +283,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
         protected=True,
         db_index=True,
     )
-    #: The workflow of :mod:`casework.workflow`; adds the ``do_<transition>`` methods.
-    workflow = CASE_WORKFLOW.bind()
+    #: The key of the workflow the case follows (:data:`casework.workflow.CASE_WORKFLOWS`),
+    #: copied from its case type when the case is created.
+    workflow_key = models.CharField(
+        _("workflow"),
+        max_length=40,
+        default="",
+        blank=True,
+        editable=False,
+        validators=[validate_workflow_key],
+    )
+    #: Every workflow of :mod:`casework.workflow`, bound: adds each one's transition methods
+    #: (``do_<transition>`` for the eAT); :attr:`workflow` is the case's own.
+    workflows = CASE_WORKFLOWS.bind()
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     channel_town = models.CharField(_("Bürgerbüro town"), max_length=100, blank=True)
@@ -325,6 +366,23 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.file_number
+
+    def save(self, *args, **kwargs):
+        if not self.workflow_key and self.case_type_id is not None:
+            self.workflow_key = self.case_type.workflow
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "workflow_key"}
+        return super().save(*args, **kwargs)
+
+    @property
+    def workflow(self):
+        """The workflow this case follows (:class:`workflows.Workflow`)."""
+        return CASE_WORKFLOWS.of(self)
+
+    @property
+    def state_title(self) -> str:
+        """The current state as the case's workflow names it."""
+        return self.workflow.state_title(self.state)
 
     @property
     def fees_paid(self) -> bool:
@@ -790,12 +848,32 @@ class CaseHistory(models.Model):
         """The field changes for people: the field's label, old and new value as shown."""
         return [_change_line(entry) for entry in self.changes or ()]
 
+    def _state_title(self, state: str) -> str:
+        if not state:
+            return ""
+        if "case" in self._state.fields_cache:
+            return self.case.workflow.state_title(state)
+        return str(CASE_WORKFLOWS.states().get(state, state))
+
+    @property
+    def from_title(self) -> str:
+        """The state left, as the case's workflow names it."""
+        return self._state_title(self.from_state)
+
+    @property
+    def to_title(self) -> str:
+        """The state entered, as the case's workflow names it."""
+        return self._state_title(self.to_state)
+
     @property
     def step_title(self) -> str:
         """The workflow step's title, or what a row that is no transition records."""
-        transition = CASE_WORKFLOW.transitions.get(self.transition)
-        if transition is not None:
-            return str(transition.title)
+        # The case's workflow when the case is at hand (no query per row otherwise: a
+        # transition name means the same step in every workflow that declares it).
+        key = self.case.workflow_key if "case" in self._state.fields_cache else None
+        title = CASE_WORKFLOWS.transition_title(self.transition, key)
+        if title is not None:
+            return title
         if self.transition in HistoryEvent.values:
             return str(HistoryEvent(self.transition).label)
         return self.transition

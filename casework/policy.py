@@ -428,9 +428,7 @@ class UserCasePolicy:
     def editable_fields(self, case: Case) -> set[str]:
         """Fields (and pseudo-fields, see :mod:`casework.workflow`) the user may still change
         in the case's current state."""
-        from .workflow import CASE_WORKFLOW
-
-        return CASE_WORKFLOW.editable_fields(case, self.user, roles=set(self.roles(case)))
+        return case.workflow.editable_fields(case, self.user, roles=set(self.roles(case)))
 
     def may_approve_notice(self, notice) -> bool:
         """Holds the role to approve notices of the case (the drafter still may not: the
@@ -443,12 +441,11 @@ class UserCasePolicy:
         """Whether the transition leaves the case's current state and the user holds its
         permission (guards, such as unpaid fees, are not considered: see
         :func:`casework.selectors.available_transitions` for the reasons)."""
-        from .workflow import CASE_WORKFLOW
-
-        t = CASE_WORKFLOW.transitions.get(transition)
+        workflow = case.workflow
+        t = workflow.transitions.get(transition)
         if t is None or case.state not in t.sources:
             return False
-        return CASE_WORKFLOW.is_permitted(t, self.user, case, set(self.roles(case)))
+        return workflow.is_permitted(t, self.user, case, set(self.roles(case)))
 
     def has_permission(self, action: str, case: Case) -> bool:
         if action == Action.VIEW:

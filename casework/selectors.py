@@ -179,9 +179,7 @@ def case_for_applicant(
 def available_transitions(*, case: Case, user) -> list:
     """The transitions leaving the case's state that the user may fire: allowed ones, and
     unavailable ones with the reasons (``Option.reasons``; ``Option.explain()`` for a line)."""
-    from .workflow import CASE_WORKFLOW
-
-    return CASE_WORKFLOW.available(case, user, roles=set(policy_for(user).roles(case)))
+    return case.workflow.available(case, user, roles=set(policy_for(user).roles(case)))
 
 
 def editable_fields(*, case: Case, user) -> set[str]:

@@ -49,7 +49,7 @@ from .forms import (
 )
 from .models import ApiToken
 from .policy import policy_for
-from .workflow import CASE_WORKFLOW
+from .workflow import CASE_WORKFLOWS
 from .worklists import worklist
 
 PAGE_SIZE = 50
@@ -386,7 +386,7 @@ def case_file(request, file_number: str):
 @require_POST
 def fire_transition_view(request, file_number: str, name: str):
     case = _visible_case(request, file_number)
-    transition = CASE_WORKFLOW.transitions.get(name)
+    transition = case.workflow.transitions.get(name)
     if transition is None:
         raise Http404
     title = str(transition.title)
@@ -409,7 +409,7 @@ def fire_transition_view(request, file_number: str, name: str):
                 "The case was changed meanwhile (it is now “%(state)s”). Nothing was changed; "
                 "please check the case file and try again."
             )
-            % {"state": case.get_state_display()},
+            % {"state": case.state_title},
         )
         return redirect(_case_url(case))
     try:
@@ -449,14 +449,14 @@ def fire_transition_view(request, file_number: str, name: str):
                 % {
                     "transition": title,
                     "file_number": case.file_number,
-                    "state": case.get_state_display(),
+                    "state": case.state_title,
                 },
             )
             return redirect("casework:worklist")
         messages.success(
             request,
             _("Done: “%(transition)s”. The case is now “%(state)s”.")
-            % {"transition": title, "state": case.get_state_display()},
+            % {"transition": title, "state": case.state_title},
         )
     return _back_to_case(request, case)
 
@@ -597,19 +597,29 @@ def share_view(request, file_number: str):
 
 @casework_view
 @require_GET
-def workflow_diagram(request):
+def workflow_diagram(request, key: str | None = None):
+    """One page per workflow (the eAT's without a key), with links to the others."""
     _require_casework_user(request)
-    svg = to_svg(CASE_WORKFLOW)
+    key = key or CASE_WORKFLOWS.default_key
+    if key not in CASE_WORKFLOWS:
+        raise Http404
+    workflow = CASE_WORKFLOWS.get(key)
+    svg = to_svg(workflow)
     if request.GET.get("format") == "svg":
         return HttpResponse(svg, content_type="image/svg+xml")
     # Participations of other authorities run beside the case: their own small lifecycle.
-    participations = CASE_WORKFLOW.participations
+    participations = workflow.participations
     return render(
         request,
         "casework/workflow.html",
         {
-            "page_title": _("Case workflow"),
+            "page_title": _("Workflow: %(title)s") % {"title": workflow.title},
             "header_icon": "tasks",
+            "workflow": workflow,
+            "workflow_key": key,
+            "workflows": [
+                {"key": k, "title": w.title, "current": k == key} for k, w in CASE_WORKFLOWS.items()
+            ],
             "svg": svg,
             "participation_svg": to_svg(participations) if participations else "",
         },

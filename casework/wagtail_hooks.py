@@ -43,8 +43,8 @@ class CaseTypeViewSet(SnippetViewSet):
     model = CaseType
     icon = "folder-open-1"
     menu_label = _("Case types")
-    list_display = ["legal_basis", "name", "name_en", "name_uk", "name_ru", "active"]
-    list_filter = ["active", "category"]
+    list_display = ["legal_basis", "name", "name_en", "name_uk", "name_ru", "workflow", "active"]
+    list_filter = ["active", "category", "workflow"]
     add_to_admin_menu = False
 
 
@@ -149,6 +149,7 @@ class CaseworkViewSet(BackOfficeViewSet):
             path("overdue/", views.worklist_view, {"scope": "overdue"}, name="overdue"),
             path("bulk/reassign/", views.bulk_reassign, name="bulk_reassign"),
             path("workflow/", views.workflow_diagram, name="workflow"),
+            path("workflow/<slug:key>/", views.workflow_diagram, name="workflow_of"),
             path("case/<str:file_number>/", views.case_file, name="case"),
             path(
                 "case/<str:file_number>/transition/<slug:name>/",

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,7 @@ from workflows import (
     State,
     Transition,
     Workflow,
+    WorkflowRegistry,
     participation_workflow,
     participations_settled,
 )
@@ -42,6 +44,8 @@ from .constants import (
 
 __all__ = [
     "CASE_WORKFLOW",
+    "CASE_WORKFLOWS",
+    "DEFAULT_WORKFLOW",
     "HEARING_MIN_DAYS",
     "NOTICE_WORKFLOW",
     "OPEN_STATES",
@@ -49,6 +53,7 @@ __all__ = [
     "ROLES",
     "add_years",
     "is_chancen_case",
+    "validate_workflow_key",
     "validity_date_missing",
 ]
 
@@ -670,3 +675,24 @@ CASE_WORKFLOW = Workflow(
     participations=PARTICIPATION_WORKFLOW,
     open_participations="casework.effects.open_participations",
 )
+
+
+# -- the workflow chain per case type ------------------------------------------------------
+# A case type names its workflow by key (``CaseType.workflow``, kept by office management); a
+# case copies the key when it is created (``Case.workflow_key``), so changing a case type later
+# moves no running case into a workflow that does not know its state.
+
+CASE_WORKFLOWS = WorkflowRegistry("case", key_attr="workflow_key")
+#: The eAT workflow; the default for case types that name none.
+DEFAULT_WORKFLOW = "eat"
+CASE_WORKFLOWS.register(DEFAULT_WORKFLOW, CASE_WORKFLOW)
+
+
+def validate_workflow_key(value: str) -> None:
+    """Model field validator: only keys of :data:`CASE_WORKFLOWS`."""
+    if value not in CASE_WORKFLOWS:
+        raise ValidationError(
+            _("“%(value)s” is not a known workflow (known: %(known)s)"),
+            code="unknown_workflow",
+            params={"value": value, "known": ", ".join(CASE_WORKFLOWS)},
+        )

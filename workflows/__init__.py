@@ -7,6 +7,7 @@ from .participations import (
     participation_workflow,
     participations_settled,
 )
+from .registry import WorkflowRegistry
 
 __all__ = [
     "Guard",
@@ -16,6 +17,7 @@ __all__ = [
     "State",
     "Transition",
     "Workflow",
+    "WorkflowRegistry",
     "describe_open",
     "participation_workflow",
     "participations_settled",

@@ -463,7 +463,9 @@ class Workflow:
         """
         return _ModelBinding(self)
 
-    def _make_method(self, model_name: str, t: Transition) -> Callable[..., None]:
+    def _make_method(
+        self, model_name: str, t: Transition, registry: Any = None
+    ) -> Callable[..., None]:
         from django_fsm import transition as fsm_transition
 
         workflow = self
@@ -480,6 +482,8 @@ class Workflow:
             source=list(t.sources),
             target=t.target,
             permission=lambda instance, user: workflow.is_permitted(t, user, instance),
+            # Several workflows on one field: only the object's own workflow moves it.
+            conditions=[lambda instance: registry.of(instance) is workflow] if registry else [],
             custom={"workflow": self.name, "transition": t.name, "title": t.title},
         )(method)
 
@@ -489,10 +493,15 @@ class Workflow:
 
 
 class _ModelBinding:
-    def __init__(self, workflow: Workflow) -> None:
+    def __init__(self, workflow: Workflow, *, only_for: Any = None) -> None:
         self.workflow = workflow
+        #: A :class:`~workflows.registry.WorkflowRegistry` when several workflows share the
+        #: field: each method then fires only on objects that follow its workflow.
+        self.only_for = only_for
 
-    def contribute_to_class(self, cls: type, name: str, **kwargs: Any) -> None:
+    def contribute_to_class(
+        self, cls: type, name: str | None, *, check_choices: bool = True, **kwargs: Any
+    ) -> None:
         workflow = self.workflow
         declared = {f.name for f in cls._meta.local_fields}
         if workflow.state_attr not in declared:
@@ -501,7 +510,7 @@ class _ModelBinding:
             )
         field_obj = cls._meta.get_field(workflow.state_attr)
         choices = {str(value) for value, _label in (field_obj.choices or [])}
-        if choices and choices != set(workflow.states):
+        if check_choices and choices and choices != set(workflow.states):
             raise ImproperlyConfigured(
                 f"{cls.__name__}.{workflow.state_attr} choices {sorted(choices)} do not match "
                 f"the states of workflow {workflow.name}: {sorted(workflow.states)}"
@@ -510,6 +519,7 @@ class _ModelBinding:
             attr = workflow.method_prefix + t.name
             if hasattr(cls, attr):
                 raise ImproperlyConfigured(f"{cls.__name__}.{attr} already exists")
-            setattr(cls, attr, workflow._make_method(cls.__name__, t))
+            setattr(cls, attr, workflow._make_method(cls.__name__, t, self.only_for))
         workflow._bound_model = cls
-        setattr(cls, name, workflow)
+        if name is not None:
+            setattr(cls, name, workflow)

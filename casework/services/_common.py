@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from ..models import Case, CaseHistory
 from ..policy import WORKING_ROLES, policy_for
 from ..signals import announce
-from ..workflow import CASE_WORKFLOW
 
 MAX_TEXT = 5000
 
@@ -72,11 +71,10 @@ def _require_editable(case: Case, user, *fields: str) -> set[str]:
     roles = set(policy_for(user).roles(case))
     if not roles & WORKING_ROLES:
         raise _deny()
-    editable = CASE_WORKFLOW.editable_fields(case, user, roles=roles)
+    editable = case.workflow.editable_fields(case, user, roles=roles)
     if not set(fields) <= editable:
         raise ValidationError(
-            _("This cannot be changed while the case is “%(state)s”.")
-            % {"state": case.get_state_display()}
+            _("This cannot be changed while the case is “%(state)s”.") % {"state": case.state_title}
         )
     return roles
 

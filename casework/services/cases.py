@@ -23,7 +23,6 @@ from ..models import (
     Person,
 )
 from ..policy import policy_for
-from ..workflow import CASE_WORKFLOW
 from ._common import (
     MAX_TEXT,
     _deny,
@@ -208,8 +207,8 @@ def create_case(
             via=channel,
             comment=_("Application received (%(channel)s).") % {"channel": Channel(channel).label},
         )
-        if CASE_WORKFLOW.state(case.state).opens_participations:
-            CASE_WORKFLOW.participation_opener()(case, user, {}, now)
+        if case.workflow.state(case.state).opens_participations:
+            case.workflow.participation_opener()(case, user, {}, now)
         # The register learns of the title being extended (if it does not know it yet).
         record_title_being_extended(case, user=user, at=case.created_at)
         _notify(case, "created")

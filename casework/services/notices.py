@@ -63,7 +63,7 @@ def record_hearing_answer(
         if locked.state != CaseState.HEARING:
             raise ValidationError(
                 _("There is no open hearing: the case is “%(state)s”.")
-                % {"state": locked.get_state_display()}
+                % {"state": locked.state_title}
             )
         hearing = (
             Hearing.objects.select_for_update()

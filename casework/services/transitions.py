@@ -16,15 +16,14 @@ from django_fsm import ConcurrentTransition
 from ..exceptions import ConcurrentChange, TransitionNotAllowed
 from ..models import Case, CaseHistory
 from ..policy import policy_for
-from ..workflow import CASE_WORKFLOW
 from ._common import MAX_TEXT, _deny, _notify, _text
 from .history import field_change
 
 
-def _coerce_inputs(transition_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def _coerce_inputs(case: Case, transition_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Check the types of a transition's inputs; missing required ones are the workflow's
     business (they become reasons), malformed ones are a ValidationError."""
-    t = CASE_WORKFLOW.transition(transition_name)
+    t = case.workflow.transition(transition_name)
     specs = {spec.name: spec for spec in t.inputs}
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
@@ -106,15 +105,16 @@ def fire_transition(
     ``ConcurrentTransitionMixin``): if someone else moved it meanwhile, nothing is written
     and :class:`ConcurrentChange` is raised. On any error the instance is left as it was.
     """
-    if transition not in CASE_WORKFLOW.transitions:
+    workflow = case.workflow
+    if transition not in workflow.transitions:
         raise ValidationError({"transition": _("Unknown transition.")})
     note = _text(note, field="note", required=False)
-    inputs = _coerce_inputs(transition, data or {})
+    inputs = _coerce_inputs(case, transition, data or {})
     roles = set(policy_for(user).roles(case))
-    if not CASE_WORKFLOW.is_permitted(transition, user, case, roles):
+    if not workflow.is_permitted(transition, user, case, roles):
         raise _deny()
     _require_inputs(case, transition, inputs, note)
-    reasons = CASE_WORKFLOW.check(case, user, transition, {**inputs, "comment": note}, roles=roles)
+    reasons = workflow.check(case, user, transition, {**inputs, "comment": note}, roles=roles)
     if reasons:
         raise TransitionNotAllowed(reasons, transition=transition)
 
@@ -123,7 +123,7 @@ def fire_transition(
     now = timezone.now()
     try:
         with transaction.atomic():
-            CASE_WORKFLOW.fire(case, user, transition, inputs)
+            workflow.fire(case, user, transition, inputs)
             case.last_transition_at = now
             changed = [
                 f.attname
@@ -131,7 +131,7 @@ def fire_transition(
                 if case.__dict__.get(f.attname) != snapshot.get(f.attname)
             ]
             case.save(update_fields=[*changed, "updated_at"])
-            writes = CASE_WORKFLOW.writes_of(transition)
+            writes = workflow.writes_of(transition)
             if writes is not None:
                 writes(case, user, inputs, now)
             CaseHistory.objects.create(
@@ -148,9 +148,9 @@ def fire_transition(
                     if name not in _NOT_RECORDED
                 ],
             )
-            if CASE_WORKFLOW.opens_participations(transition):
+            if workflow.opens_participations(transition):
                 # Requests to other authorities, each with its row after the step's own.
-                CASE_WORKFLOW.participation_opener()(case, user, inputs, now)
+                workflow.participation_opener()(case, user, inputs, now)
             _notify(case, transition)
     except ConcurrentTransition as exc:
         _restore(case, snapshot)
@@ -164,8 +164,9 @@ def fire_transition(
 def _require_inputs(case: Case, transition: str, inputs: dict, note: str) -> None:
     """A required input that is missing is an invalid request (422), not a conflict: raised
     when the case is in a state the transition starts from (otherwise the state says no)."""
-    t = CASE_WORKFLOW.transition(transition)
-    if CASE_WORKFLOW.current_state(case) not in t.sources:
+    workflow = case.workflow
+    t = workflow.transition(transition)
+    if workflow.current_state(case) not in t.sources:
         return
     errors = {
         spec.name: _("This field is required.")

@@ -173,6 +173,7 @@ def test_office_management_may_edit_the_catalogues_and_caseworkers_may_not(small
                 for field in ("code", "name", "legal_basis", "category", "max_validity_years")
             },
             "name_uk": "Тимчасовий захист (Україна)",
+            "workflow": case_type.workflow,
             "department": case_type.department_id,
             "fee_title_cents": case_type.fee_title_cents,
             "fee_card_cents": case_type.fee_card_cents,
