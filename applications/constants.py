@@ -103,3 +103,33 @@ STATE_TEXTS: dict[str, tuple[str, str]] = {
         _("Please contact that office with any questions."),
     ),
 }
+
+
+#: Where a procedure says it in its own words: workflow key -> state -> (meaning, next).
+#: States not listed here use :data:`STATE_TEXTS`.
+WORKFLOW_STATE_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "duldung": {
+        CaseState.RECEIVED: (
+            _("We have received your application for a Duldung. It has not been checked yet."),
+            _(
+                "A caseworker checks your identity and why your deportation is suspended. "
+                "Keep your current certificate with you until you receive the new one."
+            ),
+        ),
+        CaseState.CERTIFICATE_TO_PRINT: (
+            _("Your application has been checked. Your Duldung certificate is being prepared."),
+            _("We print the certificate at the office. We will tell you when it is ready."),
+        ),
+        CaseState.CERTIFICATE_PRINTED: (
+            _("Your Duldung certificate is ready for collection."),
+            _(
+                "Please collect it in person at the Service Point. Bring your current "
+                "certificate and, if you have one, your passport or identity card."
+            ),
+        ),
+        CaseState.HANDED_OVER: (
+            _("Your Duldung certificate has been handed over. The case is closed."),
+            _("Apply for an extension in good time before the certificate expires."),
+        ),
+    },
+}

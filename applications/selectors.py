@@ -13,7 +13,7 @@ from casework.constants import FINAL_STATES, CardOrderStatus, CaseState, NoticeS
 from casework.models import Case, CaseDocument, CaseType, RequiredDocument, name_field_for
 from casework.selectors import case_for_applicant
 
-from .constants import CASE_TYPE_CODES, STATE_TEXTS
+from .constants import CASE_TYPE_CODES, STATE_TEXTS, WORKFLOW_STATE_TEXTS
 from .models import Submission
 
 __all__ = [
@@ -166,7 +166,8 @@ def case_status_for_applicant(*, file_number: str, birth_date) -> CaseStatus | N
 
 def case_status(case: Case) -> CaseStatus:
     """What the applicant of ``case`` (already identified) may learn about it."""
-    state_text, next_text = STATE_TEXTS.get(case.state, ("", ""))
+    own_words = WORKFLOW_STATE_TEXTS.get(case.workflow_key, {})
+    state_text, next_text = own_words.get(case.state) or STATE_TEXTS.get(case.state, ("", ""))
     missing = list(_missing(case))
     due_dates = [d.due_on for d in missing if d.due_on]
     appointment, can_book = _appointment(case)

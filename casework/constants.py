@@ -17,6 +17,11 @@ class CaseState(models.TextChoices):
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     FORWARDED = "forwarded", _("Forwarded to another office")
+    # -- Duldung (§ 60a AufenthG): the office prints the certificate itself, no card order.
+    #: Identity and the grounds for suspending deportation checked; the certificate is due.
+    CERTIFICATE_TO_PRINT = "certificate_to_print", _("Checked: certificate to print")
+    #: The certificate is printed and waits at the Service Point to be handed over in person.
+    CERTIFICATE_PRINTED = "certificate_printed", _("Certificate printed: ready for hand-over")
 
 
 #: States in which nothing moves any more.
@@ -25,11 +30,28 @@ FINAL_STATES = frozenset(
 )
 
 
-#: The steps the Service Point works on: biometrics and fees, then hand-over.
-SERVICE_POINT_STATES = (CaseState.CHECKED, CaseState.BIOMETRICS, CaseState.PRODUCED)
+#: The steps the Service Point works on: biometrics and fees, then hand-over (of the eAT card,
+#: or of a Duldung certificate the office printed). A state value means the same step in every
+#: workflow (see casework.workflow), so one list serves all of them, search filters included.
+SERVICE_POINT_STATES = (
+    CaseState.CHECKED,
+    CaseState.BIOMETRICS,
+    CaseState.PRODUCED,
+    CaseState.CERTIFICATE_PRINTED,
+)
 
 #: Members of this group are office management: they see and oversee every case.
 OFFICE_ADMIN_GROUP = "Office admins"
+
+
+class DuldungGround(models.TextChoices):
+    """Why deportation is suspended (§ 60a AufenthG and its variants)."""
+
+    IMPOSSIBLE = "60a2_1", _("§ 60a (2) 1: deportation impossible in fact or in law")
+    URGENT_REASONS = "60a2_3", _("§ 60a (2) 3: urgent humanitarian or personal reasons")
+    UNCLEAR_IDENTITY = "60b", _("§ 60b: identity not clarified")
+    TRAINING = "60c", _("§ 60c: vocational training")
+    EMPLOYMENT = "60d", _("§ 60d: employment")
 
 
 class Channel(models.TextChoices):

@@ -49,7 +49,7 @@ from .models import (
     Person,
     RequiredDocument,
 )
-from .workflow import add_years
+from .workflow import DEFAULT_WORKFLOW, add_years
 
 __all__ = [
     "CASEWORK_STAFF_GROUP",
@@ -106,6 +106,10 @@ CASE_TYPE_NAMES = {
     t["code"]: (t["name"]["en"], t["name"]["uk"], t["name"]["ru"]) for t in _catalogue["case_types"]
 }
 DOCUMENT_NAMES = {code: (d["en"], d["uk"], d["ru"]) for code, d in _documents.items()}
+#: The workflow each case type's cases follow (the eAT unless the catalogue names another).
+CASE_TYPE_WORKFLOWS = {
+    t["code"]: t.get("workflow", DEFAULT_WORKFLOW) for t in _catalogue["case_types"]
+}
 
 
 def _translated(names: tuple[str, str, str]) -> dict[str, str]:
@@ -208,6 +212,7 @@ def _ensure_catalogue() -> dict[str, CaseType]:
                 "requires_belehrung": belehrung,
                 "max_validity_years": years,
                 "limited_validity": category != CaseCategory.PERMANENT,
+                "workflow": CASE_TYPE_WORKFLOWS[code],
             },
         )
         for order, (doc_code, doc_name) in enumerate(documents):
@@ -613,7 +618,8 @@ def _create_cases(types, users, stdout, style) -> int:
     }
     counter = users["servicepoint"]
     nationalities = list(NAMES)
-    type_codes = list(types)
+    # The random mix is of eAT cases; the other procedures get a few cases of their own below.
+    type_codes = [code for code in types if CASE_TYPE_WORKFLOWS[code] == DEFAULT_WORKFLOW]
     states = [s for s, _w in STATE_WEIGHTS]
     weights = [w for _s, w in STATE_WEIGHTS]
 
@@ -678,12 +684,106 @@ def _create_cases(types, users, stdout, style) -> int:
             failures += 1
             stdout.write(style.WARNING(f"  {case.file_number}: stopped before {target}: {exc}"))
         _backdate(case, received_at, rng, now)
+    failures += _create_duldung_cases(
+        types, caseworkers["asyl-eu"], counter, now, today, stdout, style
+    )
     if failures:
         stdout.write(style.WARNING(f"  {failures} case(s) did not reach their planned state."))
     # The background worker's part: consents whose deadline passed while the case waited.
     deemed = services.deem_due_participations(today=today)
     stdout.write(f"  casework: {deemed} consent(s) of other authorities deemed given.")
     return len(plan)
+
+
+#: Duldung cases of the demo (§ 60a): target state, days since receipt, ground.
+DULDUNG_CASES = [
+    (CaseState.RECEIVED, 3, ""),
+    (CaseState.RECEIVED, 9, ""),
+    (CaseState.DOCUMENTS_REQUESTED, 20, ""),
+    (CaseState.CERTIFICATE_TO_PRINT, 12, "60a2_1"),
+    (CaseState.CERTIFICATE_PRINTED, 15, "60b"),
+    (CaseState.CERTIFICATE_PRINTED, 18, "60c"),
+    (CaseState.HANDED_OVER, 60, "60a2_1"),
+    (CaseState.HEARING, 40, ""),
+]
+DULDUNG_PATHS = {
+    CaseState.RECEIVED: [],
+    CaseState.DOCUMENTS_REQUESTED: ["request_documents"],
+    CaseState.CERTIFICATE_TO_PRINT: ["check"],
+    CaseState.CERTIFICATE_PRINTED: ["check", "print_certificate"],
+    CaseState.HANDED_OVER: ["check", "print_certificate", "hand_over"],
+    CaseState.HEARING: ["intend_refusal"],
+}
+
+
+def _create_duldung_cases(types, caseworker, counter, now, today, stdout, style) -> int:
+    """A few Duldung cases (issue or extension) in several states, drawn from a generator of
+    their own so that the eAT cases of the demo stay as they were."""
+    case_type = types.get("60a")
+    if case_type is None:
+        return 0
+    rng = random.Random(SEED + 2)
+    pool = PREFERRED.get("104c", list(NAMES))
+    failures = 0
+    for offset, (target, days, ground) in enumerate(DULDUNG_CASES):
+        received_at = now - dt.timedelta(days=days, minutes=rng.randint(0, 600))
+        person = _person(rng, PERSONS + 1 + offset, rng.choice(pool))
+        if ground == "60b":  # identity not clarified: no passport on file
+            person.passport_number, person.passport_valid_until = "", None
+        person.save()
+        extension = offset % 2 == 1
+        case = services.create_case(
+            person=person,
+            case_type=case_type,
+            channel=Channel.COUNTER,
+            received_at=received_at,
+            user=caseworker,
+            is_extension=extension,
+            current_title="Duldung (§ 60a AufenthG)" if extension else "",
+            title_expires_on=timezone.localdate(received_at) + dt.timedelta(days=10)
+            if extension
+            else None,
+            notes=DEMO_NOTE,
+            assigned_to=caseworker,
+        )
+        try:
+            for name in DULDUNG_PATHS[target]:
+                data, note, user = {}, "", caseworker
+                if name == "check":
+                    case.documents.filter(received=False).update(
+                        received=True, received_at=timezone.now()
+                    )
+                    months = 12 if ground == "60c" else 3
+                    data = {
+                        "duldung_ground": ground,
+                        "granted_until": today + dt.timedelta(days=30 * months),
+                    }
+                    note = "Identität und Abschiebungshindernis geprüft."
+                elif name == "print_certificate":
+                    note = "Bescheinigung über die Aussetzung der Abschiebung gedruckt."
+                elif name == "hand_over":
+                    user = counter
+                    data = {
+                        "collected_by": f"{person.given_names.title()} {person.family_name.title()}"
+                    }
+                elif name == "request_documents":
+                    data = {"due_on": today + dt.timedelta(days=14)}
+                    note = "Nachweis der Identität angefordert."
+                elif name == "intend_refusal":
+                    data = {
+                        "grounds": "Die Abschiebung ist möglich; ein Abschiebungshindernis wurde "
+                        "nicht glaubhaft gemacht.",
+                        "due_on": today + dt.timedelta(days=21),
+                    }
+                    note = "Anhörung vor Ablehnung (§ 28 VwVfG)."
+                case = services.fire_transition(
+                    case=case, user=user, transition=name, note=note, data=data
+                )
+        except (TransitionNotAllowed, ConcurrentChange, ValidationError) as exc:
+            failures += 1
+            stdout.write(style.WARNING(f"  {case.file_number}: stopped before {target}: {exc}"))
+        _backdate(case, received_at, rng, now)
+    return failures
 
 
 def load(*, stdout, style) -> None:

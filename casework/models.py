@@ -25,6 +25,7 @@ from .constants import (
     CaseCategory,
     CaseState,
     Channel,
+    DuldungGround,
     FamilyRelation,
     HearingAnswerVia,
     HistoryEvent,
@@ -312,6 +313,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # § 104c: § 25a and § 25b must have been checked first.
     checked_25a = models.BooleanField(_("§ 25a checked"), default=False)
     checked_25b = models.BooleanField(_("§ 25b checked"), default=False)
+    #: Duldung (§ 60a): why deportation is suspended, recorded at the check.
+    duldung_ground = models.CharField(
+        _("ground for suspending deportation"),
+        max_length=10,
+        choices=DuldungGround.choices,
+        blank=True,
+    )
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     forwarded_to = models.CharField(_("forwarded to office"), max_length=200, blank=True)
     fee_due_cents = models.PositiveIntegerField(_("fee due (cents)"), default=0)

@@ -362,6 +362,11 @@ def case_file(request, file_number: str):
         "supervisor": supervisor,
         "transitions": transitions,
         "documents": documents,
+        # What the case's workflow involves: the eAT's fees, biometrics and card order.
+        "has_fees": bool(case.fee_due_cents) or "order_card" in case.workflow.transitions,
+        "has_biometrics": "take_biometrics" in case.workflow.transitions,
+        "has_card": "order_card" in case.workflow.transitions,
+        "is_duldung": case.workflow_key == "duldung",
         "fees_open_cents": max(case.fee_due_cents - case.fee_paid_cents, 0),
         "fee_due": euros(case.fee_due_cents),
         "fee_paid": euros(case.fee_paid_cents),

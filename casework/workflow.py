@@ -14,6 +14,7 @@ attributes only.
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,10 +33,10 @@ from workflows import (
 )
 
 from .constants import (
-    FINAL_STATES,
     NOTICES_NEEDING_APPROVAL,
     CardOrderStatus,
     CaseState,
+    DuldungGround,
     Language,
     NoticeKind,
     NoticeStatus,
@@ -46,6 +47,7 @@ __all__ = [
     "CASE_WORKFLOW",
     "CASE_WORKFLOWS",
     "DEFAULT_WORKFLOW",
+    "DULDUNG_WORKFLOW",
     "HEARING_MIN_DAYS",
     "NOTICE_WORKFLOW",
     "OPEN_STATES",
@@ -73,7 +75,9 @@ APPROVERS = frozenset({SUPERVISOR, OFFICE_ADMIN})
 AT_THE_COUNTER = frozenset({SERVICE_POINT, CASEWORKER, SUPERVISOR, OFFICE_ADMIN})
 HAND_OUT = frozenset({SERVICE_POINT, OFFICE_ADMIN})
 
-OPEN_STATES = tuple(state for state in CaseState if state not in FINAL_STATES)
+
+def _open(states) -> tuple[str, ...]:
+    return tuple(state.name for state in states if not state.final)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -455,6 +459,9 @@ STATES = [
     State(CaseState.FORWARDED, gettext_lazy("Forwarded to another office"), final=True),
 ]
 
+#: The eAT's states in which the case still moves.
+OPEN_STATES = _open(STATES)
+
 # -- transitions ---------------------------------------------------------------------------
 
 TRANSITIONS = [
@@ -677,6 +684,212 @@ CASE_WORKFLOW = Workflow(
 )
 
 
+# -- Duldung issue and extension (§ 60a AufenthG) --------------------------------------------
+# Not a title: a certificate that deportation is suspended, printed by the office itself (no
+# card order at the Bundesdruckerei) and handed over in person, for some months at a time.
+# Received → checked (identity, the grounds for suspension) → certificate printed → handed
+# over; a refusal goes through the same hearing and four-eyes notice as the eAT's.
+
+#: A Duldung is issued for a few months at a time; for training (§ 60c) or employment (§ 60d)
+#: for longer (the training's duration, 30 months).
+DULDUNG_MAX_MONTHS = 6
+DULDUNG_MAX_MONTHS_LONG = 36
+LONG_DULDUNG_GROUNDS = frozenset({DuldungGround.TRAINING, DuldungGround.EMPLOYMENT})
+
+
+def _ground(case: Any, data: Mapping[str, Any] | None) -> str:
+    return str((data or {}).get("duldung_ground") or case.duldung_ground or "")
+
+
+def identity_for_duldung(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    """Identity proven by a valid passport or identity card; without one, only the Duldung
+    for persons with unclear identity (§ 60b) may be issued."""
+    if not passport_valid(case, user, data):
+        return []
+    if _ground(case, data) == DuldungGround.UNCLEAR_IDENTITY:
+        return []
+    return [
+        _(
+            "identity not proven by a valid passport or identity card: record a valid "
+            "document, or choose § 60b (identity not clarified) as the ground"
+        )
+    ]
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def duldung_validity_plausible(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    until = (data or {}).get("granted_until")
+    if not isinstance(until, dt.date):
+        return []
+    today = timezone.localdate()
+    if until <= today:
+        return [_("the Duldung must be valid beyond today")]
+    months = (
+        DULDUNG_MAX_MONTHS_LONG
+        if _ground(case, data) in LONG_DULDUNG_GROUNDS
+        else DULDUNG_MAX_MONTHS
+    )
+    if until > _add_months(today, months):
+        return [
+            _("a Duldung on this ground is issued for at most %(months)s months at a time")
+            % {"months": months}
+        ]
+    return []
+
+
+def duldung_validity_recorded(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    if case.granted_until is None:
+        return [_("the validity of the Duldung has not been recorded")]
+    if case.granted_until <= timezone.localdate():
+        return [
+            _("the validity recorded (%(date)s) has passed: check the case again")
+            % {"date": case.granted_until.strftime("%d.%m.%Y")}
+        ]
+    return []
+
+
+def _apply_duldung_check(case: Any, user: Any, data: Mapping[str, Any]) -> None:
+    if data.get("duldung_ground"):
+        case.duldung_ground = data["duldung_ground"]
+    if data.get("granted_until"):
+        case.granted_until = data["granted_until"]
+
+
+DULDUNG_STATES = [
+    State(
+        CaseState.RECEIVED,
+        gettext_lazy("Received"),
+        _editable(APPLICATION | {"duldung_ground"}),
+        description=gettext_lazy("The application (or extension) is in; it waits to be checked."),
+    ),
+    State(
+        CaseState.DOCUMENTS_REQUESTED,
+        gettext_lazy("Documents requested"),
+        _editable(APPLICATION | {"duldung_ground"}),
+        description=gettext_lazy("Waiting for the applicant to send missing documents."),
+    ),
+    State(
+        CaseState.CERTIFICATE_TO_PRINT,
+        gettext_lazy("Checked: certificate to print"),
+        _editable(NOTES | {"documents", "granted_until", "duldung_ground"}),
+        description=gettext_lazy(
+            "Identity and the grounds for suspending deportation checked; the office prints "
+            "the certificate."
+        ),
+    ),
+    State(
+        CaseState.CERTIFICATE_PRINTED,
+        gettext_lazy("Certificate printed: ready for hand-over"),
+        _editable(NOTES, frozenset()),
+        description=gettext_lazy(
+            "The certificate waits at the Service Point; the holder collects it in person."
+        ),
+    ),
+    State(
+        CaseState.HEARING,
+        gettext_lazy("Hearing before refusal"),
+        _editable(NOTES),
+        description=gettext_lazy(
+            "The office intends to refuse; the applicant may comment until the deadline."
+        ),
+    ),
+    State(
+        CaseState.REFUSAL_DRAFTED,
+        gettext_lazy("Refusal notice drafted"),
+        _editable(NOTES),
+        description=gettext_lazy("The refusal notice waits for a second person's approval."),
+    ),
+    State(CaseState.HANDED_OVER, gettext_lazy("Duldung handed over"), final=True),
+    State(CaseState.REFUSED, gettext_lazy("Refused"), final=True),
+    State(CaseState.WITHDRAWN, gettext_lazy("Withdrawn"), final=True),
+    State(CaseState.FORWARDED, gettext_lazy("Forwarded to another office"), final=True),
+]
+
+DULDUNG_OPEN_STATES = _open(DULDUNG_STATES)
+_EAT = {t.name: t for t in TRANSITIONS}
+
+DULDUNG_TRANSITIONS = [
+    Transition(
+        name="check",
+        title=gettext_lazy("Check identity and grounds for suspension"),
+        sources=(CaseState.RECEIVED,),
+        target=CaseState.CERTIFICATE_TO_PRINT,
+        permission=DECIDERS,
+        guards=(identity_for_duldung, documents_complete, duldung_validity_plausible),
+        inputs=(
+            Input(
+                "duldung_ground",
+                gettext_lazy("Ground for suspending deportation"),
+                kind="choice",
+                choices=tuple(DuldungGround.choices),
+            ),
+            Input("granted_until", gettext_lazy("Duldung valid until"), kind="date"),
+        ),
+        effect=_apply_duldung_check,
+        description=gettext_lazy(
+            "Identity (passport, identity card or § 60b) and why deportation is suspended."
+        ),
+    ),
+    replace(_EAT["request_documents"], sources=(CaseState.RECEIVED,)),
+    _EAT["documents_received"],
+    Transition(
+        name="print_certificate",
+        title=gettext_lazy("Print the Duldung certificate"),
+        sources=(CaseState.CERTIFICATE_TO_PRINT,),
+        target=CaseState.CERTIFICATE_PRINTED,
+        permission=DECIDERS,
+        guards=(duldung_validity_recorded,),
+        description=gettext_lazy("Printed at the office on the official form; no card order."),
+    ),
+    Transition(
+        name="hand_over",
+        title=gettext_lazy("Hand over the Duldung certificate"),
+        sources=(CaseState.CERTIFICATE_PRINTED,),
+        target=CaseState.HANDED_OVER,
+        permission=AT_THE_COUNTER,
+        guards=(duldung_validity_recorded,),
+        inputs=(Input("collected_by", gettext_lazy("Collected by")),),
+        writes="casework.effects.hand_over",
+        description=gettext_lazy("In person, against the previous certificate if there is one."),
+    ),
+    replace(
+        _EAT["intend_refusal"],
+        sources=(
+            CaseState.RECEIVED,
+            CaseState.DOCUMENTS_REQUESTED,
+            CaseState.CERTIFICATE_TO_PRINT,
+        ),
+    ),
+    _EAT["resume_checking"],
+    _EAT["draft_refusal"],
+    _EAT["revise_refusal"],
+    _EAT["refuse"],
+    replace(_EAT["withdraw"], sources=DULDUNG_OPEN_STATES),
+    replace(_EAT["forward"], sources=DULDUNG_OPEN_STATES),
+]
+
+DULDUNG_WORKFLOW = Workflow(
+    name="duldung",
+    title=gettext_lazy("Duldung: issue or extension (§ 60a AufenthG)"),
+    states=DULDUNG_STATES,
+    transitions=DULDUNG_TRANSITIONS,
+    initial=CaseState.RECEIVED,
+    roles="casework.policy.case_roles",
+    state_attr="state",
+    method_prefix="duldung_",
+)
+
+
 # -- the workflow chain per case type ------------------------------------------------------
 # A case type names its workflow by key (``CaseType.workflow``, kept by office management); a
 # case copies the key when it is created (``Case.workflow_key``), so changing a case type later
@@ -686,6 +899,7 @@ CASE_WORKFLOWS = WorkflowRegistry("case", key_attr="workflow_key")
 #: The eAT workflow; the default for case types that name none.
 DEFAULT_WORKFLOW = "eat"
 CASE_WORKFLOWS.register(DEFAULT_WORKFLOW, CASE_WORKFLOW)
+CASE_WORKFLOWS.register("duldung", DULDUNG_WORKFLOW)
 
 
 def validate_workflow_key(value: str) -> None:

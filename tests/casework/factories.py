@@ -89,6 +89,16 @@ class CaseTypeFactory(factory.django.DjangoModelFactory):
             category=CaseCategory.HUMANITARIAN,
             requires_belehrung=True,
         )
+        #: Duldung issue or extension (§ 60a AufenthG): its own workflow, no fees, no card.
+        duldung = factory.Trait(
+            code="60a",
+            name="Duldung (Aussetzung der Abschiebung)",
+            legal_basis="§ 60a AufenthG",
+            category=CaseCategory.HUMANITARIAN,
+            workflow="duldung",
+            fee_title_cents=0,
+            fee_card_cents=0,
+        )
 
 
 class ParticipationKindFactory(factory.django.DjangoModelFactory):
@@ -206,6 +216,33 @@ STATE_PATHS = {
     CaseState.FORWARDED: ("forward",),
 }
 
+#: The same for the other workflows (states they share take the same steps there).
+WORKFLOW_PATHS = {
+    "eat": STATE_PATHS,
+    "duldung": {
+        **{
+            state: STATE_PATHS[state]
+            for state in (
+                CaseState.RECEIVED,
+                CaseState.DOCUMENTS_REQUESTED,
+                CaseState.HEARING,
+                CaseState.REFUSAL_DRAFTED,
+                CaseState.REFUSED,
+                CaseState.WITHDRAWN,
+                CaseState.FORWARDED,
+            )
+        },
+        CaseState.CERTIFICATE_TO_PRINT: ("check",),
+        CaseState.CERTIFICATE_PRINTED: ("check", "print_certificate"),
+        CaseState.HANDED_OVER: ("check", "print_certificate", "hand_over"),
+    },
+}
+
+
+def state_path(case_type, state) -> tuple[str, ...]:
+    """The steps that bring a new case of ``case_type`` into ``state``."""
+    return WORKFLOW_PATHS[case_type.workflow][state]
+
 
 def _staff(department, role):
     from casework.models import Membership
@@ -233,7 +270,15 @@ def _step(case, name, caseworker, counter, inputs=None):
 
     today = timezone.localdate()
     user, data, note = caseworker, {}, ""
-    if name == "check":
+    duldung = case.workflow_key == "duldung"
+    if name == "check" and duldung:
+        for code in case.documents.filter(received=False).values_list("code", flat=True):
+            services.mark_document_received(case=case, user=caseworker, code=code)
+        data = {"duldung_ground": "60a2_1", "granted_until": today + dt.timedelta(days=90)}
+    elif name == "hand_over" and duldung:
+        user = counter
+        data = {"collected_by": case.person.family_name}
+    elif name == "check":
         for code in case.documents.filter(received=False).values_list("code", flat=True):
             services.mark_document_received(case=case, user=caseworker, code=code)
         # Other authorities the case type needs (none unless a test configures them) consent.
@@ -381,8 +426,11 @@ class WorkflowCaseFactory(factory.Factory):
         refused = factory.Trait(state=CaseState.REFUSED)
         withdrawn = factory.Trait(state=CaseState.WITHDRAWN)
         forwarded = factory.Trait(state=CaseState.FORWARDED)
+        certificate_to_print = factory.Trait(state=CaseState.CERTIFICATE_TO_PRINT)
+        certificate_printed = factory.Trait(state=CaseState.CERTIFICATE_PRINTED)
         online = factory.Trait(channel=Channel.ONLINE)
         section_24 = factory.Trait(case_type=factory.SubFactory(CaseTypeFactory, section_24=True))
+        duldung = factory.Trait(case_type=factory.SubFactory(CaseTypeFactory, duldung=True))
 
     @classmethod
     def _create(
@@ -423,7 +471,8 @@ class WorkflowCaseFactory(factory.Factory):
         from casework.models import RequiredDocument
 
         inputs = {name: kwargs.pop(name) for name in list(kwargs) if name in STEP_INPUTS}
-        skipped = {name for name in inputs if STEP_INPUTS[name] not in STATE_PATHS[state]}
+        path = state_path(case_type, state)
+        skipped = {name for name in inputs if STEP_INPUTS[name] not in path}
         if skipped:
             raise TypeError(
                 f"{sorted(skipped)} are entered at steps a {state} case has not taken: "
@@ -463,7 +512,7 @@ class WorkflowCaseFactory(factory.Factory):
         for code, _name, received in items:
             if received:
                 services.mark_document_received(case=case, user=caseworker, code=code)
-        for name in STATE_PATHS[state]:
+        for name in path:
             case = _step(case, name, caseworker, counter, inputs)
         if card_delivered:
             services.record_card_delivered(case=case, user=counter)

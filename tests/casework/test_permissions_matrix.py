@@ -16,17 +16,19 @@ from casework.exceptions import TransitionNotAllowed
 from casework.models import Case, CaseHistory
 from casework.policy import policy_for
 from casework.selectors import cases_visible_to
-from casework.workflow import CASE_WORKFLOW
+from casework.workflow import CASE_WORKFLOWS
 
 from .factories import CaseTypeFactory, DepartmentFactory, MembershipFactory, UserFactory
-from .test_workflow import FULL_DATA, ready_case
+from .test_workflow import WORKFLOW_FULL_DATA, ready_case
 
 pytestmark = pytest.mark.django_db
 
 S = CaseState
 OPEN = {S.RECEIVED, S.DOCUMENTS_REQUESTED, S.CHECKED, S.BIOMETRICS, S.PRODUCED,
         S.PRODUCTION_FAILED, S.HEARING, S.REFUSAL_DRAFTED}  # fmt: skip
-SERVICE_POINT_STEPS = {S.CHECKED, S.BIOMETRICS, S.PRODUCED}
+#: The Service Point's steps, in every workflow: the eAT's biometrics and card, the printed
+#: Duldung certificate.
+SERVICE_POINT_STEPS = {S.CHECKED, S.BIOMETRICS, S.PRODUCED, S.CERTIFICATE_PRINTED}
 
 ACTORS = [
     "caseworker_own",
@@ -60,15 +62,60 @@ EXPECTED = {
 }
 
 
-def test_expected_table_covers_the_declaration_exactly():
-    assert set(EXPECTED) == set(CASE_WORKFLOW.transitions)
-    for name, (sources, target, _actors) in EXPECTED.items():
-        t = CASE_WORKFLOW.transition(name)
+DULDUNG_OPEN = {S.RECEIVED, S.DOCUMENTS_REQUESTED, S.CERTIFICATE_TO_PRINT, S.CERTIFICATE_PRINTED,
+                S.HEARING, S.REFUSAL_DRAFTED}  # fmt: skip
+
+#: Duldung (§ 60a): the office prints the certificate; the Service Point hands it over (or the
+#: caseworker, who often sees the holder in person anyway).
+DULDUNG_EXPECTED = {
+    "check": ({S.RECEIVED}, S.CERTIFICATE_TO_PRINT, DECIDE),
+    "request_documents": ({S.RECEIVED}, S.DOCUMENTS_REQUESTED, DECIDE),
+    "documents_received": ({S.DOCUMENTS_REQUESTED}, S.RECEIVED, DECIDE),
+    "print_certificate": ({S.CERTIFICATE_TO_PRINT}, S.CERTIFICATE_PRINTED, DECIDE),
+    "hand_over": ({S.CERTIFICATE_PRINTED}, S.HANDED_OVER, DECIDE | {"service_point"}),
+    "intend_refusal": (
+        {S.RECEIVED, S.DOCUMENTS_REQUESTED, S.CERTIFICATE_TO_PRINT},
+        S.HEARING,
+        DECIDE,
+    ),
+    "resume_checking": ({S.HEARING}, S.RECEIVED, DECIDE),
+    "draft_refusal": ({S.HEARING}, S.REFUSAL_DRAFTED, DECIDE),
+    "revise_refusal": ({S.REFUSAL_DRAFTED}, S.HEARING, DECIDE),
+    "refuse": ({S.REFUSAL_DRAFTED}, S.REFUSED, DECIDE),
+    "withdraw": (DULDUNG_OPEN, S.WITHDRAWN, DECIDE),
+    "forward": (DULDUNG_OPEN, S.FORWARDED, DECIDE),
+}
+
+#: The specification of every workflow: transition -> (sources, target, actors).
+EXPECTED_BY_WORKFLOW = {"eat": EXPECTED, "duldung": DULDUNG_EXPECTED}
+WORKFLOWS = sorted(EXPECTED_BY_WORKFLOW)
+
+
+def test_every_workflow_has_its_table():
+    assert set(EXPECTED_BY_WORKFLOW) == set(CASE_WORKFLOWS)
+
+
+@pytest.mark.parametrize("key", WORKFLOWS)
+def test_expected_table_covers_the_declaration_exactly(key):
+    workflow = CASE_WORKFLOWS.get(key)
+    expected = EXPECTED_BY_WORKFLOW[key]
+    assert set(expected) == set(workflow.transitions)
+    for name, (sources, target, _actors) in expected.items():
+        t = workflow.transition(name)
         assert (set(t.sources), t.target) == (sources, target), name
 
 
+@pytest.fixture(params=WORKFLOWS)
+def world(request):
+    return _world(request.param)
+
+
 @pytest.fixture
-def world():
+def eat_world():
+    return _world("eat")
+
+
+def _world(key):
     own, other = DepartmentFactory(code="own"), DepartmentFactory(code="other")
     counter = DepartmentFactory(code="service-point", handles_cases=False)
     admin = UserFactory(username="admin")
@@ -83,13 +130,17 @@ def world():
         "office_admin": admin,
         "anonymous": AnonymousUser(),
     }
-    # § 104c: the strictest case type (Belehrung at hand-over, § 25a/§ 25b before the check).
-    case_type = CaseTypeFactory(chancen=True, department=own)
+    if key == "eat":
+        # § 104c: the strictest type (Belehrung at hand-over, § 25a/§ 25b before the check).
+        case_type = CaseTypeFactory(chancen=True, department=own)
+    else:
+        case_type = CaseTypeFactory(code=key, workflow=key, department=own)
+    assert case_type.workflow == key
     return users, case_type
 
 
-def expected_outcome(actor: str, state: str, transition: str) -> str:
-    sources, _target, actors = EXPECTED[transition]
+def expected_outcome(actor: str, state: str, transition: str, key: str = "eat") -> str:
+    sources, _target, actors = EXPECTED_BY_WORKFLOW[key][transition]
     holds_role = actor in actors and (actor != "service_point" or state in SERVICE_POINT_STEPS)
     if not holds_role:
         return "denied"
@@ -102,7 +153,7 @@ def attempt(case: Case, user, transition: str) -> str:
             case=case,
             user=user,
             transition=transition,
-            data=FULL_DATA.get(transition, {}),
+            data=WORKFLOW_FULL_DATA[case.workflow_key].get(transition, {}),
             note="Vermerk",
         )
     except PermissionDenied:
@@ -116,18 +167,21 @@ def attempt(case: Case, user, transition: str) -> str:
 def test_every_state_and_transition_for(actor, world):
     users, case_type = world
     user = users[actor]
+    key = case_type.workflow
+    workflow = CASE_WORKFLOWS.get(key)
     mismatches = []
-    for state in CaseState:
+    for state in workflow.states:
         case = ready_case(state, case_type=case_type)
-        for transition in CASE_WORKFLOW.transitions:
-            expected = expected_outcome(actor, state, transition)
+        assert case.workflow is workflow
+        for transition in workflow.transitions:
+            expected = expected_outcome(actor, state, transition, key)
             assert policy_for(user).may_fire(case, transition) is (expected == "done")
             history = CaseHistory.objects.filter(case=case).count()
             with transaction.atomic():
                 outcome = attempt(case, user, transition)
                 stored = Case.objects.get(pk=case.pk)
                 if outcome == "done":
-                    assert stored.state == EXPECTED[transition][1]
+                    assert stored.state == EXPECTED_BY_WORKFLOW[key][transition][1]
                     assert CaseHistory.objects.filter(case=case).count() == history + 1
                 else:
                     # A refused attempt changes nothing, in the database or on the instance.
@@ -136,7 +190,7 @@ def test_every_state_and_transition_for(actor, world):
                 transaction.set_rollback(True)
             case.refresh_from_db()
             if outcome != expected:
-                mismatches.append((state.value, transition, expected, outcome))
+                mismatches.append((str(state), transition, expected, outcome))
     assert mismatches == []
 
 
@@ -145,7 +199,7 @@ def test_visibility_matches_the_roles(actor, world):
     """can_view (used by the services) and cases_visible_to (used by lists) agree."""
     users, case_type = world
     user = users[actor]
-    for state in CaseState:
+    for state in CASE_WORKFLOWS.get(case_type.workflow).states:
         case = ready_case(state, case_type=case_type)
         visible = case in cases_visible_to(user)
         assert policy_for(user).may_view(case) is visible
@@ -173,7 +227,8 @@ def test_every_app_asks_the_same_policy(actor, world):
 
     users, case_type = world
     user = users[actor]
-    cases = {state: ready_case(state, case_type=case_type) for state in CaseState}
+    states = CASE_WORKFLOWS.get(case_type.workflow).states
+    cases = {state: ready_case(state, case_type=case_type) for state in states}
     backend = get_search_backend()
     backend.rebuild()
     policy = policy_for(user)
@@ -226,7 +281,7 @@ def test_approving_a_refusal_notice(actor, world):
 
 @pytest.mark.parametrize("answer", ["consent", "refuse", "cancel"])
 @pytest.mark.parametrize("actor", ACTORS)
-def test_answering_a_participation_of_another_authority(actor, answer, world):
+def test_answering_a_participation_of_another_authority(actor, answer, eat_world):
     """Only the department's deciders record an authority's answer or cancel the request;
     no person can deem a consent given (the background worker does, on the deadline)."""
     from casework.workflow import PARTICIPATION_WORKFLOW
@@ -234,7 +289,7 @@ def test_answering_a_participation_of_another_authority(actor, answer, world):
 
     from .factories import ParticipationKindFactory, WorkflowCaseFactory
 
-    users, case_type = world
+    users, case_type = eat_world
     ParticipationKindFactory(case_types=[case_type])
     case = WorkflowCaseFactory(case_type=case_type)
     participation = case.participations.get()

@@ -13,6 +13,7 @@ from casework.constants import (
     OFFICE_ADMIN_GROUP,
     CardOrderStatus,
     CaseState,
+    DuldungGround,
     Language,
     PhotoSource,
     Role,
@@ -55,6 +56,9 @@ def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), approv
     }
     if state in CHECKED_OR_LATER and case_type.limited_validity:
         defaults["granted_until"] = valid_until()  # entered when the case was checked
+    if case_type.workflow == "duldung" and state in DULDUNG_CHECKED_OR_LATER:
+        defaults["granted_until"] = valid_until(90)
+        defaults["duldung_ground"] = DuldungGround.IMPOSSIBLE
     # low-level: the guard matrix wants every guard passing in any state, which no real path has
     case = CaseFactory(state=state, case_type=case_type, **{**defaults, **kwargs})
     for code, name, received in documents:
@@ -109,6 +113,11 @@ def _heard(case, *, approved: bool) -> None:
         notice.save()
 
 
+#: Duldung states a case reaches only through its "check" (validity and ground entered there).
+DULDUNG_CHECKED_OR_LATER = frozenset(
+    {CaseState.CERTIFICATE_TO_PRINT, CaseState.CERTIFICATE_PRINTED, CaseState.HANDED_OVER}
+)
+
 #: Inputs that satisfy every transition.
 FULL_DATA = {
     "check": {"checked_25a": True, "checked_25b": True, "granted_until": valid_until()},
@@ -124,6 +133,16 @@ FULL_DATA = {
     },
     "draft_refusal": {"reason": "Livelihood not secured (§ 5 (1) no. 1 AufenthG)."},
     "forward": {"forwarded_to": "Ausländerbehörde Düsseldorf"},
+}
+
+#: The same per workflow (a transition of the same name may take other inputs there).
+WORKFLOW_FULL_DATA = {
+    "eat": FULL_DATA,
+    "duldung": {
+        **FULL_DATA,
+        "check": {"duldung_ground": DuldungGround.IMPOSSIBLE, "granted_until": valid_until(90)},
+        "hand_over": {"collected_by": "Holder in person"},
+    },
 }
 
 
@@ -145,13 +164,21 @@ def _english():
 # -- the declaration -------------------------------------------------------------------------
 
 
-def test_declaration_covers_every_case_state_and_binds_a_method_per_transition():
-    assert set(CASE_WORKFLOW.states) == set(CaseState.values)
-    assert CASE_WORKFLOW.reachable_states() == set(CaseState.values)
-    for name in CASE_WORKFLOW.transitions:
-        assert callable(getattr(Case, f"do_{name}"))
+def test_declarations_cover_every_case_state_and_bind_a_method_per_transition():
+    """Each workflow reaches all of its states; together they declare exactly the states of
+    the shared field, and each transition of each is a method with its workflow's prefix."""
+    from casework.workflow import CASE_WORKFLOWS
+
+    assert set(CASE_WORKFLOWS.states()) == set(CaseState.values)
     fsm_names = {t.name for t in Case().get_all_state_transitions()}
-    assert fsm_names == {f"do_{name}" for name in CASE_WORKFLOW.transitions}
+    expected = set()
+    for workflow in CASE_WORKFLOWS.values():
+        assert workflow.reachable_states() == set(workflow.states), workflow.name
+        for name in workflow.transitions:
+            assert callable(getattr(Case, f"{workflow.method_prefix}{name}"))
+            expected.add(f"{workflow.method_prefix}{name}")
+    assert fsm_names == expected
+    assert CASE_WORKFLOW.method_prefix == "do_"
 
 
 def test_the_transitions_that_write_rows_besides_the_case_declare_it():
