@@ -132,4 +132,45 @@ WORKFLOW_STATE_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             _("Apply for an extension in good time before the certificate expires."),
         ),
     },
+    "naturalisation": {
+        CaseState.RECEIVED: (
+            _("We have received your application for naturalisation. It has not been checked yet."),
+            _(
+                "We first check that your documents are complete. If anything is missing, we "
+                "will write to you."
+            ),
+        ),
+        CaseState.DOCUMENTS_COMPLETE: (
+            _("Your documents are complete."),
+            _(
+                "Please send us your German language certificate (B1 or higher) and the "
+                "certificate of the naturalisation test, if you have not done so yet."
+            ),
+        ),
+        CaseState.CERTIFICATES_RECORDED: (
+            _("Your language and test certificates have been recorded."),
+            _(
+                "We now check the remaining requirements; this includes an enquiry to the "
+                "security authorities and can take some weeks. You do not need to do anything."
+            ),
+        ),
+        CaseState.REQUIREMENTS_MET: (
+            _("You meet the requirements for naturalisation."),
+            _(
+                "We will invite you to receive your naturalisation certificate in person. You "
+                "will sign a declaration of commitment to the constitution there."
+            ),
+        ),
+        CaseState.ASSURANCE_GIVEN: (
+            _("You have received an assurance of naturalisation."),
+            _(
+                "Please apply to be released from your previous citizenship and send us the "
+                "proof. Then we will hand over your naturalisation certificate."
+            ),
+        ),
+        CaseState.HANDED_OVER: (
+            _("Your naturalisation certificate has been handed over. The case is closed."),
+            _("Congratulations. You can now apply for a German identity card and passport."),
+        ),
+    },
 }

@@ -22,6 +22,15 @@ class CaseState(models.TextChoices):
     CERTIFICATE_TO_PRINT = "certificate_to_print", _("Checked: certificate to print")
     #: The certificate is printed and waits at the Service Point to be handed over in person.
     CERTIFICATE_PRINTED = "certificate_printed", _("Certificate printed: ready for hand-over")
+    # -- Naturalisation (StAG § 10): its own department, the certificate handed over in person.
+    DOCUMENTS_COMPLETE = "documents_complete", _("Documents complete")
+    #: The German language certificate (B1 or higher) and the naturalisation test recorded.
+    CERTIFICATES_RECORDED = "certificates_recorded", _("Language and test certificates recorded")
+    #: Requirements of § 10 StAG met (including the security authorities' answer).
+    REQUIREMENTS_MET = "requirements_met", _("Checked: requirements met")
+    #: Assurance of naturalisation (Einbürgerungszusicherung): the old citizenship is given up
+    #: first where the other state requires it.
+    ASSURANCE_GIVEN = "assurance_given", _("Assurance of naturalisation given")
 
 
 #: States in which nothing moves any more.
@@ -52,6 +61,15 @@ class DuldungGround(models.TextChoices):
     UNCLEAR_IDENTITY = "60b", _("§ 60b: identity not clarified")
     TRAINING = "60c", _("§ 60c: vocational training")
     EMPLOYMENT = "60d", _("§ 60d: employment")
+
+
+class LanguageLevel(models.TextChoices):
+    """Level of a German language certificate (CEFR); naturalisation needs B1 or higher."""
+
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
 
 
 class Channel(models.TextChoices):

@@ -684,6 +684,9 @@ def _create_cases(types, users, stdout, style) -> int:
             failures += 1
             stdout.write(style.WARNING(f"  {case.file_number}: stopped before {target}: {exc}"))
         _backdate(case, received_at, rng, now)
+    failures += _create_naturalisation_cases(
+        types, caseworkers["einbuergerung"], now, today, stdout, style
+    )
     failures += _create_duldung_cases(
         types, caseworkers["asyl-eu"], counter, now, today, stdout, style
     )
@@ -778,6 +781,88 @@ def _create_duldung_cases(types, caseworker, counter, now, today, stdout, style)
                     note = "Anhörung vor Ablehnung (§ 28 VwVfG)."
                 case = services.fire_transition(
                     case=case, user=user, transition=name, note=note, data=data
+                )
+        except (TransitionNotAllowed, ConcurrentChange, ValidationError) as exc:
+            failures += 1
+            stdout.write(style.WARNING(f"  {case.file_number}: stopped before {target}: {exc}"))
+        _backdate(case, received_at, rng, now)
+    return failures
+
+
+#: Naturalisation cases of the demo (StAG § 10): target state, days since receipt.
+NATURALISATION_CASES = [
+    (CaseState.RECEIVED, 5),
+    (CaseState.DOCUMENTS_REQUESTED, 30),
+    (CaseState.DOCUMENTS_COMPLETE, 45),
+    (CaseState.CERTIFICATES_RECORDED, 70),
+    (CaseState.REQUIREMENTS_MET, 120),
+    (CaseState.ASSURANCE_GIVEN, 200),
+    (CaseState.HANDED_OVER, 240),
+]
+NATURALISATION_PATHS = {
+    CaseState.RECEIVED: [],
+    CaseState.DOCUMENTS_REQUESTED: ["request_documents"],
+    CaseState.DOCUMENTS_COMPLETE: ["complete_documents"],
+    CaseState.CERTIFICATES_RECORDED: ["complete_documents", "record_certificates"],
+    CaseState.REQUIREMENTS_MET: ["complete_documents", "record_certificates", "check"],
+    CaseState.ASSURANCE_GIVEN: [
+        "complete_documents",
+        "record_certificates",
+        "check",
+        "give_assurance",
+    ],
+    CaseState.HANDED_OVER: ["complete_documents", "record_certificates", "check", "hand_over"],
+}
+
+
+def _create_naturalisation_cases(types, caseworker, now, today, stdout, style) -> int:
+    """A few naturalisation cases in several states (a generator of their own, as above)."""
+    case_type = types.get("stag10")
+    if case_type is None:
+        return 0
+    rng = random.Random(SEED + 3)
+    failures = 0
+    for offset, (target, days) in enumerate(NATURALISATION_CASES):
+        received_at = now - dt.timedelta(days=days, minutes=rng.randint(0, 600))
+        person = _person(rng, PERSONS + 100 + offset, rng.choice(list(NAMES)))
+        person.save()
+        case = services.create_case(
+            person=person,
+            case_type=case_type,
+            channel=Channel.POST,
+            received_at=received_at,
+            user=caseworker,
+            notes=DEMO_NOTE,
+            assigned_to=caseworker,
+        )
+        try:
+            for name in NATURALISATION_PATHS[target]:
+                data, note = {}, ""
+                if name == "complete_documents":
+                    case.documents.filter(received=False).update(
+                        received=True, received_at=timezone.now()
+                    )
+                    note = "Unterlagen vollständig."
+                elif name == "request_documents":
+                    data = {"due_on": today + dt.timedelta(days=28)}
+                    note = "Rentenversicherungsverlauf und Einkommensnachweise angefordert."
+                elif name == "record_certificates":
+                    data = {
+                        "language_certificate": rng.choice(["B1", "B1", "B2", "C1"]),
+                        "citizenship_test_passed_on": today
+                        - dt.timedelta(days=rng.randint(30, 300)),
+                    }
+                elif name == "check":
+                    note = "Voraussetzungen nach § 10 StAG erfüllt; Regelanfrage ohne Erkenntnisse."
+                elif name == "give_assurance":
+                    data = {"assurance_valid_until": add_years(today, 2) - dt.timedelta(days=1)}
+                    note = "Der Herkunftsstaat verlangt die Entlassung aus der Staatsangehörigkeit."
+                elif name == "hand_over":
+                    name_shown = f"{person.given_names.title()} {person.family_name.title()}"
+                    data = {"collected_by": name_shown, "declaration_signed": True}
+                    note = "Urkunde in der Einbürgerungsfeier ausgehändigt."
+                case = services.fire_transition(
+                    case=case, user=caseworker, transition=name, note=note, data=data
                 )
         except (TransitionNotAllowed, ConcurrentChange, ValidationError) as exc:
             failures += 1

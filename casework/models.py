@@ -30,6 +30,7 @@ from .constants import (
     HearingAnswerVia,
     HistoryEvent,
     Language,
+    LanguageLevel,
     NoticeDelivery,
     NoticeKind,
     NoticeStatus,
@@ -313,6 +314,23 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # § 104c: § 25a and § 25b must have been checked first.
     checked_25a = models.BooleanField(_("§ 25a checked"), default=False)
     checked_25b = models.BooleanField(_("§ 25b checked"), default=False)
+    #: Naturalisation (StAG § 10): the certificates recorded, and whether the old citizenship
+    #: must be given up first (then an assurance of naturalisation comes before the certificate).
+    language_certificate = models.CharField(
+        _("German language certificate (level)"),
+        max_length=2,
+        choices=LanguageLevel.choices,
+        blank=True,
+    )
+    citizenship_test_passed_on = models.DateField(
+        _("naturalisation test passed on"), null=True, blank=True
+    )
+    renunciation_required = models.BooleanField(
+        _("the previous citizenship must be given up"), default=False
+    )
+    assurance_valid_until = models.DateField(
+        _("assurance of naturalisation valid until"), null=True, blank=True
+    )
     #: Duldung (§ 60a): why deportation is suspended, recorded at the check.
     duldung_ground = models.CharField(
         _("ground for suspending deportation"),

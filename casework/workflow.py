@@ -38,6 +38,7 @@ from .constants import (
     CaseState,
     DuldungGround,
     Language,
+    LanguageLevel,
     NoticeKind,
     NoticeStatus,
     Role,
@@ -890,6 +891,259 @@ DULDUNG_WORKFLOW = Workflow(
 )
 
 
+# -- Naturalisation (Einbürgerung, StAG § 10 since 27 June 2024) -------------------------------
+# Its own department. Application → documents complete → the language certificate (B1 or
+# higher) and the naturalisation test recorded → checked (residence, livelihood, commitment, the
+# security authorities' answer) → where the other state requires it, an assurance of
+# naturalisation first and the old citizenship given up → the certificate handed over in
+# person with the declaration of commitment. No Service Point steps.
+
+#: An assurance of naturalisation is usually valid for two years.
+ASSURANCE_MAX_YEARS = 2
+
+
+def certificates_recorded(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    reasons = []
+    if not case.language_certificate:
+        reasons.append(_("no German language certificate (B1 or higher) recorded"))
+    if case.citizenship_test_passed_on is None:
+        reasons.append(_("the naturalisation test has not been recorded as passed"))
+    return reasons
+
+
+def test_date_not_in_future(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    passed_on = (data or {}).get("citizenship_test_passed_on")
+    if isinstance(passed_on, dt.date) and passed_on > timezone.localdate():
+        return [_("the naturalisation test cannot have been passed in the future")]
+    return []
+
+
+def assurance_validity_plausible(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    until = (data or {}).get("assurance_valid_until")
+    if not isinstance(until, dt.date):
+        return []
+    today = timezone.localdate()
+    if until <= today:
+        return [_("the assurance must be valid beyond today")]
+    if until > add_years(today, ASSURANCE_MAX_YEARS):
+        return [
+            _("an assurance of naturalisation is valid for at most %(years)s years")
+            % {"years": ASSURANCE_MAX_YEARS}
+        ]
+    return []
+
+
+def ready_for_certificate(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    """The previous citizenship given up where it must be; the declaration of commitment to
+    the free democratic basic order signed at the hand-over."""
+    reasons: list[str] = []
+    if data is None:
+        return reasons
+    if case.renunciation_required and not data.get("release_proven"):
+        reasons.append(_("the release from the previous citizenship has not been proven"))
+    if not data.get("declaration_signed"):
+        reasons.append(_("the declaration of commitment must be signed at the hand-over"))
+    return reasons
+
+
+def _apply_certificates(case: Any, user: Any, data: Mapping[str, Any]) -> None:
+    case.language_certificate = data.get("language_certificate") or case.language_certificate
+    if data.get("citizenship_test_passed_on"):
+        case.citizenship_test_passed_on = data["citizenship_test_passed_on"]
+
+
+def _apply_assurance(case: Any, user: Any, data: Mapping[str, Any]) -> None:
+    # The assurance is given because the other state requires its citizenship to be given up.
+    case.renunciation_required = True
+    case.assurance_valid_until = data.get("assurance_valid_until")
+
+
+CERTIFICATES = frozenset({"language_certificate", "citizenship_test_passed_on"})
+
+NATURALISATION_STATES = [
+    State(
+        CaseState.RECEIVED,
+        gettext_lazy("Application received"),
+        _editable(APPLICATION - {"granted_until", "checked_25a", "checked_25b"} | CERTIFICATES),
+        description=gettext_lazy("The application is in; the documents are checked first."),
+    ),
+    State(
+        CaseState.DOCUMENTS_REQUESTED,
+        gettext_lazy("Documents requested"),
+        _editable(APPLICATION - {"granted_until", "checked_25a", "checked_25b"} | CERTIFICATES),
+        description=gettext_lazy("Waiting for the applicant to send missing documents."),
+    ),
+    State(
+        CaseState.DOCUMENTS_COMPLETE,
+        gettext_lazy("Documents complete"),
+        _editable(NOTES | {"documents"} | CERTIFICATES),
+        description=gettext_lazy("Waiting for the language certificate and the test result."),
+    ),
+    State(
+        CaseState.CERTIFICATES_RECORDED,
+        gettext_lazy("Language and test certificates recorded"),
+        _editable(NOTES | CERTIFICATES),
+        description=gettext_lazy(
+            "The requirements of § 10 StAG are checked, with the security authorities' answer."
+        ),
+    ),
+    State(
+        CaseState.REQUIREMENTS_MET,
+        gettext_lazy("Checked: requirements met"),
+        _editable(NOTES),
+        description=gettext_lazy(
+            "The certificate can be handed over, or an assurance is given first where the "
+            "previous citizenship must be given up."
+        ),
+    ),
+    State(
+        CaseState.ASSURANCE_GIVEN,
+        gettext_lazy("Assurance of naturalisation given"),
+        _editable(NOTES),
+        description=gettext_lazy("Waiting for the release from the previous citizenship."),
+    ),
+    State(
+        CaseState.HEARING,
+        gettext_lazy("Hearing before refusal"),
+        _editable(NOTES),
+        description=gettext_lazy(
+            "The office intends to refuse; the applicant may comment until the deadline."
+        ),
+    ),
+    State(
+        CaseState.REFUSAL_DRAFTED,
+        gettext_lazy("Refusal notice drafted"),
+        _editable(NOTES),
+        description=gettext_lazy("The refusal notice waits for a second person's approval."),
+    ),
+    State(
+        CaseState.HANDED_OVER, gettext_lazy("Naturalisation certificate handed over"), final=True
+    ),
+    State(CaseState.REFUSED, gettext_lazy("Refused"), final=True),
+    State(CaseState.WITHDRAWN, gettext_lazy("Withdrawn"), final=True),
+    State(CaseState.FORWARDED, gettext_lazy("Forwarded to another office"), final=True),
+]
+
+NATURALISATION_OPEN_STATES = _open(NATURALISATION_STATES)
+
+NATURALISATION_TRANSITIONS = [
+    replace(
+        _EAT["request_documents"],
+        sources=(CaseState.RECEIVED, CaseState.DOCUMENTS_COMPLETE),
+    ),
+    _EAT["documents_received"],
+    Transition(
+        name="complete_documents",
+        title=gettext_lazy("Documents complete"),
+        sources=(CaseState.RECEIVED,),
+        target=CaseState.DOCUMENTS_COMPLETE,
+        permission=DECIDERS,
+        guards=(passport_valid, documents_complete),
+    ),
+    Transition(
+        name="record_certificates",
+        title=gettext_lazy("Record language and test certificates"),
+        sources=(CaseState.DOCUMENTS_COMPLETE,),
+        target=CaseState.CERTIFICATES_RECORDED,
+        permission=DECIDERS,
+        guards=(test_date_not_in_future,),
+        inputs=(
+            Input(
+                "language_certificate",
+                gettext_lazy("German language certificate (level)"),
+                kind="choice",
+                choices=tuple(LanguageLevel.choices),
+            ),
+            Input(
+                "citizenship_test_passed_on",
+                gettext_lazy("Naturalisation test passed on"),
+                kind="date",
+            ),
+        ),
+        effect=_apply_certificates,
+    ),
+    Transition(
+        name="check",
+        title=gettext_lazy("Requirements of § 10 StAG met"),
+        sources=(CaseState.CERTIFICATES_RECORDED,),
+        target=CaseState.REQUIREMENTS_MET,
+        permission=DECIDERS,
+        guards=(passport_valid, certificates_recorded),
+        description=gettext_lazy(
+            "Lawful residence, livelihood, commitment to the constitutional order, the "
+            "security authorities' answer."
+        ),
+    ),
+    Transition(
+        name="give_assurance",
+        title=gettext_lazy("Give the assurance of naturalisation"),
+        sources=(CaseState.REQUIREMENTS_MET,),
+        target=CaseState.ASSURANCE_GIVEN,
+        permission=DECIDERS,
+        guards=(assurance_validity_plausible,),
+        inputs=(
+            Input("assurance_valid_until", gettext_lazy("Assurance valid until"), kind="date"),
+        ),
+        effect=_apply_assurance,
+        description=gettext_lazy(
+            "Where the other state requires its citizenship to be given up: the certificate "
+            "follows once the release is proven."
+        ),
+    ),
+    Transition(
+        name="hand_over",
+        title=gettext_lazy("Hand over the naturalisation certificate"),
+        sources=(CaseState.REQUIREMENTS_MET, CaseState.ASSURANCE_GIVEN),
+        target=CaseState.HANDED_OVER,
+        permission=DECIDERS,
+        guards=(certificates_recorded, ready_for_certificate),
+        inputs=(
+            Input("collected_by", gettext_lazy("Collected by")),
+            Input(
+                "declaration_signed",
+                gettext_lazy("Declaration of commitment signed"),
+                required=False,
+                kind="bool",
+            ),
+            Input(
+                "release_proven",
+                gettext_lazy("Release from the previous citizenship proven"),
+                required=False,
+                kind="bool",
+            ),
+        ),
+        writes="casework.effects.hand_over",
+        description=gettext_lazy("In person, with the declaration of commitment."),
+    ),
+    replace(
+        _EAT["intend_refusal"],
+        sources=(
+            CaseState.RECEIVED,
+            CaseState.DOCUMENTS_REQUESTED,
+            CaseState.DOCUMENTS_COMPLETE,
+            CaseState.CERTIFICATES_RECORDED,
+        ),
+    ),
+    _EAT["resume_checking"],
+    _EAT["draft_refusal"],
+    _EAT["revise_refusal"],
+    _EAT["refuse"],
+    replace(_EAT["withdraw"], sources=NATURALISATION_OPEN_STATES),
+    replace(_EAT["forward"], sources=NATURALISATION_OPEN_STATES),
+]
+
+NATURALISATION_WORKFLOW = Workflow(
+    name="naturalisation",
+    title=gettext_lazy("Naturalisation (StAG § 10)"),
+    states=NATURALISATION_STATES,
+    transitions=NATURALISATION_TRANSITIONS,
+    initial=CaseState.RECEIVED,
+    roles="casework.policy.case_roles",
+    state_attr="state",
+    method_prefix="naturalisation_",
+)
+
+
 # -- the workflow chain per case type ------------------------------------------------------
 # A case type names its workflow by key (``CaseType.workflow``, kept by office management); a
 # case copies the key when it is created (``Case.workflow_key``), so changing a case type later
@@ -900,6 +1154,7 @@ CASE_WORKFLOWS = WorkflowRegistry("case", key_attr="workflow_key")
 DEFAULT_WORKFLOW = "eat"
 CASE_WORKFLOWS.register(DEFAULT_WORKFLOW, CASE_WORKFLOW)
 CASE_WORKFLOWS.register("duldung", DULDUNG_WORKFLOW)
+CASE_WORKFLOWS.register("naturalisation", NATURALISATION_WORKFLOW)
 
 
 def validate_workflow_key(value: str) -> None:

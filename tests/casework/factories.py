@@ -99,6 +99,17 @@ class CaseTypeFactory(factory.django.DjangoModelFactory):
             fee_title_cents=0,
             fee_card_cents=0,
         )
+        #: Naturalisation (StAG § 10): its own workflow, the certificate, no card.
+        naturalisation = factory.Trait(
+            code="stag10",
+            name="Einbürgerung",
+            legal_basis="§ 10 StAG",
+            category=CaseCategory.OTHER,
+            workflow="naturalisation",
+            fee_title_cents=25500,
+            fee_card_cents=0,
+            limited_validity=False,
+        )
 
 
 class ParticipationKindFactory(factory.django.DjangoModelFactory):
@@ -236,6 +247,35 @@ WORKFLOW_PATHS = {
         CaseState.CERTIFICATE_PRINTED: ("check", "print_certificate"),
         CaseState.HANDED_OVER: ("check", "print_certificate", "hand_over"),
     },
+    "naturalisation": {
+        **{
+            state: STATE_PATHS[state]
+            for state in (
+                CaseState.RECEIVED,
+                CaseState.DOCUMENTS_REQUESTED,
+                CaseState.HEARING,
+                CaseState.REFUSAL_DRAFTED,
+                CaseState.REFUSED,
+                CaseState.WITHDRAWN,
+                CaseState.FORWARDED,
+            )
+        },
+        CaseState.DOCUMENTS_COMPLETE: ("complete_documents",),
+        CaseState.CERTIFICATES_RECORDED: ("complete_documents", "record_certificates"),
+        CaseState.REQUIREMENTS_MET: ("complete_documents", "record_certificates", "check"),
+        CaseState.ASSURANCE_GIVEN: (
+            "complete_documents",
+            "record_certificates",
+            "check",
+            "give_assurance",
+        ),
+        CaseState.HANDED_OVER: (
+            "complete_documents",
+            "record_certificates",
+            "check",
+            "hand_over",
+        ),
+    },
 }
 
 
@@ -271,7 +311,21 @@ def _step(case, name, caseworker, counter, inputs=None):
     today = timezone.localdate()
     user, data, note = caseworker, {}, ""
     duldung = case.workflow_key == "duldung"
-    if name == "check" and duldung:
+    naturalisation = case.workflow_key == "naturalisation"
+    if naturalisation and name in ("complete_documents", "check"):
+        for code in case.documents.filter(received=False).values_list("code", flat=True):
+            services.mark_document_received(case=case, user=caseworker, code=code)
+    elif name == "record_certificates":
+        data = {"language_certificate": "B1", "citizenship_test_passed_on": today}
+    elif name == "give_assurance":
+        data = {"assurance_valid_until": today + dt.timedelta(days=365)}
+    elif name == "hand_over" and naturalisation:
+        data = {
+            "collected_by": case.person.family_name,
+            "declaration_signed": True,
+            "release_proven": case.renunciation_required,
+        }
+    elif name == "check" and duldung:
         for code in case.documents.filter(received=False).values_list("code", flat=True):
             services.mark_document_received(case=case, user=caseworker, code=code)
         data = {"duldung_ground": "60a2_1", "granted_until": today + dt.timedelta(days=90)}
@@ -428,9 +482,16 @@ class WorkflowCaseFactory(factory.Factory):
         forwarded = factory.Trait(state=CaseState.FORWARDED)
         certificate_to_print = factory.Trait(state=CaseState.CERTIFICATE_TO_PRINT)
         certificate_printed = factory.Trait(state=CaseState.CERTIFICATE_PRINTED)
+        documents_complete = factory.Trait(state=CaseState.DOCUMENTS_COMPLETE)
+        certificates_recorded = factory.Trait(state=CaseState.CERTIFICATES_RECORDED)
+        requirements_met = factory.Trait(state=CaseState.REQUIREMENTS_MET)
+        assurance_given = factory.Trait(state=CaseState.ASSURANCE_GIVEN)
         online = factory.Trait(channel=Channel.ONLINE)
         section_24 = factory.Trait(case_type=factory.SubFactory(CaseTypeFactory, section_24=True))
         duldung = factory.Trait(case_type=factory.SubFactory(CaseTypeFactory, duldung=True))
+        naturalisation = factory.Trait(
+            case_type=factory.SubFactory(CaseTypeFactory, naturalisation=True)
+        )
 
     @classmethod
     def _create(

@@ -86,8 +86,39 @@ DULDUNG_EXPECTED = {
     "forward": (DULDUNG_OPEN, S.FORWARDED, DECIDE),
 }
 
+NATURALISATION_OPEN = {S.RECEIVED, S.DOCUMENTS_REQUESTED, S.DOCUMENTS_COMPLETE,
+                       S.CERTIFICATES_RECORDED, S.REQUIREMENTS_MET, S.ASSURANCE_GIVEN,
+                       S.HEARING, S.REFUSAL_DRAFTED}  # fmt: skip
+
+#: Naturalisation (StAG § 10): the department's own steps; the Service Point has none, the
+#: certificate is handed over by the department (with the declaration of commitment).
+NATURALISATION_EXPECTED = {
+    "request_documents": ({S.RECEIVED, S.DOCUMENTS_COMPLETE}, S.DOCUMENTS_REQUESTED, DECIDE),
+    "documents_received": ({S.DOCUMENTS_REQUESTED}, S.RECEIVED, DECIDE),
+    "complete_documents": ({S.RECEIVED}, S.DOCUMENTS_COMPLETE, DECIDE),
+    "record_certificates": ({S.DOCUMENTS_COMPLETE}, S.CERTIFICATES_RECORDED, DECIDE),
+    "check": ({S.CERTIFICATES_RECORDED}, S.REQUIREMENTS_MET, DECIDE),
+    "give_assurance": ({S.REQUIREMENTS_MET}, S.ASSURANCE_GIVEN, DECIDE),
+    "hand_over": ({S.REQUIREMENTS_MET, S.ASSURANCE_GIVEN}, S.HANDED_OVER, DECIDE),
+    "intend_refusal": (
+        {S.RECEIVED, S.DOCUMENTS_REQUESTED, S.DOCUMENTS_COMPLETE, S.CERTIFICATES_RECORDED},
+        S.HEARING,
+        DECIDE,
+    ),
+    "resume_checking": ({S.HEARING}, S.RECEIVED, DECIDE),
+    "draft_refusal": ({S.HEARING}, S.REFUSAL_DRAFTED, DECIDE),
+    "revise_refusal": ({S.REFUSAL_DRAFTED}, S.HEARING, DECIDE),
+    "refuse": ({S.REFUSAL_DRAFTED}, S.REFUSED, DECIDE),
+    "withdraw": (NATURALISATION_OPEN, S.WITHDRAWN, DECIDE),
+    "forward": (NATURALISATION_OPEN, S.FORWARDED, DECIDE),
+}
+
 #: The specification of every workflow: transition -> (sources, target, actors).
-EXPECTED_BY_WORKFLOW = {"eat": EXPECTED, "duldung": DULDUNG_EXPECTED}
+EXPECTED_BY_WORKFLOW = {
+    "eat": EXPECTED,
+    "duldung": DULDUNG_EXPECTED,
+    "naturalisation": NATURALISATION_EXPECTED,
+}
 WORKFLOWS = sorted(EXPECTED_BY_WORKFLOW)
 
 

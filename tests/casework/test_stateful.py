@@ -64,7 +64,8 @@ EXPECTED_ERRORS = (PermissionDenied, TransitionNotAllowed, ValidationError)
 #: runs also get deep into the workflow.
 actors = st.sampled_from(ACTORS + ["caseworker_own", "service_point"] * 3)
 MAIN_LINE = ("check", "take_biometrics", "order_card", "hand_over", "documents_received",
-             "production_failed", "reorder", "print_certificate")  # fmt: skip
+             "production_failed", "reorder", "print_certificate", "complete_documents",
+             "record_certificates", "give_assurance")  # fmt: skip
 
 
 def snapshot(case_id: int) -> dict:
@@ -169,6 +170,7 @@ class CaseMachine(RuleBasedStateMachine):
 
         prepare = {
             "check": before_check,
+            "complete_documents": self.documents_arrive,
             "take_biometrics": self.biometrics,
             "order_card": lambda actor: self.pay(actor, "rest"),
             "reorder": lambda actor: self.pay(actor, "rest"),

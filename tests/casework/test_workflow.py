@@ -59,6 +59,12 @@ def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), approv
     if case_type.workflow == "duldung" and state in DULDUNG_CHECKED_OR_LATER:
         defaults["granted_until"] = valid_until(90)
         defaults["duldung_ground"] = DuldungGround.IMPOSSIBLE
+    if case_type.workflow == "naturalisation" and state in NATURALISATION_RECORDED_OR_LATER:
+        defaults["language_certificate"] = "B1"
+        defaults["citizenship_test_passed_on"] = TODAY() - dt.timedelta(days=30)
+    if case_type.workflow == "naturalisation" and state == CaseState.ASSURANCE_GIVEN:
+        defaults["renunciation_required"] = True
+        defaults["assurance_valid_until"] = valid_until(365)
     # low-level: the guard matrix wants every guard passing in any state, which no real path has
     case = CaseFactory(state=state, case_type=case_type, **{**defaults, **kwargs})
     for code, name, received in documents:
@@ -118,6 +124,16 @@ DULDUNG_CHECKED_OR_LATER = frozenset(
     {CaseState.CERTIFICATE_TO_PRINT, CaseState.CERTIFICATE_PRINTED, CaseState.HANDED_OVER}
 )
 
+#: Naturalisation states a case reaches only after its certificates were recorded.
+NATURALISATION_RECORDED_OR_LATER = frozenset(
+    {
+        CaseState.CERTIFICATES_RECORDED,
+        CaseState.REQUIREMENTS_MET,
+        CaseState.ASSURANCE_GIVEN,
+        CaseState.HANDED_OVER,
+    }
+)
+
 #: Inputs that satisfy every transition.
 FULL_DATA = {
     "check": {"checked_25a": True, "checked_25b": True, "granted_until": valid_until()},
@@ -142,6 +158,20 @@ WORKFLOW_FULL_DATA = {
         **FULL_DATA,
         "check": {"duldung_ground": DuldungGround.IMPOSSIBLE, "granted_until": valid_until(90)},
         "hand_over": {"collected_by": "Holder in person"},
+    },
+    "naturalisation": {
+        **FULL_DATA,
+        "record_certificates": {
+            "language_certificate": "B1",
+            "citizenship_test_passed_on": dt.date.today() - dt.timedelta(days=10),
+        },
+        "check": {},
+        "give_assurance": {"assurance_valid_until": valid_until(365)},
+        "hand_over": {
+            "collected_by": "Holder in person",
+            "declaration_signed": True,
+            "release_proven": True,
+        },
     },
 }
 
