@@ -136,6 +136,41 @@ def _edge_specs(workflow: Workflow) -> tuple[list, dict[str, _Group]]:
     return specs, {group.name: group for group in groups.values()}
 
 
+def _layout(layout_class, component):
+    layout = layout_class(component)
+    layout.yspace = 70
+    layout.xspace = 40
+    return layout
+
+
+def _back_edges(component, roots) -> list:
+    """Edges that close a cycle in a depth-first walk (from ``roots`` first): turned round,
+    the graph has no cycle left."""
+    seen, on_path, back = set(), set(), []
+    order = list(roots) + [v for v in component.sV if v not in roots]
+    for start in order:
+        if start in seen:
+            continue
+        seen.add(start)
+        on_path.add(start)
+        stack = [(start, iter(start.e_out()))]
+        while stack:
+            vertex, edges = stack[-1]
+            edge = next(edges, None)
+            if edge is None:
+                on_path.discard(vertex)
+                stack.pop()
+                continue
+            target = edge.v[1]
+            if target in on_path:
+                back.append(edge)
+            elif target not in seen:
+                seen.add(target)
+                on_path.add(target)
+                stack.append((target, iter(target.e_out())))
+    return back
+
+
 def _python_svg(workflow: Workflow) -> str:
     from grandalf.graphs import Edge, Vertex, graph_core
     from grandalf.layouts import SugiyamaLayout
@@ -155,11 +190,25 @@ def _python_svg(workflow: Workflow) -> str:
         edges.append(edge)
     components = _components(vertices, edges, graph_core)
     for component in components:
-        layout = SugiyamaLayout(component)
-        layout.yspace = 70
-        layout.xspace = 40
         roots = [vertices[workflow.initial]] if vertices[workflow.initial] in component.sV else []
-        layout.init_all(roots=roots or None)
+        layout = _layout(SugiyamaLayout, component)
+        try:
+            layout.init_all(roots=roots or None)
+        except TypeError:
+            layout._edge_inverter()  # it failed half-way: turn its inverted edges back first
+            # grandalf's own cycle breaking leaves some graphs with nested loops (documents
+            # requested and back, a hearing and back, from several states) unranked: break
+            # the cycles here, by the back edges of a depth-first walk from the initial state.
+            back = _back_edges(component, roots)
+            turned = set(map(id, back))
+            sources = [
+                v
+                for v in component.sV
+                if not any(id(e) not in turned for e in v.e_in())
+                and not any(id(e) in turned for e in v.e_out())
+            ]
+            layout = _layout(SugiyamaLayout, component)
+            layout.init_all(roots=sources, inverted_edges=back)
         layout.draw()
         # Edges reversed to break cycles are drawn target-first; keep their real direction.
         for edge in component.sE:
