@@ -106,6 +106,10 @@ CASE_TYPE_NAMES = {
     t["code"]: (t["name"]["en"], t["name"]["uk"], t["name"]["ru"]) for t in _catalogue["case_types"]
 }
 DOCUMENT_NAMES = {code: (d["en"], d["uk"], d["ru"]) for code, d in _documents.items()}
+#: Case types whose validity the catalogue says explicitly (else: all but permanent titles).
+CASE_TYPE_LIMITED = {
+    t["code"]: t["limited_validity"] for t in _catalogue["case_types"] if "limited_validity" in t
+}
 #: The workflow each case type's cases follow (the eAT unless the catalogue names another).
 CASE_TYPE_WORKFLOWS = {
     t["code"]: t.get("workflow", DEFAULT_WORKFLOW) for t in _catalogue["case_types"]
@@ -211,7 +215,7 @@ def _ensure_catalogue() -> dict[str, CaseType]:
                 "fee_card_cents": fee_card,
                 "requires_belehrung": belehrung,
                 "max_validity_years": years,
-                "limited_validity": category != CaseCategory.PERMANENT,
+                "limited_validity": CASE_TYPE_LIMITED.get(code, category != CaseCategory.PERMANENT),
                 "workflow": CASE_TYPE_WORKFLOWS[code],
             },
         )
