@@ -252,8 +252,12 @@ def _safe_next(request) -> str:
 
 
 def _history_rows(case) -> list:
-    """History rows (each names its step and its actor, see ``CaseHistory``)."""
-    return list(selectors.case_history(case=case))
+    """History rows (each names its step and its actor, see ``CaseHistory``), each with the
+    case at hand, so that steps and states carry the titles of the case's own workflow."""
+    rows = list(selectors.case_history(case=case))
+    for row in rows:
+        row.case = case  # no query: the case is read already
+    return rows
 
 
 #: Other apps add sections to the case file through this Wagtail hook, so casework imports
