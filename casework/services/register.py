@@ -90,7 +90,12 @@ def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecor
         at=now,
         supersede=True,
         person_id=case.person_id,
-        kind=RecordKind.EU_CARD if case_type.category == CaseCategory.EU else RecordKind.TITLE,
+        # A Duldung case hands over a Duldung (its own workflow, see casework.workflow).
+        kind=RecordKind.DULDUNG
+        if case.workflow_key == "duldung"
+        else RecordKind.EU_CARD
+        if case_type.category == CaseCategory.EU
+        else RecordKind.TITLE,
         legal_basis=case_type.legal_basis,
         title=case_type.name,
         case_type=case_type,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0015_duldung_workflow'),
+        ('casework', '0017_duldung_workflow'),
     ]
 
     operations = [

@@ -16,7 +16,7 @@ def existing_cases_follow_their_type(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0013_participations_of_other_authorities'),
+        ('casework', '0015_residence_records_from_cases'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0014_workflow_per_case_type'),
+        ('casework', '0016_workflow_per_case_type'),
     ]
 
     operations = [
