@@ -98,6 +98,10 @@ def seed_letter_templates() -> int:
 # -- reminders ----------------------------------------------------------------------------------
 
 
+#: A letter still missing this long after its reminder was written is queued again.
+LETTER_RETRY_AFTER = dt.timedelta(hours=1)
+
+
 def reminder_window_end(today: dt.date) -> dt.date:
     """The last expiry date that gets a reminder on ``today``: about three months ahead."""
     month = today.month - 1 + REMINDER_LEAD_MONTHS
@@ -161,33 +165,23 @@ def _passport_candidates(today: dt.date, end: dt.date) -> QuerySet[Person]:
     )
 
 
-def _create_reminder(
-    *, person: Person, case: Case | None, kind: str, expires_on: dt.date, templates, office
-) -> Reminder | None:
+#: Reminders whose letters one background task renders and mails.
+REMINDER_LETTER_CHUNK = 50
+
+
+def _reminder_letter(reminder: Reminder, templates, office):
     letter_kind = (
-        LetterKind.TITLE_REMINDER if kind == ReminderKind.TITLE else LetterKind.PASSPORT_REMINDER
+        LetterKind.TITLE_REMINDER
+        if reminder.kind == ReminderKind.TITLE
+        else LetterKind.PASSPORT_REMINDER
     )
-    language = letter_language(person.preferred_language)
-    context = {"person": person, "case": case, "office": office, "expires_on": expires_on}
-    letter = templates.letter(letter_kind, [language], context, person=person)
-    pdf = render_tagged_letter_pdf(letter, office=office)  # sent to the holder: tagged
-    try:
-        with transaction.atomic():
-            reminder = Reminder.objects.create(
-                person=person,
-                case=case,
-                kind=kind,
-                expires_on=expires_on,
-                language=language,
-                emailed_to=person.email,
-            )
-            reminder.letter.save(f"reminder-{reminder.pk}.pdf", ContentFile(pdf), save=True)
-    except IntegrityError:
-        # Another run created it in the meantime: once per title, whoever was first.
-        return None
-    section = letter.sections[0]
-    reminder._mail = (section.subject, section.text, pdf)  # noqa: SLF001
-    return reminder
+    context = {
+        "person": reminder.person,
+        "case": reminder.case,
+        "office": office,
+        "expires_on": reminder.expires_on,
+    }
+    return templates.letter(letter_kind, [reminder.language], context, person=reminder.person)
 
 
 def _send_reminder_mail(reminder: Reminder, subject: str, text: str, pdf: bytes) -> None:
@@ -203,7 +197,7 @@ def _resend_pending_mails(templates, office) -> int:
     """E-mails that failed on an earlier run (the letter exists, the mail was not sent)."""
     sent = 0
     pending = Reminder.objects.filter(emailed_at__isnull=True).exclude(emailed_to="")
-    for reminder in pending.select_related("person", "case", "case__case_type"):
+    for reminder in pending.exclude(letter="").select_related("person", "case", "case__case_type"):
         letter_kind = (
             LetterKind.TITLE_REMINDER
             if reminder.kind == ReminderKind.TITLE
@@ -225,52 +219,110 @@ def _resend_pending_mails(templates, office) -> int:
     return sent
 
 
+def send_reminder_letters(reminder_ids: list[int]) -> int:
+    """Render the letters of these reminders (those still without one), store each with its
+    reminder and e-mail it where the holder gave an address (the background task of
+    :func:`create_expiry_reminders`). Answers the number of mails sent.
+
+    A reminder another run is rendering (its row locked) or has rendered is passed over, so a
+    letter queued twice is made once; a mail that fails is sent by the next daily run."""
+    templates = TemplateSet()
+    office = office_letterhead()
+    mailed = 0
+    for reminder_id in reminder_ids:
+        with transaction.atomic():
+            reminder = (
+                Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("person", "case", "case__case_type")
+                .filter(pk=reminder_id, letter="")
+                .first()
+            )
+            if reminder is None:
+                continue
+            letter = _reminder_letter(reminder, templates, office)
+            pdf = render_tagged_letter_pdf(letter, office=office)  # sent to the holder: tagged
+            reminder.letter.save(f"reminder-{reminder.pk}.pdf", ContentFile(pdf), save=True)
+        if not reminder.emailed_to or reminder.emailed_at:
+            continue
+        section = letter.sections[0]
+        try:
+            _send_reminder_mail(reminder, section.subject, section.text, pdf)
+            mailed += 1
+        except Exception:  # noqa: BLE001 - retried by the next run
+            logger.exception("reminder %s: e-mail failed", reminder.pk)
+    return mailed
+
+
+def _queue_reminder_letters(reminder_ids: list[int]) -> int:
+    """Hand the letters to the background worker in chunks; answers the mails sent already
+    (a backend that runs tasks at once, as in tests and a single-process setup)."""
+    from django_tasks import TaskResultStatus
+
+    from .tasks import send_reminder_letters_task
+
+    mailed = 0
+    for start in range(0, len(reminder_ids), REMINDER_LETTER_CHUNK):
+        result = send_reminder_letters_task.enqueue(
+            reminder_ids[start : start + REMINDER_LETTER_CHUNK]
+        )
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            mailed += result.return_value or 0
+    return mailed
+
+
 def create_expiry_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     """The daily job: remind holders whose title or passport expires within about 3 months.
 
     The window is "expires between today and three months ahead, no reminder yet", so a run
     missed yesterday is caught up today, and a rerun finds nothing new. Each reminder is one
-    row (unique per person, kind and expiry date) with its letter; the e-mail goes out after
-    the row is stored and is marked sent, so it is not sent twice.
+    row (unique per person, kind and expiry date), all of a run written in one statement;
+    their letters are rendered, stored and e-mailed by the background worker in chunks
+    (:func:`send_reminder_letters`: a register of a million persons brings about a thousand a
+    day, more than a minute of PDF work), each mail marked sent, so it is not sent twice.
+    Letters an earlier run left unmade (a worker lost) are queued again.
     """
     today = today or timezone.localdate()
     end = reminder_window_end(today)
     templates = TemplateSet()
     office = office_letterhead()
     resent = _resend_pending_mails(templates, office)
-    created: list[Reminder] = []
-    for record in _title_candidates(today, end):
-        reminder = _create_reminder(
-            person=record.person,
-            case=record.case,
+    now = timezone.now()
+    rows = [
+        Reminder(
+            person_id=record.person_id,
+            case_id=record.case_id,
             kind=ReminderKind.TITLE,
             expires_on=record.valid_until,
-            templates=templates,
-            office=office,
+            language=letter_language(record.person.preferred_language),
+            emailed_to=record.person.email,
+            created_at=now,
         )
-        if reminder:
-            created.append(reminder)
-    for person in _passport_candidates(today, end):
-        reminder = _create_reminder(
-            person=person,
-            case=None,
+        for record in _title_candidates(today, end)
+    ] + [
+        Reminder(
+            person_id=person.pk,
             kind=ReminderKind.PASSPORT,
             expires_on=person.passport_valid_until,
-            templates=templates,
-            office=office,
+            language=letter_language(person.preferred_language),
+            emailed_to=person.email,
+            created_at=now,
         )
-        if reminder:
-            created.append(reminder)
-    mailed = 0
-    for reminder in created:
-        if not reminder.emailed_to:
-            continue
-        subject, text, pdf = reminder._mail  # noqa: SLF001
-        try:
-            _send_reminder_mail(reminder, subject, text, pdf)
-            mailed += 1
-        except Exception:  # noqa: BLE001 - retried by the next run
-            logger.exception("reminder %s: e-mail failed", reminder.pk)
+        for person in _passport_candidates(today, end)
+    ]
+    unmade = list(
+        Reminder.objects.filter(letter="", created_at__lt=now - LETTER_RETRY_AFTER).values_list(
+            "pk", flat=True
+        )
+    )
+    with transaction.atomic():
+        # Another run may have reminded some meanwhile: once per title, whoever was first.
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        created = list(
+            Reminder.objects.filter(created_at=now, letter="")
+            .order_by("expires_on", "pk")
+            .values_list("pk", flat=True)
+        )
+    mailed = _queue_reminder_letters(created + unmade)
     return {"created": len(created), "mailed": mailed + resent}
 
 

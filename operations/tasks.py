@@ -37,3 +37,9 @@ def run_continuation_task(context: TaskContext, ordinance_id: int) -> dict:
 def send_document_request_task(case_id: int) -> bool:
     """The letter of a request for documents, off the request path (see the services)."""
     return services.send_document_request(case_id=case_id) is not None
+
+
+@task()
+def send_reminder_letters_task(reminder_ids: list[int]) -> int:
+    """The letters of a chunk of expiry reminders (see the daily job's reminders)."""
+    return services.send_reminder_letters(reminder_ids)

@@ -146,3 +146,39 @@ def test_the_task_and_the_command_run_the_same_job(holders):
     assert "Reminders created: 1" in out.getvalue()
     call_command("run_daily_jobs", f"--today={DAY + dt.timedelta(days=30)}", stdout=io.StringIO())
     assert Reminder.objects.count() == 2
+
+
+def test_the_run_writes_the_reminders_and_a_lost_letter_is_made_by_a_later_run(
+    holders, monkeypatch
+):
+    from operations import services
+
+    # The worker never ran the letters' task (e.g. it was lost with its machine).
+    monkeypatch.setattr(services, "_queue_reminder_letters", lambda ids: 0)
+    assert create_expiry_reminders(today=DAY) == {"created": 1, "mailed": 0}
+    reminder = Reminder.objects.get()
+    assert not reminder.letter
+    assert mail.outbox == []
+    monkeypatch.undo()
+    # Within the hour it may still be on its way: not queued again.
+    assert create_expiry_reminders(today=DAY) == {"created": 0, "mailed": 0}
+    Reminder.objects.filter(pk=reminder.pk).update(
+        created_at=reminder.created_at - dt.timedelta(hours=2)
+    )
+    assert create_expiry_reminders(today=DAY) == {"created": 0, "mailed": 1}
+    reminder.refresh_from_db()
+    assert "Shevchenko" in pdf_text(reminder.letter.read())
+    assert len(mail.outbox) == 1
+
+
+def test_a_letter_queued_twice_is_made_and_mailed_once(holders, monkeypatch):
+    from operations import services
+
+    monkeypatch.setattr(services, "_queue_reminder_letters", lambda ids: 0)
+    create_expiry_reminders(today=DAY)
+    reminder = Reminder.objects.get()
+    assert services.send_reminder_letters([reminder.pk]) == 1
+    name = Reminder.objects.get().letter.name
+    assert services.send_reminder_letters([reminder.pk]) == 0
+    assert Reminder.objects.get().letter.name == name
+    assert len(mail.outbox) == 1
