@@ -71,13 +71,50 @@ def _create(*, user, at: dt.datetime, comment: str = "", supersede: bool, **fiel
     return record
 
 
-def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecord:
+def _end_records_by_naturalisation(case: Case, user, now: dt.datetime) -> int:
+    """A naturalised person is German from the day the certificate is handed over (StAG § 16):
+    the register holds no document of theirs in force after it. Each record in force ends the
+    day before, with a history row; the records stay as the person's history."""
+    day = timezone.localdate(now)
+    ended = list(
+        ResidenceRecord.objects.select_for_update()
+        .filter(person_id=case.person_id, superseded_by__isnull=True)
+        .exclude(valid_until__lt=day)
+        .exclude(valid_from__gte=day)
+        .values_list("pk", "valid_until")
+    )
+    if not ended:
+        return 0
+    last_day = day - dt.timedelta(days=1)
+    ResidenceRecord.objects.filter(pk__in=[pk for pk, _until in ended]).update(
+        valid_until=last_day, updated_at=now
+    )
+    note = _("Ended by naturalisation (%(file_number)s)") % {"file_number": case.file_number}
+    ResidenceRecordHistory.objects.bulk_create(
+        ResidenceRecordHistory(
+            record_id=pk,
+            event=RecordEvent.UPDATED,
+            at=now,
+            by=user,
+            comment=note,
+            changes=[field_change("valid_until", until, last_day)],
+        )
+        for pk, until in ended
+    )
+    return len(ended)
+
+
+def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecord | None:
     """The record of the title a case hands over (called by the hand-over's effect).
 
     Valid from the day of the hand-over until the case's ``granted_until`` (empty for a
     permanent title); the card number is the delivered card order's. Replaces the holder's
-    records in force (the old title, a Fiktionsbescheinigung, a Duldung).
+    records in force (the old title, a Fiktionsbescheinigung, a Duldung). A naturalisation
+    hands over no residence document: it ends the records in force instead (None).
     """
+    if case.workflow_key == "naturalisation":
+        _end_records_by_naturalisation(case, user, now)
+        return None
     case_type = case.case_type
     card = (
         CardOrder.objects.filter(case=case, status=CardOrderStatus.DELIVERED)
@@ -337,6 +374,8 @@ def take_over_case_data(case_ids: Iterable[int], *, user=None, at: dt.datetime |
                 and not ResidenceRecord.objects.filter(case=case).exists()
             ):
                 record = records_from_hand_over(case, user, at)
+                if record is None:  # a naturalisation: no residence document
+                    continue
                 ResidenceRecord.objects.filter(pk=record.pk).update(
                     source=RecordSource.CASE_DATA, valid_from=None
                 )

@@ -79,6 +79,43 @@ def test_an_eu_card_is_recorded_as_such(department):
     assert ResidenceRecord.objects.get(case=case).kind == RecordKind.EU_CARD
 
 
+def test_a_naturalisation_ends_the_records_in_force_and_writes_none(department, caseworker):
+    """A naturalised person is German from the hand-over of the certificate: no residence
+    document of theirs stays in force, the old ones remain as history, reminders find none."""
+    person = PersonFactory()
+    today = timezone.localdate()
+    old = services.record_residence(
+        person=person,
+        user=caseworker,
+        department=department,
+        kind=RecordKind.TITLE,
+        legal_basis="§ 9 AufenthG",
+        valid_from=today - dt.timedelta(days=3000),
+        valid_until=None,
+    )
+    earlier = services.record_residence(
+        person=person,
+        user=caseworker,
+        department=department,
+        kind=RecordKind.DULDUNG,
+        legal_basis="§ 60a AufenthG",
+        valid_from=today - dt.timedelta(days=4000),
+        valid_until=today - dt.timedelta(days=3001),
+    )
+
+    case = WorkflowCaseFactory(handed_over=True, naturalisation=True, person=person)
+
+    assert not ResidenceRecord.objects.filter(case=case).exists()
+    old.refresh_from_db()
+    assert old.valid_until == today - dt.timedelta(days=1)
+    assert [h.event for h in old.history.all()] == [RecordEvent.CREATED, RecordEvent.UPDATED]
+    assert case.file_number in old.history.last().comment
+    earlier.refresh_from_db()
+    assert earlier.valid_until == today - dt.timedelta(days=3001)  # long over: untouched
+    assert [h.event for h in earlier.history.all()] == [RecordEvent.CREATED]
+    assert selectors.current_record(person) is None
+
+
 def test_no_record_before_the_hand_over(department):
     case = WorkflowCaseFactory(produced=True, case_type=CaseTypeFactory(department=department))
     assert not ResidenceRecord.objects.filter(person=case.person).exists()
