@@ -220,11 +220,15 @@ def test_an_old_refused_file_went_through_the_hearing_and_four_eyes_back_then(sm
 def test_some_persons_bring_a_register_history(small_demo):
     """Demo persons with earlier documents: Duldungen, then a title, then its extension
     (which replaced it), each with its history row; the case file shows them."""
-    from casework.constants import RecordKind
+    from casework.constants import RecordKind, RecordSource
     from casework.models import ResidenceRecordHistory
 
     small_demo()
-    tolerated = Person.objects.filter(residence_records__kind=RecordKind.DULDUNG).distinct()
+    # Entered by staff (the histories), not the Duldungen the demo's § 60a cases handed over.
+    tolerated = Person.objects.filter(
+        residence_records__kind=RecordKind.DULDUNG,
+        residence_records__source=RecordSource.ENTERED,
+    ).distinct()
     assert tolerated.exists()
     for person in tolerated:
         records = list(person.residence_records.order_by("valid_from", "id"))

@@ -99,10 +99,11 @@ def test_the_case_file_form_marks_the_date_required(client):
 
 
 def test_permanent_case_types_are_unlimited_after_the_migration_default():
-    """The catalogue field: on by default, off for the permanent titles of the demo."""
+    """The catalogue field: on by default, off for the permanent titles of the demo and for
+    naturalisation (a certificate, not a title that runs out)."""
     assert CaseTypeFactory().limited_validity is True
     from casework import demo
 
     demo._ensure_catalogue()
     unlimited = set(CaseType.objects.filter(limited_validity=False).values_list("code", flat=True))
-    assert unlimited == {"9", "9a"}
+    assert unlimited == {"9", "9a", "stag10"}

@@ -21,7 +21,7 @@ from casework.constants import (
 from casework.exceptions import ConcurrentChange, TransitionNotAllowed
 from casework.models import CardOrder, Case, CaseDocument, CaseHistory, HandOver
 from casework.selectors import available_transitions
-from casework.workflow import CASE_WORKFLOW
+from casework.workflow import CASE_WORKFLOW, CASE_WORKFLOWS
 from workflows.diagram import to_svg
 
 from .factories import (
@@ -248,10 +248,14 @@ def test_state_field_stays_protected():
         case.state = CaseState.HANDED_OVER
 
 
-def test_diagram_of_the_case_workflow_shows_every_state():
-    svg = to_svg(CASE_WORKFLOW, engine="python")
-    for state in CaseState.values:
+@pytest.mark.parametrize("key", CASE_WORKFLOWS.keys())
+def test_diagram_of_each_case_workflow_shows_every_state(key):
+    workflow = CASE_WORKFLOWS.get(key)
+    svg = to_svg(workflow, engine="python")
+    for state in workflow.states:
         assert f'data-state="{state}"' in svg
+    # Every state of the shared field is drawn by some workflow.
+    assert set(CaseState.values) <= set(CASE_WORKFLOWS.states())
 
 
 # -- the main line ---------------------------------------------------------------------------
