@@ -30,22 +30,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import (  # noqa: E402
+    QueryCounter,
+    add_database_arguments,
+    cpu_seconds,
+    create_office_structure,
+    drop_database,
+    proc_status,
+    recreate_database,
+    setup_django,
+    timed,
+)
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=300_000)
     parser.add_argument("--titles", type=int, default=5_000, help="§ 24 titles to continue")
     parser.add_argument("--repeat", type=int, default=20, help="dashboard repetitions per user")
-    parser.add_argument("--database", default="abh_bench_ops")
-    parser.add_argument(
-        "--server",
-        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"),
-        help="PostgreSQL server URL without database name",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument(
-        "--reuse", action="store_true", help="measure on a database kept by an earlier --keep run"
-    )
+    add_database_arguments(parser, "abh_bench_ops")
     parser.add_argument("--skip-continuation", action="store_true")
     parser.add_argument("--skip-dashboard", action="store_true")
     parser.add_argument("--child-continuation", type=int, help=argparse.SUPPRESS)
@@ -76,7 +79,7 @@ def child_continuation(args) -> None:
     services.render_certificates = timed_render
     # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a child started by a big
     # parent would report the parent's peak.
-    baseline = _proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    baseline = proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     profile_path = os.environ.get("BENCH_CPROFILE")
     profiler = None
     if profile_path:
@@ -93,7 +96,7 @@ def child_continuation(args) -> None:
         total, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
     if profiler:
         profiler.dump_stats(profile_path)
-    peak = _proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     connection.close()
     print(
         json.dumps(
@@ -109,99 +112,6 @@ def child_continuation(args) -> None:
             }
         )
     )
-
-
-def run_sql_on_server(server: str, statement) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def recreate_database(server: str, name: str) -> None:
-    from psycopg import sql
-
-    run_sql_on_server(
-        server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    )
-    run_sql_on_server(server, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(server: str, name: str) -> None:
-    from psycopg import sql
-
-    run_sql_on_server(
-        server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    )
-
-
-def setup_django(args, media: str) -> None:
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.PRIVATE_MEDIA_ROOT = Path(media) / "private"
-    settings.MEDIA_ROOT = Path(media) / "media"
-
-
-class QueryCounter:
-    """Counts every query on the default connection (no log, no limit)."""
-
-    def __enter__(self):
-        from django.db import connection
-
-        self.count = 0
-        self.seconds = 0.0
-        self._cm = connection.execute_wrapper(self)
-        self._cm.__enter__()
-        return self
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - start
-
-    def __exit__(self, *exc):
-        self._cm.__exit__(*exc)
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process plus finished children (the PDF worker processes)."""
-    import resource
-
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def _proc_status(key: str) -> int:
-    """A value of /proc/self/status in bytes (Linux), 0 elsewhere."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def timed(label: str):
-    class Timer:
-        def __enter__(self):
-            self.start = time.perf_counter()
-            return self
-
-        def __exit__(self, *exc):
-            self.seconds = time.perf_counter() - self.start
-            print(f"  {label}: {self.seconds:.1f} s", flush=True)
-
-    return Timer()
 
 
 STATES = [
@@ -224,12 +134,10 @@ def build_office(args) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from casework.constants import CaseCategory, Role
+    from casework.constants import Role
     from casework.models import (
         Case,
         CaseHistory,
-        CaseType,
-        Department,
         Membership,
         Person,
         ResidenceRecord,
@@ -238,34 +146,7 @@ def build_office(args) -> dict:
     rng = random.Random(7)
     User = get_user_model()  # noqa: N806
     admin = User.objects.create(username="bench-admin", is_superuser=True, is_staff=True)
-    departments = [
-        Department.objects.create(code=code, name=name)
-        for code, name in [
-            ("aufenthalt", "Aufenthalt/Anerkennung"),
-            ("asyl-eu", "Asyl/EU"),
-            ("einbuergerung", "Einbürgerung"),
-            ("integration", "Integration"),
-        ]
-    ]
-    types = [
-        CaseType.objects.create(
-            code=code,
-            name=name,
-            legal_basis=basis,
-            category=category,
-            department=departments[dept],
-        )
-        for code, name, basis, category, dept in [
-            ("24", "Vorübergehender Schutz", "§ 24 AufenthG", CaseCategory.HUMANITARIAN, 0),
-            ("104c", "Chancen-Aufenthaltsrecht", "§ 104c AufenthG", CaseCategory.HUMANITARIAN, 0),
-            ("18b", "Fachkräfte mit Hochschulabschluss", "§ 18b AufenthG", "employment", 0),
-            ("18g", "Blaue Karte EU", "§ 18g AufenthG", CaseCategory.EMPLOYMENT, 0),
-            ("28", "Familiennachzug zu Deutschen", "§ 28 AufenthG", CaseCategory.FAMILY, 1),
-            ("eu", "Aufenthaltskarte", "§ 5 FreizügG/EU", CaseCategory.EU, 1),
-            ("16b", "Studium", "§ 16b AufenthG", CaseCategory.EDUCATION, 2),
-            ("9", "Niederlassungserlaubnis", "§ 9 AufenthG", CaseCategory.PERMANENT, 3),
-        ]
-    ]
+    departments, types = create_office_structure()
     supervisor = User.objects.create(username="bench-supervisor", is_staff=True)
     Membership.objects.create(user=supervisor, department=departments[1], role=Role.SUPERVISOR)
     workers = []

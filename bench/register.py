@@ -36,7 +36,6 @@ least any of these reads can do).
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import tempfile
@@ -46,6 +45,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import (  # noqa: E402
+    QueryCounter,
+    add_database_arguments,
+    create_office_structure,
+    drop_database,
+    load,
+    percentile,
+    recreate_database,
+)
+from bench.common import setup_django as _setup_django  # noqa: E402
+from bench.common import timed as _timed  # noqa: E402
+
 #: The date to which the last § 24 ordinance continued the titles (bench data).
 SECTION_24_UNTIL = dt.date(2027, 3, 4)
 
@@ -54,16 +65,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20, help="forecast calls per user")
-    parser.add_argument("--database", default="abh_bench_register")
-    parser.add_argument(
-        "--server",
-        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"),
-        help="PostgreSQL server URL without database name",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument(
-        "--reuse", action="store_true", help="measure on a database kept by an earlier --keep run"
-    )
+    add_database_arguments(parser, "abh_bench_register")
     parser.add_argument(
         "--rebuild",
         action="store_true",
@@ -79,87 +81,14 @@ def parse_args():
     return parser.parse_args()
 
 
-def load() -> str:
-    """The load average as ``uptime`` prints it."""
-    one, five, fifteen = os.getloadavg()
-    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
-
-
-def run_sql_on_server(server: str, statement) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def recreate_database(server: str, name: str) -> None:
-    from psycopg import sql
-
-    drop_database(server, name)
-    run_sql_on_server(server, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(server: str, name: str) -> None:
-    from psycopg import sql
-
-    run_sql_on_server(
-        server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    )
-
-
 def setup_django(args, media: str) -> None:
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    # Background tasks are queued in the database as in production (the test settings would
-    # run them at once), so the daily run is measured apart from its letters.
-    os.environ["ABH_TEST_TASKS"] = "database"
-    import django
-    from django.conf import settings
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the ordinance page's context is read from its response
-    settings.PRIVATE_MEDIA_ROOT = Path(media) / "private"
-    settings.MEDIA_ROOT = Path(media) / "media"
-
-
-class QueryCounter:
-    """Counts every query on the default connection."""
-
-    def __enter__(self):
-        from django.db import connection
-
-        self.count = 0
-        self._cm = connection.execute_wrapper(self)
-        self._cm.__enter__()
-        return self
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-    def __exit__(self, *exc):
-        self._cm.__exit__(*exc)
+    # Background tasks are queued in the database as in production, so the daily run is
+    # measured apart from its letters; the ordinance page's context is read from its response.
+    _setup_django(args, media, queued_tasks=True, test_environment=True)
 
 
 def timed(label: str):
-    class Timer:
-        def __enter__(self):
-            self.start = time.perf_counter()
-            return self
-
-        def __exit__(self, *exc):
-            self.seconds = time.perf_counter() - self.start
-            print(f"  {label}: {self.seconds:.1f} s  ({load()})", flush=True)
-
-    return Timer()
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
+    return _timed(label, with_load=True)
 
 
 # -- test data ----------------------------------------------------------------------------------
@@ -186,39 +115,12 @@ def build_register(args) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from casework.constants import CaseCategory, Role
-    from casework.models import Case, CaseType, Department, Membership, Person, ResidenceRecord
+    from casework.constants import Role
+    from casework.models import Case, Membership, Person, ResidenceRecord
 
     User = get_user_model()  # noqa: N806
     admin = User.objects.create(username="bench-admin", is_superuser=True, is_staff=True)
-    departments = [
-        Department.objects.create(code=code, name=name)
-        for code, name in [
-            ("aufenthalt", "Aufenthalt/Anerkennung"),
-            ("asyl-eu", "Asyl/EU"),
-            ("einbuergerung", "Einbürgerung"),
-            ("integration", "Integration"),
-        ]
-    ]
-    types = [
-        CaseType.objects.create(
-            code=code,
-            name=name,
-            legal_basis=basis,
-            category=category,
-            department=departments[dept],
-        )
-        for code, name, basis, category, dept in [
-            ("24", "Vorübergehender Schutz", "§ 24 AufenthG", CaseCategory.HUMANITARIAN, 0),
-            ("104c", "Chancen-Aufenthaltsrecht", "§ 104c AufenthG", CaseCategory.HUMANITARIAN, 0),
-            ("18b", "Fachkräfte mit Hochschulabschluss", "§ 18b AufenthG", "employment", 0),
-            ("18g", "Blaue Karte EU", "§ 18g AufenthG", CaseCategory.EMPLOYMENT, 0),
-            ("28", "Familiennachzug zu Deutschen", "§ 28 AufenthG", CaseCategory.FAMILY, 1),
-            ("eu", "Aufenthaltskarte", "§ 5 FreizügG/EU", CaseCategory.EU, 1),
-            ("16b", "Studium", "§ 16b AufenthG", CaseCategory.EDUCATION, 2),
-            ("9", "Niederlassungserlaubnis", "§ 9 AufenthG", CaseCategory.PERMANENT, 3),
-        ]
-    ]
+    departments, types = create_office_structure()
     supervisor = User.objects.create(username="bench-supervisor", is_staff=True)
     supervisor.user_permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")

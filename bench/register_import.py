@@ -29,6 +29,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import (  # noqa: E402
+    add_database_arguments,
+    drop_database,
+    load,
+    proc_status,
+    recreate_database,
+)
+from bench.common import setup_django as _setup_django  # noqa: E402
+
 HEADER = [
     "Personenkennung",
     "Familienname",
@@ -56,16 +65,7 @@ def parse_args():
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000, help="persons of the small file")
     parser.add_argument("--chunk-rows", type=int, default=2000)
-    parser.add_argument("--database", default="h26bench")
-    parser.add_argument(
-        "--server",
-        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"),
-        help="PostgreSQL server URL without database name",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument(
-        "--reuse", action="store_true", help="use the database kept by an earlier --keep run"
-    )
+    add_database_arguments(parser, "abh_bench_register_import")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--truncate", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -133,26 +133,8 @@ def write_file(path: Path, persons: int, seed: int = 7) -> int:
     return rows
 
 
-def _proc_status(key: str) -> int:
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 def setup_django(args, media: str) -> None:
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.PRIVATE_MEDIA_ROOT = Path(media) / "private"
-    settings.MEDIA_ROOT = Path(media) / "media"
+    settings = _setup_django(args, media)
     settings.REGISTER_IMPORT_CHUNK_ROWS = args.chunk_rows
 
 
@@ -171,7 +153,7 @@ def child(args) -> None:
     department, _created = Department.objects.get_or_create(
         code="bench", defaults={"name": "Bench"}
     )
-    baseline = _proc_status("VmHWM")
+    baseline = proc_status("VmHWM")
     start = time.perf_counter()
     run = services.create_run(
         path=args.child, filename=Path(args.child).name, department=department, user=user
@@ -188,7 +170,7 @@ def child(args) -> None:
                 "records": run.records_written,
                 "errors": run.error_count,
                 "baseline": baseline,
-                "peak": _proc_status("VmHWM"),
+                "peak": proc_status("VmHWM"),
             }
         )
     )
@@ -216,10 +198,6 @@ def run_child(args, env, *extra) -> dict:
     return json.loads(lines[-1]) if lines else {}
 
 
-def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
 def main() -> None:
     args = parse_args()
     if args.child:
@@ -228,16 +206,8 @@ def main() -> None:
     if args.truncate:
         truncate(args)
         return
-    from psycopg import connect, sql
-
     if not args.reuse:
-        with connect(f"{args.server}/postgres", autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(args.database)
-                )
-            )
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.database)))
+        recreate_database(args.server, args.database)
     media = tempfile.mkdtemp(prefix="bench-import-")
     env = {
         **os.environ,
@@ -263,7 +233,7 @@ def main() -> None:
                 flush=True,
             )
             run_child(args, env, "--truncate")
-            load = uptime()
+            load_before = load()
             figures = run_child(args, env, "--child", str(path))
             results[label] = figures
             print(
@@ -274,8 +244,8 @@ def main() -> None:
                 f"baseline after Django setup)",
                 flush=True,
             )
-            print(f"  load before: {load}", flush=True)
-            print(f"  load after:  {uptime()}", flush=True)
+            print(f"  load before: {load_before}", flush=True)
+            print(f"  load after:  {load()}", flush=True)
         again = run_child(args, env, "--child", str(Path(media) / f"register-{args.persons}.csv"))
         print(
             f"large again (nothing changed): {again['seconds']:.1f} s, "
@@ -292,12 +262,7 @@ def main() -> None:
         )
     finally:
         if not args.keep:
-            with connect(f"{args.server}/postgres", autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(args.database)
-                    )
-                )
+            drop_database(args.server, args.database)
 
 
 if __name__ == "__main__":
