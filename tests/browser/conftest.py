@@ -88,19 +88,12 @@ def assert_accessible():
     """Callable that runs axe-core on a page and fails on serious or critical violations."""
     from axe_playwright_python.sync_playwright import Axe
 
+    from .journeys import settle
+
     axe = Axe()
 
     def check(page, *, impacts=BLOCKING_IMPACTS) -> None:
-        # Messages slide and fade in: axe measures colours once they have settled (a message
-        # caught half-transparent fails the contrast rule on a slow machine).
-        page.evaluate(
-            """() => Promise.race([
-                Promise.all(document.getAnimations()
-                    .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
-                    .map(a => a.finished.catch(() => null))),
-                new Promise(resolve => setTimeout(resolve, 3000)),
-            ])"""
-        )
+        settle(page)
         results = axe.run(page)
         violations = [v for v in results.response["violations"] if v.get("impact") in set(impacts)]
         report = "\n".join(

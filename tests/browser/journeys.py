@@ -191,6 +191,7 @@ class Journey:
     def _axe(self, page) -> None:
         from axe_playwright_python.sync_playwright import Axe
 
+        settle(page)
         results = Axe().run(page)
         path = urlsplit(page.url).path
         for violation in results.response["violations"]:
@@ -220,6 +221,20 @@ class Journey:
             page.screenshot(path=str(self.folder / name), full_page=True)
         finally:
             page.set_viewport_size(size)
+
+
+def settle(page) -> None:
+    """Waits until the page's finite animations have finished (at most 3 s): messages slide and
+    fade in, and axe must measure their colours once they have settled (a message caught
+    half-transparent fails the contrast rule on a slow machine)."""
+    page.evaluate(
+        """() => Promise.race([
+            Promise.all(document.getAnimations()
+                .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+                .map(a => a.finished.catch(() => null))),
+            new Promise(resolve => setTimeout(resolve, 3000)),
+        ])"""
+    )
 
 
 def _page_key(url: str) -> str:

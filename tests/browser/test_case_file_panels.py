@@ -21,7 +21,7 @@ pytestmark = [
 
 
 def test_caseworker_sees_the_appointment_and_opens_an_upload(
-    live_server, admin_login, make_page, artifacts_dir
+    live_server, admin_login, make_page, artifacts_dir, assert_accessible
 ):
     office = build_office()
     case = WorkflowCaseFactory(case_type=office.type_a, documents=[("passport", "Reisepass")])
@@ -43,6 +43,7 @@ def test_caseworker_sees_the_appointment_and_opens_an_upload(
     assert "Schalter 3" in panel.inner_text()
     uploads = page.locator("[data-panel=uploads]")
     assert uploads.locator("a", has_text="Reisepass").count() == 1
+    assert_accessible(page)
 
     folder = artifacts_dir / "casework"
     folder.mkdir(exist_ok=True)

@@ -1,4 +1,5 @@
-"""The workflow diagram page in a real browser: the whole drawing is visible, nothing cut off.
+"""The workflow diagram pages in a real browser: the whole drawing is visible, nothing cut off,
+and axe finds no serious or critical violation on the page of each workflow.
 
 The screenshot goes to test-artifacts/casework/workflow-diagram.png.
 """
@@ -14,7 +15,7 @@ pytestmark = [
 
 
 def test_supervisor_sees_the_whole_workflow_diagram(
-    live_server, admin_login, make_page, artifacts_dir
+    live_server, admin_login, make_page, artifacts_dir, assert_accessible
 ):
     office = build_office()
     page = make_page(width=1280, height=900)
@@ -38,6 +39,7 @@ def test_supervisor_sees_the_whole_workflow_diagram(
         })"""
     )
     assert outside == []
+    assert_accessible(page)
     figures = page.locator("figure.casework-diagram")
     for index in range(figures.count()):
         assert figures.nth(index).evaluate("f => f.scrollWidth <= f.clientWidth + 1")
@@ -48,3 +50,11 @@ def test_supervisor_sees_the_whole_workflow_diagram(
     folder.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 1100})
     page.screenshot(path=str(folder / "workflow-diagram.png"))
+
+    # The page of every other workflow (one per workflow of the registry).
+    from casework.workflow import CASE_WORKFLOWS
+
+    for key in CASE_WORKFLOWS:
+        page.goto(f"{live_server.url}/admin/cases/workflow/{key}/")
+        page.locator("figure.casework-diagram svg").first.wait_for()
+        assert_accessible(page)
