@@ -825,6 +825,46 @@ class ResidenceRecordHistory(models.Model):
         return None
 
 
+class HouseholdChild(models.Model):
+    """A child who lives in the person's household (§ 25b (1) AufenthG: with a minor
+    unmarried child in the household four years of toleration instead of six).
+
+    The smallest thing the register needs to know about a family: the child is a person of
+    the register (their birth date says whether they are a minor on a given day), the row
+    says that they live with this parent and whether they are married. Children filed
+    together with a parent's case (``Case.filed_with`` as child) count as well, see
+    :mod:`casework.target_groups`. Written only by :func:`casework.services.record_household_child`.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="household_children",
+        verbose_name=_("parent"),
+    )
+    child = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="household_parents", verbose_name=_("child")
+    )
+    married = models.BooleanField(_("child is married"), default=False)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "child"], name="unique_household_child"),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("child")), name="household_child_not_self"
+            ),
+        ]
+        verbose_name = _("child in the household")
+        verbose_name_plural = _("children in the household")
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.child}"
+
+
 class CaseHistory(models.Model):
     """One immutable row per state change, written in the transaction of the change."""
 

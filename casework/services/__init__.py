@@ -44,7 +44,7 @@ from .participations import (
     open_needed_participations,
 )
 from .persons import PERSON_FIELDS, register_person, update_person
-from .register import record_residence
+from .register import record_household_child, record_residence
 from .register_import import (
     ImportedPerson,
     ImportedRecord,
@@ -100,6 +100,7 @@ __all__ = [
     "mark_document_received",
     "reassign",
     "record_hearing_answer",
+    "record_household_child",
     "record_residence",
     "ImportedPerson",
     "ImportedRecord",

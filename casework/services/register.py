@@ -18,13 +18,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..constants import CardOrderStatus, CaseCategory, RecordEvent, RecordKind, RecordSource
-from ..models import CardOrder, Case, Department, Person, ResidenceRecord, ResidenceRecordHistory
+from ..models import (
+    CardOrder,
+    Case,
+    Department,
+    HouseholdChild,
+    Person,
+    ResidenceRecord,
+    ResidenceRecordHistory,
+)
 from ..policy import policy_for
 from ._common import MAX_TEXT, _deny, _text
 from .history import field_change
 
 __all__ = [
     "extend_records_of_cases",
+    "record_household_child",
     "record_residence",
     "record_title_being_extended",
     "records_from_hand_over",
@@ -381,3 +390,24 @@ def take_over_case_data(case_ids: Iterable[int], *, user=None, at: dt.datetime |
                 )
                 written += 1
     return written
+
+
+def record_household_child(
+    *, person: Person, child: Person, user, married: bool = False
+) -> HouseholdChild:
+    """Record that ``child`` lives in ``person``'s household (§ 25b (1): the shorter duration),
+    for staff who may read the person's register. Recording it twice changes nothing."""
+    if not policy_for(user).may_view_register_of(person):
+        raise _deny()
+    if child.pk == person.pk:
+        raise ValidationError({"child": _("A person cannot be their own child.")})
+    if child.birth_date <= person.birth_date:
+        raise ValidationError({"child": _("The child must be younger than the parent.")})
+    with transaction.atomic():
+        row, created = HouseholdChild.objects.get_or_create(
+            person=person, child=child, defaults={"married": married, "recorded_by": user}
+        )
+        if not created and row.married != married:
+            HouseholdChild.objects.filter(pk=row.pk).update(married=married)
+            row.married = married
+    return row
