@@ -478,7 +478,7 @@ def bench_forecast(args, office, base: float) -> None:
         times = []
         for _ in range(args.repeat):
             start = time.perf_counter()
-            rows = selectors.expiry_forecast(selectors.case_scope(user), today=today)
+            rows = selectors.expiry_forecast(selectors.register_scope(user), today=today)
             times.append(time.perf_counter() - start)
         p95 = percentile(times, 0.95)
         print(

@@ -484,26 +484,33 @@ class UserCasePolicy:
 
     # -- the register (a person's residence records) --------------------------------------------
 
-    def _register_q(self, person: str = "person") -> Q | None:
+    def _register_q(self, person: str = "person", department: int | None = None) -> Q | None:
         """Whose records the user may read (``None``: everyone's), for a table with a person.
 
         A person's register belongs with their files: caseworkers and supervisors read the
         records of the persons with a case of their departments, and the records their
         departments entered or issued (a record without a case, e.g. a Duldung issued before
         any case here, names the responsible department); office management reads every one.
-        The Service Point reads none (its part of a file is biometrics, fees and hand-over)."""
-        if self.is_office_admin:
+        The Service Point reads none (its part of a file is biometrics, fees and hand-over).
+        ``department``: only what the rule gives through that department (statistics of one
+        department)."""
+        if self.is_office_admin and department is None:
             return None
         departments = tuple(sorted(self.department_ids))
+        if department is not None:
+            departments = (department,) if self.is_office_admin or department in departments else ()
         persons = Case.objects.filter(department_id__in=departments).values("person_id")
         entered = ResidenceRecord.objects.filter(department_id__in=departments).values("person_id")
         return Q(**{f"{person}__in": persons}) | Q(**{f"{person}__in": entered})
 
-    def residence_records(self) -> QuerySet[ResidenceRecord]:
-        """The residence records the user may read, as a lazy queryset."""
+    def residence_records(
+        self, *, department: Department | int | None = None
+    ) -> QuerySet[ResidenceRecord]:
+        """The residence records the user may read, as a lazy queryset (``department``: of
+        the persons that department's rule gives, for figures of one department)."""
         if not self.active:
             return ResidenceRecord.objects.none()
-        condition = self._register_q("person_id")
+        condition = self._register_q("person_id", getattr(department, "pk", department))
         if condition is None:
             return ResidenceRecord.objects.all()
         return ResidenceRecord.objects.filter(condition)

@@ -80,7 +80,9 @@ def statistics(request, filters: Query[StatisticsFilter]):
             {key: value for key, value in row.items() if key != "label"}
             for row in summary["open_by_state"]
         ],
-        "expiry_forecast": selectors.expiry_forecast(cases),
+        "expiry_forecast": selectors.expiry_forecast(
+            selectors.register_scope(user, department=filters.department)
+        ),
     }
 
 

@@ -90,7 +90,8 @@ def build_tables(
 ) -> list[Table]:
     today = today or timezone.localdate()
     cases = selectors.case_scope(user, department=department)
-    figures = selectors.dashboard_figures(cases, period, today=today)
+    records = selectors.register_scope(user, department=department)
+    figures = selectors.dashboard_figures(cases, period, records=records, today=today)
     tables = []
 
     by_dept = figures["departments"]

@@ -82,6 +82,7 @@ __all__ = [
     "period_summary",
     "percentile",
     "processing_times",
+    "register_scope",
     "service_standard_days",
     "stalled_cases",
     "statistics_departments",
@@ -542,6 +543,7 @@ def dashboard_figures(
     cases: QuerySet[Case],
     period: Period,
     *,
+    records: QuerySet[ResidenceRecord],
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> dict:
@@ -559,7 +561,7 @@ def dashboard_figures(
         "processing": processing_times(cases, period),
         "oldest": list(oldest_waiting(cases)),
         "workload": _workload(groups),
-        "expiry": expiry_forecast(cases, today=today),
+        "expiry": expiry_forecast(records, today=today),
         "participations": participation_counts(cases, period),
     }
 
@@ -611,19 +613,32 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
+def register_scope(
+    user, *, department: Department | int | None = None
+) -> QuerySet[ResidenceRecord]:
+    """The residence records a user's figures count: the register the policy lets them read
+    (persons without any case included, e.g. imported ones), optionally one department's."""
+    return policy_for(user).residence_records(department=department)
+
+
 def expiry_forecast(
-    cases: QuerySet[Case], *, today: dt.date | None = None, months: int = 24
+    records: QuerySet[ResidenceRecord],
+    *,
+    today: dt.date | None = None,
+    months: int = 24,
 ) -> list[dict]:
-    """Holders whose title expires, per month from this month on, zero months included."""
+    """Holders whose document runs out, per month from this month on, zero months included.
+
+    ``records``: the register the user may read (:func:`register_scope`), so a person the
+    register knows without a case here (imported, entered by staff) counts as well."""
     today = today or timezone.localdate()
     first = today.replace(day=1)
     end = _add_months(first, months)
     counts = dict(
-        ResidenceRecord.objects.filter(
+        records.filter(
             superseded_by__isnull=True,
             valid_until__gte=today,
             valid_until__lt=end,
-            person_id__in=cases.order_by().values("person_id"),
         )
         .annotate(month=TruncMonth("valid_until", output_field=DateField()))
         .values_list("month")

@@ -22,8 +22,9 @@ S = CaseState
 
 def figures(user, **kwargs):
     cases = selectors.case_scope(user, **kwargs)
+    records = selectors.register_scope(user)
     return cases, selectors.dashboard_figures(
-        cases, YEAR_2025, today=END_2025, now=at(2025, 12, 31)
+        cases, YEAR_2025, records=records, today=END_2025, now=at(2025, 12, 31)
     )
 
 
@@ -37,7 +38,9 @@ def test_dashboard_figures_equal_the_single_selectors(office, settings):
         assert combined["open_by_state"] == selectors.open_by_state(cases, today=END_2025)
         assert combined["workload"] == selectors.workload(cases, now=at(2025, 12, 31))
         assert combined["processing"] == selectors.processing_times(cases, YEAR_2025)
-        assert combined["expiry"] == selectors.expiry_forecast(cases, today=END_2025)
+        assert combined["expiry"] == selectors.expiry_forecast(
+            selectors.register_scope(user), today=END_2025
+        )
         assert combined["oldest"] == list(selectors.oldest_waiting(cases))
 
 

@@ -80,13 +80,50 @@ def test_the_forecast_counts_the_records_in_force_of_visible_persons(office):
         at=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC),
     )
     enter(office, case.person, RecordKind.DULDUNG, dt.date(2027, 5, 3), dt.date(2026, 12, 1))
-    invisible = PersonFactory()
-    enter(office, invisible, RecordKind.TITLE, dt.date(2027, 2, 1))
-    cases = selectors.case_scope(office["supervisor"])
-    rows = selectors.expiry_forecast(cases, today=dt.date(2026, 12, 1), months=12)
+    # A person of another department's register (no case here, entered there): not counted.
+    other = DepartmentFactory(code="asyl")
+    casework_services.record_residence(
+        person=PersonFactory(),
+        user=MembershipFactory(department=other, role=Role.CASEWORKER).user,
+        department=other,
+        kind=RecordKind.TITLE,
+        valid_until=dt.date(2027, 2, 1),
+    )
+    records = selectors.register_scope(office["supervisor"])
+    rows = selectors.expiry_forecast(records, today=dt.date(2026, 12, 1), months=12)
     counts = {row["month"]: row["count"] for row in rows if row["count"]}
     # The title was replaced by the Duldung entered later (from 1 Dec): only that one counts.
     assert counts == {dt.date(2027, 5, 1): 1}
+    # Narrowed to a department the user does not belong to: nothing.
+    foreign = selectors.expiry_forecast(
+        selectors.register_scope(office["caseworker"], department=other),
+        today=dt.date(2026, 12, 1),
+        months=12,
+    )
+    assert sum(row["count"] for row in foreign) == 0
+
+
+def test_the_forecast_counts_persons_of_the_register_without_a_case(office):
+    """An imported or entered person with no case at all is a holder the office must expect
+    (issue 14: the forecast reads the register the policy lets the user read)."""
+    register_only = PersonFactory()
+    enter(office, register_only, RecordKind.TITLE, dt.date(2027, 3, 10))
+    assert not register_only.cases.exists()
+    today = dt.date(2026, 12, 1)
+    for user in (office["supervisor"], office["caseworker"]):
+        rows = selectors.expiry_forecast(selectors.register_scope(user), today=today, months=12)
+        assert {r["month"]: r["count"] for r in rows if r["count"]} == {dt.date(2027, 3, 1): 1}
+    # Per department: the figures of the department that entered it count it, others do not.
+    admin = MembershipFactory(department=office["department"], role=Role.SUPERVISOR).user
+    other = DepartmentFactory(code="einbuergerung")
+    for department, expected in ((office["department"], 1), (other, 0)):
+        records = selectors.register_scope(admin, department=department)
+        rows = selectors.expiry_forecast(records, today=today, months=12)
+        assert sum(r["count"] for r in rows) == expected
+    # A supervisor of another department does not see it.
+    stranger = MembershipFactory(department=other, role=Role.SUPERVISOR).user
+    rows = selectors.expiry_forecast(selectors.register_scope(stranger), today=today, months=12)
+    assert sum(r["count"] for r in rows) == 0
 
 
 def test_the_continuation_leaves_a_case_whose_title_the_register_replaced(office):

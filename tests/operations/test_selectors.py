@@ -181,12 +181,16 @@ def test_workload_per_caseworker(office, settings):
 
 def test_expiry_forecast_counts_holders_per_month(office):
     """c1 and its extension c5 belong to one holder (Feb 2026); refused c2 does not count."""
-    rows = selectors.expiry_forecast(scope(office.admin), today=dt.date(2025, 12, 15))
+    rows = selectors.expiry_forecast(
+        selectors.register_scope(office.admin), today=dt.date(2025, 12, 15)
+    )
     assert len(rows) == 24
     assert rows[0]["month"] == dt.date(2025, 12, 1)
     counts = {row["month"]: row["count"] for row in rows if row["count"]}
     assert counts == {dt.date(2026, 2, 1): 1, dt.date(2026, 3, 1): 1, dt.date(2027, 6, 1): 1}
-    rows_a = selectors.expiry_forecast(scope(office.supervisor_a), today=dt.date(2025, 12, 15))
+    rows_a = selectors.expiry_forecast(
+        selectors.register_scope(office.supervisor_a), today=dt.date(2025, 12, 15)
+    )
     assert sum(row["count"] for row in rows_a) == 2
 
 
