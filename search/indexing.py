@@ -125,6 +125,9 @@ def _save_terms(entries: list[CaseIndexEntry]) -> None:
         NameTerm.objects.bulk_create(
             [NameTerm(key=k) for k in sorted(keys)], ignore_conflicts=True, batch_size=5000
         )
+        from .backends import vocabulary  # (the backends import this module)
+
+        vocabulary.changed()
 
 
 def _insert(entries: list[CaseIndexEntry]) -> None:

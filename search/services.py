@@ -14,7 +14,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from . import names
-from .backends import get_search_backends
+from .backends import get_search_backends, vocabulary
 from .models import CaseIndexEntry, NameTerm, SearchLog
 
 __all__ = ["REDACTED_QUERY", "forget_person", "remove_cases_everywhere"]
@@ -76,6 +76,7 @@ def forget_person(
     removed = 0
     if unused:
         removed, _detail = NameTerm.objects.filter(key__in=sorted(unused)).delete()
+        vocabulary.changed()
 
     family_keys = _family_keys([family_name, family_name_native])
     ids = {"".join(str(i).split()).upper() for i in identifiers if i}

@@ -10,6 +10,7 @@ where a neighbour here is a plain key lookup.
 from __future__ import annotations
 
 import threading
+import time
 
 from django.db import connection
 from django.db.models import Max
@@ -19,12 +20,17 @@ from rapidfuzz.distance import DamerauLevenshtein
 from .. import names
 from ..models import NameTerm
 
-__all__ = ["TYPO_SIMILARITY", "max_term_id", "near_keys", "typo_words"]
+__all__ = ["TYPO_SIMILARITY", "changed", "max_term_id", "near_keys", "typo_words"]
 
 #: A vocabulary word this similar to a query word counts as "the same with one typo".
 TYPO_SIMILARITY = 0.78
 #: Neighbours kept per query word (the most similar).
 NEIGHBOURS = 15
+#: Seconds a copy of the vocabulary counts as current without asking the database for its
+#: newest key (callers that read the newest id anyway pass it and are always current). A
+#: key written elsewhere meanwhile only lacks as a typo neighbour for that long; a key
+#: written by this process (:func:`changed`) never does.
+FRESH_SECONDS = 2.0
 
 
 class _Vocabulary:
@@ -34,12 +40,26 @@ class _Vocabulary:
         self._lock = threading.Lock()
         self._stamp: tuple[str, int | None] | None = None
         self._by_length: dict[int, list[str]] = {}
+        #: When the newest key id was last read (monotonic seconds).
+        self._checked = -1e9
+
+    def changed(self) -> None:
+        """This process wrote or deleted keys: read the newest id again before the next use."""
+        self._checked = -1e9
 
     def near(self, words: set[str], max_id: int | None = -1) -> set[str]:
-        """Vocabulary keys one typo away; ``max_id``: newest key id if the caller read it."""
+        """Vocabulary keys one typo away; ``max_id``: newest key id if the caller read it,
+        ``-1`` to read it (at most every :data:`FRESH_SECONDS`)."""
+        database = connection.settings_dict.get("NAME", "")
         if max_id == -1:
-            max_id = max_term_id()
-        stamp = (connection.settings_dict.get("NAME", ""), max_id)
+            now = time.monotonic()
+            stamp = self._stamp
+            if stamp is not None and stamp[0] == database and now - self._checked < FRESH_SECONDS:
+                max_id = stamp[1]
+            else:
+                max_id = max_term_id()
+                self._checked = now
+        stamp = (database, max_id)
         with self._lock:
             if stamp != self._stamp:
                 by_length: dict[int, list[str]] = {}
@@ -75,6 +95,11 @@ def max_term_id() -> int | None:
 
 
 _vocabulary = _Vocabulary()
+
+
+def changed() -> None:
+    """Keys were written or deleted here (indexing, forgetting a person)."""
+    _vocabulary.changed()
 
 
 def typo_words(parsed: names.ParsedQuery) -> set[str]:

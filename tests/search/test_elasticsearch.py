@@ -22,6 +22,7 @@ from casework.selectors import cases_visible_to
 from search import sync
 from search.backends import get_search_backend
 from search.backends.base import CANDIDATE_LIMIT, SORTS
+from search.backends.elasticsearch import ROW_FIELD
 from search.models import CaseIndexEntry, IndexOutbox
 from tests.casework.factories import MembershipFactory, UserFactory
 
@@ -367,7 +368,7 @@ def test_documents_without_the_ranking_columns_are_ranked_from_the_database(back
     assert entries
     for entry in entries:
         doc = elasticsearch.client.get(index=elasticsearch.alias, id=str(entry.case_id))
-        source = {k: v for k, v in doc["_source"].items() if k != "row"}
+        source = {k: v for k, v in doc["_source"].items() if k != ROW_FIELD}
         source["digest"] = "written-before"
         elasticsearch.client.index(
             index=elasticsearch.alias, id=str(entry.case_id), document=source
