@@ -16,6 +16,9 @@ With ``--backend elasticsearch`` the cases are also indexed into a scratch alias
 at ELASTICSEARCH_URL (default: the cluster of ``make es``): the rate and the process's
 resident memory during the bulk indexing are printed, then every query runs on both backends
 (alternating which goes first), with the ratio Elasticsearch / database per kind of query.
+Each kind is first run ``--warmup`` times (default 50) on every backend, unmeasured.
+Run the cluster's nodes at the same priority as PostgreSQL (``make es``, not under ``nice``):
+a niced cluster against a database that is not measures the scheduler, not the search.
 """
 
 import argparse
@@ -236,6 +239,12 @@ def main():
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--million", action="store_true")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=50,
+        help="Queries of each kind on each backend before the timed ones (steady state).",
+    )
     parser.add_argument("--keep", action="store_true", help="Do not drop the scratch database.")
     parser.add_argument("--reuse", metavar="DB", help="Run the queries on a kept database.")
     parser.add_argument("--backend", choices=["database", "elasticsearch"], default="database")
@@ -258,7 +267,7 @@ def main():
         user, department, people = existing()
         backends, elasticsearch = with_elasticsearch(args.backend, args.es_index)
         try:
-            run_queries(user, department, people, rng, args.queries, backends)
+            run_queries(user, department, people, rng, args.queries, backends, args.warmup)
         finally:
             if elasticsearch is not None and not args.es_index:
                 elasticsearch.drop()
@@ -283,7 +292,7 @@ def main():
         print(f"index build: {time.monotonic() - started:.1f}s for {n} cases (load {load()})")
         backends, elasticsearch = with_elasticsearch(args.backend, args.es_index)
         try:
-            run_queries(user, department, people, rng, args.queries, backends)
+            run_queries(user, department, people, rng, args.queries, backends, args.warmup)
         finally:
             if elasticsearch is not None and not args.es_index:
                 elasticsearch.drop()
@@ -388,7 +397,7 @@ def existing():
     return user, department, [(c.file_number, c.person, c.department_id) for c in cases]
 
 
-def run_queries(user, department, people, rng, count, backends=None):
+def run_queries(user, department, people, rng, count, backends=None, warmup=50):
     backends = backends or {"database": get_search_backend()}
     own = [p for p in people if p[2] == department.pk]
 
@@ -412,9 +421,12 @@ def run_queries(user, department, people, rng, count, backends=None):
         return rng.choice(WORDS), {"state": rng.choice(["received", "checked", "biometrics"])}
 
     kinds = {"name": name_query, "file number": file_number_query, "free text + filter": text_query}
-    # warm-up (vocabulary cache, plan cache, the cluster's caches)
+    # Warm-up, so that both are measured in steady state as an office's server runs: the
+    # vocabulary, PostgreSQL's caches and plans, and the node this process searches on (its
+    # caches and the JVM's compiled code: a node that has answered a few searches only was
+    # a third slower at first).
     for make in kinds.values():
-        for _ in range(5):
+        for _ in range(warmup):
             q, f = make()
             for backend in backends.values():
                 list(backend.search(q, user=user, filters=f, log=False)[:20])
