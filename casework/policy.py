@@ -36,7 +36,17 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models import CharField, DateTimeField, F, IntegerField, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Concat
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -496,12 +506,17 @@ class UserCasePolicy:
         department)."""
         if self.is_office_admin and department is None:
             return None
-        departments = tuple(sorted(self.department_ids))
-        if department is not None:
-            departments = (department,) if self.is_office_admin or department in departments else ()
+        departments = self._register_departments(department)
         persons = Case.objects.filter(department_id__in=departments).values("person_id")
         entered = ResidenceRecord.objects.filter(department_id__in=departments).values("person_id")
         return Q(**{f"{person}__in": persons}) | Q(**{f"{person}__in": entered})
+
+    def _register_departments(self, department: int | None) -> tuple[int, ...]:
+        """The departments whose persons :meth:`_register_q` gives (not office management)."""
+        departments = tuple(sorted(self.department_ids))
+        if department is not None:
+            departments = (department,) if self.is_office_admin or department in departments else ()
+        return departments
 
     def residence_records(
         self, *, department: Department | int | None = None
@@ -514,6 +529,30 @@ class UserCasePolicy:
         if condition is None:
             return ResidenceRecord.objects.all()
         return ResidenceRecord.objects.filter(condition)
+
+    def residence_record_parts(
+        self, *, department: Department | int | None = None
+    ) -> list[QuerySet[ResidenceRecord]]:
+        """:meth:`residence_records` as disjoint querysets whose union it is: the records of
+        persons with a case of the departments, and those of persons the departments entered
+        without such a case. Figures over a big register read each part (a semi-join and an
+        anti-join) and add them up: PostgreSQL plans the single queryset's OR of two large
+        IN subqueries as a loop over every record (minutes at 1,000,000 persons)."""
+        if not self.active:
+            return []
+        department = getattr(department, "pk", department)
+        if self.is_office_admin and department is None:
+            return [ResidenceRecord.objects.all()]
+        departments = self._register_departments(department)
+        persons = Case.objects.filter(department_id__in=departments).values("person_id")
+        entered = ResidenceRecord.objects.filter(department_id__in=departments).values("person_id")
+        with_case = Exists(
+            Case.objects.filter(person_id=OuterRef("person_id"), department_id__in=departments)
+        )
+        return [
+            ResidenceRecord.objects.filter(person_id__in=persons),
+            ResidenceRecord.objects.filter(person_id__in=entered).filter(~with_case),
+        ]
 
     def may_view_register_of(self, person, *, case: Case | None = None) -> bool:
         """Whether the user may read the person's residence records.

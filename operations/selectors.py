@@ -543,7 +543,7 @@ def dashboard_figures(
     cases: QuerySet[Case],
     period: Period,
     *,
-    records: QuerySet[ResidenceRecord],
+    records: QuerySet[ResidenceRecord] | list[QuerySet[ResidenceRecord]],
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> dict:
@@ -615,37 +615,39 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def register_scope(
     user, *, department: Department | int | None = None
-) -> QuerySet[ResidenceRecord]:
+) -> list[QuerySet[ResidenceRecord]]:
     """The residence records a user's figures count: the register the policy lets them read
-    (persons without any case included, e.g. imported ones), optionally one department's."""
-    return policy_for(user).residence_records(department=department)
+    (persons without any case included, e.g. imported ones), optionally one department's,
+    as the policy's disjoint parts (:meth:`~casework.policy.UserCasePolicy.
+    residence_record_parts`: each part a fast join; figures add the parts up)."""
+    return policy_for(user).residence_record_parts(department=department)
 
 
 def expiry_forecast(
-    records: QuerySet[ResidenceRecord],
+    records: QuerySet[ResidenceRecord] | list[QuerySet[ResidenceRecord]],
     *,
     today: dt.date | None = None,
     months: int = 24,
 ) -> list[dict]:
     """Holders whose document runs out, per month from this month on, zero months included.
 
-    ``records``: the register the user may read (:func:`register_scope`), so a person the
-    register knows without a case here (imported, entered by staff) counts as well."""
+    ``records``: the register the user may read (:func:`register_scope`: disjoint parts by
+    person, counted each and added up), so a person the register knows without a case here
+    (imported, entered by staff) counts as well."""
     today = today or timezone.localdate()
     first = today.replace(day=1)
     end = _add_months(first, months)
-    counts = dict(
-        records.filter(
-            superseded_by__isnull=True,
-            valid_until__gte=today,
-            valid_until__lt=end,
+    counts: dict[dt.date, int] = {}
+    for part in records if isinstance(records, list | tuple) else [records]:
+        rows = (
+            part.filter(superseded_by__isnull=True, valid_until__gte=today, valid_until__lt=end)
+            .annotate(month=TruncMonth("valid_until", output_field=DateField()))
+            .values_list("month")
+            .annotate(n=Count("person", distinct=True))
+            .order_by()
         )
-        .annotate(month=TruncMonth("valid_until", output_field=DateField()))
-        .values_list("month")
-        .annotate(n=Count("person", distinct=True))
-        .order_by()
-    )
-    counts = {(_as_date(month)): n for month, n in counts.items()}
+        for month, n in rows:
+            counts[_as_date(month)] = counts.get(_as_date(month), 0) + n
     return [
         {"month": month, "count": counts.get(month, 0)}
         for month in (_add_months(first, i) for i in range(months))
