@@ -21,7 +21,11 @@ Then measures (goals of issue 14):
 2. the bulk continuation preview of a § 24 ordinance (the supervisor's ordinance page: the
    candidate count and the first rows, through the real view) - goal under 30 s;
 3. the expiry forecast of the dashboard (24 months) for office management and for one
-   department's supervisor, repeated - goal p95 under 1 s.
+   department's supervisor, repeated - goal p95 under 1 s;
+4. the target group of § 25b candidates (tolerated six years without a break, four with a
+   minor child): the supervisor's page query (the total and the first page of 50 in one
+   statement) for office management and one department's supervisor, repeated, and the
+   whole list of persons a mailing reads once.
 
 Each figure is printed with the load average (``uptime``) beside it and as a ratio to a
 baseline measured in the same run (a plain count of the records in force in the window: the
@@ -73,7 +77,7 @@ def parse_args():
     )
     parser.add_argument(
         "--only",
-        choices=["forecast", "preview", "reminders"],
+        choices=["forecast", "preview", "reminders", "target"],
         action="append",
         help="measure only these (repeatable; default: all)",
     )
@@ -461,15 +465,9 @@ def bench_forecast(args, office, base: float) -> None:
             from django.db.models import Count, DateField
             from django.db.models.functions import TruncMonth
 
-            from casework.models import ResidenceRecord
-
-            cases = selectors.case_scope(user)
             explain(
-                ResidenceRecord.objects.filter(
-                    superseded_by__isnull=True,
-                    valid_until__gte=today,
-                    person_id__in=cases.order_by().values("person_id"),
-                )
+                selectors.register_scope(user)
+                .filter(superseded_by__isnull=True, valid_until__gte=today)
                 .annotate(month=TruncMonth("valid_until", output_field=DateField()))
                 .values_list("month")
                 .annotate(n=Count("person", distinct=True))
@@ -485,6 +483,40 @@ def bench_forecast(args, office, base: float) -> None:
             f"  as {who}: p50 {statistics.median(times):.3f} s, p95 {p95:.3f} s ({load()}); "
             f"{sum(r['count'] for r in rows):,} holders in 24 months; "
             f"p95 {p95 / base:,.1f}x baseline; goal p95 < 1 s: {'met' if p95 < 1 else 'MISSED'}"
+        )
+
+
+def bench_target_group(args, office, base: float) -> None:
+    from casework.policy import policy_for
+    from casework.target_groups import Criteria, select
+
+    print(
+        f"\n§ 25b target group (tolerated 6 years / 4 with a child; {args.repeat} calls per user)"
+    )
+    for who in ("admin", "supervisor"):
+        records = policy_for(office[who]).residence_records()
+        selection = select(records, Criteria())
+        if args.explain:
+            from django.db import connection
+
+            sql, params = selection._sql()
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN ANALYZE {sql}", params)
+                print("\n".join(row[0] for row in cursor.fetchall()))
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            rows, total = selection.page(offset=0, limit=50)
+            times.append(time.perf_counter() - start)
+        p95 = percentile(times, 0.95)
+        start = time.perf_counter()
+        everyone = selection.person_ids()
+        whole = time.perf_counter() - start
+        print(
+            f"  as {who}: page (total + 50 rows) p50 {statistics.median(times):.3f} s, "
+            f"p95 {p95:.3f} s ({load()}); {total:,} candidates, {len(rows)} on the page; "
+            f"p95 {p95 / base:,.1f}x baseline; the mailing's whole list ({len(everyone):,}) "
+            f"{whole:.3f} s"
         )
 
 
@@ -515,11 +547,13 @@ def main() -> None:
             today = timezone.localdate()
             base = baseline_seconds(today, services.reminder_window_end(today))
             print(f"\nBaseline (count of the records in force in the window): {base * 1000:.1f} ms")
-            only = set(args.only or ("forecast", "preview", "reminders"))
+            only = set(args.only or ("forecast", "preview", "reminders", "target"))
             if "forecast" in only:
                 bench_forecast(args, office, base)
             if "preview" in only:
                 bench_preview(args, office, base)
+            if "target" in only:
+                bench_target_group(args, office, base)
             if "reminders" in only:
                 bench_reminders(args, base)
         finally:

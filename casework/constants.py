@@ -242,3 +242,4 @@ class RecordEvent(models.TextChoices):
     CONTINUED = "continued", _("Validity extended")
     SUPERSEDED = "superseded", _("Replaced by a newer document")
     UPDATED = "updated", _("Record changed")
+    LETTER = "letter", _("Letter sent")

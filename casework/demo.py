@@ -30,6 +30,7 @@ from .constants import (
     Language,
     NoticeKind,
     PhotoSource,
+    RecordKind,
     Role,
 )
 from .exceptions import ConcurrentChange, TransitionNotAllowed
@@ -723,6 +724,63 @@ DULDUNG_PATHS = {
 }
 
 
+#: Earlier Duldungen of the demo's Duldung extensions (offset: years tolerated, a minor child
+#: in the household): the target group page and the case file's hint find the § 25b candidates.
+DULDUNG_HISTORIES = {1: (7, False), 3: (4, True), 5: (3, False)}
+#: Persons the register knows without a case here (Duldungen of an earlier office, years
+#: tolerated and a minor child): two § 25b candidates, one too short, one short with a child.
+REGISTER_ONLY_TOLERATED = [(9, False), (6, False), (5, True), (2, False), (3, True)]
+
+
+def _tolerated_history(person, department, caseworker, years, until, rng) -> None:
+    """Duldungen of about six months each, one after the other, from ``years`` years ago
+    (and a few weeks more) until ``until``, entered through the register's service."""
+    from .target_groups import years_before
+
+    start = years_before(timezone.localdate(), years) - dt.timedelta(days=rng.randint(0, 60))
+    while True:
+        end = start + dt.timedelta(days=181)
+        if end >= until - dt.timedelta(days=30):
+            end = until
+        services.record_residence(
+            person=person,
+            user=caseworker,
+            department=department,
+            kind=RecordKind.DULDUNG,
+            legal_basis="§ 60a Abs. 2 Satz 1 AufenthG",
+            title="Duldung",
+            valid_from=start,
+            valid_until=end,
+            comment=DEMO_NOTE,
+        )
+        if end == until:
+            return
+        start = end + dt.timedelta(days=1)
+
+
+def _household_child(person, caseworker, rng, index) -> None:
+    child = _person(rng, index, person.nationality)
+    child.family_name = person.family_name
+    child.birth_date = timezone.localdate() - dt.timedelta(days=7 * 365 + rng.randint(0, 900))
+    child.email = ""
+    child.save()
+    services.record_household_child(person=person, child=child, user=caseworker)
+
+
+def _create_register_only_tolerated(case_type, caseworker, rng) -> None:
+    """Persons of the register without a case (e.g. imported): the target group finds them."""
+    pool = PREFERRED.get("104c", list(NAMES))
+    today = timezone.localdate()
+    for offset, (years, child) in enumerate(REGISTER_ONLY_TOLERATED):
+        person = _person(rng, PERSONS + 200 + offset, rng.choice(pool))
+        person.birth_date = min(person.birth_date, today - dt.timedelta(days=25 * 365))
+        person.save()
+        until = today + dt.timedelta(days=rng.randint(20, 150))
+        _tolerated_history(person, case_type.department, caseworker, years, until, rng)
+        if child:
+            _household_child(person, caseworker, rng, PERSONS + 250 + offset)
+
+
 def _create_duldung_cases(types, caseworker, counter, now, today, stdout, style) -> int:
     """A few Duldung cases (issue or extension) in several states, drawn from a generator of
     their own so that the eAT cases of the demo stay as they were."""
@@ -730,6 +788,9 @@ def _create_duldung_cases(types, caseworker, counter, now, today, stdout, style)
     if case_type is None:
         return 0
     rng = random.Random(SEED + 2)
+    # The register's earlier Duldungen from a generator of their own (the cases stay as they were).
+    history = random.Random(SEED + 3)
+    _create_register_only_tolerated(case_type, caseworker, history)
     pool = PREFERRED.get("104c", list(NAMES))
     failures = 0
     for offset, (target, days, ground) in enumerate(DULDUNG_CASES):
@@ -739,6 +800,16 @@ def _create_duldung_cases(types, caseworker, counter, now, today, stdout, style)
             person.passport_number, person.passport_valid_until = "", None
         person.save()
         extension = offset % 2 == 1
+        expires = timezone.localdate(received_at) + dt.timedelta(days=10)
+        if offset in DULDUNG_HISTORIES:
+            # Filed a month and a half before the Duldung runs out, after years of them.
+            years, child = DULDUNG_HISTORIES[offset]
+            expires = timezone.localdate(received_at) + dt.timedelta(days=45)
+            person.birth_date = min(person.birth_date, today - dt.timedelta(days=25 * 365))
+            person.save()
+            _tolerated_history(person, case_type.department, caseworker, years, expires, history)
+            if child:
+                _household_child(person, caseworker, history, PERSONS + 300 + offset)
         case = services.create_case(
             person=person,
             case_type=case_type,
@@ -747,9 +818,7 @@ def _create_duldung_cases(types, caseworker, counter, now, today, stdout, style)
             user=caseworker,
             is_extension=extension,
             current_title="Duldung (§ 60a AufenthG)" if extension else "",
-            title_expires_on=timezone.localdate(received_at) + dt.timedelta(days=10)
-            if extension
-            else None,
+            title_expires_on=expires if extension else None,
             notes=DEMO_NOTE,
             assigned_to=caseworker,
         )

@@ -21,7 +21,8 @@ How the duration is counted (the rules the office reads in the target group's pa
   caseworker checks; the selection only finds candidates.
 
 Who is selected is always read through the policy: the caller passes the records the user
-may read (:meth:`casework.policy.UserCasePolicy.residence_records`), never a rule of its own.
+may read (:meth:`casework.policy.UserCasePolicy.residence_records`, or its disjoint parts
+``residence_record_parts`` for a big register), never a rule of its own.
 Everything is one SQL statement (window functions), so a register of 1,000,000 persons is
 counted and paged in the database; :meth:`Selection.page` also answers the total.
 """
@@ -32,6 +33,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -96,7 +98,7 @@ class Selection:
 
     def __init__(
         self,
-        records: QuerySet[ResidenceRecord],
+        records: QuerySet[ResidenceRecord] | list[QuerySet[ResidenceRecord]],
         criteria: Criteria,
         *,
         today: dt.date | None = None,
@@ -104,14 +106,18 @@ class Selection:
     ) -> None:
         self.criteria = criteria
         self.today = today or timezone.localdate()
-        current = records.in_force(self.today).filter(
-            kind=criteria.status, valid_from__isnull=False
-        )
-        if criteria.nationality:
-            current = current.filter(person__nationality=criteria.nationality.upper())
-        if person_ids is not None:
-            current = current.filter(person_id__in=list(person_ids))
-        self._current = current.order_by().values("person_id")
+        person_ids = None if person_ids is None else list(person_ids)
+        self._current = []
+        # The policy's parts (residence_record_parts) each as a fast join, then UNION ALL.
+        for part in records if isinstance(records, list | tuple) else [records]:
+            current = part.in_force(self.today).filter(
+                kind=criteria.status, valid_from__isnull=False
+            )
+            if criteria.nationality:
+                current = current.filter(person__nationality=criteria.nationality.upper())
+            if person_ids is not None:
+                current = current.filter(person_id__in=person_ids)
+            self._current.append(current.order_by().values("person_id"))
 
     def _sql(self) -> tuple[str, list]:
         criteria, today = self.criteria, self.today
@@ -120,7 +126,23 @@ class Selection:
         person = qn(Person._meta.db_table)
         case = qn(Case._meta.db_table)
         household = qn(HouseholdChild._meta.db_table)
-        current_sql, current_params = self._current.query.sql_with_params()
+        parts = []
+        for part in self._current:
+            try:
+                parts.append(part.query.sql_with_params())
+            except EmptyResultSet:  # e.g. no register to read
+                continue
+        if not parts:
+            record_table = qn(ResidenceRecord._meta.db_table)
+            parts = [(f"SELECT person_id FROM {record_table} WHERE 1 = 0", ())]  # noqa: S608
+        current_sql = " UNION ALL ".join(
+            f"SELECT person_id FROM ({sql}) p"  # noqa: S608 (compiled by Django)
+            for sql, _params in parts
+        )
+        current_params = [param for _sql, params in parts for param in params]
+        # The few persons whose current status matches, computed first (PostgreSQL would
+        # otherwise fold the policy's joins into the window's scan of the records).
+        materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
         step = criteria.gap_days + 1
         if connection.vendor == "postgresql":
             reach_plus = f"(c.reach + {int(step)})"
@@ -144,7 +166,7 @@ class Selection:
         else:
             where, where_params = "s.since <= %s", [long_cutoff]
         sql = (
-            f"WITH cur AS (SELECT DISTINCT person_id FROM ({current_sql}) q),"  # noqa: S608 (model metadata, values bound)
+            f"WITH cur AS {materialized}(SELECT DISTINCT person_id FROM ({current_sql}) q),"  # noqa: S608 (model metadata, values bound)
             f" c AS (SELECT r.person_id, r.valid_from,"
             f" MAX(COALESCE(r.valid_until, %s)) OVER (PARTITION BY r.person_id"
             f" ORDER BY r.valid_from, r.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
@@ -206,7 +228,7 @@ class Selection:
 
 
 def select(
-    records: QuerySet[ResidenceRecord],
+    records: QuerySet[ResidenceRecord] | list[QuerySet[ResidenceRecord]],
     criteria: Criteria | None = None,
     *,
     today: dt.date | None = None,

@@ -11,6 +11,7 @@ class LetterKind(models.TextChoices):
     DOCUMENT_REQUEST = "document_request", _("Request for documents")
     HEARING = "hearing", _("Hearing before a refusal (§ 28 VwVfG)")
     REFUSAL_NOTICE = "refusal_notice", _("Refusal notice")
+    RIGHT_TO_STAY_INFO = "right_to_stay_info", _("Information on a right to stay (target group)")
 
 
 class ReminderKind(models.TextChoices):

@@ -424,6 +424,80 @@ _REFUSAL_NOTICE = {
     ),
 }
 
+_RIGHT_TO_STAY_INFO = {
+    "de": (
+        "Information: Aufenthaltserlaubnis bei nachhaltiger Integration (§ 25b AufenthG)",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "nach unseren Unterlagen halten Sie sich seit dem "
+        "{{ tolerated_since|date:'d.m.Y' }} ohne Unterbrechung mit einer Duldung, Gestattung "
+        "oder Aufenthaltserlaubnis in Deutschland auf. Wer seit sechs Jahren – mit einem "
+        "minderjährigen ledigen Kind im Haushalt seit vier Jahren – so hier lebt, kann eine "
+        "Aufenthaltserlaubnis nach § 25b des Aufenthaltsgesetzes erhalten.\n\n"
+        "Dafür kommt es außerdem darauf an, dass Sie Ihren Lebensunterhalt überwiegend durch "
+        "Arbeit sichern oder dies zu erwarten ist, mündlich Deutsch auf dem Niveau A2 "
+        "sprechen, Grundkenntnisse der Rechts- und Gesellschaftsordnung haben, sich zur "
+        "freiheitlichen demokratischen Grundordnung bekennen und Ihre schulpflichtigen Kinder "
+        "die Schule besuchen.\n\n"
+        "Dieser Brief ist keine Entscheidung. Wenn Sie einen Antrag stellen möchten, sprechen "
+        "Sie uns an – spätestens bei der nächsten Verlängerung Ihrer Duldung – und bringen "
+        "Sie Nachweise zu Arbeit, Einkommen, Sprachkenntnissen und zum Schulbesuch Ihrer "
+        "Kinder mit.\n\n"
+        "Mit freundlichen Grüßen\n{{ office_name }}\n{{ office_phone }} · {{ office_email }}",
+    ),
+    "en": (
+        "Information: residence permit for well integrated persons (section 25b AufenthG)",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "According to our records you have lived in Germany without a break since "
+        "{{ tolerated_since|date:'d.m.Y' }}, tolerated (Duldung), permitted to stay for an "
+        "asylum procedure or with a residence permit. Anyone who has lived here like this "
+        "for six years – four years with a minor unmarried child in the household – may "
+        "receive a residence permit under section 25b of the Residence Act.\n\n"
+        "It also depends on whether you mainly earn your living by work or can be expected "
+        "to, speak German at level A2, have basic knowledge of the legal and social order, "
+        "commit to the free democratic basic order and whether your children of school age "
+        "attend school.\n\n"
+        "This letter is not a decision. If you wish to apply, please contact us – at the "
+        "latest when your Duldung is next extended – and bring proof of your work, income, "
+        "German skills and your children's school attendance.\n\n"
+        "Kind regards\n{{ office_name }}\n{{ office_phone }} · {{ office_email }}",
+    ),
+    "uk": (
+        "Інформація: дозвіл на проживання у разі сталої інтеграції (§ 25b AufenthG)",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "За нашими даними, Ви безперервно перебуваєте в Німеччині з "
+        "{{ tolerated_since|date:'d.m.Y' }} з дульдунгом, дозволом на перебування на час "
+        "процедури надання притулку або з дозволом на проживання. Той, хто живе тут так "
+        "шість років – або чотири роки, якщо в домогосподарстві є неповнолітня неодружена "
+        "дитина, – може отримати дозвіл на проживання згідно з § 25b Закону про "
+        "перебування.\n\n"
+        "Крім того, важливо, щоб Ви переважно забезпечували себе працею або це очікувалося, "
+        "розмовляли німецькою на рівні A2, мали базові знання правового та суспільного "
+        "устрою, визнавали вільний демократичний лад, а Ваші діти шкільного віку відвідували "
+        "школу.\n\n"
+        "Цей лист не є рішенням. Якщо Ви бажаєте подати заяву, зверніться до нас – не пізніше "
+        "наступного продовження Вашого дульдунгу – і візьміть із собою підтвердження роботи, "
+        "доходу, знання мови та відвідування школи Вашими дітьми.\n\n"
+        "З повагою\n{{ office_name }}\n{{ office_phone }} · {{ office_email }}",
+    ),
+    "ru": (
+        "Информация: вид на жительство при устойчивой интеграции (§ 25b AufenthG)",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "По нашим данным, Вы непрерывно находитесь в Германии с "
+        "{{ tolerated_since|date:'d.m.Y' }} с дульдунгом, разрешением на пребывание на время "
+        "процедуры предоставления убежища или с видом на жительство. Тот, кто живёт здесь "
+        "так шесть лет – или четыре года, если в семье живёт несовершеннолетний неженатый "
+        "ребёнок, – может получить вид на жительство по § 25b Закона о пребывании.\n\n"
+        "Кроме того, важно, чтобы Вы в основном обеспечивали себя работой или это "
+        "ожидалось, говорили по-немецки на уровне A2, имели базовые знания правового и "
+        "общественного устройства, признавали свободный демократический строй, а Ваши дети "
+        "школьного возраста посещали школу.\n\n"
+        "Это письмо не является решением. Если Вы хотите подать заявление, обратитесь к нам – "
+        "не позднее следующего продления Вашего дульдунга – и возьмите с собой подтверждения "
+        "работы, дохода, знания языка и посещения школы Вашими детьми.\n\n"
+        "С уважением\n{{ office_name }}\n{{ office_phone }} · {{ office_email }}",
+    ),
+}
+
 DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     LetterKind.RECEIPT: _RECEIPT,
     LetterKind.TITLE_REMINDER: _TITLE_REMINDER,
@@ -433,4 +507,5 @@ DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     LetterKind.DOCUMENT_REQUEST: _DOCUMENT_REQUEST,
     LetterKind.HEARING: _HEARING,
     LetterKind.REFUSAL_NOTICE: _REFUSAL_NOTICE,
+    LetterKind.RIGHT_TO_STAY_INFO: _RIGHT_TO_STAY_INFO,
 }

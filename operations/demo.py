@@ -11,7 +11,7 @@ from django.utils import timezone
 from casework.demo import grant_office_admins, temporary_protection_end
 from casework.models import CaseType
 
-from .models import ContinuationOrdinance, LetterTemplate
+from .models import ContinuationOrdinance, LetterTemplate, TargetGroup
 from .services import seed_letter_templates
 
 #: The two federal ordinances that continued § 24 titles (dates from DOMAIN.md; the texts are
@@ -49,6 +49,7 @@ def next_ordinance(today: dt.date) -> tuple[dt.date, dt.date, str]:
 def load(*, stdout, style) -> None:
     created = seed_letter_templates()
     grant_office_admins(LetterTemplate, ("view", "add", "change"))
+    grant_office_admins(TargetGroup, ("view", "add", "change"))
     stdout.write(f"  letter templates created: {created}")
     case_type = (
         CaseType.objects.filter(code="24").first()

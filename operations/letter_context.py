@@ -238,6 +238,19 @@ register_letter_kind(
     label=LetterKind.CONTINUATION_CERTIFICATE.label,
 )
 register_letter_kind(LetterKind.BELEHRUNG_104C, COMMON, label=LetterKind.BELEHRUNG_104C.label)
+register_letter_kind(
+    LetterKind.RIGHT_TO_STAY_INFO,
+    (
+        *COMMON,
+        V(
+            "tolerated_since",
+            gettext_lazy("first day of the uninterrupted stay the register shows"),
+            dt.date(2020, 3, 2),
+            lambda s: s.get("tolerated_since"),
+        ),
+    ),
+    label=LetterKind.RIGHT_TO_STAY_INFO.label,
+)
 DOCUMENT_REQUEST = (
     V(
         "due_on",

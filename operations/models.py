@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
 
-from casework.constants import Language
+from casework.constants import Language, RecordKind
 
 from .constants import LetterKind, ReminderKind, RunStatus
 from .storage import private_storage
@@ -254,3 +254,159 @@ class ContinuationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ordinance_id}/{self.case_id}"
+
+
+class TargetGroup(models.Model):
+    """Persons of the register selected by their current status and its uninterrupted
+    duration, who get an information letter once (e.g. candidates for § 25b AufenthG).
+
+    Office management defines the groups (a snippet); supervisors preview and write to
+    the persons of their departments (:mod:`casework.target_groups` says how the duration
+    is counted)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("current status"),
+        max_length=12,
+        choices=RecordKind.choices,
+        default=RecordKind.DULDUNG,
+    )
+    years = models.PositiveSmallIntegerField(_("at least (years)"), default=6)
+    years_with_child = models.PositiveSmallIntegerField(
+        _("with a minor child in the household (years)"),
+        null=True,
+        blank=True,
+        default=4,
+        help_text=_("Empty: no shorter duration with children."),
+    )
+    gap_days = models.PositiveSmallIntegerField(
+        _("days without a document that do not break the duration"), default=0
+    )
+    nationality = models.CharField(
+        _("nationality (ISO 3166 alpha-3)"),
+        max_length=3,
+        blank=True,
+        help_text=_("Empty: every nationality."),
+    )
+    letter_kind = models.CharField(
+        _("letter"),
+        max_length=40,
+        choices=LetterKind.choices,
+        default=LetterKind.RIGHT_TO_STAY_INFO,
+    )
+    hint = models.CharField(
+        _("hint on the case file"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Shown on the case file of a Duldung case whose person belongs to the group, "
+            "e.g. “Possible § 25b candidate”. Empty: no hint."
+        ),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.years_with_child is not None and self.years_with_child > self.years:
+            raise ValidationError(
+                {"years_with_child": _("The duration with a child cannot be the longer one.")}
+            )
+
+    @property
+    def criteria(self):
+        from casework.target_groups import Criteria
+
+        return Criteria(
+            status=self.status,
+            years=self.years,
+            years_with_child=self.years_with_child,
+            gap_days=self.gap_days,
+            nationality=self.nationality,
+        )
+
+
+class TargetGroupMailing(models.Model):
+    """One run of a target group's letters (a background job with progress), for the
+    persons the supervisor who started it may see."""
+
+    group = models.ForeignKey(TargetGroup, on_delete=models.PROTECT, related_name="mailings")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("persons"), default=0)
+    sent = models.PositiveIntegerField(_("letters sent"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            # One run of a group at a time: a second click joins the running one.
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_open_mailing_per_group",
+            )
+        ]
+        verbose_name = _("target group mailing")
+        verbose_name_plural = _("target group mailings")
+
+    def __str__(self) -> str:
+        return f"{self.group} ({self.started_at:%d.%m.%Y %H:%M})"
+
+
+class TargetGroupLetter(models.Model):
+    """The information letter of a target group to one person: sent once (the unique
+    constraint), logged with who sent it and when."""
+
+    group = models.ForeignKey(TargetGroup, on_delete=models.PROTECT, related_name="letters")
+    person = models.ForeignKey(
+        "casework.Person", on_delete=models.CASCADE, related_name="target_group_letters"
+    )
+    mailing = models.ForeignKey(
+        TargetGroupMailing,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="letters",
+    )
+    tolerated_since = models.DateField(_("tolerated since"))
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    letter = models.FileField(
+        _("letter (PDF)"), storage=private_storage, upload_to="target-groups/%Y/%m", blank=True
+    )
+    emailed_to = models.EmailField(_("e-mailed to"), blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "person"], name="one_target_group_letter_per_person"
+            )
+        ]
+        verbose_name = _("target group letter")
+        verbose_name_plural = _("target group letters")
+
+    def __str__(self) -> str:
+        return f"{self.group} – {self.person}"

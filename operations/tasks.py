@@ -43,3 +43,11 @@ def send_document_request_task(case_id: int) -> bool:
 def send_reminder_letters_task(reminder_ids: list[int]) -> int:
     """The letters of a chunk of expiry reminders (see the daily job's reminders)."""
     return services.send_reminder_letters(reminder_ids)
+
+
+@task()
+def run_target_group_mailing_task(mailing_id: int) -> dict:
+    """The letters of a target group (see :mod:`operations.target_groups`)."""
+    from .target_groups import run_mailing
+
+    return run_mailing(mailing_id)

@@ -303,3 +303,113 @@ def document_request_letter(request, pk: int):
         filename=f"documents-{letter.case.file_number}.pdf",
         content_type="application/pdf",
     )
+
+
+# -- target groups (issue 14 item 3) ------------------------------------------------------------
+
+TARGET_GROUP_PAGE = 50
+
+
+@require_GET
+@supervisors_only
+def target_group_list(request):
+    from .models import TargetGroup
+
+    return render(
+        request,
+        "operations/target_group_list.html",
+        {
+            "page_title": _("Target groups"),
+            "header_icon": "group",
+            "groups": TargetGroup.objects.filter(active=True),
+        },
+    )
+
+
+@require_GET
+@supervisors_only
+def target_group_detail(request, pk: int):
+    """The group's persons the supervisor may see, paged (longest first), the letters sent
+    and the send button; the run's progress while it goes on."""
+    from django.core.paginator import Paginator
+
+    from casework.models import Person
+
+    from . import target_groups
+    from .constants import RunStatus
+    from .models import TargetGroup, TargetGroupLetter
+
+    group = get_object_or_404(TargetGroup, pk=pk, active=True)
+    selection = target_groups.selection_for(group, request.user)
+    try:
+        number = max(1, int(request.GET.get("p", "1")))
+    except ValueError:
+        number = 1
+    rows, total = selection.page(offset=(number - 1) * TARGET_GROUP_PAGE, limit=TARGET_GROUP_PAGE)
+    paginator = Paginator(range(total), TARGET_GROUP_PAGE)
+    page = paginator.get_page(number)
+    sent = dict(
+        TargetGroupLetter.objects.filter(
+            group=group, person_id__in=[c.person_id for c in rows]
+        ).values_list("person_id", "sent_at")
+    )
+    visible_persons = policy_for(request.user).residence_records().order_by().values("person_id")
+    letters = (
+        TargetGroupLetter.objects.filter(group=group, person__in=visible_persons)
+        .select_related("person", "sent_by")
+        .order_by("-sent_at", "-pk")
+    )
+    mailing = group.mailings.select_related("started_by").first()
+    running = mailing is not None and mailing.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    return render(
+        request,
+        "operations/target_group_detail.html",
+        {
+            "page_title": group.name,
+            "header_icon": "group",
+            "group": group,
+            "rows": [(c, sent.get(c.person_id)) for c in rows],
+            "total": total,
+            "page": page,
+            "letter_count": letters.count(),
+            "letters": letters[:20],
+            "mailing": mailing,
+            "running": running,
+            "workers_alive": alive_workers().exists(),
+            "person_model": Person,
+        },
+    )
+
+
+@require_POST
+@supervisors_only
+def target_group_send(request, pk: int):
+    from . import target_groups
+    from .models import TargetGroup
+
+    group = get_object_or_404(TargetGroup, pk=pk, active=True)
+    target_groups.start_mailing(group=group, user=request.user)
+    messages.success(
+        request,
+        _("The letters are being sent. Each person gets the letter of this group only once."),
+    )
+    return redirect("operations:target_group", pk=pk)
+
+
+@require_GET
+@supervisors_only
+def target_group_letter(request, pk: int, letter_pk: int):
+    """A sent letter, for supervisors who may read the person's register."""
+    from .models import TargetGroupLetter
+
+    visible_persons = policy_for(request.user).residence_records().order_by().values("person_id")
+    letter = get_object_or_404(
+        TargetGroupLetter, pk=letter_pk, group_id=pk, person__in=visible_persons
+    )
+    if not letter.letter:
+        raise Http404
+    return FileResponse(
+        letter.letter.open("rb"),
+        filename=f"target-group-letter-{letter.pk}.pdf",
+        content_type="application/pdf",
+    )

@@ -11,7 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from casework.backoffice import BackOfficeViewSet, MenuEntry
 
 from . import views
-from .models import LetterTemplate
+from .models import LetterTemplate, TargetGroup
 from .panels import LetterVariablesPanel
 from .selectors import can_see_statistics
 
@@ -63,6 +63,9 @@ class OperationsViewSet(BackOfficeViewSet):
         MenuEntry(
             "ordinances", _("Bulk continuation"), icon="repeat", order=200, name="bulk-continuation"
         ),
+        MenuEntry(
+            "target_groups", _("Target groups"), icon="group", order=300, name="target-groups"
+        ),
     ]
 
     def is_shown(self, request) -> bool:
@@ -90,6 +93,14 @@ class OperationsViewSet(BackOfficeViewSet):
                 "continuation/<int:pk>/certificate/<int:item_pk>.pdf",
                 views.certificate,
                 name="certificate",
+            ),
+            path("target-groups/", views.target_group_list, name="target_groups"),
+            path("target-groups/<int:pk>/", views.target_group_detail, name="target_group"),
+            path("target-groups/<int:pk>/send/", views.target_group_send, name="target_group_send"),
+            path(
+                "target-groups/<int:pk>/letters/<int:letter_pk>.pdf",
+                views.target_group_letter,
+                name="target_group_letter",
             ),
             path(
                 "document-requests/<int:pk>.pdf",
@@ -123,3 +134,48 @@ class LetterTemplateViewSet(SnippetViewSet):
 
 
 register_snippet(LetterTemplateViewSet)
+
+
+class TargetGroupViewSet(SnippetViewSet):
+    """The groups' definitions, for office management (supervisors use the operations page)."""
+
+    model = TargetGroup
+    icon = "group"
+    menu_label = _("Target groups")
+    menu_name = "target-group-definitions"
+    menu_order = 710
+    add_to_admin_menu = False
+    list_display = ["name", "status", "years", "years_with_child", "active"]
+
+
+register_snippet(TargetGroupViewSet)
+
+
+@hooks.register("casework_case_file_panels")
+def target_group_hint_panel(request, case):
+    """On a Duldung case: the target groups the person belongs to (e.g. "possible § 25b
+    candidate: tolerated since …"), computed by the same selection as the group's page."""
+    if case.workflow_key != "duldung":
+        return None
+    from .target_groups import case_hints
+
+    hints = case_hints(case)
+    if not hints:
+        return None
+    from .models import TargetGroupLetter
+
+    sent = {
+        letter.group_id: letter
+        for letter in TargetGroupLetter.objects.filter(
+            person_id=case.person_id, group__in=[group for group, _candidate in hints]
+        )
+    }
+    hints = [(group, candidate, sent.get(group.pk)) for group, candidate in hints]
+    return {
+        "name": "target-group-hints",
+        "title": _("Target groups"),
+        "order": 5,
+        "full_file_only": True,
+        "template": "operations/case_file_target_group_hints.html",
+        "context": {"hints": hints},
+    }

@@ -44,7 +44,7 @@ from .participations import (
     open_needed_participations,
 )
 from .persons import PERSON_FIELDS, register_person, update_person
-from .register import record_household_child, record_residence
+from .register import log_register_letter, record_household_child, record_residence
 from .register_import import (
     ImportedPerson,
     ImportedRecord,
@@ -95,6 +95,7 @@ __all__ = [
     "field_changes",
     "fire_transition",
     "log_case_access",
+    "log_register_letter",
     "log_case_accesses",
     "mark_notice_posted",
     "mark_document_received",

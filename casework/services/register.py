@@ -33,6 +33,7 @@ from .history import field_change
 
 __all__ = [
     "extend_records_of_cases",
+    "log_register_letter",
     "record_household_child",
     "record_residence",
     "record_title_being_extended",
@@ -411,3 +412,28 @@ def record_household_child(
             HouseholdChild.objects.filter(pk=row.pk).update(married=married)
             row.married = married
     return row
+
+
+def log_register_letter(
+    *, person_id: int, user, comment: str, at: dt.datetime | None = None
+) -> ResidenceRecordHistory | None:
+    """A letter about the person's status (e.g. a target group's information letter) as a
+    history row of the record it is about: the person's current record (in force, issued
+    last). Call it in the transaction that writes the letter; None without a record in force.
+    """
+    at = at or timezone.now()
+    record = (
+        ResidenceRecord.objects.filter(person_id=person_id)
+        .in_force(timezone.localdate(at))
+        .order_by("-valid_from", "-created_at", "-pk")
+        .first()
+    )
+    if record is None:
+        return None
+    return ResidenceRecordHistory.objects.create(
+        record=record,
+        event=RecordEvent.LETTER,
+        at=at,
+        by=user,
+        comment=_text(comment, field="comment", required=False, max_length=MAX_TEXT),
+    )

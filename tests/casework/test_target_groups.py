@@ -209,3 +209,29 @@ def test_a_household_child_must_be_another_younger_person(department, caseworker
         services.record_household_child(
             person=parent, child=PersonFactory(birth_date=dt.date(1980, 1, 1)), user=caseworker
         )
+
+
+def test_the_policys_register_parts_are_disjoint_and_add_up_to_its_register(department, caseworker):
+    """Figures over a big register read the policy's parts (one join each) and add them up;
+    they must be exactly residence_records(), each person in one part only."""
+    other = DepartmentFactory(code="aufenthalt")
+    other_worker = MembershipFactory(department=other, role=Role.CASEWORKER).user
+    supervisor = MembershipFactory(department=department, role=Role.SUPERVISOR).user
+    with_case, entered_only, elsewhere = PersonFactory(), PersonFactory(), PersonFactory()
+    WorkflowCaseFactory(person=with_case, case_type=CaseTypeFactory(department=department))
+    chain(with_case, department, caseworker, years_before(TODAY, 6))
+    chain(entered_only, department, caseworker, years_before(TODAY, 6))
+    chain(elsewhere, other, other_worker, years_before(TODAY, 6))
+    policy = policy_for(supervisor)
+    parts = [set(part.values_list("pk", flat=True)) for part in policy.residence_record_parts()]
+    assert not parts[0] & parts[1]
+    assert parts[0] | parts[1] == set(policy.residence_records().values_list("pk", flat=True))
+    assert sorted(ids(policy.residence_record_parts())) == sorted([with_case.pk, entered_only.pk])
+    assert (
+        len(
+            policy_for(
+                MembershipFactory(department=other, role=Role.SUPERVISOR).user
+            ).residence_record_parts()
+        )
+        == 2
+    )

@@ -98,7 +98,7 @@ def test_letterhead_falls_back_to_the_site_name(db, settings):
 
 
 def test_seeding_keeps_edited_templates(db):
-    assert services.seed_letter_templates() == 32  # 8 kinds in 4 languages
+    assert services.seed_letter_templates() == 36  # 9 kinds in 4 languages
     assert LetterTemplate.objects.count() == len(LetterKind) * 4
     LetterTemplate.objects.filter(kind=LetterKind.RECEIPT, language="de").update(subject="X")
     assert services.seed_letter_templates() == 0
