@@ -227,7 +227,7 @@ def test_the_duldung_case_file_shows_the_hint(client, office, group):
     shown, html = hint(case)
     assert shown and group.hint in html
     assert years_before(timezone.localdate(), 6).strftime("%d.%m.%Y") in html
-    assert "No information letter sent yet" in html
+    assert "Noch kein Informationsschreiben versandt" in html  # the admin speaks German here
     assert not hint(recent)[0]
     assert not hint(eat)[0]  # only the Duldung extension shows it
 
