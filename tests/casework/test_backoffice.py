@@ -73,6 +73,7 @@ def test_a_supervisor_also_sees_the_access_log_and_office_operations(office):
         "operations",
         "statistics",
         "bulk-continuation",
+        "target-groups",
     }
 
 

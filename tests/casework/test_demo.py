@@ -225,10 +225,15 @@ def test_some_persons_bring_a_register_history(small_demo):
 
     small_demo()
     # Entered by staff (the histories), not the Duldungen the demo's § 60a cases handed over.
-    tolerated = Person.objects.filter(
-        residence_records__kind=RecordKind.DULDUNG,
-        residence_records__source=RecordSource.ENTERED,
-    ).distinct()
+    # (The § 25b demo persons hold Duldungen only: tests/operations/test_target_groups.py.)
+    tolerated = (
+        Person.objects.filter(
+            residence_records__kind=RecordKind.DULDUNG,
+            residence_records__source=RecordSource.ENTERED,
+        )
+        .filter(residence_records__kind=RecordKind.TITLE)
+        .distinct()
+    )
     assert tolerated.exists()
     for person in tolerated:
         records = list(person.residence_records.order_by("valid_from", "id"))
