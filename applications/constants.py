@@ -10,6 +10,7 @@ class ApplicationKind(models.TextChoices):
     EMPLOYMENT = "employment", _("Residence permit for employment")
     SETTLEMENT = "settlement", _("Settlement permit (Niederlassungserlaubnis)")
     UKRAINE = "ukraine", _("Temporary protection for people from Ukraine (§ 24)")
+    NATURALISATION = "naturalisation", _("Naturalisation (Einbürgerung)")
 
 
 #: Case type codes (``casework.CaseType.code``) each form offers, in the order shown.
@@ -17,6 +18,7 @@ CASE_TYPE_CODES: dict[str, tuple[str, ...]] = {
     ApplicationKind.EMPLOYMENT: ("18b", "18a", "18g"),
     ApplicationKind.SETTLEMENT: ("9",),
     ApplicationKind.UKRAINE: ("24",),
+    ApplicationKind.NATURALISATION: ("stag10",),
 }
 
 #: Forms whose applicants may ask for the extension of a current title. Not § 24: federal
@@ -27,6 +29,9 @@ EXTENSION_KINDS = frozenset({ApplicationKind.EMPLOYMENT})
 #: and family members applying together (each gets a case of their own).
 FAMILY_KINDS = frozenset({ApplicationKind.UKRAINE})
 
+#: Forms of procedures without a card: no photo for the Federal Printing Office is asked.
+NO_CARD_KINDS = frozenset({ApplicationKind.NATURALISATION})
+
 #: Checklist codes under which a family member's identity document is filed, first match wins.
 IDENTITY_DOCUMENT_CODES = ("identity-document", "passport", "birth-certificate")
 
@@ -35,6 +40,48 @@ class UploadType(models.TextChoices):
     PDF = "pdf", "PDF"
     JPEG = "jpg", "JPEG"
     PNG = "png", "PNG"
+
+
+#: What happens after the application, per procedure (workflow key); the eAT's by default.
+NEXT_STEPS: dict[str, tuple[str, ...]] = {
+    "eat": (
+        _(
+            "We check applications strictly in the order they arrive. If documents are "
+            "missing, we will write to you."
+        ),
+        _(
+            "When your application has been checked, you book an appointment for your "
+            "fingerprints and photo and pay the fee."
+        ),
+        _(
+            "Your residence card is produced by the Federal Printing Office; this takes about "
+            "four to six weeks. Then you collect it with an appointment."
+        ),
+    ),
+    "naturalisation": (
+        _(
+            "We check applications strictly in the order they arrive. If documents are "
+            "missing, we will write to you."
+        ),
+        _(
+            "Send us your German language certificate (B1 or higher) and the certificate of "
+            "the naturalisation test on the status page as soon as you have them."
+        ),
+        _(
+            "We then check the requirements, including an enquiry to the security "
+            "authorities. If you have to give up your previous citizenship, you first "
+            "receive an assurance of naturalisation."
+        ),
+        _(
+            "You receive your naturalisation certificate in person and sign a declaration of "
+            "commitment to the constitution there."
+        ),
+    ),
+}
+
+
+def next_steps(workflow_key: str) -> tuple[str, ...]:
+    return NEXT_STEPS.get(workflow_key, NEXT_STEPS["eat"])
 
 
 #: For each case state: what it means in plain words, and what happens next.
@@ -141,10 +188,10 @@ WORKFLOW_STATE_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             ),
         ),
         CaseState.DOCUMENTS_COMPLETE: (
-            _("Your documents are complete."),
+            _("Your documents are complete, including your language and test certificates."),
             _(
-                "Please send us your German language certificate (B1 or higher) and the "
-                "certificate of the naturalisation test, if you have not done so yet."
+                "We record your certificates and then check the remaining requirements. You "
+                "do not need to do anything."
             ),
         ),
         CaseState.CERTIFICATES_RECORDED: (
@@ -169,8 +216,14 @@ WORKFLOW_STATE_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             ),
         ),
         CaseState.HANDED_OVER: (
-            _("Your naturalisation certificate has been handed over. The case is closed."),
-            _("Congratulations. You can now apply for a German identity card and passport."),
+            _(
+                "Your naturalisation certificate has been handed over: you have been a German "
+                "citizen since that day. The case is closed."
+            ),
+            _(
+                "Congratulations. Your residence documents are no longer needed. You can now "
+                "apply for a German identity card and passport."
+            ),
         ),
     },
 }

@@ -115,14 +115,8 @@ def receipt_lines(submission: Submission, *, german_part: bool = False) -> list[
                 },
             )
     add("heading", _("What happens next"))
-    add(
-        "text",
-        _(
-            "We check applications strictly in the order they arrive. If documents are "
-            "missing, we will write to you. When your application has been checked, you "
-            "book an appointment for your fingerprints and photo."
-        ),
-    )
+    for step in context["next_steps"]:
+        add("text", str(step))
     add(
         "text",
         _(

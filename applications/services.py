@@ -22,7 +22,7 @@ from casework.services import (
 )
 from config.links import public_url
 
-from .constants import IDENTITY_DOCUMENT_CODES
+from .constants import IDENTITY_DOCUMENT_CODES, next_steps
 from .models import Submission
 from .selectors import filed_in_time, missing_documents, received_documents
 from .uploads import private_storage, store_document
@@ -278,6 +278,7 @@ def confirmation_context(submission: Submission) -> dict:
         "filed_in_time": filed_in_time(case),
         "missing_documents": missing_documents(case),
         "received_documents": received_documents(case),
+        "next_steps": next_steps(case.workflow_key),
         "person": case.person,
         "family": [
             {

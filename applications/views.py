@@ -29,7 +29,7 @@ from config.middleware import forms_answer_control_characters
 from config.ratelimits import proof_allowed, record_failed_proof
 
 from . import selectors, services
-from .constants import EXTENSION_KINDS, FAMILY_KINDS, ApplicationKind
+from .constants import EXTENSION_KINDS, FAMILY_KINDS, NO_CARD_KINDS, ApplicationKind
 from .forms import (
     ApplicationForm,
     ConsentForm,
@@ -114,7 +114,10 @@ class ApplicationWizard(SessionWizardView):
 
     form_list = STEPS
     template_name = "applications/wizard.html"
-    condition_dict = {"family": lambda wizard: wizard.kind in FAMILY_KINDS}
+    condition_dict = {
+        "family": lambda wizard: wizard.kind in FAMILY_KINDS,
+        "photo": lambda wizard: wizard.kind not in NO_CARD_KINDS,
+    }
 
     @property
     def file_storage(self):
@@ -270,7 +273,9 @@ class ApplicationWizard(SessionWizardView):
             files=self.storage.get_step_files("documents"),
         )
         uploaded = documents_form.uploads() if documents_form.is_valid() else {}
-        photo = self.get_cleaned_data_for_step("photo") or {}
+        photo = (
+            self.get_cleaned_data_for_step("photo") or {} if "photo" in self.get_form_list() else {}
+        )
         nationality = dict(PersonalForm.base_fields["nationality"].choices).get(
             personal.get("nationality"), personal.get("nationality")
         )
@@ -298,7 +303,7 @@ class ApplicationWizard(SessionWizardView):
             personal=form_dict["personal"].cleaned_data,
             application=form_dict["application"].cleaned_data,
             uploads=form_dict["documents"].uploads(),
-            photo=form_dict["photo"].cleaned_data,
+            photo=form_dict["photo"].cleaned_data if "photo" in form_dict else {},
             family=form_dict["family"].members() if "family" in form_dict else (),
         )
         return redirect("applications:confirmation", token=result.submission.token)
