@@ -226,6 +226,15 @@ class RecordKind(models.TextChoices):
     EU_CARD = "eu_card", _("EU residence card")
 
 
+class HandOverRecord(models.TextChoices):
+    """What the hand-over of a procedure writes to the register, declared with its workflow
+    (:func:`casework.workflow.case_procedure`)."""
+
+    TITLE = "title", _("writes a residence title (an EU residence card for EU cases)")
+    DULDUNG = "duldung", _("writes a Duldung")
+    ENDS_RECORDS = "ends_records", _("ends the records in force (German from that day)")
+
+
 class RecordSource(models.TextChoices):
     """Where a record of the register came from."""
 

@@ -31,7 +31,7 @@ from workflows.diagram import to_svg
 
 from . import selectors, services
 from .auth import issue_token, revoke_token
-from .constants import CaseState
+from .constants import CaseState, HandOverRecord
 from .exceptions import ConcurrentChange, TransitionNotAllowed
 from .forms import (
     AccessLogFilterForm,
@@ -49,7 +49,7 @@ from .forms import (
 )
 from .models import ApiToken
 from .policy import policy_for
-from .workflow import CASE_WORKFLOWS
+from .workflow import CASE_WORKFLOWS, hand_over_record
 from .worklists import worklist
 
 PAGE_SIZE = 50
@@ -630,6 +630,8 @@ def workflow_diagram(request, key: str | None = None):
                 {"key": k, "title": w.title, "current": k == key} for k, w in CASE_WORKFLOWS.items()
             ],
             "svg": svg,
+            # What the hand-over writes to the register, as the declaration says.
+            "hand_over_record": HandOverRecord(hand_over_record(workflow)).label,
             "participation_svg": to_svg(participations) if participations else "",
         },
     )

@@ -14,7 +14,6 @@ attributes only.
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,6 +36,7 @@ from .constants import (
     CardOrderStatus,
     CaseState,
     DuldungGround,
+    HandOverRecord,
     Language,
     LanguageLevel,
     NoticeKind,
@@ -55,6 +55,8 @@ __all__ = [
     "PARTICIPATION_WORKFLOW",
     "ROLES",
     "add_years",
+    "case_procedure",
+    "hand_over_record",
     "is_chancen_case",
     "validate_workflow_key",
     "validity_date_missing",
@@ -402,20 +404,220 @@ def _editable(
     return result
 
 
-STATES = [
-    State(
-        CaseState.RECEIVED,
-        gettext_lazy("Received"),
-        _editable(APPLICATION),
-        description=gettext_lazy("The application is in; it waits to be checked in order."),
-        opens_participations=True,
-    ),
-    State(
+# -- what every case procedure shares ------------------------------------------------------
+# Each procedure (the eAT, the Duldung, naturalisation) declares the application received, its
+# own steps and what its hand-over writes to the register; :func:`case_procedure` adds what
+# they all share: documents requested and received, a refusal only after a hearing (§ 28
+# VwVfG) and a notice a second person approved, withdrawal and forwarding from every open
+# state, and the final states.
+
+
+def _shared_states(*, received: State, handed_over: str) -> tuple[list[State], list[State]]:
+    """The shared states: the one that follows "received", and those after the procedure's
+    own (the hearing, the refusal drafted and the final states)."""
+    waiting = State(
         CaseState.DOCUMENTS_REQUESTED,
         gettext_lazy("Documents requested"),
-        _editable(APPLICATION),
+        received.editable_fields,
         description=gettext_lazy("Waiting for the applicant to send missing documents."),
-    ),
+    )
+    decision = [
+        State(
+            CaseState.HEARING,
+            gettext_lazy("Hearing before refusal"),
+            _editable(NOTES),
+            description=gettext_lazy(
+                "The office intends to refuse; the applicant may comment until the deadline."
+            ),
+        ),
+        State(
+            CaseState.REFUSAL_DRAFTED,
+            gettext_lazy("Refusal notice drafted"),
+            _editable(NOTES),
+            description=gettext_lazy("The refusal notice waits for a second person's approval."),
+        ),
+        State(CaseState.HANDED_OVER, handed_over, final=True),
+        State(CaseState.REFUSED, gettext_lazy("Refused"), final=True),
+        State(CaseState.WITHDRAWN, gettext_lazy("Withdrawn"), final=True),
+        State(CaseState.FORWARDED, gettext_lazy("Forwarded to another office"), final=True),
+    ]
+    return [waiting], decision
+
+
+def _shared_transitions(
+    *,
+    open_states: tuple[str, ...],
+    documents_from: tuple[str, ...],
+    refusable_from: tuple[str, ...],
+) -> list[Transition]:
+    return [
+        Transition(
+            name="request_documents",
+            title=gettext_lazy("Request documents"),
+            sources=documents_from,
+            target=CaseState.DOCUMENTS_REQUESTED,
+            permission=DECIDERS,
+            guards=(deadline_in_future,),
+            inputs=(
+                Input("due_on", gettext_lazy("Deadline"), kind="date"),
+                Input(
+                    "documents", gettext_lazy("Missing documents"), required=False, kind="multiple"
+                ),
+            ),
+            writes="casework.effects.request_documents",
+        ),
+        Transition(
+            name="documents_received",
+            title=gettext_lazy("Documents received"),
+            sources=(CaseState.DOCUMENTS_REQUESTED,),
+            target=CaseState.RECEIVED,
+            permission=DECIDERS,
+        ),
+        Transition(
+            name="intend_refusal",
+            title=gettext_lazy("Intend to refuse: hear the applicant"),
+            sources=refusable_from,
+            target=CaseState.HEARING,
+            permission=DECIDERS,
+            guards=(hearing_deadline_reasonable,),
+            inputs=(
+                Input(
+                    "grounds",
+                    gettext_lazy("Decisive facts and intended decision"),
+                    kind="textarea",
+                ),
+                Input("due_on", gettext_lazy("Comments due by"), kind="date"),
+            ),
+            writes="casework.effects.open_hearing",
+            description=gettext_lazy(
+                "Before a refusal the applicant is heard (§ 28 VwVfG): the hearing letter names "
+                "the decisive facts and a date until which they may comment."
+            ),
+        ),
+        Transition(
+            name="resume_checking",
+            title=gettext_lazy("Continue checking (no refusal)"),
+            sources=(CaseState.HEARING,),
+            target=CaseState.RECEIVED,
+            permission=DECIDERS,
+            needs_comment=True,
+            description=gettext_lazy("The answer to the hearing changed the assessment."),
+        ),
+        Transition(
+            name="draft_refusal",
+            title=gettext_lazy("Draft refusal notice"),
+            sources=(CaseState.HEARING,),
+            target=CaseState.REFUSAL_DRAFTED,
+            permission=DECIDERS,
+            guards=(hearing_over,),
+            inputs=(Input("reason", gettext_lazy("Reasons for the refusal"), kind="textarea"),),
+            effect=_apply_refusal,
+            writes="casework.effects.draft_refusal_notice",
+            description=gettext_lazy(
+                "Only after the applicant answered or the period to comment has passed."
+            ),
+        ),
+        Transition(
+            name="revise_refusal",
+            title=gettext_lazy("Back to the hearing (discard the draft)"),
+            sources=(CaseState.REFUSAL_DRAFTED,),
+            target=CaseState.HEARING,
+            permission=DECIDERS,
+            needs_comment=True,
+            writes="casework.effects.discard_refusal_notice",
+        ),
+        Transition(
+            name="refuse",
+            title=gettext_lazy("Issue the refusal notice"),
+            sources=(CaseState.REFUSAL_DRAFTED,),
+            target=CaseState.REFUSED,
+            permission=DECIDERS,
+            guards=(refusal_notice_approved,),
+            writes="casework.effects.issue_refusal_notice",
+            description=gettext_lazy(
+                "The approved notice is rendered once, stored with the case and sent."
+            ),
+        ),
+        Transition(
+            name="withdraw",
+            title=gettext_lazy("Withdrawn by the applicant"),
+            sources=open_states,
+            target=CaseState.WITHDRAWN,
+            permission=DECIDERS,
+        ),
+        Transition(
+            name="forward",
+            title=gettext_lazy("Forward to another office"),
+            sources=open_states,
+            target=CaseState.FORWARDED,
+            permission=DECIDERS,
+            inputs=(Input("forwarded_to", gettext_lazy("Target office")),),
+            effect=_apply_forward,
+        ),
+    ]
+
+
+#: What the hand-over of each procedure writes to the register, by workflow name.
+_HAND_OVER_RECORDS: dict[str, str] = {}
+
+
+def case_procedure(
+    *,
+    name: str,
+    title: str,
+    received: State,
+    states: list[State],
+    transitions: list[Transition],
+    handed_over: str,
+    hand_over_record: str,
+    documents_from: tuple[str, ...],
+    refusable_from: tuple[str, ...],
+    **options: Any,
+) -> Workflow:
+    """A case procedure, declared once: ``received`` (the initial state), the procedure's
+    own ``states`` and ``transitions``, the title of its final "handed over" state, what the
+    hand-over writes to the register (:class:`~casework.constants.HandOverRecord`), the states
+    from which documents may be requested and from which a refusal may be intended (the
+    hearing). ``options`` go to :class:`workflows.Workflow` (``method_prefix``,
+    ``participations`` …)."""
+    waiting, decision = _shared_states(received=received, handed_over=handed_over)
+    all_states = [received, *waiting, *states, *decision]
+    workflow = Workflow(
+        name=name,
+        title=title,
+        states=all_states,
+        transitions=[
+            *transitions,
+            *_shared_transitions(
+                open_states=_open(all_states),
+                documents_from=documents_from,
+                refusable_from=refusable_from,
+            ),
+        ],
+        initial=received.name,
+        roles="casework.policy.case_roles",
+        state_attr="state",
+        **options,
+    )
+    _HAND_OVER_RECORDS[name] = HandOverRecord(hand_over_record)
+    return workflow
+
+
+def hand_over_record(workflow: Workflow) -> str:
+    """What the hand-over of a case of ``workflow`` writes to the register."""
+    return _HAND_OVER_RECORDS[workflow.name]
+
+
+EAT_RECEIVED = State(
+    CaseState.RECEIVED,
+    gettext_lazy("Received"),
+    _editable(APPLICATION),
+    description=gettext_lazy("The application is in; it waits to be checked in order."),
+    opens_participations=True,
+)
+
+#: The eAT's own states after "received" (the shared ones: :func:`case_procedure`).
+STATES = [
     State(
         CaseState.CHECKED,
         gettext_lazy("Checked"),
@@ -440,28 +642,7 @@ STATES = [
         _editable(NOTES | FEES | BIOMETRICS),
         description=gettext_lazy("The order failed; it is re-ordered (perhaps with a new photo)."),
     ),
-    State(
-        CaseState.HEARING,
-        gettext_lazy("Hearing before refusal"),
-        _editable(NOTES),
-        description=gettext_lazy(
-            "The office intends to refuse; the applicant may comment until the deadline."
-        ),
-    ),
-    State(
-        CaseState.REFUSAL_DRAFTED,
-        gettext_lazy("Refusal notice drafted"),
-        _editable(NOTES),
-        description=gettext_lazy("The refusal notice waits for a second person's approval."),
-    ),
-    State(CaseState.HANDED_OVER, gettext_lazy("Handed over"), final=True),
-    State(CaseState.REFUSED, gettext_lazy("Refused"), final=True),
-    State(CaseState.WITHDRAWN, gettext_lazy("Withdrawn"), final=True),
-    State(CaseState.FORWARDED, gettext_lazy("Forwarded to another office"), final=True),
 ]
-
-#: The eAT's states in which the case still moves.
-OPEN_STATES = _open(STATES)
 
 # -- transitions ---------------------------------------------------------------------------
 
@@ -491,26 +672,6 @@ TRANSITIONS = [
         ),
         effect=_apply_check,
         description=gettext_lazy("General requirements (§ 5 AufenthG) and documents verified."),
-    ),
-    Transition(
-        name="request_documents",
-        title=gettext_lazy("Request documents"),
-        sources=(CaseState.RECEIVED, CaseState.CHECKED),
-        target=CaseState.DOCUMENTS_REQUESTED,
-        permission=DECIDERS,
-        guards=(deadline_in_future,),
-        inputs=(
-            Input("due_on", gettext_lazy("Deadline"), kind="date"),
-            Input("documents", gettext_lazy("Missing documents"), required=False, kind="multiple"),
-        ),
-        writes="casework.effects.request_documents",
-    ),
-    Transition(
-        name="documents_received",
-        title=gettext_lazy("Documents received"),
-        sources=(CaseState.DOCUMENTS_REQUESTED,),
-        target=CaseState.RECEIVED,
-        permission=DECIDERS,
     ),
     Transition(
         name="take_biometrics",
@@ -589,100 +750,24 @@ TRANSITIONS = [
         ),
         writes="casework.effects.hand_over",
     ),
-    Transition(
-        name="intend_refusal",
-        title=gettext_lazy("Intend to refuse: hear the applicant"),
-        sources=(CaseState.RECEIVED, CaseState.DOCUMENTS_REQUESTED, CaseState.CHECKED),
-        target=CaseState.HEARING,
-        permission=DECIDERS,
-        guards=(hearing_deadline_reasonable,),
-        inputs=(
-            Input(
-                "grounds",
-                gettext_lazy("Decisive facts and intended decision"),
-                kind="textarea",
-            ),
-            Input("due_on", gettext_lazy("Comments due by"), kind="date"),
-        ),
-        writes="casework.effects.open_hearing",
-        description=gettext_lazy(
-            "Before a refusal the applicant is heard (§ 28 VwVfG): the hearing letter names "
-            "the decisive facts and a date until which they may comment."
-        ),
-    ),
-    Transition(
-        name="resume_checking",
-        title=gettext_lazy("Continue checking (no refusal)"),
-        sources=(CaseState.HEARING,),
-        target=CaseState.RECEIVED,
-        permission=DECIDERS,
-        needs_comment=True,
-        description=gettext_lazy("The answer to the hearing changed the assessment."),
-    ),
-    Transition(
-        name="draft_refusal",
-        title=gettext_lazy("Draft refusal notice"),
-        sources=(CaseState.HEARING,),
-        target=CaseState.REFUSAL_DRAFTED,
-        permission=DECIDERS,
-        guards=(hearing_over,),
-        inputs=(Input("reason", gettext_lazy("Reasons for the refusal"), kind="textarea"),),
-        effect=_apply_refusal,
-        writes="casework.effects.draft_refusal_notice",
-        description=gettext_lazy(
-            "Only after the applicant answered or the period to comment has passed."
-        ),
-    ),
-    Transition(
-        name="revise_refusal",
-        title=gettext_lazy("Back to the hearing (discard the draft)"),
-        sources=(CaseState.REFUSAL_DRAFTED,),
-        target=CaseState.HEARING,
-        permission=DECIDERS,
-        needs_comment=True,
-        writes="casework.effects.discard_refusal_notice",
-    ),
-    Transition(
-        name="refuse",
-        title=gettext_lazy("Issue the refusal notice"),
-        sources=(CaseState.REFUSAL_DRAFTED,),
-        target=CaseState.REFUSED,
-        permission=DECIDERS,
-        guards=(refusal_notice_approved,),
-        writes="casework.effects.issue_refusal_notice",
-        description=gettext_lazy(
-            "The approved notice is rendered once, stored with the case and sent."
-        ),
-    ),
-    Transition(
-        name="withdraw",
-        title=gettext_lazy("Withdrawn by the applicant"),
-        sources=OPEN_STATES,
-        target=CaseState.WITHDRAWN,
-        permission=DECIDERS,
-    ),
-    Transition(
-        name="forward",
-        title=gettext_lazy("Forward to another office"),
-        sources=OPEN_STATES,
-        target=CaseState.FORWARDED,
-        permission=DECIDERS,
-        inputs=(Input("forwarded_to", gettext_lazy("Target office")),),
-        effect=_apply_forward,
-    ),
 ]
 
-CASE_WORKFLOW = Workflow(
+CASE_WORKFLOW = case_procedure(
     name="eat_case",
     title=gettext_lazy("Application for an electronic residence title (eAT)"),
+    received=EAT_RECEIVED,
     states=STATES,
     transitions=TRANSITIONS,
-    initial=CaseState.RECEIVED,
-    roles="casework.policy.case_roles",
-    state_attr="state",
+    handed_over=gettext_lazy("Handed over"),
+    hand_over_record=HandOverRecord.TITLE,
+    documents_from=(CaseState.RECEIVED, CaseState.CHECKED),
+    refusable_from=(CaseState.RECEIVED, CaseState.DOCUMENTS_REQUESTED, CaseState.CHECKED),
     participations=PARTICIPATION_WORKFLOW,
     open_participations="casework.effects.open_participations",
 )
+
+#: The eAT's states in which the case still moves.
+OPEN_STATES = _open(CASE_WORKFLOW.states.values())
 
 
 # -- Duldung issue and extension (§ 60a AufenthG) --------------------------------------------
@@ -766,19 +851,14 @@ def _apply_duldung_check(case: Any, user: Any, data: Mapping[str, Any]) -> None:
         case.granted_until = data["granted_until"]
 
 
+DULDUNG_RECEIVED = State(
+    CaseState.RECEIVED,
+    gettext_lazy("Received"),
+    _editable(APPLICATION | {"duldung_ground"}),
+    description=gettext_lazy("The application (or extension) is in; it waits to be checked."),
+)
+
 DULDUNG_STATES = [
-    State(
-        CaseState.RECEIVED,
-        gettext_lazy("Received"),
-        _editable(APPLICATION | {"duldung_ground"}),
-        description=gettext_lazy("The application (or extension) is in; it waits to be checked."),
-    ),
-    State(
-        CaseState.DOCUMENTS_REQUESTED,
-        gettext_lazy("Documents requested"),
-        _editable(APPLICATION | {"duldung_ground"}),
-        description=gettext_lazy("Waiting for the applicant to send missing documents."),
-    ),
     State(
         CaseState.CERTIFICATE_TO_PRINT,
         gettext_lazy("Checked: certificate to print"),
@@ -796,28 +876,7 @@ DULDUNG_STATES = [
             "The certificate waits at the Service Point; the holder collects it in person."
         ),
     ),
-    State(
-        CaseState.HEARING,
-        gettext_lazy("Hearing before refusal"),
-        _editable(NOTES),
-        description=gettext_lazy(
-            "The office intends to refuse; the applicant may comment until the deadline."
-        ),
-    ),
-    State(
-        CaseState.REFUSAL_DRAFTED,
-        gettext_lazy("Refusal notice drafted"),
-        _editable(NOTES),
-        description=gettext_lazy("The refusal notice waits for a second person's approval."),
-    ),
-    State(CaseState.HANDED_OVER, gettext_lazy("Duldung handed over"), final=True),
-    State(CaseState.REFUSED, gettext_lazy("Refused"), final=True),
-    State(CaseState.WITHDRAWN, gettext_lazy("Withdrawn"), final=True),
-    State(CaseState.FORWARDED, gettext_lazy("Forwarded to another office"), final=True),
 ]
-
-DULDUNG_OPEN_STATES = _open(DULDUNG_STATES)
-_EAT = {t.name: t for t in TRANSITIONS}
 
 DULDUNG_TRANSITIONS = [
     Transition(
@@ -841,8 +900,6 @@ DULDUNG_TRANSITIONS = [
             "Identity (passport, identity card or § 60b) and why deportation is suspended."
         ),
     ),
-    replace(_EAT["request_documents"], sources=(CaseState.RECEIVED,)),
-    _EAT["documents_received"],
     Transition(
         name="print_certificate",
         title=gettext_lazy("Print the Duldung certificate"),
@@ -863,30 +920,22 @@ DULDUNG_TRANSITIONS = [
         writes="casework.effects.hand_over",
         description=gettext_lazy("In person, against the previous certificate if there is one."),
     ),
-    replace(
-        _EAT["intend_refusal"],
-        sources=(
-            CaseState.RECEIVED,
-            CaseState.DOCUMENTS_REQUESTED,
-            CaseState.CERTIFICATE_TO_PRINT,
-        ),
-    ),
-    _EAT["resume_checking"],
-    _EAT["draft_refusal"],
-    _EAT["revise_refusal"],
-    _EAT["refuse"],
-    replace(_EAT["withdraw"], sources=DULDUNG_OPEN_STATES),
-    replace(_EAT["forward"], sources=DULDUNG_OPEN_STATES),
 ]
 
-DULDUNG_WORKFLOW = Workflow(
+DULDUNG_WORKFLOW = case_procedure(
     name="duldung",
     title=gettext_lazy("Duldung: issue or extension (§ 60a AufenthG)"),
+    received=DULDUNG_RECEIVED,
     states=DULDUNG_STATES,
     transitions=DULDUNG_TRANSITIONS,
-    initial=CaseState.RECEIVED,
-    roles="casework.policy.case_roles",
-    state_attr="state",
+    handed_over=gettext_lazy("Duldung handed over"),
+    hand_over_record=HandOverRecord.DULDUNG,
+    documents_from=(CaseState.RECEIVED,),
+    refusable_from=(
+        CaseState.RECEIVED,
+        CaseState.DOCUMENTS_REQUESTED,
+        CaseState.CERTIFICATE_TO_PRINT,
+    ),
     method_prefix="duldung_",
 )
 
@@ -960,19 +1009,14 @@ def _apply_assurance(case: Any, user: Any, data: Mapping[str, Any]) -> None:
 
 CERTIFICATES = frozenset({"language_certificate", "citizenship_test_passed_on"})
 
+NATURALISATION_RECEIVED = State(
+    CaseState.RECEIVED,
+    gettext_lazy("Application received"),
+    _editable(APPLICATION - {"granted_until", "checked_25a", "checked_25b"} | CERTIFICATES),
+    description=gettext_lazy("The application is in; the documents are checked first."),
+)
+
 NATURALISATION_STATES = [
-    State(
-        CaseState.RECEIVED,
-        gettext_lazy("Application received"),
-        _editable(APPLICATION - {"granted_until", "checked_25a", "checked_25b"} | CERTIFICATES),
-        description=gettext_lazy("The application is in; the documents are checked first."),
-    ),
-    State(
-        CaseState.DOCUMENTS_REQUESTED,
-        gettext_lazy("Documents requested"),
-        _editable(APPLICATION - {"granted_until", "checked_25a", "checked_25b"} | CERTIFICATES),
-        description=gettext_lazy("Waiting for the applicant to send missing documents."),
-    ),
     State(
         CaseState.DOCUMENTS_COMPLETE,
         gettext_lazy("Documents complete"),
@@ -1002,36 +1046,9 @@ NATURALISATION_STATES = [
         _editable(NOTES),
         description=gettext_lazy("Waiting for the release from the previous citizenship."),
     ),
-    State(
-        CaseState.HEARING,
-        gettext_lazy("Hearing before refusal"),
-        _editable(NOTES),
-        description=gettext_lazy(
-            "The office intends to refuse; the applicant may comment until the deadline."
-        ),
-    ),
-    State(
-        CaseState.REFUSAL_DRAFTED,
-        gettext_lazy("Refusal notice drafted"),
-        _editable(NOTES),
-        description=gettext_lazy("The refusal notice waits for a second person's approval."),
-    ),
-    State(
-        CaseState.HANDED_OVER, gettext_lazy("Naturalisation certificate handed over"), final=True
-    ),
-    State(CaseState.REFUSED, gettext_lazy("Refused"), final=True),
-    State(CaseState.WITHDRAWN, gettext_lazy("Withdrawn"), final=True),
-    State(CaseState.FORWARDED, gettext_lazy("Forwarded to another office"), final=True),
 ]
 
-NATURALISATION_OPEN_STATES = _open(NATURALISATION_STATES)
-
 NATURALISATION_TRANSITIONS = [
-    replace(
-        _EAT["request_documents"],
-        sources=(CaseState.RECEIVED, CaseState.DOCUMENTS_COMPLETE),
-    ),
-    _EAT["documents_received"],
     Transition(
         name="complete_documents",
         title=gettext_lazy("Documents complete"),
@@ -1115,31 +1132,24 @@ NATURALISATION_TRANSITIONS = [
         writes="casework.effects.hand_over",
         description=gettext_lazy("In person, with the declaration of commitment."),
     ),
-    replace(
-        _EAT["intend_refusal"],
-        sources=(
-            CaseState.RECEIVED,
-            CaseState.DOCUMENTS_REQUESTED,
-            CaseState.DOCUMENTS_COMPLETE,
-            CaseState.CERTIFICATES_RECORDED,
-        ),
-    ),
-    _EAT["resume_checking"],
-    _EAT["draft_refusal"],
-    _EAT["revise_refusal"],
-    _EAT["refuse"],
-    replace(_EAT["withdraw"], sources=NATURALISATION_OPEN_STATES),
-    replace(_EAT["forward"], sources=NATURALISATION_OPEN_STATES),
 ]
 
-NATURALISATION_WORKFLOW = Workflow(
+NATURALISATION_WORKFLOW = case_procedure(
     name="naturalisation",
     title=gettext_lazy("Naturalisation (StAG § 10)"),
+    received=NATURALISATION_RECEIVED,
     states=NATURALISATION_STATES,
     transitions=NATURALISATION_TRANSITIONS,
-    initial=CaseState.RECEIVED,
-    roles="casework.policy.case_roles",
-    state_attr="state",
+    handed_over=gettext_lazy("Naturalisation certificate handed over"),
+    # German from the hand-over (StAG § 16): no residence document, the records in force end.
+    hand_over_record=HandOverRecord.ENDS_RECORDS,
+    documents_from=(CaseState.RECEIVED, CaseState.DOCUMENTS_COMPLETE),
+    refusable_from=(
+        CaseState.RECEIVED,
+        CaseState.DOCUMENTS_REQUESTED,
+        CaseState.DOCUMENTS_COMPLETE,
+        CaseState.CERTIFICATES_RECORDED,
+    ),
     method_prefix="naturalisation_",
 )
 

@@ -17,7 +17,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..constants import CardOrderStatus, CaseCategory, RecordEvent, RecordKind, RecordSource
+from ..constants import (
+    CardOrderStatus,
+    CaseCategory,
+    HandOverRecord,
+    RecordEvent,
+    RecordKind,
+    RecordSource,
+)
 from ..models import (
     CardOrder,
     Case,
@@ -28,6 +35,7 @@ from ..models import (
     ResidenceRecordHistory,
 )
 from ..policy import policy_for
+from ..workflow import hand_over_record
 from ._common import MAX_TEXT, _deny, _text
 from .history import field_change
 
@@ -115,17 +123,26 @@ def _end_records_by_naturalisation(case: Case, user, now: dt.datetime) -> int:
 
 
 def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecord | None:
-    """The record of the title a case hands over (called by the hand-over's effect).
+    """What the hand-over of ``case`` writes to the register, as its workflow declares it
+    (:func:`casework.workflow.hand_over_record`; called by the hand-over's effect).
 
-    Valid from the day of the hand-over until the case's ``granted_until`` (empty for a
-    permanent title); the card number is the delivered card order's. Replaces the holder's
-    records in force (the old title, a Fiktionsbescheinigung, a Duldung). A naturalisation
-    hands over no residence document: it ends the records in force instead (None).
+    A residence title (an EU residence card for an EU case) or a Duldung: valid from the day
+    of the hand-over until the case's ``granted_until`` (empty for a permanent title), the
+    card number the delivered card order's; it replaces the holder's records in force (the
+    old title, a Fiktionsbescheinigung, a Duldung). A naturalisation hands over no residence
+    document: it ends the records in force instead (None).
     """
-    if case.workflow_key == "naturalisation":
+    effect = hand_over_record(case.workflow)
+    if effect == HandOverRecord.ENDS_RECORDS:
         _end_records_by_naturalisation(case, user, now)
         return None
     case_type = case.case_type
+    if effect == HandOverRecord.DULDUNG:
+        kind = RecordKind.DULDUNG
+    elif case_type.category == CaseCategory.EU:
+        kind = RecordKind.EU_CARD
+    else:
+        kind = RecordKind.TITLE
     card = (
         CardOrder.objects.filter(case=case, status=CardOrderStatus.DELIVERED)
         .order_by("-ordered_at", "-pk")
@@ -137,12 +154,7 @@ def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecor
         at=now,
         supersede=True,
         person_id=case.person_id,
-        # A Duldung case hands over a Duldung (its own workflow, see casework.workflow).
-        kind=RecordKind.DULDUNG
-        if case.workflow_key == "duldung"
-        else RecordKind.EU_CARD
-        if case_type.category == CaseCategory.EU
-        else RecordKind.TITLE,
+        kind=kind,
         legal_basis=case_type.legal_basis,
         title=case_type.name,
         case_type=case_type,

@@ -9,6 +9,7 @@ line of the call (``tests/test_factory_guard.py`` checks this).
 """
 
 import datetime as dt
+from collections import deque
 
 import factory
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from casework.constants import CaseCategory, CaseState, Channel, Role
 from casework.models import Case, CaseType, Department, Membership, ParticipationKind, Person
+from casework.workflow import CASE_WORKFLOWS, DEFAULT_WORKFLOW
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -205,78 +207,31 @@ class CaseFactory(factory.django.DjangoModelFactory):
         return case
 
 
-#: The steps that bring a new case into each state, as the office takes them.
-STATE_PATHS = {
-    CaseState.RECEIVED: (),
-    CaseState.DOCUMENTS_REQUESTED: ("request_documents",),
-    CaseState.CHECKED: ("check",),
-    CaseState.BIOMETRICS: ("check", "take_biometrics"),
-    CaseState.PRODUCED: ("check", "take_biometrics", "order_card"),
-    CaseState.PRODUCTION_FAILED: ("check", "take_biometrics", "order_card", "production_failed"),
-    CaseState.HANDED_OVER: ("check", "take_biometrics", "order_card", "hand_over"),
-    CaseState.HEARING: ("intend_refusal",),
-    CaseState.REFUSAL_DRAFTED: ("intend_refusal", "answer_hearing", "draft_refusal"),
-    CaseState.REFUSED: (
-        "intend_refusal",
-        "answer_hearing",
-        "draft_refusal",
-        "approve_refusal",
-        "refuse",
-    ),
-    CaseState.WITHDRAWN: ("withdraw",),
-    CaseState.FORWARDED: ("forward",),
-}
+#: Steps the office takes before a transition that are no transitions themselves (services
+#: of their own): the applicant's answer to the hearing, the second person's approval.
+STEPS_BEFORE = {"draft_refusal": ("answer_hearing",), "refuse": ("approve_refusal",)}
 
-#: The same for the other workflows (states they share take the same steps there).
-WORKFLOW_PATHS = {
-    "eat": STATE_PATHS,
-    "duldung": {
-        **{
-            state: STATE_PATHS[state]
-            for state in (
-                CaseState.RECEIVED,
-                CaseState.DOCUMENTS_REQUESTED,
-                CaseState.HEARING,
-                CaseState.REFUSAL_DRAFTED,
-                CaseState.REFUSED,
-                CaseState.WITHDRAWN,
-                CaseState.FORWARDED,
-            )
-        },
-        CaseState.CERTIFICATE_TO_PRINT: ("check",),
-        CaseState.CERTIFICATE_PRINTED: ("check", "print_certificate"),
-        CaseState.HANDED_OVER: ("check", "print_certificate", "hand_over"),
-    },
-    "naturalisation": {
-        **{
-            state: STATE_PATHS[state]
-            for state in (
-                CaseState.RECEIVED,
-                CaseState.DOCUMENTS_REQUESTED,
-                CaseState.HEARING,
-                CaseState.REFUSAL_DRAFTED,
-                CaseState.REFUSED,
-                CaseState.WITHDRAWN,
-                CaseState.FORWARDED,
-            )
-        },
-        CaseState.DOCUMENTS_COMPLETE: ("complete_documents",),
-        CaseState.CERTIFICATES_RECORDED: ("complete_documents", "record_certificates"),
-        CaseState.REQUIREMENTS_MET: ("complete_documents", "record_certificates", "check"),
-        CaseState.ASSURANCE_GIVEN: (
-            "complete_documents",
-            "record_certificates",
-            "check",
-            "give_assurance",
-        ),
-        CaseState.HANDED_OVER: (
-            "complete_documents",
-            "record_certificates",
-            "check",
-            "hand_over",
-        ),
-    },
-}
+
+def _paths(workflow) -> dict[str, tuple[str, ...]]:
+    """The steps that bring a new case into each state of ``workflow``, as the office takes
+    them: the fewest transitions from the initial state, in the order they are declared (a
+    procedure's own main line before the shared side paths)."""
+    paths: dict[str, tuple[str, ...]] = {workflow.initial: ()}
+    queue = deque([workflow.initial])
+    while queue:
+        state = queue.popleft()
+        for transition in workflow.transitions.values():
+            if state in transition.sources and transition.target not in paths:
+                before = STEPS_BEFORE.get(transition.name, ())
+                paths[transition.target] = (*paths[state], *before, transition.name)
+                queue.append(transition.target)
+    return paths
+
+
+#: Per workflow key: state -> the steps into it, derived from each workflow's declaration.
+WORKFLOW_PATHS = {key: _paths(workflow) for key, workflow in CASE_WORKFLOWS.items()}
+#: The eAT's.
+STATE_PATHS = WORKFLOW_PATHS[DEFAULT_WORKFLOW]
 
 
 def state_path(case_type, state) -> tuple[str, ...]:

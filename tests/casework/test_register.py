@@ -116,6 +116,34 @@ def test_a_naturalisation_ends_the_records_in_force_and_writes_none(department, 
     assert selectors.current_record(person) is None
 
 
+def test_each_workflow_declares_what_its_hand_over_writes_to_the_register():
+    from casework.constants import HandOverRecord
+    from casework.workflow import CASE_WORKFLOWS, hand_over_record
+
+    declared = {key: hand_over_record(workflow) for key, workflow in CASE_WORKFLOWS.items()}
+    assert declared == {
+        "eat": HandOverRecord.TITLE,
+        "duldung": HandOverRecord.DULDUNG,
+        "naturalisation": HandOverRecord.ENDS_RECORDS,
+    }
+
+
+def test_the_hand_over_writes_what_the_workflow_declares_not_what_its_key_is(
+    department, monkeypatch
+):
+    """A new procedure names an effect in its declaration and needs no new case in the
+    register: here the eAT's declaration is changed to write a Duldung."""
+    from casework import workflow as declarations
+    from casework.constants import HandOverRecord
+
+    monkeypatch.setitem(
+        declarations._HAND_OVER_RECORDS, declarations.CASE_WORKFLOW.name, HandOverRecord.DULDUNG
+    )
+    case = WorkflowCaseFactory(handed_over=True, case_type=CaseTypeFactory(department=department))
+    assert case.workflow_key == "eat"
+    assert ResidenceRecord.objects.get(case=case).kind == RecordKind.DULDUNG
+
+
 def test_no_record_before_the_hand_over(department):
     case = WorkflowCaseFactory(produced=True, case_type=CaseTypeFactory(department=department))
     assert not ResidenceRecord.objects.filter(person=case.person).exists()

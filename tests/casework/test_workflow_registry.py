@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from casework.checks import case_type_workflows
+from casework.constants import HandOverRecord
 from casework.models import CaseType
-from casework.workflow import CASE_WORKFLOW, CASE_WORKFLOWS, DEFAULT_WORKFLOW
+from casework.workflow import CASE_WORKFLOW, CASE_WORKFLOWS, DEFAULT_WORKFLOW, hand_over_record
 
 from .factories import CaseTypeFactory, WorkflowCaseFactory
 
@@ -81,6 +82,11 @@ def test_one_diagram_page_per_workflow(client):
         html = response.content.decode()
         assert f'data-workflow="{key}"' in html
         assert str(workflow.title) in html
+        # What the hand-over writes to the register, from the declaration (the admin speaks
+        # German to this user).
+        with translation.override("de"):
+            effect = str(HandOverRecord(hand_over_record(workflow)).label)
+        assert f"Im Register: Die Aushändigung {effect}." in html
         for state in workflow.states:
             assert f'data-state="{state}"' in html
         svg = client.get(reverse("casework:workflow_of", args=[key]), {"format": "svg"})
