@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from casework.constants import FINAL_STATES, CardOrderStatus, CaseState, NoticeStatus
 from casework.models import Case, CaseDocument, CaseType, RequiredDocument, name_field_for
-from casework.selectors import case_for_applicant
+from casework.selectors import case_for_applicant, fiktion_status
 
 from .constants import CASE_TYPE_CODES, STATE_TEXTS, WORKFLOW_STATE_TEXTS
 from .models import Submission
@@ -118,6 +118,11 @@ class CaseStatus:
     can_answer_hearing: bool = False
     #: Letters of the decision, as sent: (id, title, date issued); downloadable after lookup.
     notices: list[tuple[int, str, dt.date]] = field(default_factory=list)
+    #: An extension: whether it keeps the old title's rights (§ 81 (4) AufenthG: filed in
+    #: time), the old title's expiry, and the certificate's validity once issued.
+    fiktion_applies: bool | None = None
+    title_expires_on: dt.date | None = None
+    fiktion_until: dt.date | None = None
     #: For the upload's signed token only; never shown.
     case_id: int | None = field(default=None, repr=False)
 
@@ -184,7 +189,11 @@ def case_status(case: Case) -> CaseStatus:
         and latest_order.status == CardOrderStatus.ORDERED
         and case.state not in FINAL_STATES
     )
+    fiktion = fiktion_status(case)
     return CaseStatus(
+        fiktion_applies=fiktion.applies if fiktion and case.state not in FINAL_STATES else None,
+        title_expires_on=case.title_expires_on if fiktion else None,
+        fiktion_until=fiktion.valid_until if fiktion else None,
         file_number=case.file_number,
         state=case.state,
         state_text=str(state_text),

@@ -39,6 +39,9 @@ FINAL_STATES = frozenset(
 )
 
 
+#: Where the grant notice is drafted, approved and issued: after the check, before the card.
+GRANT_NOTICE_STATES = frozenset({CaseState.CHECKED, CaseState.BIOMETRICS})
+
 #: The steps the Service Point works on: biometrics and fees, then hand-over (of the eAT card,
 #: or of a Duldung certificate the office printed). A state value means the same step in every
 #: workflow (see casework.workflow), so one list serves all of them, search filters included.
@@ -93,11 +96,15 @@ class HistoryEvent(models.TextChoices):
     HEARING_ANSWER = "hearing_answer", _("Answer to the hearing recorded")
     NOTICE_APPROVED = "notice_approved", _("Notice approved (four eyes)")
     NOTICE_POSTED = "notice_posted", _("Notice posted")
+    LETTER_SENT = "letter_sent", _("Letter sent")
     PARTICIPATION_REQUESTED = "participation_requested", _("Other authority asked to take part")
     PARTICIPATION_CONSENTED = "participation_consented", _("Other authority consented")
     PARTICIPATION_REFUSED = "participation_refused", _("Other authority refused consent")
     PARTICIPATION_DEEMED = "participation_deemed", _("Consent deemed given (deadline passed)")
     PARTICIPATION_CANCELLED = "participation_cancelled", _("Participation request cancelled")
+    NOTICE_ISSUED = "notice_issued", _("Notice issued")
+    NOTICE_DRAFTED = "notice_drafted", _("Notice drafted")
+    FIKTION_ISSUED = "fiktion_issued", _("Fiktionsbescheinigung issued")
 
 
 class AccessRoute(models.TextChoices):
@@ -188,10 +195,19 @@ class NoticeKind(models.TextChoices):
     HEARING = "hearing", _("Hearing letter (§ 28 VwVfG)")
     REFUSAL = "refusal", _("Refusal notice")
     GRANT = "grant", _("Grant notice")
+    #: Not a decision: the certificate that an extension filed in time keeps the old title's
+    #: rights (§ 81 (5) AufenthG), with a validity of its own.
+    FIKTION = "fiktion", _("Fiktionsbescheinigung (§ 81 (5) AufenthG)")
+    #: Letters that inform, sent at their step: after the check the applicant is invited to
+    #: the Service Point (biometrics, photo, fees); the delivered card waits for collection.
+    INVITATION = "invitation", _("Appointment invitation")
+    CARD_READY = "card_ready", _("Card ready for collection")
 
 
 #: Kinds of notice a second person must approve before they are issued (four eyes).
 NOTICES_NEEDING_APPROVAL = frozenset({NoticeKind.REFUSAL, NoticeKind.GRANT})
+#: What the Service Point may issue: the certificate and the letter that the card is ready.
+COUNTER_LETTERS = frozenset({NoticeKind.FIKTION, NoticeKind.CARD_READY})
 
 
 class NoticeStatus(models.TextChoices):

@@ -4,46 +4,67 @@ The steps that move the case (intend to refuse, draft, issue) are workflow trans
 through the generic transition view; these views do what happens beside them.
 """
 
+import datetime as dt
+
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
-from .constants import CaseState, NoticeStatus
-from .exceptions import TransitionNotAllowed
+from .constants import GRANT_NOTICE_STATES, CaseState, NoticeKind, NoticeStatus
 from .forms import HearingAnswerForm
 from .models import Notice
 from .notices import notice_storage
 from .policy import WORKING_ROLES, policy_for
-from .views import _back_to_case, _form_errors, _visible_case, casework_view
-from .workflow import NOTICE_WORKFLOW
+from .views import _back_to_case, _form_errors, _visible_case, casework_view, service_errors
+from .workflow import CERTIFIERS, DECIDERS, NOTICE_WORKFLOW
 
-__all__ = ["decisions_panel"]
+__all__ = ["decisions_panel", "fiktion_panel"]
 
 
 def decisions_panel(request, case):
     """The hearing(s) and notices of the case, with what this user may do with them."""
-    if not getattr(case, "has_decisions", True):
+    grant_step = case.state in GRANT_NOTICE_STATES
+    if not getattr(case, "has_decisions", True) and not grant_step:
         return None
-    hearings = list(case.hearings.all())
-    notices = list(case.notices.all())
-    if not hearings and not notices:
-        return None
+    # A file without notices (``has_decisions``) has no hearing either: nothing to read.
+    known = getattr(case, "has_decisions", True)
+    hearings = list(case.hearings.all()) if known and getattr(case, "has_hearing", True) else []
+    notices = list(case.notices.all()) if known else []
     user = request.user
     policy = policy_for(user)
     roles = set(policy.roles(case))
+    may_decide = bool(roles & DECIDERS)
+    if not hearings and not notices and not (grant_step and may_decide):
+        return None
     rows = []
     for notice in notices:
         notice.case = case
-        approve = None
+        approve = issue = None
         if notice.status == NoticeStatus.DRAFTED and NOTICE_WORKFLOW.is_permitted(
             "approve", user, notice, roles
         ):
             approve = NOTICE_WORKFLOW.check(notice, user, "approve", roles=roles)
-        rows.append({"notice": notice, "approve_reasons": approve})
+        # The grant notice is issued here; the refusal by the case's step "refuse".
+        if (
+            notice.kind == NoticeKind.GRANT
+            and notice.status == NoticeStatus.APPROVED
+            and NOTICE_WORKFLOW.is_permitted("issue", user, notice, roles)
+        ):
+            issue = NOTICE_WORKFLOW.check(notice, user, "issue", roles=roles)
+        rows.append({"notice": notice, "approve_reasons": approve, "issue_reasons": issue})
     may_work = bool(roles & WORKING_ROLES)
+    grant_issued = any(
+        n.kind == NoticeKind.GRANT and n.status == NoticeStatus.ISSUED for n in notices
+    )
+    grant_open = any(
+        n.kind == NoticeKind.GRANT and n.status in (NoticeStatus.DRAFTED, NoticeStatus.APPROVED)
+        for n in notices
+    )
     return {
         "name": "decisions",
         "title": _("Hearing and notices"),
@@ -57,8 +78,58 @@ def decisions_panel(request, case):
             if may_work and case.state == CaseState.HEARING
             else None,
             "may_work": may_work,
+            "may_draft_grant": grant_step and may_decide and not grant_issued,
+            "grant_open": grant_open,
         },
     }
+
+
+def fiktion_panel(request, case):
+    """An extension: whether the Fiktionswirkung applies, the certificates issued, and the
+    form to issue one when the law gives one (for the Service Point too), or why not."""
+    from .fiktion import FIKTION_DEFAULT_DAYS, fiktion_status
+
+    status = fiktion_status(case)
+    if status is None:
+        return None
+    roles = set(policy_for(request.user).roles(case))
+    certificates = [
+        n
+        for n in (case.notices.all() if getattr(case, "has_decisions", True) else [])
+        if n.kind == NoticeKind.FIKTION and n.status == NoticeStatus.ISSUED
+    ]
+    return {
+        "name": "fiktion",
+        "title": _("Fiktionsbescheinigung"),
+        "order": 21,
+        "template": "casework/fiktion_panel.html",
+        "context": {
+            "fiktion": status,
+            "certificates": certificates,
+            "may_issue": status.offered and bool(roles & CERTIFIERS),
+            "default_until": timezone.localdate() + dt.timedelta(days=FIKTION_DEFAULT_DAYS),
+        },
+    }
+
+
+@casework_view
+@require_POST
+def issue_fiktion_view(request, file_number: str):
+    case = _visible_case(request, file_number)
+    with service_errors(
+        request, refused=_("The certificate cannot be issued: %(reasons)s")
+    ) as outcome:
+        valid_until = forms.DateField().clean(request.POST.get("valid_until", ""))
+        notice = services.issue_fiktion_certificate(
+            case=case, user=request.user, valid_until=valid_until
+        )
+    if outcome.ok:
+        messages.success(
+            request,
+            _("Fiktionsbescheinigung issued, valid until %(date)s.")
+            % {"date": notice.valid_until.strftime("%d.%m.%Y")},
+        )
+    return _back_to_case(request, case, "#panel-fiktion")
 
 
 @casework_view
@@ -69,17 +140,16 @@ def hearing_answer_view(request, file_number: str):
     if not form.is_valid():
         _form_errors(request, form)
         return _back_to_case(request, case, "#panel-decisions")
-    try:
+    with service_errors(
+        request, refused=_("The answer cannot be recorded: %(reasons)s")
+    ) as outcome:
         services.record_hearing_answer(
             case=case,
             user=request.user,
             answer=form.cleaned_data["answer"],
             via=form.cleaned_data["via"],
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(request, _("The answer to the hearing is recorded."))
     return _back_to_case(request, case, "#panel-decisions")
 
@@ -98,17 +168,11 @@ def _notice(request, file_number: str, pk: int):
 @require_POST
 def approve_notice_view(request, file_number: str, pk: int):
     case, notice = _notice(request, file_number, pk)
-    try:
+    with service_errors(
+        request, refused=_("The notice cannot be approved: %(reasons)s")
+    ) as outcome:
         services.approve_notice(notice=notice, user=request.user, note=request.POST.get("note", ""))
-    except TransitionNotAllowed as exc:
-        messages.error(
-            request,
-            _("The notice cannot be approved: %(reasons)s") % {"reasons": "; ".join(exc.reasons)},
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(
             request, _("Approved: %(notice)s.") % {"notice": notice.get_kind_display()}
         )
@@ -117,14 +181,39 @@ def approve_notice_view(request, file_number: str, pk: int):
 
 @casework_view
 @require_POST
+def issue_notice_view(request, file_number: str, pk: int):
+    case, notice = _notice(request, file_number, pk)
+    with service_errors(request, refused=_("The notice cannot be issued: %(reasons)s")) as outcome:
+        services.issue_notice(notice=notice, user=request.user)
+    if outcome.ok:
+        messages.success(request, _("Issued: %(notice)s.") % {"notice": notice.get_kind_display()})
+    return _back_to_case(request, case, "#panel-decisions")
+
+
+@casework_view
+@require_POST
+def draft_grant_view(request, file_number: str):
+    case = _visible_case(request, file_number)
+    with service_errors(
+        request, refused=_("The grant notice cannot be drafted: %(reasons)s")
+    ) as outcome:
+        services.draft_grant_notice(case=case, user=request.user)
+    if outcome.ok:
+        messages.success(
+            request, _("The grant notice is drafted; it waits for a second person's approval.")
+        )
+    return _back_to_case(request, case, "#panel-decisions")
+
+
+@casework_view
+@require_POST
 def notice_posted_view(request, file_number: str, pk: int):
     case, notice = _notice(request, file_number, pk)
-    try:
+    with service_errors(
+        request, refused=_("The notice cannot be marked as posted: %(reasons)s")
+    ) as outcome:
         services.mark_notice_posted(notice=notice, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Recorded: the notice went out by post."))
     return _back_to_case(request, case, "#panel-decisions")
 

@@ -307,14 +307,18 @@ def _person(rng: random.Random, index: int, nationality: str) -> Person:
 
 # --- moving a case to its target state through the services --------------------------------
 
+GRANTED = ["check", "take_biometrics", "approve_grant", "issue_grant"]
+
 PATHS = {
     CaseState.RECEIVED: [],
     CaseState.DOCUMENTS_REQUESTED: ["request_documents"],
     CaseState.CHECKED: ["check"],
     CaseState.BIOMETRICS: ["check", "take_biometrics"],
-    CaseState.PRODUCED: ["check", "take_biometrics", "order_card"],
-    CaseState.PRODUCTION_FAILED: ["check", "take_biometrics", "order_card", "production_failed"],
-    CaseState.HANDED_OVER: ["check", "take_biometrics", "order_card", "hand_over"],
+    # Four eyes on the grant: the check drafts the grant notice, the supervisor approves it,
+    # the caseworker issues it before the card is ordered.
+    CaseState.PRODUCED: [*GRANTED, "order_card"],
+    CaseState.PRODUCTION_FAILED: [*GRANTED, "order_card", "production_failed"],
+    CaseState.HANDED_OVER: [*GRANTED, "order_card", "hand_over"],
     CaseState.HEARING: ["intend_refusal"],
     CaseState.REFUSAL_DRAFTED: ["intend_refusal", "answer_hearing", "draft_refusal"],
     CaseState.REFUSED: [
@@ -433,7 +437,7 @@ def _prepare_and_fire(case, name, *, rng, caseworker, counter, today, validity_r
             "reason": "Die Stellungnahme enthält keine neuen Tatsachen; die Voraussetzungen "
             "liegen weiterhin nicht vor."
         }
-    elif name == "approve_refusal":
+    elif name in ("approve_refusal", "approve_grant"):
         # Four eyes: the department's supervisor, or office management where the department
         # has none (the demo's naturalisation and integration departments).
         supervisor = (
@@ -449,8 +453,13 @@ def _prepare_and_fire(case, name, *, rng, caseworker, counter, today, validity_r
             .order_by("pk")
             .first()
         )
-        notice = case.notices.get(kind="refusal", status="drafted")
+        kind = "refusal" if name == "approve_refusal" else "grant"
+        notice = case.notices.get(kind=kind, status="drafted")
         services.approve_notice(notice=notice, user=approver)
+        return case
+    elif name == "issue_grant":
+        notice = case.notices.get(kind="grant", status="approved")
+        services.issue_notice(notice=notice, user=caseworker)
         return case
     elif name == "forward":
         data = {"forwarded_to": rng.choice(OTHER_OFFICES)}

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .constants import CardOrderStatus, NoticeDelivery, NoticeKind, NoticeStatus
+from .constants import CardOrderStatus, HistoryEvent, NoticeDelivery, NoticeKind, NoticeStatus
 from .exceptions import TransitionNotAllowed
 from .files import save_after_commit
 from .models import CardOrder, Case, HandOver, Hearing, Notice
@@ -23,7 +23,11 @@ from .workflow import NOTICE_WORKFLOW
 
 __all__ = [
     "CARD_PRODUCTION_TIME",
+    "checked",
     "discard_refusal_notice",
+    "draft_grant_notice",
+    "issue_fiktion_certificate",
+    "issue_notice",
     "draft_refusal_notice",
     "hand_over",
     "issue_refusal_notice",
@@ -32,6 +36,8 @@ __all__ = [
     "new_card_order",
     "production_failed",
     "request_documents",
+    "send_invitation",
+    "send_letter",
 ]
 
 #: The Bundesdruckerei takes about four to six weeks.
@@ -185,6 +191,101 @@ def draft_refusal_notice(case: Case, user, data: Mapping[str, Any], now) -> None
         drafted_by=user,
         sections=notice_text(case=case, kind=NoticeKind.REFUSAL, context=context),
     )
+
+
+def draft_grant_notice(case: Case, user, data: Mapping[str, Any], now) -> Notice:
+    """The check decides to grant: the grant notice is drafted from the office's templates
+    (with its instructions on legal remedies) for a second person to approve. A draft still
+    open from an earlier check is discarded first: one grant notice is open at a time."""
+    from .notices import notice_text
+
+    previous = _open_notice(case, NoticeKind.GRANT)
+    if previous is not None:
+        NOTICE_WORKFLOW.fire(previous, user, "discard")
+        previous.save(update_fields=["status"])
+    return Notice.objects.create(
+        case=case,
+        kind=NoticeKind.GRANT,
+        language=_language(case),
+        drafted_at=now,
+        drafted_by=user,
+        sections=notice_text(
+            case=case, kind=NoticeKind.GRANT, context={"decided_on": timezone.localdate(now)}
+        ),
+    )
+
+
+def send_letter(case: Case, user, now, *, kind: str, context: Mapping[str, Any] = ()) -> Notice:
+    """A letter that informs (no approval: it decides nothing), written from the office's
+    templates in German and the applicant's language and issued at once: e-mailed after the
+    commit, or marked for post. The history row is the caller's."""
+    from .notices import notice_text
+
+    notice = Notice.objects.create(
+        case=case,
+        kind=kind,
+        language=_language(case),
+        drafted_at=now,
+        drafted_by=user,
+        sections=notice_text(case=case, kind=kind, context=dict(context)),
+    )
+    return _issue(notice, user, now)
+
+
+def send_invitation(case: Case, user, now) -> Notice | None:
+    """The invitation to the Service Point (biometrics, photo, fees), once per case: a second
+    check (after documents were requested) sends none."""
+    if case.notices.filter(kind=NoticeKind.INVITATION, status=NoticeStatus.ISSUED).exists():
+        return None
+    from .services._common import _record_event
+
+    notice = send_letter(case, user, now, kind=NoticeKind.INVITATION)
+    _record_event(
+        case,
+        HistoryEvent.LETTER_SENT,
+        change="letter_sent",
+        at=now,
+        by=user,
+        comment=str(notice.get_kind_display()),
+    )
+    return notice
+
+
+def checked(case: Case, user, data: Mapping[str, Any], now) -> None:
+    """The check decided to grant: the grant notice is drafted for a second person and the
+    applicant is invited to the Service Point."""
+    draft_grant_notice(case, user, data, now)
+    send_invitation(case, user, now)
+
+
+def issue_fiktion_certificate(case: Case, user, now, *, valid_until) -> Notice:
+    """The certificate is written and issued at once (no approval: it decides nothing)."""
+    from .notices import notice_text
+
+    notice = Notice.objects.create(
+        case=case,
+        kind=NoticeKind.FIKTION,
+        language=_language(case),
+        drafted_at=now,
+        drafted_by=user,
+        valid_until=valid_until,
+        sections=notice_text(
+            case=case,
+            kind=NoticeKind.FIKTION,
+            context={
+                "valid_until": valid_until,
+                "title_expires_on": case.title_expires_on,
+                "current_title": case.current_title,
+            },
+        ),
+    )
+    return _issue(notice, user, now)
+
+
+def issue_notice(notice: Notice, user, now) -> Notice:
+    """Issue a notice beside the case's own steps (the grant notice before the card is
+    ordered): the notice workflow's guard refuses an unapproved one and says why."""
+    return _issue(notice, user, now)
 
 
 def discard_refusal_notice(case: Case, user, data: Mapping[str, Any], now) -> None:

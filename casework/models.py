@@ -548,6 +548,8 @@ class Notice(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    #: A certificate's own validity (the Fiktionsbescheinigung); empty for notices.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     file = models.CharField(_("stored PDF"), max_length=300, blank=True)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     delivery = models.CharField(

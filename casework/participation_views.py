@@ -6,7 +6,7 @@ background worker's. Here the department records an authority's answer or cancel
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 from workflows import ParticipationStatus
 
 from . import services
-from .exceptions import TransitionNotAllowed
 from .models import Participation
 from .policy import policy_for
-from .views import _back_to_case, _form_errors, _visible_case, casework_view
+from .views import _back_to_case, _form_errors, _visible_case, casework_view, service_errors
 from .workflow import PARTICIPATION_WORKFLOW
 
 __all__ = ["ParticipationAnswerForm", "participations_panel"]
@@ -96,22 +95,16 @@ def answer_participation_view(request, file_number: str, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return _back_to_case(request, case, ANCHOR)
-    try:
+    with service_errors(
+        request, refused=_("The answer cannot be recorded: %(reasons)s")
+    ) as outcome:
         services.answer_participation(
             participation=participation,
             user=request.user,
             answer=form.cleaned_data["answer"],
             text=form.cleaned_data["text"],
         )
-    except TransitionNotAllowed as exc:
-        messages.error(
-            request,
-            _("The answer cannot be recorded: %(reasons)s") % {"reasons": "; ".join(exc.reasons)},
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("Recorded for %(authority)s: %(status)s.")

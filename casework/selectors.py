@@ -32,6 +32,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .fiktion import fiktion_status
 from .models import (
     Case,
     CaseAccessLog,
@@ -40,6 +41,7 @@ from .models import (
     Hearing,
     Notice,
     Participation,
+    ParticipationKind,
     Person,
     ResidenceRecord,
     ResidenceRecordHistory,
@@ -55,6 +57,7 @@ __all__ = [
     "cases_visible_to",
     "editable_fields",
     "family_cases",
+    "fiktion_status",
     "family_seen_by",
     "current_record",
     "get_visible_case",
@@ -120,12 +123,14 @@ def get_visible_case(
             cases.select_related("hand_over", "assigned_to")
             .prefetch_related("documents", "card_orders")
             .annotate(has_family=Exists(Case.objects.filter(filed_with=OuterRef("pk"))))
-            # Hearing and notices are read only for the cases that have them (a notice
-            # exists only after a hearing letter), so other case files pay no query.
-            .annotate(has_decisions=Exists(Hearing.objects.filter(case=OuterRef("pk"))))
-            # Likewise the participations of other authorities (the decision's guard reads
-            # them): one query only for the cases whose type asked anyone.
-            .annotate(has_participations=Exists(Participation.objects.filter(case=OuterRef("pk"))))
+            # Hearings and notices are read only for the cases that have them (a hearing
+            # letter, a grant notice, a certificate), so other case files pay no query; the
+            # panels and guards read no notice where ``has_decisions`` is false.
+            .annotate(has_decisions=Exists(Notice.objects.filter(case=OuterRef("pk"))))
+            .annotate(has_hearing=Exists(Hearing.objects.filter(case=OuterRef("pk"))))
+            # Likewise the participations of other authorities (the decision's guard and the
+            # panel read them), with their kinds and who answered, as one JSON value.
+            .annotate(participation_rows=participation_rows())
             # The person's residence records with their history, read with the case.
             .annotate(register_rows=register_rows())
         )
@@ -136,20 +141,18 @@ def get_visible_case(
     if file and case.has_decisions:
         prefetch_related_objects(
             [case],
-            "hearings",
+            *(["hearings"] if case.has_hearing else []),
             Prefetch(
                 "notices",
                 queryset=Notice.objects.select_related("drafted_by", "approved_by", "issued_by"),
             ),
         )
-    if file and case.has_participations:
-        prefetch_related_objects(
-            [case],
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("kind", "answered_by"),
-            ),
-        )
+    if file:
+        participations = participations_from_rows(case, case.__dict__.pop("participation_rows"))
+        case.has_participations = bool(participations)
+        if participations:
+            case._prefetched_objects_cache = getattr(case, "_prefetched_objects_cache", {})  # noqa: SLF001
+            case._prefetched_objects_cache["participations"] = participations  # noqa: SLF001
     return case
 
 
@@ -260,6 +263,54 @@ def register_rows() -> Subquery:
         .values("rows")
     )
     return Subquery(rows, output_field=JSONField())
+
+
+#: What the case file shows of a participation, its kind and who answered it.
+_PARTICIPATION_ROW = {
+    **{f"p_{f.attname}": F(f.attname) for f in Participation._meta.concrete_fields},
+    **{f"k_{f.attname}": F(f"kind__{f.attname}") for f in ParticipationKind._meta.concrete_fields},
+    "by_username": F("answered_by__username"),
+    "by_first_name": F("answered_by__first_name"),
+    "by_last_name": F("answered_by__last_name"),
+}
+
+
+def participation_rows() -> Subquery:
+    """The case's participations of other authorities as one JSON value of the case query
+    (the case file reads them with the case: no query of its own). Rows:
+    :data:`_PARTICIPATION_ROW`; :func:`participations_from_rows` makes the instances."""
+    rows = (
+        Participation.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(rows=_JSONRows(JSONObject(**_PARTICIPATION_ROW)))
+        .values("rows")
+    )
+    return Subquery(rows, output_field=JSONField())
+
+
+def participations_from_rows(case: Case, rows: list | str | None) -> list[Participation]:
+    """The participations :func:`participation_rows` read with ``case``, in their order
+    (requested first, then by id), each with its kind, its case and who answered it."""
+    if isinstance(rows, str):  # a JSON value some backends hand over as text
+        rows = json.loads(rows)
+    participations = []
+    for row in rows or ():
+        participation = _from_json(Participation, row, "p_")
+        participation.case = case
+        participation.kind = _from_json(ParticipationKind, row, "k_")
+        participation.answered_by = (
+            get_user_model()(
+                pk=participation.answered_by_id,
+                username=row["by_username"],
+                first_name=row["by_first_name"] or "",
+                last_name=row["by_last_name"] or "",
+            )
+            if participation.answered_by_id is not None
+            else None
+        )
+        participations.append(participation)
+    return sorted(participations, key=lambda p: (p.requested_at, p.pk))
 
 
 def _from_json(model, row: Mapping, prefix: str):

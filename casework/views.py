@@ -6,6 +6,7 @@ nothing is changed. Writes go through :mod:`casework.services`, which check the 
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import wraps
 
@@ -128,6 +129,30 @@ def _form_errors(request, form) -> None:
 def _validation_messages(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+class ServiceOutcome:
+    """What :func:`service_errors` saw: ``ok`` unless the service refused."""
+
+    ok = True
+
+
+@contextmanager
+def service_errors(request, *, refused: str):
+    """The error handling of the back office's POST views around a service call: a
+    ``TransitionNotAllowed`` becomes one message, ``refused`` with the reasons
+    (``%(reasons)s``, joined by "; "), each message of a ``ValidationError`` its own
+    message; neither goes further. ``with service_errors(…) as outcome:`` … ``if outcome.ok:``.
+    """
+    outcome = ServiceOutcome()
+    try:
+        yield outcome
+    except TransitionNotAllowed as exc:
+        outcome.ok = False
+        messages.error(request, refused % {"reasons": "; ".join(exc.reasons)})
+    except ValidationError as exc:
+        outcome.ok = False
+        _validation_messages(request, exc)
 
 
 def _user_departments(user):

@@ -29,6 +29,7 @@ EDITOR_MENU_ITEMS = {"explorer", "images", "documents", "snippets", "reports"}
 
 hooks.register("casework_case_file_panels", decision_views.decisions_panel)
 hooks.register("casework_case_file_panels", participation_views.participations_panel)
+hooks.register("casework_case_file_panels", decision_views.fiktion_panel)
 
 
 @hooks.register("insert_global_admin_css")
@@ -93,6 +94,21 @@ def decision_urls():
             "case/<str:file_number>/notice/<int:pk>/approve/",
             decision_views.approve_notice_view,
             name="approve_notice",
+        ),
+        path(
+            "case/<str:file_number>/notice/<int:pk>/issue/",
+            decision_views.issue_notice_view,
+            name="issue_notice",
+        ),
+        path(
+            "case/<str:file_number>/fiktion/",
+            decision_views.issue_fiktion_view,
+            name="issue_fiktion",
+        ),
+        path(
+            "case/<str:file_number>/grant-notice/",
+            decision_views.draft_grant_view,
+            name="draft_grant_notice",
         ),
         path(
             "case/<str:file_number>/notice/<int:pk>/posted/",

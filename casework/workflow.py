@@ -32,6 +32,7 @@ from workflows import (
 )
 
 from .constants import (
+    COUNTER_LETTERS,
     NOTICES_NEEDING_APPROVAL,
     CardOrderStatus,
     CaseState,
@@ -49,6 +50,8 @@ __all__ = [
     "CASE_WORKFLOWS",
     "DEFAULT_WORKFLOW",
     "DULDUNG_WORKFLOW",
+    "CERTIFIERS",
+    "DECIDERS",
     "HEARING_MIN_DAYS",
     "NOTICE_WORKFLOW",
     "OPEN_STATES",
@@ -75,6 +78,8 @@ ROLES = tuple(Role)
 DECIDERS = frozenset({CASEWORKER, SUPERVISOR, OFFICE_ADMIN})
 #: Who may approve a notice drafted by someone else (four eyes).
 APPROVERS = frozenset({SUPERVISOR, OFFICE_ADMIN})
+#: Who issues a Fiktionsbescheinigung: those who decide, and the Service Point.
+CERTIFIERS = DECIDERS | {SERVICE_POINT}
 AT_THE_COUNTER = frozenset({SERVICE_POINT, CASEWORKER, SUPERVISOR, OFFICE_ADMIN})
 HAND_OUT = frozenset({SERVICE_POINT, OFFICE_ADMIN})
 
@@ -264,6 +269,21 @@ def refusal_notice_approved(case: Any, user: Any, data: Mapping[str, Any] | None
     return []
 
 
+def grant_notice_issued(case: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
+    """Four eyes on a grant too: the card is ordered only once the grant notice, approved by
+    a second person, has been issued (its PDF frozen with the case)."""
+    known = getattr(case, "has_decisions", True)
+    notices = [n for n in case.notices.all() if n.kind == NoticeKind.GRANT] if known else []
+    if any(n.status == NoticeStatus.ISSUED for n in notices):
+        return []
+    open_ = [n for n in notices if n.status in (NoticeStatus.DRAFTED, NoticeStatus.APPROVED)]
+    if not open_:
+        return [_("there is no grant notice: draft it in “Hearing and notices”")]
+    if open_[-1].status == NoticeStatus.DRAFTED:
+        return [_("the grant notice has not been approved by a second person yet")]
+    return [_("the approved grant notice has not been issued yet")]
+
+
 # -- the notice's own lifecycle ------------------------------------------------------------
 
 
@@ -271,6 +291,22 @@ def not_the_drafter(notice: Any, user: Any, data: Mapping[str, Any] | None) -> l
     if user is not None and notice.drafted_by_id == getattr(user, "pk", None):
         return [_("the person who drafted a notice cannot approve it (four eyes)")]
     return []
+
+
+def certificates_only_at_the_counter(
+    notice: Any, user: Any, data: Mapping[str, Any] | None
+) -> list[str]:
+    """The Service Point issues certificates (the Fiktionsbescheinigung) and the letter that
+    the card is ready, never a notice that decides."""
+    if notice.kind in COUNTER_LETTERS or user is None:
+        return []
+    if notice_roles_of(user, notice) & DECIDERS:
+        return []
+    return [_("only those who decide the case issue a notice")]
+
+
+def notice_roles_of(user: Any, notice: Any) -> set[str]:
+    return NOTICE_WORKFLOW.roles_of(user, notice)
 
 
 def approved_if_required(notice: Any, user: Any, data: Mapping[str, Any] | None) -> list[str]:
@@ -302,8 +338,9 @@ NOTICE_WORKFLOW = Workflow(
             title=gettext_lazy("Issue notice"),
             sources=(NoticeStatus.DRAFTED, NoticeStatus.APPROVED),
             target=NoticeStatus.ISSUED,
-            permission=DECIDERS,
-            guards=(approved_if_required,),
+            # The Service Point only for certificates (its guard).
+            permission=DECIDERS | {SERVICE_POINT},
+            guards=(certificates_only_at_the_counter, approved_if_required),
         ),
         Transition(
             name="discard",
@@ -671,7 +708,12 @@ TRANSITIONS = [
             ),
         ),
         effect=_apply_check,
-        description=gettext_lazy("General requirements (§ 5 AufenthG) and documents verified."),
+        writes="casework.effects.checked",
+        description=gettext_lazy(
+            "General requirements (§ 5 AufenthG) and documents verified; the grant notice is "
+            "drafted for a second person's approval and the applicant is invited to the "
+            "Service Point."
+        ),
     ),
     Transition(
         name="take_biometrics",
@@ -687,7 +729,7 @@ TRANSITIONS = [
         sources=(CaseState.BIOMETRICS,),
         target=CaseState.PRODUCED,
         permission=DECIDERS,
-        guards=(fees_paid, biometrics_taken, granted_until_plausible),
+        guards=(fees_paid, biometrics_taken, granted_until_plausible, grant_notice_issued),
         # Asked only when the case has no date yet (checked before the date was required):
         # the card carries it, reminders and continuations need it.
         inputs=(

@@ -12,11 +12,17 @@ class LetterKind(models.TextChoices):
     HEARING = "hearing", _("Hearing before a refusal (§ 28 VwVfG)")
     REFUSAL_NOTICE = "refusal_notice", _("Refusal notice")
     RIGHT_TO_STAY_INFO = "right_to_stay_info", _("Information on a right to stay (target group)")
+    GRANT_NOTICE = "grant_notice", _("Grant notice")
+    FIKTION_CERTIFICATE = "fiktion_certificate", _("Fiktionsbescheinigung (§ 81 (5) AufenthG)")
+    APPOINTMENT_INVITATION = "appointment_invitation", _("Appointment invitation")
+    CARD_READY = "card_ready", _("Card ready for collection")
+    FIKTION_REMINDER = "fiktion_reminder", _("Reminder: Fiktionsbescheinigung expires")
 
 
 class ReminderKind(models.TextChoices):
     TITLE = "title", _("Residence title")
     PASSPORT = "passport", _("Passport")
+    FIKTION = "fiktion", _("Fiktionsbescheinigung")
 
 
 class RunStatus(models.TextChoices):

@@ -498,6 +498,296 @@ _RIGHT_TO_STAY_INFO = {
     ),
 }
 
+_GRANT_NOTICE = {
+    "de": (
+        "Bescheid: Erteilung Ihres Aufenthaltstitels – Aktenzeichen {{ file_number }}",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "auf Ihren Antrag vom {{ received_on|date:'d.m.Y' }} erteilen wir Ihnen einen "
+        "Aufenthaltstitel nach {{ legal_basis }} ({{ case_type }})"
+        "{% if granted_until %}, gültig bis zum {{ granted_until|date:'d.m.Y' }}{% endif %}.\n\n"
+        "Der Titel wird als elektronischer Aufenthaltstitel (Karte) bei der Bundesdruckerei "
+        "bestellt, sobald Ihre Fingerabdrücke, Ihr Lichtbild und Ihre Unterschrift vorliegen "
+        "und die Gebühren bezahlt sind. Wir teilen Ihnen mit, wann Sie die Karte abholen "
+        "können.\n\n"
+        "Mit freundlichen Grüßen\n{{ office_name }}",
+    ),
+    "en": (
+        "Notice: your residence title is granted – file number {{ file_number }}",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "on your application of {{ received_on|date:'d.m.Y' }} we grant you a residence title "
+        "under {{ legal_basis }} ({{ case_type }})"
+        "{% if granted_until %}, valid until {{ granted_until|date:'d.m.Y' }}{% endif %}.\n\n"
+        "The title is ordered as an electronic residence permit (card) from the "
+        "Bundesdruckerei once your fingerprints, photo and signature have been taken and the "
+        "fees are paid. We will tell you when you can collect the card.\n\n"
+        "This translation is for your information; the German notice is binding.\n\n"
+        "Kind regards\n{{ office_name }}",
+    ),
+    "uk": (
+        "Рішення: Вам надано дозвіл на проживання – номер справи {{ file_number }}",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "за Вашою заявою від {{ received_on|date:'d.m.Y' }} Вам надано дозвіл на проживання "
+        "згідно з {{ legal_basis }} ({{ case_type }})"
+        "{% if granted_until %}, дійсний до {{ granted_until|date:'d.m.Y' }}{% endif %}.\n\n"
+        "Електронний дозвіл на проживання (картку) буде замовлено в Бундесдрукерай, щойно "
+        "буде знято Ваші відбитки пальців, зроблено фото, отримано підпис і сплачено збори. "
+        "Ми повідомимо Вам, коли можна буде отримати картку.\n\n"
+        "Цей переклад надано для інформації; юридичну силу має німецький текст рішення.\n\n"
+        "З повагою\n{{ office_name }}",
+    ),
+    "ru": (
+        "Решение: Вам выдан вид на жительство – номер дела {{ file_number }}",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "по Вашему заявлению от {{ received_on|date:'d.m.Y' }} Вам выдаётся вид на жительство "
+        "согласно {{ legal_basis }} ({{ case_type }})"
+        "{% if granted_until %}, действительный до {{ granted_until|date:'d.m.Y' }}{% endif %}."
+        "\n\n"
+        "Электронный вид на жительство (карта) будет заказан в Бундесдрукерай, как только "
+        "будут сняты отпечатки пальцев, сделано фото, получена подпись и оплачены сборы. Мы "
+        "сообщим Вам, когда можно будет получить карту.\n\n"
+        "Этот перевод предоставлен для информации; юридическую силу имеет немецкий текст "
+        "решения.\n\n"
+        "С уважением\n{{ office_name }}",
+    ),
+}
+
+_FIKTION = {
+    "de": (
+        "Fiktionsbescheinigung nach § 81 Abs. 5 AufenthG – Aktenzeichen {{ file_number }}",
+        "{{ given_names }} {{ family_name }}, geboren am {{ birth_date|date:'d.m.Y' }}, hat am "
+        "{{ received_on|date:'d.m.Y' }} und damit vor Ablauf des bisherigen Aufenthaltstitels"
+        "{% if current_title %} ({{ current_title }}){% endif %} am "
+        "{{ title_expires_on|date:'d.m.Y' }} die Verlängerung beantragt.\n\n"
+        "Bis zur Entscheidung über den Antrag gilt der bisherige Aufenthaltstitel mit allen "
+        "Nebenbestimmungen, auch zur Erwerbstätigkeit, als fortbestehend (§ 81 Abs. 4 "
+        "AufenthG).\n\n"
+        "Diese Bescheinigung gilt bis zum {{ valid_until|date:'d.m.Y' }} und nur zusammen mit "
+        "dem Pass oder Passersatz.\n\n"
+        "{{ office_name }}",
+    ),
+    "en": (
+        "Fiktionsbescheinigung (§ 81 (5) AufenthG) – file number {{ file_number }}",
+        "{{ given_names }} {{ family_name }}, born on {{ birth_date|date:'d.m.Y' }}, applied on "
+        "{{ received_on|date:'d.m.Y' }} for the extension of their residence title"
+        "{% if current_title %} ({{ current_title }}){% endif %}, before it expired on "
+        "{{ title_expires_on|date:'d.m.Y' }}.\n\n"
+        "Until the decision on the application, the previous title continues to apply with "
+        "all its conditions, including those on employment (§ 81 (4) AufenthG).\n\n"
+        "This certificate is valid until {{ valid_until|date:'d.m.Y' }} and only together with "
+        "the passport. This translation is for your information; the German text is "
+        "binding.\n\n"
+        "{{ office_name }}",
+    ),
+    "uk": (
+        "Fiktionsbescheinigung (§ 81 (5) AufenthG): свідоцтво про продовження дії дозволу – "
+        "номер справи {{ file_number }}",
+        "{{ given_names }} {{ family_name }}, дата народження {{ birth_date|date:'d.m.Y' }}, "
+        "{{ received_on|date:'d.m.Y' }} подав(ла) заяву про продовження дозволу на проживання"
+        "{% if current_title %} ({{ current_title }}){% endif %} до закінчення строку його дії "
+        "{{ title_expires_on|date:'d.m.Y' }}.\n\n"
+        "До ухвалення рішення за заявою попередній дозвіл на проживання діє з усіма умовами, "
+        "зокрема щодо права на роботу (§ 81 (4) AufenthG).\n\n"
+        "Це свідоцтво дійсне до {{ valid_until|date:'d.m.Y' }} і лише разом із паспортом. "
+        "Цей переклад надано для інформації; юридичну силу має німецький текст.\n\n"
+        "{{ office_name }}",
+    ),
+    "ru": (
+        "Fiktionsbescheinigung (§ 81 (5) AufenthG): свидетельство о продлении действия "
+        "разрешения – номер дела {{ file_number }}",
+        "{{ given_names }} {{ family_name }}, дата рождения {{ birth_date|date:'d.m.Y' }}, "
+        "{{ received_on|date:'d.m.Y' }} подал(а) заявление о продлении вида на жительство"
+        "{% if current_title %} ({{ current_title }}){% endif %} до истечения его срока "
+        "{{ title_expires_on|date:'d.m.Y' }}.\n\n"
+        "До принятия решения по заявлению прежний вид на жительство действует со всеми "
+        "условиями, в том числе о праве на работу (§ 81 (4) AufenthG).\n\n"
+        "Это свидетельство действительно до {{ valid_until|date:'d.m.Y' }} и только вместе с "
+        "паспортом. Этот перевод предоставлен для информации; юридическую силу имеет "
+        "немецкий текст.\n\n"
+        "{{ office_name }}",
+    ),
+}
+
+_FIKTION_REMINDER = {
+    "de": (
+        "Ihre Fiktionsbescheinigung gilt bis zum {{ expires_on|date:'d.m.Y' }} – Aktenzeichen "
+        "{{ file_number }}",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "über Ihren Antrag ({{ legal_basis }}, Aktenzeichen {{ file_number }}) ist noch nicht "
+        "entschieden. Bis zur Entscheidung gilt Ihr bisheriger Aufenthaltstitel fort (§ 81 "
+        "Abs. 4 AufenthG); Ihre Fiktionsbescheinigung weist das nach, zum Beispiel gegenüber "
+        "Ihrem Arbeitgeber. Sie gilt aber nur bis zum {{ expires_on|date:'d.m.Y' }}.\n\n"
+        "Bitte melden Sie sich vor diesem Tag bei uns, damit wir sie verlängern: telefonisch "
+        "unter {{ office_phone }}, per E-Mail an {{ office_email }} oder während der "
+        "Öffnungszeiten am Service Point. Bringen Sie Ihren Pass und die bisherige "
+        "Bescheinigung mit.\n\n"
+        "Mit freundlichen Grüßen\n{{ office_name }}",
+    ),
+    "en": (
+        "Your Fiktionsbescheinigung is valid until {{ expires_on|date:'d.m.Y' }} – file number "
+        "{{ file_number }}",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "your application ({{ legal_basis }}, file number {{ file_number }}) has not been "
+        "decided yet. Until the decision your previous residence title continues to apply "
+        "(§ 81 (4) AufenthG); your Fiktionsbescheinigung proves this, for example to your "
+        "employer. It is only valid until {{ expires_on|date:'d.m.Y' }}, though.\n\n"
+        "Please contact us before that day so that we can extend it: by phone on "
+        "{{ office_phone }}, by e-mail to {{ office_email }} or at the Service Point during "
+        "opening hours. Bring your passport and the current certificate.\n\n"
+        "Kind regards\n{{ office_name }}",
+    ),
+    "uk": (
+        "Ваша Fiktionsbescheinigung дійсна до {{ expires_on|date:'d.m.Y' }} – номер справи "
+        "{{ file_number }}",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "рішення за Вашою заявою ({{ legal_basis }}, номер справи {{ file_number }}) ще не "
+        "ухвалено. До ухвалення рішення Ваш попередній дозвіл на проживання продовжує діяти "
+        "(§ 81 (4) AufenthG); Ваша Fiktionsbescheinigung це підтверджує, наприклад, перед "
+        "роботодавцем. Але вона дійсна лише до {{ expires_on|date:'d.m.Y' }}.\n\n"
+        "Будь ласка, зверніться до нас до цієї дати, щоб ми її продовжили: за телефоном "
+        "{{ office_phone }}, електронною поштою {{ office_email }} або в Service Point у "
+        "години прийому. Візьміть із собою паспорт і чинне свідоцтво.\n\n"
+        "З повагою\n{{ office_name }}",
+    ),
+    "ru": (
+        "Ваша Fiktionsbescheinigung действительна до {{ expires_on|date:'d.m.Y' }} – номер "
+        "дела {{ file_number }}",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "решение по Вашему заявлению ({{ legal_basis }}, номер дела {{ file_number }}) ещё не "
+        "принято. До принятия решения Ваш прежний вид на жительство продолжает действовать "
+        "(§ 81 (4) AufenthG); Ваша Fiktionsbescheinigung это подтверждает, например, перед "
+        "работодателем. Но она действительна только до {{ expires_on|date:'d.m.Y' }}.\n\n"
+        "Пожалуйста, свяжитесь с нами до этой даты, чтобы мы её продлили: по телефону "
+        "{{ office_phone }}, по электронной почте {{ office_email }} или в Service Point в "
+        "часы приёма. Возьмите с собой паспорт и действующее свидетельство.\n\n"
+        "С уважением\n{{ office_name }}",
+    ),
+}
+
+_INVITATION = {
+    "de": (
+        "Einladung zum Service Point – Aktenzeichen {{ file_number }}",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "wir haben Ihren Antrag ({{ legal_basis }}, Aktenzeichen {{ file_number }}) geprüft. "
+        "Für Ihren elektronischen Aufenthaltstitel kommen Sie jetzt bitte persönlich zum "
+        "Service Point: Wir nehmen Ihre Fingerabdrücke und Ihre Unterschrift auf, und Sie "
+        "zahlen die Gebühren.\n\n"
+        "Bitte buchen Sie dafür einen Termin: {{ booking_url }} – mit Ihrem Aktenzeichen und "
+        "Ihrem Geburtsdatum. Der Termin gehört zu Ihrem Antrag; dort können Sie ihn auch "
+        "absagen.\n\n"
+        "Bitte bringen Sie mit: Ihren Pass, Ihren bisherigen Aufenthaltstitel (falls "
+        "vorhanden) und ein digitales Lichtbild als QR-Code eines zertifizierten Fotostudios. "
+        "Sie können das Foto auch bei uns aufnehmen lassen (6 Euro).\n\n"
+        "Wo Ihr Antrag steht, sehen Sie jederzeit auf der Statusseite: {{ status_url }}\n\n"
+        "Mit freundlichen Grüßen\n{{ office_name }}",
+    ),
+    "en": (
+        "Invitation to the Service Point – file number {{ file_number }}",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "we have checked your application ({{ legal_basis }}, file number {{ file_number }}). "
+        "For your electronic residence permit, please now come to the Service Point in "
+        "person: we take your fingerprints and your signature, and you pay the fees.\n\n"
+        "Please book an appointment for this: {{ booking_url }} – with your file number and "
+        "your date of birth. The appointment belongs to your application; you can also "
+        "cancel it there.\n\n"
+        "Please bring: your passport, your current residence permit (if you have one) and a "
+        "digital photo as a QR code from a certified photo studio. You can also have the "
+        "photo taken at our office (6 euros).\n\n"
+        "You can see where your application stands at any time on the status page: "
+        "{{ status_url }}\n\n"
+        "Kind regards\n{{ office_name }}",
+    ),
+    "uk": (
+        "Запрошення до Service Point – номер справи {{ file_number }}",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "ми перевірили Вашу заяву ({{ legal_basis }}, номер справи {{ file_number }}). Для "
+        "оформлення електронного дозволу на проживання, будь ласка, прийдіть особисто до "
+        "Service Point: ми знімемо відбитки пальців і зразок підпису, а Ви сплатите "
+        "збори.\n\n"
+        "Будь ласка, запишіться на прийом: {{ booking_url }} – з номером справи та датою "
+        "народження. Запис належить до Вашої заяви; там же його можна скасувати.\n\n"
+        "Будь ласка, візьміть із собою: паспорт, чинний дозвіл на проживання (якщо є) та "
+        "цифрове фото у вигляді QR-коду від сертифікованої фотостудії. Фото також можна "
+        "зробити у нас (6 євро).\n\n"
+        "Стан розгляду заяви Ви можете будь-коли переглянути на сторінці статусу: "
+        "{{ status_url }}\n\n"
+        "З повагою\n{{ office_name }}",
+    ),
+    "ru": (
+        "Приглашение в Service Point – номер дела {{ file_number }}",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "мы проверили Ваше заявление ({{ legal_basis }}, номер дела {{ file_number }}). Для "
+        "оформления электронного вида на жительство, пожалуйста, придите лично в Service "
+        "Point: мы снимем отпечатки пальцев и образец подписи, а Вы оплатите пошлины.\n\n"
+        "Пожалуйста, запишитесь на приём: {{ booking_url }} – с номером дела и датой "
+        "рождения. Запись относится к Вашему заявлению; там же её можно отменить.\n\n"
+        "Пожалуйста, возьмите с собой: паспорт, действующий вид на жительство (если есть) и "
+        "цифровую фотографию в виде QR-кода от сертифицированной фотостудии. Фотографию "
+        "также можно сделать у нас (6 евро).\n\n"
+        "Состояние рассмотрения заявления Вы можете в любое время посмотреть на странице "
+        "статуса: {{ status_url }}\n\n"
+        "С уважением\n{{ office_name }}",
+    ),
+}
+
+_CARD_READY = {
+    "de": (
+        "Ihre Aufenthaltskarte liegt zur Abholung bereit – Aktenzeichen {{ file_number }}",
+        "Guten Tag {{ given_names }} {{ family_name }},\n\n"
+        "Ihr elektronischer Aufenthaltstitel ({{ legal_basis }}, Aktenzeichen "
+        "{{ file_number }}) ist bei uns eingetroffen"
+        "{% if granted_until %} und gilt bis zum {{ granted_until|date:'d.m.Y' }}{% endif %}. "
+        "Sie können ihn am Service Point abholen.\n\n"
+        "Bitte buchen Sie dafür einen Termin: {{ booking_url }} – mit Ihrem Aktenzeichen und "
+        "Ihrem Geburtsdatum. Bringen Sie Ihren Pass und Ihre bisherige Karte oder "
+        "Bescheinigung mit. Holt eine andere Person die Karte ab, braucht sie Ihre "
+        "schriftliche Vollmacht und ihren eigenen Ausweis.\n\n"
+        "Den PIN-Brief der Bundesdruckerei erhalten Sie getrennt per Post.\n\n"
+        "Mit freundlichen Grüßen\n{{ office_name }}",
+    ),
+    "en": (
+        "Your residence card is ready for collection – file number {{ file_number }}",
+        "Dear {{ given_names }} {{ family_name }},\n\n"
+        "your electronic residence permit ({{ legal_basis }}, file number {{ file_number }}) "
+        "has arrived at our office"
+        "{% if granted_until %} and is valid until {{ granted_until|date:'d.m.Y' }}{% endif %}. "
+        "You can collect it at the Service Point.\n\n"
+        "Please book an appointment for this: {{ booking_url }} – with your file number and "
+        "your date of birth. Bring your passport and your previous card or certificate. If "
+        "someone else collects the card for you, they need your written authorisation and "
+        "their own identity document.\n\n"
+        "The PIN letter from the Bundesdruckerei reaches you separately by post.\n\n"
+        "Kind regards\n{{ office_name }}",
+    ),
+    "uk": (
+        "Ваша картка дозволу на проживання готова до видачі – номер справи {{ file_number }}",
+        "Шановні {{ given_names }} {{ family_name }},\n\n"
+        "Ваш електронний дозвіл на проживання ({{ legal_basis }}, номер справи "
+        "{{ file_number }}) надійшов до нас"
+        "{% if granted_until %} і дійсний до {{ granted_until|date:'d.m.Y' }}{% endif %}. "
+        "Ви можете отримати його в Service Point.\n\n"
+        "Будь ласка, запишіться на прийом: {{ booking_url }} – з номером справи та датою "
+        "народження. Візьміть із собою паспорт і попередню картку або довідку. Якщо картку "
+        "отримує інша особа, їй потрібні Ваша письмова довіреність і власний документ, що "
+        "посвідчує особу.\n\n"
+        "Лист із PIN-кодом від Bundesdruckerei надійде окремо поштою.\n\n"
+        "З повагою\n{{ office_name }}",
+    ),
+    "ru": (
+        "Ваша карта вида на жительство готова к выдаче – номер дела {{ file_number }}",
+        "Уважаемые {{ given_names }} {{ family_name }},\n\n"
+        "Ваш электронный вид на жительство ({{ legal_basis }}, номер дела {{ file_number }}) "
+        "поступил к нам"
+        "{% if granted_until %} и действителен до {{ granted_until|date:'d.m.Y' }}{% endif %}. "
+        "Вы можете получить его в Service Point.\n\n"
+        "Пожалуйста, запишитесь на приём: {{ booking_url }} – с номером дела и датой "
+        "рождения. Возьмите с собой паспорт и прежнюю карту или справку. Если карту получает "
+        "другой человек, ему нужны Ваша письменная доверенность и собственный документ, "
+        "удостоверяющий личность.\n\n"
+        "Письмо с PIN-кодом от Bundesdruckerei придёт отдельно по почте.\n\n"
+        "С уважением\n{{ office_name }}",
+    ),
+}
+
 DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     LetterKind.RECEIPT: _RECEIPT,
     LetterKind.TITLE_REMINDER: _TITLE_REMINDER,
@@ -508,4 +798,9 @@ DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     LetterKind.HEARING: _HEARING,
     LetterKind.REFUSAL_NOTICE: _REFUSAL_NOTICE,
     LetterKind.RIGHT_TO_STAY_INFO: _RIGHT_TO_STAY_INFO,
+    LetterKind.GRANT_NOTICE: _GRANT_NOTICE,
+    LetterKind.FIKTION_CERTIFICATE: _FIKTION,
+    LetterKind.APPOINTMENT_INVITATION: _INVITATION,
+    LetterKind.CARD_READY: _CARD_READY,
+    LetterKind.FIKTION_REMINDER: _FIKTION_REMINDER,
 }

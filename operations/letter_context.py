@@ -323,6 +323,59 @@ register_letter_kind(
     (*COMMON, *DECISION, *REFUSAL),
     label=LetterKind.REFUSAL_NOTICE.label,
 )
+register_letter_kind(LetterKind.GRANT_NOTICE, COMMON, label=LetterKind.GRANT_NOTICE.label)
+FIKTION = (
+    V(
+        "valid_until",
+        gettext_lazy("validity of the certificate"),
+        dt.date(2026, 9, 30),
+        lambda s: s.get("valid_until"),
+    ),
+    V(
+        "title_expires_on",
+        gettext_lazy("date the previous title expired or expires"),
+        dt.date(2026, 6, 30),
+        lambda s: s.get("title_expires_on"),
+    ),
+    V(
+        "current_title",
+        gettext_lazy("the previous title, e.g. § 18b AufenthG"),
+        "§ 18b AufenthG",
+        lambda s: s.get("current_title", ""),
+    ),
+)
+register_letter_kind(
+    LetterKind.FIKTION_CERTIFICATE,
+    (*COMMON, *FIKTION),
+    label=LetterKind.FIKTION_CERTIFICATE.label,
+)
+
+
+APPOINTMENT = (
+    V(
+        "booking_url",
+        gettext_lazy("address of the appointment booking (with the file number)"),
+        "https://www.kreis-beispiel.de/de/termin/",
+        lambda s: s.get("booking_url", ""),
+    ),
+    V(
+        "status_url",
+        gettext_lazy("address of the status page"),
+        "https://www.kreis-beispiel.de/de/status/",
+        lambda s: s.get("status_url", ""),
+    ),
+)
+register_letter_kind(
+    LetterKind.FIKTION_REMINDER, (*COMMON, EXPIRES_ON), label=LetterKind.FIKTION_REMINDER.label
+)
+register_letter_kind(
+    LetterKind.APPOINTMENT_INVITATION,
+    (*COMMON, *APPOINTMENT),
+    label=LetterKind.APPOINTMENT_INVITATION.label,
+)
+register_letter_kind(
+    LetterKind.CARD_READY, (*COMMON, *APPOINTMENT), label=LetterKind.CARD_READY.label
+)
 
 
 def kinds() -> list[tuple[str, str | Promise]]:

@@ -29,6 +29,10 @@ __all__ = ["legal_remedy_text", "notice_pdf", "notice_text"]
 _KINDS = {
     NoticeKind.HEARING: LetterKind.HEARING,
     NoticeKind.REFUSAL: LetterKind.REFUSAL_NOTICE,
+    NoticeKind.GRANT: LetterKind.GRANT_NOTICE,
+    NoticeKind.FIKTION: LetterKind.FIKTION_CERTIFICATE,
+    NoticeKind.INVITATION: LetterKind.APPOINTMENT_INVITATION,
+    NoticeKind.CARD_READY: LetterKind.CARD_READY,
 }
 #: Notices that decide carry the instructions on legal remedies (§ 37 (6) VwVfG, § 58 VwGO).
 _DECIDING = frozenset({NoticeKind.REFUSAL, NoticeKind.GRANT})
@@ -56,6 +60,7 @@ def notice_text(*, case, kind: str, context: dict) -> list[dict]:
         "case": case,
         "office": office_letterhead(),
         "status_url": public_url("applications:status", language=language),
+        "booking_url": public_url("appointments:book", language=language),
     }
     letter = TemplateSet().letter(_KINDS[kind], ["de", language], sources, person=person)
     sections = []

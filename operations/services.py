@@ -19,9 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from background.leases import TaskHealth, release_task, task_health
-from casework.constants import FINAL_STATES, CaseState, HistoryEvent, RecordKind
+from casework.constants import (
+    FINAL_STATES,
+    CaseState,
+    HistoryEvent,
+    NoticeKind,
+    NoticeStatus,
+    RecordKind,
+)
+from casework.fiktion import FIKTION_RENEW_DAYS
 from casework.files import delete_after_commit, save_after_commit
-from casework.models import Case, Person, ResidenceRecord
+from casework.models import Case, Notice, Person, ResidenceRecord
 from casework.policy import policy_for
 from casework.selectors import cases_visible_to
 from casework.services import continue_titles
@@ -73,6 +81,14 @@ logger = logging.getLogger(__name__)
 #: The transition name of the history row a continuation writes (the state does not change).
 CONTINUATION_TRANSITION = str(HistoryEvent.CONTINUED)
 REMINDER_LEAD_MONTHS = 3
+#: A Fiktionsbescheinigung is valid for a few months: its holder is reminded when it can be
+#: renewed, two weeks ahead (casework.fiktion.FIKTION_RENEW_DAYS).
+FIKTION_REMINDER_LEAD_DAYS = FIKTION_RENEW_DAYS
+_REMINDER_LETTERS = {
+    ReminderKind.TITLE: LetterKind.TITLE_REMINDER,
+    ReminderKind.PASSPORT: LetterKind.PASSPORT_REMINDER,
+    ReminderKind.FIKTION: LetterKind.FIKTION_REMINDER,
+}
 NOT_HOLDING = (CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.FORWARDED)
 #: The register's documents whose holders are reminded before expiry (a Duldung or a
 #: Fiktionsbescheinigung is renewed in person, without a letter).
@@ -165,16 +181,43 @@ def _passport_candidates(today: dt.date, end: dt.date) -> QuerySet[Person]:
     )
 
 
+def _fiktion_candidates(today: dt.date) -> QuerySet[Notice]:
+    """Fiktionsbescheinigungen running out within two weeks while their case is undecided.
+
+    Only the latest certificate of a case counts (a newer one replaced it); each holder is
+    reminded once per certificate's expiry date, a missed day is caught up the next."""
+    later = Notice.objects.filter(
+        case=OuterRef("case"),
+        kind=NoticeKind.FIKTION,
+        status=NoticeStatus.ISSUED,
+        valid_until__gt=OuterRef("valid_until"),
+    )
+    reminded = Reminder.objects.filter(
+        person=OuterRef("case__person"),
+        kind=ReminderKind.FIKTION,
+        expires_on=OuterRef("valid_until"),
+    )
+    return (
+        Notice.objects.filter(
+            kind=NoticeKind.FIKTION,
+            status=NoticeStatus.ISSUED,
+            valid_until__gte=today,
+            valid_until__lte=today + dt.timedelta(days=FIKTION_REMINDER_LEAD_DAYS),
+        )
+        .exclude(case__state__in=FINAL_STATES)
+        .exclude(Exists(later))
+        .exclude(Exists(reminded))
+        .select_related("case", "case__person", "case__case_type")
+        .order_by("valid_until", "pk")
+    )
+
+
 #: Reminders whose letters one background task renders and mails.
 REMINDER_LETTER_CHUNK = 50
 
 
 def _reminder_letter(reminder: Reminder, templates, office):
-    letter_kind = (
-        LetterKind.TITLE_REMINDER
-        if reminder.kind == ReminderKind.TITLE
-        else LetterKind.PASSPORT_REMINDER
-    )
+    letter_kind = _REMINDER_LETTERS[reminder.kind]
     context = {
         "person": reminder.person,
         "case": reminder.case,
@@ -198,11 +241,7 @@ def _resend_pending_mails(templates, office) -> int:
     sent = 0
     pending = Reminder.objects.filter(emailed_at__isnull=True).exclude(emailed_to="")
     for reminder in pending.exclude(letter="").select_related("person", "case", "case__case_type"):
-        letter_kind = (
-            LetterKind.TITLE_REMINDER
-            if reminder.kind == ReminderKind.TITLE
-            else LetterKind.PASSPORT_REMINDER
-        )
+        letter_kind = _REMINDER_LETTERS[reminder.kind]
         context = {
             "person": reminder.person,
             "case": reminder.case,
@@ -271,7 +310,8 @@ def _queue_reminder_letters(reminder_ids: list[int]) -> int:
 
 
 def create_expiry_reminders(*, today: dt.date | None = None) -> dict[str, int]:
-    """The daily job: remind holders whose title or passport expires within about 3 months.
+    """The daily job: remind holders whose title or passport expires within about 3 months,
+    and those whose Fiktionsbescheinigung runs out within two weeks before their decision.
 
     The window is "expires between today and three months ahead, no reminder yet", so a run
     missed yesterday is caught up today, and a rerun finds nothing new. Each reminder is one
@@ -287,28 +327,43 @@ def create_expiry_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     office = office_letterhead()
     resent = _resend_pending_mails(templates, office)
     now = timezone.now()
-    rows = [
-        Reminder(
-            person_id=record.person_id,
-            case_id=record.case_id,
-            kind=ReminderKind.TITLE,
-            expires_on=record.valid_until,
-            language=letter_language(record.person.preferred_language),
-            emailed_to=record.person.email,
-            created_at=now,
-        )
-        for record in _title_candidates(today, end)
-    ] + [
-        Reminder(
-            person_id=person.pk,
-            kind=ReminderKind.PASSPORT,
-            expires_on=person.passport_valid_until,
-            language=letter_language(person.preferred_language),
-            emailed_to=person.email,
-            created_at=now,
-        )
-        for person in _passport_candidates(today, end)
-    ]
+    rows = (
+        [
+            Reminder(
+                person_id=record.person_id,
+                case_id=record.case_id,
+                kind=ReminderKind.TITLE,
+                expires_on=record.valid_until,
+                language=letter_language(record.person.preferred_language),
+                emailed_to=record.person.email,
+                created_at=now,
+            )
+            for record in _title_candidates(today, end)
+        ]
+        + [
+            Reminder(
+                person_id=person.pk,
+                kind=ReminderKind.PASSPORT,
+                expires_on=person.passport_valid_until,
+                language=letter_language(person.preferred_language),
+                emailed_to=person.email,
+                created_at=now,
+            )
+            for person in _passport_candidates(today, end)
+        ]
+        + [
+            Reminder(
+                person_id=certificate.case.person_id,
+                case_id=certificate.case_id,
+                kind=ReminderKind.FIKTION,
+                expires_on=certificate.valid_until,
+                language=letter_language(certificate.case.person.preferred_language),
+                emailed_to=certificate.case.person.email,
+                created_at=now,
+            )
+            for certificate in _fiktion_candidates(today)
+        ]
+    )
     unmade = list(
         Reminder.objects.filter(letter="", created_at__lt=now - LETTER_RETRY_AFTER).values_list(
             "pk", flat=True

@@ -35,7 +35,15 @@ from .counter import (
 from .documents import mark_document_received, receive_applicant_documents
 from .erasure import ErasureResult, erase_person
 from .history import field_change, field_changes
-from .notices import approve_notice, mark_notice_posted, record_hearing_answer, send_notice_mail
+from .notices import (
+    approve_notice,
+    draft_grant_notice,
+    issue_fiktion_certificate,
+    issue_notice,
+    mark_notice_posted,
+    record_hearing_answer,
+    send_notice_mail,
+)
 from .participations import (
     ANSWERS,
     answer_participation,
@@ -80,6 +88,9 @@ __all__ = [
     "deem_participation",
     "open_needed_participations",
     "approve_notice",
+    "draft_grant_notice",
+    "issue_fiktion_certificate",
+    "issue_notice",
     "announce",
     "case_changed",
     "case_check",

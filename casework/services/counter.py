@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..constants import CardOrderStatus, PhotoSource
+from ..constants import CardOrderStatus, HistoryEvent, NoticeKind, PhotoSource
+from ..effects import send_letter
 from ..models import CardOrder, Case
-from ._common import _locked, _notify, _require_editable, _sync, _text
+from ._common import _locked, _notify, _record_event, _require_editable, _sync, _text
 
 #: Taking the digital photo at the office's terminal costs 6 EUR.
 ON_SITE_PHOTO_FEE_CENTS = 600
@@ -112,7 +113,17 @@ def record_card_delivered(*, case: Case, user) -> CardOrder:
         order.status = CardOrderStatus.DELIVERED
         order.delivered_at = timezone.now()
         order.save(update_fields=["status", "delivered_at"])
-        _notify(locked, "card_delivered")
+        # The applicant hears that the card waits for collection (letter, history row).
+        letter = send_letter(locked, user, order.delivered_at, kind=NoticeKind.CARD_READY)
+        _record_event(
+            locked,
+            HistoryEvent.LETTER_SENT,
+            change="card_delivered",
+            at=order.delivered_at,
+            by=user,
+            comment=str(letter.get_kind_display()),
+        )
     if hasattr(case, "_prefetched_objects_cache"):
         case._prefetched_objects_cache.pop("card_orders", None)
+        case._prefetched_objects_cache.pop("notices", None)
     return order

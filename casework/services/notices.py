@@ -7,6 +7,7 @@ happens beside them, each with its history row.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
@@ -15,16 +16,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..constants import CaseState, HearingAnswerVia, HistoryEvent, NoticeStatus
+from ..constants import (
+    GRANT_NOTICE_STATES,
+    CaseState,
+    HearingAnswerVia,
+    HistoryEvent,
+    NoticeKind,
+    NoticeStatus,
+)
 from ..exceptions import TransitionNotAllowed
 from ..models import Hearing, Notice
 from ..notices import notice_storage
 from ..policy import WORKING_ROLES, policy_for
-from ..workflow import NOTICE_WORKFLOW
+from ..workflow import CERTIFIERS, NOTICE_WORKFLOW
+from ..workflow import DECIDERS as DRAFTERS
 from ._common import _deny, _locked, _record_event, _text
 
 __all__ = [
     "approve_notice",
+    "draft_grant_notice",
+    "issue_fiktion_certificate",
+    "issue_notice",
     "mark_notice_posted",
     "record_hearing_answer",
     "send_notice_mail",
@@ -126,6 +138,117 @@ def approve_notice(*, notice: Notice, user, note: str = "") -> Notice:
         )
     notice.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     _forget(notice.case, "notices")
+    return notice
+
+
+def draft_grant_notice(*, case, user) -> Notice:
+    """Draft the grant notice again from the templates (after the validity or the person's
+    data changed, or for a case checked before grants were decided by notice); the open
+    draft, approved or not, is discarded. An issued grant notice is final."""
+    from ..effects import draft_grant_notice as draft
+
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _locked(case)
+        if not (policy_for(user).roles(locked) & DRAFTERS):
+            raise _deny()
+        if locked.state not in GRANT_NOTICE_STATES:
+            raise ValidationError(
+                _("A grant notice is drafted only for a checked case, not one “%(state)s”.")
+                % {"state": locked.get_state_display()}
+            )
+        if locked.notices.filter(kind=NoticeKind.GRANT, status=NoticeStatus.ISSUED).exists():
+            raise ValidationError(_("The grant notice has been issued already."))
+        notice = draft(locked, user, {}, now)
+        _record_event(
+            locked,
+            HistoryEvent.NOTICE_DRAFTED,
+            change="notice_drafted",
+            at=now,
+            by=user,
+            comment=str(notice.get_kind_display()),
+        )
+    _forget(case, "notices")
+    notice.case = case
+    return notice
+
+
+def issue_notice(*, notice: Notice, user, note: str = "") -> Notice:
+    """Issue a grant notice (the refusal is issued by the case's step "refuse"): rendered
+    once, stored with its SHA-256, e-mailed or marked for post.
+
+    Raises ``PermissionDenied`` without a deciding role, :class:`TransitionNotAllowed` with
+    the notice workflow's reasons (not approved by a second person yet, already issued)."""
+    from ..effects import issue_notice as issue
+
+    note = _text(note, field="note", required=False)
+    now = timezone.now()
+    with transaction.atomic():
+        case = _locked(notice.case)
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        locked.case = case
+        if locked.kind != NoticeKind.GRANT:
+            raise ValidationError(_("Only a grant notice is issued here."))
+        if not (policy_for(user).roles(case) & DRAFTERS):
+            raise _deny()
+        issue(locked, user, now)
+        _record_event(
+            case,
+            HistoryEvent.NOTICE_ISSUED,
+            change="notice_issued",
+            at=now,
+            by=user,
+            comment=" – ".join(part for part in (locked.get_kind_display(), note) if part),
+        )
+    notice.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
+    _forget(notice.case, "notices")
+    return notice
+
+
+def issue_fiktion_certificate(*, case, user, valid_until: dt.date | None = None) -> Notice:
+    """Issue the Fiktionsbescheinigung (§ 81 (5) AufenthG) of an extension filed in time whose
+    old title runs out before the decision: its text from the office's templates, its own
+    validity (three months unless given, at most six), the PDF frozen with the case and sent
+    like a notice. Only when :func:`casework.fiktion.fiktion_status` offers one; otherwise the
+    ``ValidationError`` says why (a late application has no Fiktionswirkung)."""
+    from ..effects import issue_fiktion_certificate as issue
+    from ..fiktion import FIKTION_DEFAULT_DAYS, FIKTION_MAX_DAYS, fiktion_status
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    if valid_until is None:
+        valid_until = today + dt.timedelta(days=FIKTION_DEFAULT_DAYS)
+    if not isinstance(valid_until, dt.date) or valid_until <= today:
+        raise ValidationError({"valid_until": _("The certificate must be valid beyond today.")})
+    if valid_until > today + dt.timedelta(days=FIKTION_MAX_DAYS):
+        raise ValidationError(
+            {
+                "valid_until": _("A certificate is valid for at most %(days)s days at once.")
+                % {"days": FIKTION_MAX_DAYS}
+            }
+        )
+    with transaction.atomic():
+        locked = _locked(case)
+        if not (policy_for(user).roles(locked) & CERTIFIERS):
+            raise _deny()
+        status = fiktion_status(locked, today=today)
+        if status is None:
+            raise ValidationError(_("This application is not the extension of a current title."))
+        if not status.offered:
+            raise ValidationError(
+                _("No Fiktionsbescheinigung: %(reason)s.") % {"reason": status.reason}
+            )
+        notice = issue(locked, user, now, valid_until=valid_until)
+        _record_event(
+            locked,
+            HistoryEvent.FIKTION_ISSUED,
+            change="fiktion_issued",
+            at=now,
+            by=user,
+            comment=_("valid until %(date)s") % {"date": valid_until.strftime("%d.%m.%Y")},
+        )
+    _forget(case, "notices")
+    notice.case = case
     return notice
 
 

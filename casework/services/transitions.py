@@ -131,9 +131,6 @@ def fire_transition(
                 if case.__dict__.get(f.attname) != snapshot.get(f.attname)
             ]
             case.save(update_fields=[*changed, "updated_at"])
-            writes = workflow.writes_of(transition)
-            if writes is not None:
-                writes(case, user, inputs, now)
             CaseHistory.objects.create(
                 case=case,
                 transition=transition,
@@ -148,6 +145,11 @@ def fire_transition(
                     if name not in _NOT_RECORDED
                 ],
             )
+            # What the step writes besides the case, after its own history row (an effect's
+            # rows, e.g. the invitation's "letter sent", follow the step's).
+            writes = workflow.writes_of(transition)
+            if writes is not None:
+                writes(case, user, inputs, now)
             if workflow.opens_participations(transition):
                 # Requests to other authorities, each with its row after the step's own.
                 workflow.participation_opener()(case, user, inputs, now)

@@ -338,9 +338,32 @@ def test_an_application_from_filing_to_the_card(demo_office, journey, files, tmp
     journey.check(counter)
     transition(journey, counter, "take_biometrics")
 
-    # The caseworker orders the card; the card arrives at the office.
+    # Four eyes on the grant: the card cannot be ordered before the grant notice the check
+    # drafted is approved by the supervisor and issued.
     caseworker.reload()
     journey.check(caseworker)
+    reasons = caseworker.locator("li[data-transition=order_card] .cw-reasons").inner_text()
+    assert "zweiten Person" in reasons, reasons
+    boss = sign_in(journey, base, "sachgebietsleitung", "supervisor")
+    boss.goto(f"{base}/admin/cases/case/{file_number}/")
+    journey.check(boss)
+    grant = boss.locator("[data-testid=notices] tr[data-notice=grant]")
+    grant.locator("summary").click()
+    assert until.strftime("%d.%m.%Y") in grant.inner_text()
+    grant.get_by_role("button", name="Bescheid freigeben").click()
+    boss.wait_for_selector(".messages li.success")
+    journey.check(boss)
+    caseworker.reload()
+    journey.check(caseworker)
+    grant = caseworker.locator("[data-testid=notices] tr[data-notice=grant]")
+    grant.get_by_role("button", name="Bescheid erlassen").click()
+    caseworker.wait_for_selector(".messages li.success")
+    journey.check(caseworker)
+    grant = caseworker.locator("[data-testid=notices] tr[data-notice=grant]")
+    assert grant.get_attribute("data-status") == "issued"
+    screenshot(caseworker, tmp_path, journey, "grant-issued")
+
+    # The caseworker orders the card; the card arrives at the office.
     transition(journey, caseworker, "order_card")
     caseworker.get_by_role("button", name="Karte ist in der Behörde eingetroffen").click()
     caseworker.wait_for_selector(".messages li.success")
@@ -485,8 +508,8 @@ def test_a_refusal_after_hearing_with_four_eyes(demo_office, journey, files, tmp
 
 
 def screenshot(page, tmp_path, trip, name: str) -> None:
-    """A full-page picture of the case file's hearing and notices for a person to look at."""
-    page.screenshot(path=str(trip.folder / f"panel-{name}.png"), full_page=True)
+    """A picture of the case file's hearing and notices panel for a person to look at."""
+    page.locator("#panel-decisions").screenshot(path=str(trip.folder / f"panel-{name}.png"))
 
 
 def transition(trip, page, name: str) -> None:

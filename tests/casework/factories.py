@@ -208,8 +208,13 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
 
 #: Steps the office takes before a transition that are no transitions themselves (services
-#: of their own): the applicant's answer to the hearing, the second person's approval.
-STEPS_BEFORE = {"draft_refusal": ("answer_hearing",), "refuse": ("approve_refusal",)}
+#: of their own): the applicant's answer to the hearing, the second person's approval, the
+#: grant notice approved by a supervisor and issued before the card is ordered (four eyes).
+STEPS_BEFORE = {
+    "draft_refusal": ("answer_hearing",),
+    "refuse": ("approve_refusal",),
+    "order_card": ("approve_grant", "issue_grant"),
+}
 
 
 def _paths(workflow) -> dict[str, tuple[str, ...]]:
@@ -336,6 +341,16 @@ def _step(case, name, caseworker, counter, inputs=None):
         supervisor = _staff(case.department, Role.SUPERVISOR)
         notice = case.notices.get(kind="refusal", status="drafted")
         services.approve_notice(notice=notice, user=supervisor)
+        return case
+    elif name == "approve_grant":
+        # Not a transition: the supervisor approves the grant notice the check drafted.
+        supervisor = _staff(case.department, Role.SUPERVISOR)
+        notice = case.notices.get(kind="grant", status="drafted")
+        services.approve_notice(notice=notice, user=supervisor)
+        return case
+    elif name == "issue_grant":
+        notice = case.notices.get(kind="grant", status="approved")
+        services.issue_notice(notice=notice, user=caseworker)
         return case
     elif name == "forward":
         data = {"forwarded_to": "Landkreis Nachbarort"}

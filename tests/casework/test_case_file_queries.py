@@ -2,18 +2,20 @@
 or without participations of other authorities, for every role that may open it (the issue's
 goal; it was 41, then 19 to 26).
 
-Measured on SQLite (a running office: the admin's locales in the cache): 10 (Service Point),
-12 (caseworker, a viewer with a share), 14 (supervisor, office management), one more each
-when other authorities take part. What a back-office request itself costs is three: the
-session, the second-factor device with the account and its Wagtail profile
+Measured on SQLite (a running office: the admin's locales in the cache) on a checked case (its
+grant notice drafted, the invitation sent): 11 (Service Point), 13 (caseworker, a viewer with a
+share), 15 (supervisor, office management), the same when other authorities take part (their
+participations come with the case as one JSON value). What a back-office request itself costs
+is three: the session, the second-factor device with the account and its Wagtail profile
 (accounts.middleware.OTPMiddleware), and the policy (which also answers Django's permission
 lookup and whether Wagtail's menu needs the page, collection and site permissions); Wagtail's
 list of locales comes from the cache (cms.admin_locales). The rest is one per table the page
-shows: the case (with hand-over, assignee, whether others were filed with it, and the
-person's residence records with their history as one JSON value), checklist, card orders,
-participations (for cases that have any), the access-log row written, history, comments, the
-panels' document requests, bookings and waiting list, and for supervisors the access log and
-one query for the choices of the reassign and share forms."""
+shows: the case (with hand-over, assignee, whether others were filed with it, the person's
+residence records with their history and the case's participations with their kinds, each as
+one JSON value), checklist, card orders, hearings and notices (for cases that have any), the
+access-log row written, history, comments, the panels' document requests, bookings and waiting
+list, and for supervisors the access log and one query for the choices of the reassign and
+share forms."""
 
 import datetime as dt
 
@@ -137,6 +139,8 @@ def test_case_file_queries_do_not_grow_with_the_file(
     case = long_case(office, state, rows=rows, participations=participations)
     if participations:
         assert case.participations.count() == 2
+    # The check drafted the grant notice and sent the invitation: the notices are read too.
+    assert {n.kind for n in case.notices.all()} >= {"grant", "invitation"}
     user = {
         "caseworker": office.worker_a,
         "supervisor": office.supervisor_a,

@@ -276,3 +276,87 @@ def test_the_legal_remedy_stands_before_the_closing_under_a_heading(
             if isinstance(kid, dict):
                 pending.append(kid)
     assert kinds.count("/H2") == 2, kinds  # one heading per language
+
+
+# -- grant notices (four eyes before the card) ---------------------------------------------
+
+
+def _pay(case):
+    open_cents = case.fee_due_cents - case.fee_paid_cents
+    if open_cents > 0:
+        services.record_fee_payment(case=case, user=_caseworker(case), amount_cents=open_cents)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_check_drafts_the_grant_notice_and_the_card_waits_for_its_approval_and_issue(
+    django_capture_on_commit_callbacks,
+):
+    """A grant is decided by a notice: the check drafts it from the templates (validity and
+    the instructions on legal remedies in it); the card is ordered only after a second person
+    approved it and it was issued, and the state machine says which of the two is missing."""
+    person = PersonFactory(email="", preferred_language="ru")
+    case = WorkflowCaseFactory(biometrics=True, person=person)
+    worker = _caseworker(case)
+    notice = case.notices.get(kind=NoticeKind.GRANT)
+    assert notice.status == NoticeStatus.DRAFTED and notice.drafted_by == worker
+    assert [s["language"] for s in notice.sections] == ["de", "ru"]
+    german = "\n".join(notice.sections[0]["paragraphs"])
+    assert f"{case.granted_until:%d.%m.%Y}" in german and "Rechtsbehelfsbelehrung" in german
+    case = _pay(case)
+
+    def order():
+        services.fire_transition(
+            case=Case.objects.get(pk=case.pk), user=worker, transition="order_card"
+        )
+
+    with pytest.raises(TransitionNotAllowed) as exc:
+        order()
+    assert "grant notice has not been approved by a second person" in str(exc.value)
+    # Issuing before the approval: the notice's own workflow says why not.
+    with pytest.raises(TransitionNotAllowed) as exc:
+        services.issue_notice(notice=notice, user=worker)
+    assert "not been approved by a second person" in str(exc.value)
+    supervisor = _staff(case, Role.SUPERVISOR)
+    services.approve_notice(notice=notice, user=supervisor)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        order()
+    assert "approved grant notice has not been issued yet" in str(exc.value)
+    # The Service Point takes biometrics but does not decide.
+    with pytest.raises(PermissionDenied):
+        services.issue_notice(notice=notice, user=_staff(case, Role.SERVICE_POINT))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.issue_notice(notice=notice, user=worker)
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.ISSUED and notice.issued_by == worker
+    with notice_storage().open(notice.file, "rb") as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == notice.sha256
+    row = case.history.get(transition=HistoryEvent.NOTICE_ISSUED)
+    assert row.by == worker and row.from_state == row.to_state == CaseState.BIOMETRICS
+    order()
+    assert Case.objects.get(pk=case.pk).state == CaseState.PRODUCED
+    # Issued is final: no second issue, no new draft.
+    with pytest.raises(TransitionNotAllowed):
+        services.issue_notice(notice=notice, user=worker)
+    with pytest.raises(ValidationError):
+        services.draft_grant_notice(case=Case.objects.get(pk=case.pk), user=worker)
+
+
+def test_drafting_the_grant_notice_again_discards_the_open_draft_and_needs_a_new_approval():
+    case = WorkflowCaseFactory(checked=True)
+    worker = _caseworker(case)
+    first = case.notices.get(kind=NoticeKind.GRANT)
+    services.approve_notice(notice=first, user=_staff(case, Role.SUPERVISOR))
+    again = services.draft_grant_notice(case=Case.objects.get(pk=case.pk), user=worker)
+    first.refresh_from_db()
+    assert first.status == NoticeStatus.DISCARDED
+    assert again.status == NoticeStatus.DRAFTED and again.pk != first.pk
+    assert case.history.filter(transition=HistoryEvent.NOTICE_DRAFTED, by=worker).count() == 1
+    # Not before the check, and not by someone who does not decide.
+    with pytest.raises(PermissionDenied):
+        services.draft_grant_notice(
+            case=Case.objects.get(pk=case.pk), user=_staff(case, Role.SERVICE_POINT)
+        )
+    received = WorkflowCaseFactory()
+    with pytest.raises(ValidationError):
+        services.draft_grant_notice(case=received, user=_caseworker(received))
+    assert not received.notices.exists()

@@ -20,9 +20,18 @@ def test_each_trait_reaches_its_state_through_the_services(
     case.refresh_from_db()
     assert case.state == state
     steps = list(CaseHistory.objects.filter(case=case).values_list("transition", flat=True))
-    # The two steps that are not transitions leave their own events in the history.
-    events = {"answer_hearing": "hearing_answer", "approve_refusal": "notice_approved"}
-    expected = [events.get(step, step) for step in STATE_PATHS[state]]
+    # The steps that are not transitions leave their own events in the history; the check
+    # invites the applicant to the Service Point (its "letter sent" row follows the step's),
+    # and the card that arrives before the hand-over is announced for collection.
+    events = {
+        "answer_hearing": ("hearing_answer",),
+        "approve_refusal": ("notice_approved",),
+        "approve_grant": ("notice_approved",),
+        "issue_grant": ("notice_issued",),
+        "check": ("check", "letter_sent"),
+        "hand_over": ("letter_sent", "hand_over"),
+    }
+    expected = [row for step in STATE_PATHS[state] for row in events.get(step, (step,))]
     assert [s for s in steps if s not in ("create",)] == expected
     assert all(d.count == 0 for d in verify_case_index().values())
 

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from casework import services
 from casework.constants import (
+    GRANT_NOTICE_STATES,
     OFFICE_ADMIN_GROUP,
     CardOrderStatus,
     CaseState,
@@ -41,10 +42,12 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), approved=True, **kwargs):
+def ready_case(
+    state=CaseState.RECEIVED, *, case_type=None, documents=(), approved=True, granted=True, **kwargs
+):
     """A case in ``state`` on which every guard passes (passport valid, fees paid, photo and
-    biometrics taken, § 25a/§ 25b checked, the validity date entered at the check, the card
-    delivered when it was ordered)."""
+    biometrics taken, § 25a/§ 25b checked, the validity date entered at the check, the grant
+    notice issued unless ``granted=False``, the card delivered when it was ordered)."""
     case_type = case_type or CaseTypeFactory()
     defaults = {
         "fee_paid_cents": case_type.fee_title_cents + case_type.fee_card_cents,
@@ -81,7 +84,28 @@ def ready_case(state=CaseState.RECEIVED, *, case_type=None, documents=(), approv
         )
     if state in (CaseState.HEARING, CaseState.REFUSAL_DRAFTED):
         _heard(case, approved=approved)
+    if state in GRANT_NOTICE_STATES and granted:
+        _granted(case)
     return Case.objects.get(pk=case.pk)
+
+
+def _granted(case) -> None:
+    """The grant notice the check drafted, approved by the supervisor and issued."""
+    from casework.constants import NoticeKind, NoticeStatus
+    from casework.models import Notice
+
+    notice = Notice(
+        case=case,
+        kind=NoticeKind.GRANT,
+        language="de",
+        drafted_by=MembershipFactory(department=case.department, role=Role.CASEWORKER).user,
+        approved_by=MembershipFactory(department=case.department, role=Role.SUPERVISOR).user,
+        approved_at=timezone.now(),
+        issued_at=timezone.now(),
+        sections=[{"language": "de", "subject": "Bescheid", "paragraphs": ["Erteilt."]}],
+    )
+    notice.__dict__["status"] = NoticeStatus.ISSUED
+    notice.save()
 
 
 def _heard(case, *, approved: bool) -> None:
@@ -226,6 +250,7 @@ def test_the_transitions_that_write_rows_besides_the_case_declare_it():
         "reorder": effects.new_card_order,
         "production_failed": effects.production_failed,
         "hand_over": effects.hand_over,
+        "check": effects.checked,
         "intend_refusal": effects.open_hearing,
         "draft_refusal": effects.draft_refusal_notice,
         "revise_refusal": effects.discard_refusal_notice,
@@ -270,7 +295,12 @@ def test_main_line_from_receipt_to_hand_over_writes_one_history_row_each():
         (counter.user, "take_biometrics", {}),
         (worker, "order_card", {}),
     ]
+    supervisor = MembershipFactory(department=case.department, role=Role.SUPERVISOR).user
     for user, name, data in steps:
+        if name == "order_card":  # four eyes on the grant notice the check drafted
+            notice = case.notices.get(kind="grant")
+            services.approve_notice(notice=notice, user=supervisor)
+            services.issue_notice(notice=notice, user=worker)
         case = services.fire_transition(case=case, user=user, transition=name, data=data)
     services.record_card_delivered(case=case, user=counter.user)
     case = services.fire_transition(
@@ -280,8 +310,12 @@ def test_main_line_from_receipt_to_hand_over_writes_one_history_row_each():
     rows = list(CaseHistory.objects.filter(case=case).values_list("from_state", "to_state", "by"))
     assert rows == [
         ("received", "checked", worker.pk),
+        ("checked", "checked", worker.pk),  # the invitation to the Service Point sent
         ("checked", "biometrics", counter.user.pk),
+        ("biometrics", "biometrics", supervisor.pk),  # grant notice approved
+        ("biometrics", "biometrics", worker.pk),  # and issued
         ("biometrics", "produced", worker.pk),
+        ("produced", "produced", counter.user.pk),  # the card is ready: the letter sent
         ("produced", "handed_over", counter.user.pk),
     ]
     assert HandOver.objects.get(case=case).collected_by == "Holder"
@@ -516,7 +550,7 @@ def test_history_row_records_from_to_who_when_and_comment():
         note="All there.",
         data={"granted_until": valid_until()},
     )
-    row = CaseHistory.objects.get(case=case)
+    row = CaseHistory.objects.exclude(transition="letter_sent").get(case=case)
     assert (row.transition, row.from_state, row.to_state, row.by, row.comment) == (
         "check",
         "received",
@@ -560,7 +594,7 @@ def test_stale_instance_gets_a_conflict_and_writes_nothing():
     assert "changed by someone else" in str(exc.value)
     assert second.state == CaseState.RECEIVED and second.forwarded_to == ""
     assert Case.objects.get(pk=case.pk).state == CaseState.CHECKED
-    assert CaseHistory.objects.filter(case=case).count() == 1
+    assert CaseHistory.objects.filter(case=case).exclude(transition="letter_sent").count() == 1
 
 
 def test_transition_keeps_fields_changed_meanwhile_by_others():

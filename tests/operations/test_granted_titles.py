@@ -34,6 +34,11 @@ def test_a_title_granted_through_the_workflow_is_reminded_and_continued():
         case=case, user=worker, transition="check", data={"granted_until": until}
     )
     services.fire_transition(case=case, user=counter, transition="take_biometrics")
+    # Four eyes on the grant: the supervisor approves the notice, the caseworker issues it.
+    grant = case.notices.get(kind="grant")
+    supervisor = MembershipFactory(department=case.department, role=Role.SUPERVISOR).user
+    services.approve_notice(notice=grant, user=supervisor)
+    services.issue_notice(notice=grant, user=worker)
     services.fire_transition(case=case, user=worker, transition="order_card")
     services.record_card_delivered(case=case, user=counter)
     services.fire_transition(

@@ -128,6 +128,8 @@ def extra_documents(office) -> dict[str, bytes]:
         with translation.override(language):
             receipts[f"receipt-online-{language}"] = render_receipt(submission)
     receipts["refusal-notice"] = _notice_pdf(case, NoticeKind.REFUSAL)
+    receipts["grant-notice"] = _notice_pdf(case, NoticeKind.GRANT)
+    receipts["fiktion-certificate"] = _notice_pdf(case, NoticeKind.FIKTION)
     return receipts
 
 
@@ -146,7 +148,9 @@ def _notice_pdf(case, kind: str) -> bytes:
         "hearing_on": dt.date(2026, 11, 2),
         "due_on": dt.date(2026, 11, 20),
         "answered_on": dt.date(2026, 11, 12),
-        "granted_until": dt.date(2028, 11, 30),
+        "valid_until": dt.date(2027, 3, 1),
+        "title_expires_on": dt.date(2026, 11, 30),
+        "current_title": "§ 18b AufenthG",
     }
     sections = notice_text(case=case, kind=kind, context=context)
     return notice_pdf(
