@@ -163,7 +163,7 @@ def test_firing_a_transition_by_post_moves_the_case_and_writes_history(client, o
     )
     case.refresh_from_db()
     assert case.state == CaseState.CHECKED
-    assert CaseHistory.objects.filter(case=case, to_state=CaseState.CHECKED).count() == 1
+    assert CaseHistory.objects.filter(case=case, transition="check").count() == 1
     levels = [m.level for m in response.context["messages"]]
     assert levels == [messages.SUCCESS]
 
