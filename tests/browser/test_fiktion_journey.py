@@ -70,6 +70,8 @@ def test_a_fiktionsbescheinigung_from_the_case_file_to_the_status_page(
 
     # The applicant finds the certificate on the status page and downloads the PDF.
     applicant = journey.open("applicant", locale=LOCALES["de"])
+    applicant.goto(f"{base}/de/")
+    journey.check(applicant)  # the home page the applicant starts from
     status = look_up(journey, applicant, base, "de", in_time)
     assert in_time in status
     fiktion = applicant.locator("[data-testid=fiktion]").inner_text()
