@@ -27,10 +27,10 @@ Settings: ``{"BACKEND": "search.backends.elasticsearch", "URL": "http://a:9200,h
 "INDEX": "abh-cases"}``; optional ``SHARDS`` (1), ``REPLICAS`` ("0-all": a copy of every shard
 on every node, so that each node answers a search from its own copy), ``TIMEOUT`` (seconds, 10).
 
-The integration-test distribution of Elasticsearch 9 is not on Maven Central, so the test
-cluster runs 8.19 (the release 9.x upgrades from). The 9.x client asks for REST API
-compatibility with its own major version, which an 8.x node refuses; :class:`CompatibleNode`
-asks each node for its version first and sends the compatibility header it accepts.
+The test cluster runs Elasticsearch 9.5 (the newest 9.x of the integration-test distribution
+that Maven Central serves here). The 9.x client asks for REST API compatibility with its own
+major version, which an 8.x node refuses; :class:`CompatibleNode` asks each node for its
+version first and sends the compatibility header it accepts, so an 8.19 cluster works too.
 """
 
 from __future__ import annotations
