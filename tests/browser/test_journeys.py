@@ -678,10 +678,13 @@ def test_an_editor_changes_a_german_page_and_schedules_one(demo_office, journey,
     assert editor.get_by_text("Diese Übersetzung ist veraltet").is_visible()
     english_edit = editor.url
 
-    # The translator takes the change over, to go live a minute from now.
+    # The translator takes the change over, to go live a few minutes from now.
     worker_log = request.getfixturevalue("background_worker")
     set_fee(editor, "67.00", "70.00")
-    go_live = timezone.localtime() + dt.timedelta(minutes=1)
+    # Whole minutes (the field has no seconds), at least two minutes ahead: a go-live only
+    # seconds ahead (now + 1 minute cut to the minute) passed before the publish click on a
+    # slow run and the page went live at once.
+    go_live = (timezone.localtime() + dt.timedelta(minutes=3)).replace(second=0, microsecond=0)
     editor.locator("[data-side-panel-toggle=status]").click()
     editor.get_by_role("button", name="Zeitplan festlegen").first.click()
     dialog = editor.locator("#schedule-publishing-dialog")
@@ -698,7 +701,7 @@ def test_an_editor_changes_a_german_page_and_schedules_one(demo_office, journey,
 
     assert not english_live(), "published before its time"
     wait_for(
-        english_live, timeout=300, what=f"the worker to publish (log {worker_log})", interval=10
+        english_live, timeout=420, what=f"the worker to publish (log {worker_log})", interval=10
     )
     journey.check(public)
     editor.goto(english_edit)
