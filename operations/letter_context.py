@@ -99,6 +99,15 @@ def _received_on(s: Sources) -> dt.date | None:
 
 
 V = LetterVariable
+
+
+def _given(
+    name: str, description: str | Promise, sample: object, *, default: object = None
+) -> LetterVariable:
+    """A variable whose value the caller hands over under the same name (a date, a reason)."""
+    return LetterVariable(name, description, sample, lambda s: s.get(name, default))
+
+
 # The descriptions are shown in the admin's language.
 
 COMMON = (
@@ -167,11 +176,10 @@ COMMON = (
         lambda s: timezone.localdate(),
     ),
 )
-EXPIRES_ON = V(
+EXPIRES_ON = _given(
     "expires_on",
     gettext_lazy("date the title or passport expires"),
     dt.date(2026, 9, 30),
-    lambda s: s.get("expires_on"),
 )
 PASSPORT_NUMBER = V(
     "passport_number",
@@ -180,11 +188,10 @@ PASSPORT_NUMBER = V(
     _person("passport_number"),
 )
 CONTINUATION = (
-    V(
+    _given(
         "previous_valid_until",
         gettext_lazy("validity before the continuation"),
         dt.date(2026, 3, 4),
-        lambda s: s.get("previous_valid_until"),
     ),
     V(
         "new_valid_until",
@@ -242,33 +249,31 @@ register_letter_kind(
     LetterKind.RIGHT_TO_STAY_INFO,
     (
         *COMMON,
-        V(
+        _given(
             "tolerated_since",
             gettext_lazy("first day of the uninterrupted stay the register shows"),
             dt.date(2020, 3, 2),
-            lambda s: s.get("tolerated_since"),
         ),
     ),
     label=LetterKind.RIGHT_TO_STAY_INFO.label,
 )
 DOCUMENT_REQUEST = (
-    V(
+    _given(
         "due_on",
         gettext_lazy("date by which the documents are due"),
         dt.date(2026, 7, 15),
-        lambda s: s.get("due_on"),
     ),
-    V(
+    _given(
         "documents",
         gettext_lazy("the requested documents, one per line"),
         "- Reisepass\n- Meldebescheinigung",
-        lambda s: s.get("documents", ""),
+        default="",
     ),
-    V(
+    _given(
         "status_url",
         gettext_lazy("address of the status page, where the applicant can upload them"),
         "https://www.kreis-beispiel.de/de/status/",
-        lambda s: s.get("status_url", ""),
+        default="",
     ),
 )
 register_letter_kind(
@@ -278,44 +283,41 @@ register_letter_kind(
 )
 
 DECISION = (
-    V(
+    _given(
         "grounds",
         gettext_lazy("the decisive facts and the intended decision (from the hearing step)"),
         "Der Lebensunterhalt ist nicht gesichert (§ 5 Abs. 1 Nr. 1 AufenthG).",
-        lambda s: s.get("grounds", ""),
+        default="",
     ),
-    V(
+    _given(
         "due_on",
         gettext_lazy("date until which the applicant may comment"),
         dt.date(2026, 7, 15),
-        lambda s: s.get("due_on"),
     ),
-    V(
+    _given(
         "status_url",
         gettext_lazy("address of the status page, where the applicant can answer"),
         "https://www.kreis-beispiel.de/de/status/",
-        lambda s: s.get("status_url", ""),
+        default="",
     ),
 )
 register_letter_kind(LetterKind.HEARING, (*COMMON, *DECISION), label=LetterKind.HEARING.label)
 REFUSAL = (
-    V(
+    _given(
         "reason",
         gettext_lazy("the reasons for the refusal (from the drafting step)"),
         "Der Lebensunterhalt ist nicht gesichert; Ihre Stellungnahme ändert daran nichts.",
-        lambda s: s.get("reason", ""),
+        default="",
     ),
-    V(
+    _given(
         "hearing_on",
         gettext_lazy("date of the hearing letter"),
         dt.date(2026, 6, 15),
-        lambda s: s.get("hearing_on"),
     ),
-    V(
+    _given(
         "answered_on",
         gettext_lazy("date the applicant's answer arrived (empty if none)"),
         dt.date(2026, 7, 1),
-        lambda s: s.get("answered_on"),
     ),
 )
 register_letter_kind(
@@ -325,23 +327,21 @@ register_letter_kind(
 )
 register_letter_kind(LetterKind.GRANT_NOTICE, COMMON, label=LetterKind.GRANT_NOTICE.label)
 FIKTION = (
-    V(
+    _given(
         "valid_until",
         gettext_lazy("validity of the certificate"),
         dt.date(2026, 9, 30),
-        lambda s: s.get("valid_until"),
     ),
-    V(
+    _given(
         "title_expires_on",
         gettext_lazy("date the previous title expired or expires"),
         dt.date(2026, 6, 30),
-        lambda s: s.get("title_expires_on"),
     ),
-    V(
+    _given(
         "current_title",
         gettext_lazy("the previous title, e.g. § 18b AufenthG"),
         "§ 18b AufenthG",
-        lambda s: s.get("current_title", ""),
+        default="",
     ),
 )
 register_letter_kind(
@@ -352,17 +352,17 @@ register_letter_kind(
 
 
 APPOINTMENT = (
-    V(
+    _given(
         "booking_url",
         gettext_lazy("address of the appointment booking (with the file number)"),
         "https://www.kreis-beispiel.de/de/termin/",
-        lambda s: s.get("booking_url", ""),
+        default="",
     ),
-    V(
+    _given(
         "status_url",
         gettext_lazy("address of the status page"),
         "https://www.kreis-beispiel.de/de/status/",
-        lambda s: s.get("status_url", ""),
+        default="",
     ),
 )
 register_letter_kind(
