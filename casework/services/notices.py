@@ -113,12 +113,8 @@ def approve_notice(*, notice: Notice, user, note: str = "") -> Notice:
     Raises ``PermissionDenied`` without the role, :class:`TransitionNotAllowed` with the
     reasons (the drafter, a notice no longer waiting for approval).
     """
-    note = _text(note, field="note", required=False)
-    now = timezone.now()
-    with transaction.atomic():
-        case = _locked(notice.case)
-        locked = Notice.objects.select_for_update().get(pk=notice.pk)
-        locked.case = case
+
+    def approve(case, locked: Notice, now) -> None:
         if not NOTICE_WORKFLOW.is_permitted("approve", user, locked):
             raise _deny()
         reasons = NOTICE_WORKFLOW.check(locked, user, "approve")
@@ -128,10 +124,24 @@ def approve_notice(*, notice: Notice, user, note: str = "") -> Notice:
         locked.approved_at = now
         locked.approved_by = user
         locked.save(update_fields=["status", "approved_at", "approved_by"])
+
+    return _notice_step(notice, user, note, approve, HistoryEvent.NOTICE_APPROVED)
+
+
+def _notice_step(notice: Notice, user, note: str, step, event: str) -> Notice:
+    """Run ``step(case, locked_notice, now)`` on the locked case and notice, then write the
+    history row (the notice's kind and the note) and hand the new state back to ``notice``."""
+    note = _text(note, field="note", required=False)
+    now = timezone.now()
+    with transaction.atomic():
+        case = _locked(notice.case)
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        locked.case = case
+        step(case, locked, now)
         _record_event(
             case,
-            HistoryEvent.NOTICE_APPROVED,
-            change="notice_approved",
+            event,
+            change=str(event),
             at=now,
             by=user,
             comment=" – ".join(part for part in (locked.get_kind_display(), note) if part),
@@ -181,28 +191,14 @@ def issue_notice(*, notice: Notice, user, note: str = "") -> Notice:
     the notice workflow's reasons (not approved by a second person yet, already issued)."""
     from ..effects import issue_notice as issue
 
-    note = _text(note, field="note", required=False)
-    now = timezone.now()
-    with transaction.atomic():
-        case = _locked(notice.case)
-        locked = Notice.objects.select_for_update().get(pk=notice.pk)
-        locked.case = case
+    def issue_grant(case, locked: Notice, now) -> None:
         if locked.kind != NoticeKind.GRANT:
             raise ValidationError(_("Only a grant notice is issued here."))
         if not (policy_for(user).roles(case) & DRAFTERS):
             raise _deny()
         issue(locked, user, now)
-        _record_event(
-            case,
-            HistoryEvent.NOTICE_ISSUED,
-            change="notice_issued",
-            at=now,
-            by=user,
-            comment=" – ".join(part for part in (locked.get_kind_display(), note) if part),
-        )
-    notice.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
-    _forget(notice.case, "notices")
-    return notice
+
+    return _notice_step(notice, user, note, issue_grant, HistoryEvent.NOTICE_ISSUED)
 
 
 def issue_fiktion_certificate(*, case, user, valid_until: dt.date | None = None) -> Notice:
