@@ -406,6 +406,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return CASE_WORKFLOWS.of(self)
 
     @property
+    def extends_title(self) -> bool:
+        """An extension of a residence title, where § 81 (4) AufenthG keeps the old title in
+        force (not of a Duldung, which is no title: its extension is a new certificate)."""
+        from .fiktion import TITLE_WORKFLOWS
+
+        return self.is_extension and self.workflow_key in TITLE_WORKFLOWS
+
+    @property
     def state_title(self) -> str:
         """The current state as the case's workflow names it."""
         return self.workflow.state_title(self.state)

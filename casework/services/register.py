@@ -122,6 +122,16 @@ def _end_records_by_naturalisation(case: Case, user, now: dt.datetime) -> int:
     return len(ended)
 
 
+def _document_kind(case: Case) -> str:
+    """The kind of document the cases of ``case``'s type hand over and extend, as its workflow
+    declares it: a Duldung, an EU residence card for an EU case, otherwise a title."""
+    if hand_over_record(case.workflow) == HandOverRecord.DULDUNG:
+        return RecordKind.DULDUNG
+    if case.case_type.category == CaseCategory.EU:
+        return RecordKind.EU_CARD
+    return RecordKind.TITLE
+
+
 def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecord | None:
     """What the hand-over of ``case`` writes to the register, as its workflow declares it
     (:func:`casework.workflow.hand_over_record`; called by the hand-over's effect).
@@ -137,12 +147,7 @@ def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecor
         _end_records_by_naturalisation(case, user, now)
         return None
     case_type = case.case_type
-    if effect == HandOverRecord.DULDUNG:
-        kind = RecordKind.DULDUNG
-    elif case_type.category == CaseCategory.EU:
-        kind = RecordKind.EU_CARD
-    else:
-        kind = RecordKind.TITLE
+    kind = _document_kind(case)
     card = (
         CardOrder.objects.filter(case=case, status=CardOrderStatus.DELIVERED)
         .order_by("-ordered_at", "-pk")
@@ -325,8 +330,9 @@ _NOT_HOLDING = ("refused", "withdrawn", "forwarded")
 def record_title_being_extended(
     case: Case, *, user, at: dt.datetime, previous: dt.date | None = None
 ) -> int:
-    """The register's record of the title an extension case names (``current_title`` until
-    ``title_expires_on``), written when the case is filed or the date corrected.
+    """The register's record of the document an extension case names (``current_title`` until
+    ``title_expires_on``: a title, or a Duldung for a Duldung's extension), written when the
+    case is filed or the date corrected.
 
     Nothing is written when the holder already has a record ending that day; a corrected
     date (``previous``) moves the record taken over from the case before (with history).
@@ -335,6 +341,7 @@ def record_title_being_extended(
     expires = case.title_expires_on
     if expires is None or case.state in _NOT_HOLDING:
         return 0
+    kind = RecordKind(_document_kind(case))
     held = ResidenceRecord.objects.filter(person_id=case.person_id, superseded_by__isnull=True)
     if held.filter(valid_until=expires).exists():
         return 0
@@ -361,8 +368,8 @@ def record_title_being_extended(
         supersede=False,
         comment=_("Taken over from case %(file_number)s.") % {"file_number": case.file_number},
         person_id=case.person_id,
-        kind=RecordKind.TITLE,
-        title=case.current_title[:200],
+        kind=kind,
+        title="" if case.current_title.strip() == str(kind.label) else case.current_title[:200],
         department_id=case.department_id,
         valid_until=expires,
         source=RecordSource.CASE_DATA,

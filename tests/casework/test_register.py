@@ -415,3 +415,42 @@ def test_who_may_read_a_persons_register(department, caseworker):
     with pytest.raises(PermissionDenied):
         selectors.residence_records(tolerated, user=caseworker)
     assert [r.pk for r in selectors.residence_records(tolerated, user=other_worker)] == [entered.pk]
+
+
+def test_the_extension_of_a_duldung_registers_the_duldung_it_extends(client):
+    """A Duldung's extension names the Duldung held now: the register records a Duldung (not
+    a title named "Duldung"), and the case file speaks of the current document without the
+    Fiktionswirkung, which only a title's extension has (§ 81 (4) AufenthG)."""
+    expires = timezone.localdate() + dt.timedelta(days=20)
+    case = WorkflowCaseFactory(
+        duldung=True,
+        is_extension=True,
+        current_title="Duldung (§ 60a AufenthG)",
+        title_expires_on=expires,
+        received_at=timezone.now() - dt.timedelta(days=3),
+    )
+    assert case.workflow_key == "duldung" and case.filed_in_time
+    record = ResidenceRecord.objects.get(person=case.person, valid_until=expires)
+    assert (record.kind, record.title, record.source) == (
+        RecordKind.DULDUNG,
+        "",
+        RecordSource.CASE_DATA,
+    )
+    client.force_login(case.department.memberships.filter(role=Role.CASEWORKER).first().user)
+    page = client.get(reverse("casework:case", args=[case.file_number])).content.decode()
+    assert "Bisheriges Dokument" in page and "Bisheriger Titel" not in page
+    assert "Fiktionswirkung" not in page
+
+
+def test_the_extension_of_a_title_keeps_its_fiktionswirkung_on_the_case_file(client):
+    case = WorkflowCaseFactory(
+        is_extension=True,
+        current_title="§ 18b AufenthG",
+        title_expires_on=timezone.localdate() + dt.timedelta(days=20),
+        received_at=timezone.now() - dt.timedelta(days=3),
+    )
+    record = ResidenceRecord.objects.get(person=case.person, valid_until=case.title_expires_on)
+    assert (record.kind, record.title) == (RecordKind.TITLE, "§ 18b AufenthG")
+    client.force_login(case.department.memberships.filter(role=Role.CASEWORKER).first().user)
+    page = client.get(reverse("casework:case", args=[case.file_number])).content.decode()
+    assert "Bisheriger Titel" in page and "rechtzeitig gestellt, Fiktionswirkung" in page
