@@ -255,6 +255,8 @@ class RecordSource(models.TextChoices):
     """Where a record of the register came from."""
 
     HAND_OVER = "hand_over", _("Handed over at the end of a case")
+    #: A document the office issues while a case runs (the Fiktionsbescheinigung).
+    DURING_CASE = "during_case", _("Issued during a case")
     CASE_DATA = "case_data", _("Taken over from a case's data")
     ENTERED = "entered", _("Entered by staff")
     IMPORTED = "imported", _("Imported from an earlier register")

@@ -26,6 +26,7 @@ __all__ = [
     "checked",
     "discard_refusal_notice",
     "draft_grant_notice",
+    "ended_without_title",
     "issue_fiktion_certificate",
     "issue_notice",
     "draft_refusal_notice",
@@ -300,6 +301,15 @@ def issue_refusal_notice(case: Case, user, data: Mapping[str, Any], now) -> None
     if notice is None:  # the case's guard said so already; a race lands here
         raise TransitionNotAllowed([_("there is no drafted refusal notice")], transition="refuse")
     _issue(notice, user, now)
+    ended_without_title(case, user, data, now)
+
+
+def ended_without_title(case: Case, user, data: Mapping[str, Any], now) -> None:
+    """The case ended without a new title (refused, withdrawn, forwarded): what the register
+    does with the documents the case issued (:func:`.services.register.records_at_case_end`)."""
+    from .services.register import records_at_case_end
+
+    records_at_case_end(case, user, now)
 
 
 # -- participations of other authorities -----------------------------------------------------

@@ -581,6 +581,7 @@ def _shared_transitions(
             sources=open_states,
             target=CaseState.WITHDRAWN,
             permission=DECIDERS,
+            writes="casework.effects.ended_without_title",
         ),
         Transition(
             name="forward",
@@ -590,6 +591,7 @@ def _shared_transitions(
             permission=DECIDERS,
             inputs=(Input("forwarded_to", gettext_lazy("Target office")),),
             effect=_apply_forward,
+            writes="casework.effects.ended_without_title",
         ),
     ]
 

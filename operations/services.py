@@ -421,7 +421,9 @@ def continuation_candidates(ordinance: ContinuationOrdinance, user) -> QuerySet[
         valid_until__gte=ordinance.cut_off_on,
         valid_until__lt=ordinance.valid_until,
     )
-    own = in_force.filter(case=OuterRef("pk"))
+    # The case's own title, not the Fiktionsbescheinigung it issued (that stands for the
+    # title being extended, found by its date below).
+    own = in_force.filter(case=OuterRef("pk")).exclude(kind=RecordKind.FIKTION)
     extended = in_force.filter(
         person=OuterRef("person"), case__isnull=True, valid_until=OuterRef("title_expires_on")
     )

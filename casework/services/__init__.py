@@ -52,7 +52,12 @@ from .participations import (
     open_needed_participations,
 )
 from .persons import PERSON_FIELDS, register_person, update_person
-from .register import log_register_letter, record_household_child, record_residence
+from .register import (
+    log_register_letter,
+    record_fiktion_certificate,
+    record_household_child,
+    record_residence,
+)
 from .register_import import (
     ImportedPerson,
     ImportedRecord,
@@ -107,6 +112,7 @@ __all__ = [
     "fire_transition",
     "log_case_access",
     "log_register_letter",
+    "record_fiktion_certificate",
     "log_case_accesses",
     "mark_notice_posted",
     "mark_document_received",

@@ -31,6 +31,7 @@ from ..policy import WORKING_ROLES, policy_for
 from ..workflow import CERTIFIERS, NOTICE_WORKFLOW
 from ..workflow import DECIDERS as DRAFTERS
 from ._common import _deny, _locked, _record_event, _text
+from .register import record_fiktion_certificate
 
 __all__ = [
     "approve_notice",
@@ -205,7 +206,8 @@ def issue_fiktion_certificate(*, case, user, valid_until: dt.date | None = None)
     """Issue the Fiktionsbescheinigung (§ 81 (5) AufenthG) of an extension filed in time whose
     old title runs out before the decision: its text from the office's templates, its own
     validity (three months unless given, at most six), the PDF frozen with the case and sent
-    like a notice. Only when :func:`casework.fiktion.fiktion_status` offers one; otherwise the
+    like a notice, and recorded in the register (:func:`record_fiktion_certificate`). Only
+    when :func:`casework.fiktion.fiktion_status` offers one; otherwise the
     ``ValidationError`` says why (a late application has no Fiktionswirkung)."""
     from ..effects import issue_fiktion_certificate as issue
     from ..fiktion import FIKTION_DEFAULT_DAYS, FIKTION_MAX_DAYS, fiktion_status
@@ -235,6 +237,8 @@ def issue_fiktion_certificate(*, case, user, valid_until: dt.date | None = None)
                 _("No Fiktionsbescheinigung: %(reason)s.") % {"reason": status.reason}
             )
         notice = issue(locked, user, now, valid_until=valid_until)
+        # The register holds it as the holder's status document, the previous one replaced.
+        record_fiktion_certificate(locked, valid_until=valid_until, user=user, at=now)
         _record_event(
             locked,
             HistoryEvent.FIKTION_ISSUED,

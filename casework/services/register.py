@@ -13,13 +13,14 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..constants import (
     CardOrderStatus,
     CaseCategory,
+    CaseState,
     HandOverRecord,
     RecordEvent,
     RecordKind,
@@ -40,26 +41,35 @@ from ._common import MAX_TEXT, _deny, _text
 from .history import field_change
 
 __all__ = [
+    "FIKTION_LEGAL_BASIS",
     "extend_records_of_cases",
     "log_register_letter",
+    "record_fiktion_certificate",
     "record_household_child",
     "record_residence",
+    "records_at_case_end",
     "record_title_being_extended",
     "records_from_hand_over",
     "take_over_case_data",
 ]
 
 
-def _supersede(person_id: int, new: ResidenceRecord, *, user, at: dt.datetime) -> int:
+def _in_force_on(day: dt.date) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & ~Q(valid_until__lt=day)
+
+
+def _supersede(
+    person_id: int, new: ResidenceRecord, *, user, at: dt.datetime, which: Q | None = None
+) -> int:
     """Mark the person's records in force on the new record's first day as replaced (not
-    those that start later: a document entered after the fact replaces no newer one)."""
+    those that start later: a document entered after the fact replaces no newer one), or
+    the person's records ``which`` selects."""
     day = new.valid_from or timezone.localdate(at)
     previous = list(
         ResidenceRecord.objects.select_for_update()
         .filter(person_id=person_id, superseded_by__isnull=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(_in_force_on(day) if which is None else which)
         .exclude(pk=new.pk)
-        .exclude(valid_until__lt=day)
         .values_list("pk", flat=True)
     )
     if not previous:
@@ -79,13 +89,15 @@ def _supersede(person_id: int, new: ResidenceRecord, *, user, at: dt.datetime) -
     return len(previous)
 
 
-def _create(*, user, at: dt.datetime, comment: str = "", supersede: bool, **fields):
+def _create(
+    *, user, at: dt.datetime, comment: str = "", supersede: bool, which: Q | None = None, **fields
+):
     record = ResidenceRecord.objects.create(created_at=at, **fields)
     ResidenceRecordHistory.objects.create(
         record=record, event=RecordEvent.CREATED, at=at, by=user, comment=comment
     )
     if supersede:
-        _supersede(record.person_id, record, user=user, at=at)
+        _supersede(record.person_id, record, user=user, at=at, which=which)
     return record
 
 
@@ -139,8 +151,9 @@ def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecor
     A residence title (an EU residence card for an EU case) or a Duldung: valid from the day
     of the hand-over until the case's ``granted_until`` (empty for a permanent title), the
     card number the delivered card order's; it replaces the holder's records in force (the
-    old title, a Fiktionsbescheinigung, a Duldung). A naturalisation hands over no residence
-    document: it ends the records in force instead (None).
+    old title, a Duldung) and the case's Fiktionsbescheinigung, even one that ran out. A
+    naturalisation hands over no residence document: it ends the records in force instead
+    (None).
     """
     effect = hand_over_record(case.workflow)
     if effect == HandOverRecord.ENDS_RECORDS:
@@ -154,10 +167,14 @@ def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecor
         .values_list("order_number", flat=True)
         .first()
     )
+    day = timezone.localdate(now)
     return _create(
         user=user,
         at=now,
         supersede=True,
+        # The records in force, and the case's Fiktionsbescheinigung even where it ran out
+        # before the decision: the new title is what it stood for.
+        which=_in_force_on(day) | Q(case_id=case.pk, kind=RecordKind.FIKTION),
         person_id=case.person_id,
         kind=kind,
         legal_basis=case_type.legal_basis,
@@ -165,12 +182,124 @@ def records_from_hand_over(case: Case, user, now: dt.datetime) -> ResidenceRecor
         case_type=case_type,
         case=case,
         department_id=case.department_id,
-        valid_from=timezone.localdate(now),
+        valid_from=day,
         valid_until=case.granted_until,
         card_number=card or "",
         employment_permitted=True if case_type.category == CaseCategory.EMPLOYMENT else None,
         source=RecordSource.HAND_OVER,
     )
+
+
+# -- the Fiktionsbescheinigung (§ 81 (4), (5) AufenthG) ------------------------------------------
+
+#: The Fiktion continues the old title: the record's legal basis (the certificate itself is
+#: issued under § 81 Abs. 5, the kind of the record says so).
+FIKTION_LEGAL_BASIS = "§ 81 Abs. 4 AufenthG"
+
+
+def record_fiktion_certificate(case: Case, *, valid_until: dt.date, user, at: dt.datetime):
+    """The register's record of a Fiktionsbescheinigung issued in ``case`` (called by
+    :func:`casework.services.issue_fiktion_certificate`, in its transaction).
+
+    Valid from the day of issue until the certificate's end; where the old title (or the
+    case's previous certificate) ran out before that day, from the day after it: the
+    Fiktionswirkung held since then (§ 81 (4)) and the register shows no day without a
+    document. Employment permission and conditions are the title's being extended (its
+    record ending on ``title_expires_on``), where the register knows them. A renewed
+    certificate replaces the case's previous one (whether or not it is still in force), and
+    nothing else: the old title stays as it was until it runs out.
+    """
+    issued_on = timezone.localdate(at)
+    previous = ResidenceRecord.objects.select_for_update().filter(
+        case_id=case.pk, kind=RecordKind.FIKTION, superseded_by__isnull=True
+    )
+    covered = [d for d in previous.values_list("valid_until", flat=True) if d]
+    expires = case.title_expires_on
+    if expires is not None:
+        covered.append(expires)
+    valid_from = issued_on
+    if covered and max(covered) < issued_on:
+        valid_from = max(covered) + dt.timedelta(days=1)
+    title = (
+        ResidenceRecord.objects.filter(person_id=case.person_id, valid_until=expires)
+        .exclude(kind=RecordKind.FIKTION)
+        .order_by(F("superseded_by").asc(nulls_first=True), "-created_at", "-pk")
+        .values("employment_permitted", "conditions")
+        .first()
+        if expires is not None
+        else None
+    ) or {"employment_permitted": None, "conditions": ""}
+    # The register's designations are German, like the documents (the title it continues).
+    designation = f"{case.current_title} gilt als fortbestehend" if case.current_title else ""
+    return _create(
+        user=user,
+        at=at,
+        supersede=True,
+        which=Q(case_id=case.pk, kind=RecordKind.FIKTION),
+        comment=_("Issued on case %(file_number)s, valid until %(date)s.")
+        % {"file_number": case.file_number, "date": valid_until.strftime("%d.%m.%Y")},
+        person_id=case.person_id,
+        kind=RecordKind.FIKTION,
+        legal_basis=FIKTION_LEGAL_BASIS,
+        title=designation[:200],
+        case_type_id=case.case_type_id,
+        case=case,
+        department_id=case.department_id,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        employment_permitted=title["employment_permitted"],
+        conditions=title["conditions"],
+        source=RecordSource.DURING_CASE,
+    )
+
+
+def records_at_case_end(case: Case, user, now: dt.datetime) -> int:
+    """A case ended without a new title (the effect of its final steps other than the
+    hand-over): the Fiktionsbescheinigung it issued ends with it.
+
+    Refused: the Fiktionswirkung ends with the refusal (§ 84 (1) no. 1 AufenthG: an
+    objection or action does not keep it); withdrawn: nothing is pending any more. The
+    record in force ends that day, with a history row saying why. Forwarded to another
+    office (the holder moved): the application is pending there, the certificate stays
+    valid until its date; the history row says so and changes nothing. Answers the number
+    of records ended.
+    """
+    day = timezone.localdate(now)
+    records = list(
+        ResidenceRecord.objects.select_for_update()
+        .filter(case_id=case.pk, kind=RecordKind.FIKTION, superseded_by__isnull=True)
+        .exclude(valid_until__lt=day)
+        .values_list("pk", "valid_until")
+    )
+    if not records:
+        return 0
+    ends = case.state in (CaseState.REFUSED, CaseState.WITHDRAWN)
+    if case.state == CaseState.REFUSED:
+        note = _("Ended by the refusal of the application (%(file_number)s).")
+    elif case.state == CaseState.WITHDRAWN:
+        note = _("Ended by the withdrawal of the application (%(file_number)s).")
+    else:
+        note = _(
+            "Case %(file_number)s forwarded to %(office)s: the application is decided there, "
+            "the certificate stays valid until its date."
+        )
+    note %= {"file_number": case.file_number, "office": case.forwarded_to}
+    if ends:
+        ResidenceRecord.objects.filter(pk__in=[pk for pk, _until in records]).update(
+            valid_until=day, updated_at=now
+        )
+    ResidenceRecordHistory.objects.bulk_create(
+        ResidenceRecordHistory(
+            record_id=pk,
+            event=RecordEvent.UPDATED,
+            at=now,
+            by=user,
+            comment=note,
+            changes=[field_change("valid_until", until, day)] if ends and until != day else [],
+        )
+        for pk, until in records
+    )
+    return len(records) if ends else 0
 
 
 def extend_records_of_cases(
@@ -196,6 +325,8 @@ def extend_records_of_cases(
         ResidenceRecord.objects.select_for_update()
         .filter(person_id__in=person_ids, superseded_by__isnull=True)
         .exclude(valid_until__isnull=True)
+        # A Fiktionsbescheinigung is no title: an ordinance continues the title it stands for.
+        .exclude(kind=RecordKind.FIKTION)
         .values("pk", "person_id", "case_id", "valid_until")
     )
     own = {(r["case_id"], r["valid_until"]): r["pk"] for r in candidates if r["case_id"]}
@@ -342,7 +473,9 @@ def record_title_being_extended(
     if expires is None or case.state in _NOT_HOLDING:
         return 0
     kind = RecordKind(_document_kind(case))
-    held = ResidenceRecord.objects.filter(person_id=case.person_id, superseded_by__isnull=True)
+    held = ResidenceRecord.objects.filter(
+        person_id=case.person_id, superseded_by__isnull=True
+    ).exclude(kind=RecordKind.FIKTION)
     if held.filter(valid_until=expires).exists():
         return 0
     if previous is not None:

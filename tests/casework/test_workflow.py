@@ -255,6 +255,8 @@ def test_the_transitions_that_write_rows_besides_the_case_declare_it():
         "draft_refusal": effects.draft_refusal_notice,
         "revise_refusal": effects.discard_refusal_notice,
         "refuse": effects.issue_refusal_notice,
+        "withdraw": effects.ended_without_title,
+        "forward": effects.ended_without_title,
     }
     assert CASE_WORKFLOW.roles_of.__self__ is CASE_WORKFLOW
     assert not isinstance(CASE_WORKFLOW._roles, str)  # resolved by CaseworkConfig.ready
