@@ -55,6 +55,7 @@ from .workflow import DEFAULT_WORKFLOW, add_years
 __all__ = [
     "CASEWORK_STAFF_GROUP",
     "DEMO_NOTE",
+    "FIKTION_CASES",
     "PASSWORD",
     "USERS",
     "load",
@@ -704,6 +705,7 @@ def _create_cases(types, users, stdout, style) -> int:
     failures += _create_duldung_cases(
         types, caseworkers["asyl-eu"], counter, now, today, stdout, style
     )
+    failures += _create_fiktion_cases(types, caseworkers["aufenthalt"], now, stdout, style)
     if failures:
         stdout.write(style.WARNING(f"  {failures} case(s) did not reach their planned state."))
     # The background worker's part: consents whose deadline passed while the case waited.
@@ -868,6 +870,70 @@ def _create_duldung_cases(types, caseworker, counter, now, today, stdout, style)
             failures += 1
             stdout.write(style.WARNING(f"  {case.file_number}: stopped before {target}: {exc}"))
         _backdate(case, received_at, rng, now)
+    return failures
+
+
+#: The demo's § 18b extensions and the Fiktionsbescheinigung (§ 81 (4), (5) AufenthG): label,
+#: days since receipt, days until the old title expires (negative: expired), certificate
+#: issued. Filed in time with the certificate issued (its record in the register), filed in
+#: time with the certificate offered but not issued yet, filed too late (the case file says
+#: why there is none).
+FIKTION_CASES = [
+    ("issued", 40, -10, True),
+    ("offered", 15, 20, False),
+    ("late", 10, -30, False),
+]
+#: Persons of these cases: ``person<FIKTION_PERSONS + offset>@example.org``.
+FIKTION_PERSONS = 400
+
+
+def _create_fiktion_cases(types, caseworker, now, stdout, style) -> int:
+    """Three § 18b extensions (:data:`FIKTION_CASES`), each holder's old title entered in the
+    register first (employment as a skilled worker), from a generator of their own."""
+    case_type = types.get("18b")
+    if case_type is None:
+        return 0
+    rng = random.Random(SEED + 4)
+    failures = 0
+    for offset, (_label, days, expires_in, issue) in enumerate(FIKTION_CASES):
+        received_at = now - dt.timedelta(days=days, minutes=rng.randint(0, 600))
+        expires = timezone.localdate(now) + dt.timedelta(days=expires_in)
+        person = _person(rng, PERSONS + FIKTION_PERSONS + offset, rng.choice(list(NAMES)))
+        person.birth_date = min(person.birth_date, expires - dt.timedelta(days=30 * 365))
+        person.save()
+        services.record_residence(
+            person=person,
+            user=caseworker,
+            department=case_type.department,
+            kind=RecordKind.TITLE,
+            legal_basis=case_type.legal_basis,
+            title=f"Aufenthaltserlaubnis ({case_type.name})",
+            valid_from=add_years(expires, -2) + dt.timedelta(days=1),
+            valid_until=expires,
+            card_number=f"Y{rng.randint(10**7, 10**8 - 1)}",
+            employment_permitted=True,
+            conditions="Beschäftigung nur als Fachkraft bei dem im Antrag genannten Arbeitgeber.",
+            comment=DEMO_NOTE,
+        )
+        case = services.create_case(
+            person=person,
+            case_type=case_type,
+            channel=Channel.POST,
+            received_at=received_at,
+            user=caseworker,
+            is_extension=True,
+            current_title=f"Aufenthaltserlaubnis {case_type.legal_basis}",
+            title_expires_on=expires,
+            notes=DEMO_NOTE,
+            assigned_to=caseworker,
+        )
+        if not issue:
+            continue
+        try:
+            services.issue_fiktion_certificate(case=case, user=caseworker)
+        except ValidationError as exc:
+            failures += 1
+            stdout.write(style.WARNING(f"  {case.file_number}: no Fiktionsbescheinigung: {exc}"))
     return failures
 
 

@@ -115,11 +115,26 @@ def _end_records_by_naturalisation(case: Case, user, now: dt.datetime) -> int:
     )
     if not ended:
         return 0
-    last_day = day - dt.timedelta(days=1)
-    ResidenceRecord.objects.filter(pk__in=[pk for pk, _until in ended]).update(
-        valid_until=last_day, updated_at=now
-    )
     note = _("Ended by naturalisation (%(file_number)s)") % {"file_number": case.file_number}
+    _end_records(ended, last_day=day - dt.timedelta(days=1), note=note, user=user, now=now)
+    return len(ended)
+
+
+def _end_records(
+    records: list[tuple[int, dt.date | None]],
+    *,
+    last_day: dt.date,
+    note: str,
+    user,
+    now: dt.datetime,
+    shorten: bool = True,
+) -> None:
+    """End ``records`` (``(pk, valid_until)``) on ``last_day``, each with a history row
+    saying why (``note``); ``shorten=False``: the row only, the validity stays."""
+    if shorten:
+        ResidenceRecord.objects.filter(pk__in=[pk for pk, _until in records]).update(
+            valid_until=last_day, updated_at=now
+        )
     ResidenceRecordHistory.objects.bulk_create(
         ResidenceRecordHistory(
             record_id=pk,
@@ -127,11 +142,12 @@ def _end_records_by_naturalisation(case: Case, user, now: dt.datetime) -> int:
             at=now,
             by=user,
             comment=note,
-            changes=[field_change("valid_until", until, last_day)],
+            changes=[field_change("valid_until", until, last_day)]
+            if shorten and until != last_day
+            else [],
         )
-        for pk, until in ended
+        for pk, until in records
     )
-    return len(ended)
 
 
 def _document_kind(case: Case) -> str:
@@ -284,21 +300,7 @@ def records_at_case_end(case: Case, user, now: dt.datetime) -> int:
             "the certificate stays valid until its date."
         )
     note %= {"file_number": case.file_number, "office": case.forwarded_to}
-    if ends:
-        ResidenceRecord.objects.filter(pk__in=[pk for pk, _until in records]).update(
-            valid_until=day, updated_at=now
-        )
-    ResidenceRecordHistory.objects.bulk_create(
-        ResidenceRecordHistory(
-            record_id=pk,
-            event=RecordEvent.UPDATED,
-            at=now,
-            by=user,
-            comment=note,
-            changes=[field_change("valid_until", until, day)] if ends and until != day else [],
-        )
-        for pk, until in records
-    )
+    _end_records(records, last_day=day, note=note, user=user, now=now, shorten=ends)
     return len(records) if ends else 0
 
 

@@ -1,5 +1,6 @@
 """The casework demo: idempotent, every state and department, one login per role."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -190,8 +191,6 @@ def test_office_management_may_edit_the_catalogues_and_caseworkers_may_not(small
 
 def test_an_old_refused_file_went_through_the_hearing_and_four_eyes_back_then(small_demo):
     """The privacy demo's files closed years ago: refused after a hearing, in the past."""
-    import datetime as dt
-
     small_demo()
     received = dt.datetime(2012, 9, 3, 10, tzinfo=dt.UTC)
     closed = dt.datetime(2013, 1, 15, 10, tzinfo=dt.UTC)
@@ -245,3 +244,39 @@ def test_some_persons_bring_a_register_history(small_demo):
         ]
         assert records[2].superseded_by == records[3]  # the extension replaced the title
         assert all(ResidenceRecordHistory.objects.filter(record=r).exists() for r in records)
+
+
+def test_three_skilled_workers_extensions_show_the_fiktionsbescheinigung(small_demo, client):
+    """Filed in time with the certificate issued (its record in the register panel, the old
+    title's conditions carried over), filed in time with it offered, filed too late (the
+    case file says why there is none)."""
+    from django.urls import reverse
+
+    from casework.constants import RecordKind, RecordSource
+    from casework.fiktion import fiktion_status
+    from casework.models import ResidenceRecord
+
+    small_demo()
+    cases = {}
+    for offset, (label, *_rest) in enumerate(demo.FIKTION_CASES):
+        email = f"person{demo.PERSONS + demo.FIKTION_PERSONS + offset}@example.org"
+        cases[label] = Case.objects.get(person__email=email)
+    assert {c.case_type.code for c in cases.values()} == {"18b"}
+
+    issued = cases["issued"]
+    record = ResidenceRecord.objects.get(case=issued, kind=RecordKind.FIKTION)
+    assert record.source == RecordSource.DURING_CASE and record.employment_permitted is True
+    assert record.valid_from == issued.title_expires_on + dt.timedelta(days=1)
+    assert fiktion_status(issued).certificate is not None
+    assert fiktion_status(cases["offered"]).offered
+    assert not ResidenceRecord.objects.filter(case=cases["offered"]).exists()
+    late = fiktion_status(cases["late"])
+    assert not late.applies and "Fiktionswirkung" in late.reason
+
+    client.force_login(get_user_model().objects.get(username="sachbearbeitung"))
+    page = client.get(reverse("casework:case", args=[issued.file_number])).content.decode()
+    assert f'data-record="{record.pk}"' in page
+    status = page.split('data-testid="current-status"')[1].split("</p>")[0]
+    assert "Fiktionsbescheinigung" in status
+    page = client.get(reverse("casework:case", args=[cases["late"].file_number])).content.decode()
+    assert 'data-testid="fiktion-reason"' in page and "Fiktionswirkung" in page

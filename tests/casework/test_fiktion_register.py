@@ -22,6 +22,7 @@ from .factories import (
     WorkflowCaseFactory,
     advance,
 )
+from .test_fiktion import extension, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -32,22 +33,6 @@ TODAY = timezone.localdate
 def _english():
     with translation.override("en"):
         yield
-
-
-def extension(*, expires_in: int = -1, filed_days_ago: int = 10, **traits):
-    """An extension of a § 18b title filed ``filed_days_ago`` days ago that expires (or
-    expired, negative) ``expires_in`` days from today."""
-    return WorkflowCaseFactory(
-        is_extension=True,
-        current_title="Aufenthaltserlaubnis § 18b AufenthG",
-        title_expires_on=TODAY() + dt.timedelta(days=expires_in),
-        received_at=timezone.now() - dt.timedelta(days=filed_days_ago),
-        **traits,
-    )
-
-
-def worker(case):
-    return case.department.memberships.filter(role=Role.CASEWORKER).first().user
 
 
 def fiktion_records(case):
@@ -92,7 +77,7 @@ def test_issuing_writes_the_record_with_the_old_titles_conditions():
     assert record.person == person and record.case_type == case.case_type
     assert record.department == case.department
     assert record.legal_basis == FIKTION_LEGAL_BASIS == "§ 81 Abs. 4 AufenthG"
-    assert record.title == "Aufenthaltserlaubnis § 18b AufenthG gilt als fortbestehend"
+    assert record.title == f"{case.current_title} gilt als fortbestehend"
     assert (record.valid_from, record.valid_until) == (TODAY(), until)
     assert record.employment_permitted is True
     assert record.conditions == "Beschäftigung nur als Fachkraft für Informatik."
@@ -107,7 +92,7 @@ def test_issuing_writes_the_record_with_the_old_titles_conditions():
 
 
 def test_the_service_point_issues_it_too_and_the_record_says_who():
-    case = extension(checked=True)
+    case = extension(expires_in=-1, checked=True)
     counter = MembershipFactory(
         department=MembershipFactory(role=Role.SERVICE_POINT).department, role=Role.SERVICE_POINT
     ).user
@@ -129,7 +114,7 @@ def test_the_record_covers_the_days_since_the_old_title_ran_out():
 
 
 def test_a_renewed_certificate_replaces_the_previous_record():
-    case = extension()
+    case = extension(expires_in=-1)
     first_until = issue(case, days=30)
     with time_machine.travel(timezone.now() + dt.timedelta(days=25), tick=False):
         second_until = issue(case, days=60)
@@ -148,7 +133,7 @@ def test_a_renewed_certificate_replaces_the_previous_record():
 
 
 def test_a_double_issue_writes_one_record():
-    case = extension()
+    case = extension(expires_in=-1)
     issue(case)
     with pytest.raises(Exception, match="valid until"):
         issue(case)
@@ -156,7 +141,7 @@ def test_a_double_issue_writes_one_record():
 
 
 def test_the_new_title_replaces_the_fiktion_record_at_the_hand_over():
-    case = extension(produced=True)
+    case = extension(expires_in=-1, produced=True)
     issue(case)
     case = advance(Case.objects.get(pk=case.pk), "hand_over")
     (fiktion,) = fiktion_records(case)
@@ -169,7 +154,7 @@ def test_the_new_title_replaces_the_fiktion_record_at_the_hand_over():
 def test_a_certificate_that_ran_out_before_the_decision_is_replaced_too():
     past = timezone.now() - dt.timedelta(days=120)
     with time_machine.travel(past, tick=False):
-        case = extension(produced=True)
+        case = extension(expires_in=-1, produced=True)
         issue(case, days=30)
     case = advance(Case.objects.get(pk=case.pk), "hand_over")
     (fiktion,) = fiktion_records(case)
@@ -184,7 +169,7 @@ def test_a_certificate_that_ran_out_before_the_decision_is_replaced_too():
     ],
 )
 def test_a_refusal_or_withdrawal_ends_the_record_that_day(steps, why):
-    case = extension(hearing=True) if why == "refusal" else extension()
+    case = extension(expires_in=-1, hearing=True) if why == "refusal" else extension(expires_in=-1)
     until = issue(case)
     advance(Case.objects.get(pk=case.pk), *steps)
     (record,) = fiktion_records(case)
@@ -201,7 +186,7 @@ def test_a_refusal_or_withdrawal_ends_the_record_that_day(steps, why):
 def test_a_forwarded_case_leaves_the_certificate_valid_with_a_note():
     """The holder moved: the application is decided by the other office, the certificate
     stays valid until its date; the register says so."""
-    case = extension()
+    case = extension(expires_in=-1)
     until = issue(case)
     advance(Case.objects.get(pk=case.pk), "forward")
     (record,) = fiktion_records(case)
@@ -246,11 +231,14 @@ def test_an_ordinance_does_not_take_the_certificate_for_the_title():
 
 
 def test_the_case_files_register_panel_shows_the_certificate(client):
-    case = extension()
+    case = extension(expires_in=-1)
     until = issue(case)
     client.force_login(worker(case))
     page = client.get(reverse("casework:case", args=[case.file_number])).content.decode()
+    (record,) = fiktion_records(case)
+    assert f'data-record="{record.pk}"' in page
     status = page.split('data-testid="current-status"')[1].split("</p>")[0]
-    assert "Fiktionsbescheinigung" in status
-    assert date_format(until, "SHORT_DATE_FORMAT") in status
-    assert "Issued during a case" in page
+    with translation.override("de"):  # the back office's language
+        assert "Fiktionsbescheinigung" in status
+        assert date_format(until, "SHORT_DATE_FORMAT") in status
+        assert str(RecordSource.DURING_CASE.label) in page
