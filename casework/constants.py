@@ -105,6 +105,8 @@ class HistoryEvent(models.TextChoices):
     NOTICE_ISSUED = "notice_issued", _("Notice issued")
     NOTICE_DRAFTED = "notice_drafted", _("Notice drafted")
     FIKTION_ISSUED = "fiktion_issued", _("Fiktionsbescheinigung issued")
+    HOUSEHOLD_CHILD_ADDED = "household_child_added", _("Child in the household recorded")
+    HOUSEHOLD_CHILD_REMOVED = "household_child_removed", _("Child moved out of the household")
 
 
 class AccessRoute(models.TextChoices):

@@ -96,6 +96,8 @@ class Action:
 WORKING_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.SERVICE_POINT, Role.OFFICE_ADMIN})
 #: Memberships that give a department's cases (the Service Point's come by state).
 DEPARTMENT_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+#: Who records a person's household on a case (:meth:`UserCasePolicy.may_record_household`).
+HOUSEHOLD_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.OFFICE_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -553,6 +555,13 @@ class UserCasePolicy:
             ResidenceRecord.objects.filter(person_id__in=persons),
             ResidenceRecord.objects.filter(person_id__in=entered).filter(~with_case),
         ]
+
+    def may_record_household(self, case: Case) -> bool:
+        """Whether the user may record or remove the children in the household of the case's
+        person (§ 25b's shorter duration): caseworkers and supervisors of the case's
+        department and office management; not the Service Point, a viewer of a share or
+        another department."""
+        return bool(self.roles(case) & HOUSEHOLD_ROLES)
 
     def may_view_register_of(self, person, *, case: Case | None = None) -> bool:
         """Whether the user may read the person's residence records.

@@ -7,6 +7,7 @@ the policy's plain values, so lists stay one SQL query whatever is chained onto 
 import datetime as dt
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -32,6 +33,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .constants import FamilyRelation
 from .fiktion import fiktion_status
 from .models import (
     Case,
@@ -39,6 +41,7 @@ from .models import (
     CaseHistory,
     Department,
     Hearing,
+    HouseholdChild,
     Notice,
     Participation,
     ParticipationKind,
@@ -61,6 +64,7 @@ __all__ = [
     "family_seen_by",
     "current_record",
     "get_visible_case",
+    "household",
     "residence_records",
     "supervised_departments",
 ]
@@ -133,6 +137,17 @@ def get_visible_case(
             .annotate(participation_rows=participation_rows())
             # The person's residence records with their history, read with the case.
             .annotate(register_rows=register_rows())
+            # Whether the person has children in the household (recorded, or filed with
+            # one of their cases): the household panel reads them only then.
+            .annotate(
+                has_household=Exists(HouseholdChild.objects.filter(person_id=OuterRef("person_id")))
+                | Exists(
+                    Case.objects.filter(
+                        filed_with__person_id=OuterRef("person_id"),
+                        family_relation=FamilyRelation.CHILD,
+                    )
+                )
+            )
         )
     try:
         case = cases.get(**lookup)
@@ -394,3 +409,45 @@ def current_record(
     if not in_force:
         return None
     return max(in_force, key=lambda r: (r.valid_from or dt.date.min, r.created_at, r.pk))
+
+
+@dataclass(frozen=True)
+class HouseholdMember:
+    """A child of the person's household as the case file lists it: recorded in the register
+    (``row``) or filed together with one of the person's cases (``case``), or both."""
+
+    child: Person
+    row: HouseholdChild | None = None
+    case: Case | None = None
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.child.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def household(person: Person) -> list[HouseholdMember]:
+    """The children of the person's household that count for § 25b (see
+    :mod:`casework.target_groups`): those recorded (with who recorded them, and when) and the
+    children filed together with one of the person's cases; youngest first. Two queries; the
+    caller has checked that the user may read the person's register
+    (:meth:`~casework.policy.UserCasePolicy.may_view_register_of`)."""
+    rows = {
+        row.child_id: row
+        for row in HouseholdChild.objects.filter(person=person).select_related(
+            "child", "recorded_by"
+        )
+    }
+    filed = {
+        case.person_id: case
+        for case in Case.objects.filter(
+            filed_with__person=person, family_relation=FamilyRelation.CHILD
+        )
+        .select_related("person")
+        .order_by("pk")
+    }
+    members = [
+        HouseholdMember(child=row.child if row else filed[pk].person, row=row, case=filed.get(pk))
+        for pk in {*rows, *filed}
+        for row in [rows.get(pk)]
+    ]
+    return sorted(members, key=lambda m: (-m.child.birth_date.toordinal(), m.child.pk))

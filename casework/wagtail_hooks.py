@@ -17,7 +17,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import decision_views, participation_views, selectors, views
+from . import decision_views, household_views, participation_views, selectors, views
 from .backoffice import BackOfficeViewSet, MenuEntry
 from .models import CaseType, ParticipationKind, RequiredDocument
 from .policy import policy_for
@@ -30,6 +30,7 @@ EDITOR_MENU_ITEMS = {"explorer", "images", "documents", "snippets", "reports"}
 hooks.register("casework_case_file_panels", decision_views.decisions_panel)
 hooks.register("casework_case_file_panels", participation_views.participations_panel)
 hooks.register("casework_case_file_panels", decision_views.fiktion_panel)
+hooks.register("casework_case_file_panels", household_views.household_panel)
 
 
 @hooks.register("insert_global_admin_css")
@@ -186,6 +187,16 @@ class CaseworkViewSet(BackOfficeViewSet):
                 "case/<str:file_number>/participation/<int:pk>/answer/",
                 participation_views.answer_participation_view,
                 name="answer_participation",
+            ),
+            path(
+                "case/<str:file_number>/household/",
+                household_views.add_household_child_view,
+                name="add_household_child",
+            ),
+            path(
+                "case/<str:file_number>/household/<int:child_id>/remove/",
+                household_views.remove_household_child_view,
+                name="remove_household_child",
             ),
             path("case/<str:file_number>/reassign/", views.reassign_view, name="reassign"),
             path("case/<str:file_number>/share/", views.share_view, name="share"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from casework.backoffice import BackOfficeViewSet
+from casework.services import PERSON_NAME_SCORE_HOOK
 
 from . import views
 
@@ -44,3 +45,19 @@ def drain_search_outbox_daily(*, today=None) -> dict:
         out[f"search index {name}: cases written"] = result.synced
         out[f"search index {name}: cases waiting"] = result.left
     return out
+
+
+@hooks.register(PERSON_NAME_SCORE_HOOK)
+def person_name_score(family_name: str, given_names: str, person) -> float:
+    """The case file asks whether a child typed in is a person the register knows (the same
+    date of birth): the name in any spelling or script, as the case search ranks it."""
+    from .names import parse_query, person_name, score
+
+    query = parse_query(f"{family_name} {given_names}".strip())
+    name = person_name(
+        person.family_name,
+        person.given_names,
+        person.family_name_native,
+        person.given_names_native,
+    )
+    return score(query, name, None)

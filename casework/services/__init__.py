@@ -35,6 +35,12 @@ from .counter import (
 from .documents import mark_document_received, receive_applicant_documents
 from .erasure import ErasureResult, erase_person
 from .history import field_change, field_changes
+from .household import (
+    NEW_CHILD_FIELDS,
+    PERSON_NAME_SCORE_HOOK,
+    add_household_child,
+    remove_household_child,
+)
 from .notices import (
     approve_notice,
     draft_grant_notice,
@@ -87,7 +93,10 @@ __all__ = [
     "UPDATABLE_FIELDS",
     "ContinuedTitle",
     "ErasureResult",
+    "NEW_CHILD_FIELDS",
+    "PERSON_NAME_SCORE_HOOK",
     "add_comment",
+    "add_household_child",
     "answer_participation",
     "deem_due_participations",
     "deem_participation",
@@ -117,6 +126,7 @@ __all__ = [
     "mark_notice_posted",
     "mark_document_received",
     "reassign",
+    "remove_household_child",
     "record_hearing_answer",
     "record_household_child",
     "record_residence",

@@ -558,13 +558,26 @@ def record_household_child(
         raise ValidationError({"child": _("A person cannot be their own child.")})
     if child.birth_date <= person.birth_date:
         raise ValidationError({"child": _("The child must be younger than the parent.")})
+    from ..constants import HistoryEvent
+    from .household import log_household_change
+
     with transaction.atomic():
         row, created = HouseholdChild.objects.get_or_create(
             person=person, child=child, defaults={"married": married, "recorded_by": user}
         )
-        if not created and row.married != married:
+        changed = not created and row.married != married
+        if changed:
             HouseholdChild.objects.filter(pk=row.pk).update(married=married)
             row.married = married
+        if created or changed:  # a history row on each of the person's cases
+            log_household_change(
+                person_id=person.pk,
+                event=HistoryEvent.HOUSEHOLD_CHILD_ADDED,
+                child=child,
+                user=user,
+                at=row.recorded_at if created else timezone.now(),
+                married=married,
+            )
     return row
 
 

@@ -24,6 +24,8 @@ from casework.models import (
     CaseHistory,
     CaseUserObjectPermission,
     HandOver,
+    HouseholdChild,
+    Person,
 )
 from casework.workflow import CASE_WORKFLOW
 
@@ -48,6 +50,10 @@ def snapshot(case) -> dict:
         "grants": CaseUserObjectPermission.objects.filter(content_object=case).count()
         + CaseGroupObjectPermission.objects.filter(content_object=case).count(),
         "access_log": CaseAccessLog.objects.filter(case=case).count(),
+        "household": list(
+            HouseholdChild.objects.filter(person_id=case.person_id).values_list("child_id")
+        ),
+        "persons": Person.objects.count(),
     }
 
 
@@ -85,6 +91,15 @@ def backoffice_posts(case, other_user) -> list[tuple[str, dict]]:
             {"photo_source": "on_site", "fingerprints_exempt": ""},
         ),
         (reverse("casework:card_delivered", args=[number]), {}),
+        (
+            reverse("casework:add_household_child", args=[number]),
+            {
+                "household-family_name": "Eingeschleust",
+                "household-birth_date": "2015-01-01",
+                "household-nationality": "SYR",
+            },
+        ),
+        (reverse("casework:remove_household_child", args=[number, case.person_id]), {}),
         (reverse("casework:reassign", args=[number]), {"assignee": other_user.pk}),
         (
             reverse("casework:share", args=[number]),
@@ -165,6 +180,9 @@ def test_the_same_requests_do_change_a_case_of_the_own_department(client, office
     case.refresh_from_db()
     assert case.state == CaseState.HEARING
     assert CaseComment.objects.filter(case=case).count() == 1
+    url = reverse("casework:add_household_child", args=[case.file_number])
+    client.post(url, posts[url])
+    assert HouseholdChild.objects.filter(person_id=case.person_id).count() == 1
 
 
 def test_a_404_for_a_foreign_case_looks_like_a_missing_file_number(client, office):

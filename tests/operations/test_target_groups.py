@@ -267,3 +267,54 @@ def test_two_concurrent_senders_send_one_letter():
     assert sorted(r is not None for r in results) == [False, True]
     assert TargetGroupLetter.objects.filter(person=person).count() == 1
     assert ResidenceRecordHistory.objects.filter(event=RecordEvent.LETTER).count() == 1
+
+
+def test_the_page_says_how_many_days_without_a_document_are_tolerated(client, office, group):
+    """No gap: said as such (not "0 days … are tolerated"); one day and several in the singular
+    and the plural."""
+    client.force_login(office["supervisor"])
+    url = reverse("operations:target_group", args=[group.pk])
+
+    def rule(gap_days):
+        TargetGroup.objects.filter(pk=group.pk).update(gap_days=gap_days)
+        html = client.get(url).content.decode()
+        start = html.index('data-testid="gap-rule">') + len('data-testid="gap-rule">')
+        return html[start : html.index("</dd>", start)]
+
+    none = rule(0)
+    assert "Unterbrechungen werden nicht hingenommen" in none and "0" not in none
+    assert "bis zu 1 Tag ohne Dokument wird hingenommen" in rule(1)
+    assert "bis zu 3 Tagen ohne Dokument wird hingenommen" in rule(3)
+
+
+def test_a_child_recorded_on_the_case_file_brings_the_person_onto_the_page(client, office, group):
+    """Five years tolerated: in the group only with a minor child in the household (§ 25b's
+    four years), recorded on the Duldung case file; removed, the person leaves the group."""
+    parent = tolerated(office, 5, family_name="Haddad", birth_date=dt.date(1985, 1, 1))
+    case = WorkflowCaseFactory(
+        person=parent, case_type=CaseTypeFactory(department=office["asyl"], duldung=True)
+    )
+    url = reverse("operations:target_group", args=[group.pk])
+    client.force_login(office["supervisor"])
+    assert client.get(url).context["total"] == 0
+
+    row, _known = casework_services.add_household_child(
+        case=case,
+        user=office["worker"],
+        new_child={
+            "family_name": "Haddad",
+            "given_names": "Lina",
+            "birth_date": years_before(timezone.localdate(), 10),
+            "nationality": "SYR",
+        },
+    )
+    page = client.get(url)
+    assert page.context["total"] == 1
+    candidate, _sent = page.context["rows"][0]
+    assert candidate.person_id == parent.pk and candidate.with_child
+    assert candidate.since == years_before(timezone.localdate(), 5)
+
+    casework_services.remove_household_child(
+        case=case, user=office["worker"], child_id=row.child_id
+    )
+    assert client.get(url).context["total"] == 0
