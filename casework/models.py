@@ -386,6 +386,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 condition=~models.Q(state__in=sorted(FINAL_STATES)),
                 name="case_open_worklist",
             ),
+            # The register's visibility (policy.residence_record_parts: the persons with a
+            # case of the departments), read from the index alone.
+            models.Index(fields=["department", "person"], name="case_department_person"),
+            # Target groups: children filed with a parent's case (few rows of many).
+            models.Index(
+                fields=["filed_with"],
+                condition=models.Q(family_relation="child"),
+                name="case_filed_with_child",
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -778,6 +787,14 @@ class ResidenceRecord(models.Model):
                 fields=["valid_until", "person"],
                 condition=models.Q(superseded_by__isnull=True),
                 name="record_in_force_until",
+            ),
+            # The persons a department entered (policy.residence_record_parts), index only.
+            models.Index(fields=["department", "person"], name="record_department_person"),
+            # Target groups: the persons whose current status is of a kind (a Duldung).
+            models.Index(
+                fields=["kind", "person"],
+                condition=models.Q(superseded_by__isnull=True),
+                name="record_in_force_kind",
             ),
         ]
         verbose_name = _("residence record")

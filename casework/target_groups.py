@@ -150,38 +150,44 @@ class Selection:
             reach_plus = f"date(c.reach, '+{int(step)} days')"
         kinds = ", ".join(["%s"] * len(CHAIN_KINDS))
         adult_born = years_before(today, MINOR_AGE)
-        child = (
-            f"(EXISTS (SELECT 1 FROM {household} h JOIN {person} k ON k.id = h.child_id"  # noqa: S608 (model metadata, values bound)
-            f" WHERE h.person_id = s.person_id AND NOT h.married AND k.birth_date > %s)"
-            f" OR EXISTS (SELECT 1 FROM {case} pc JOIN {case} kc ON kc.filed_with_id = pc.id"
-            f" JOIN {person} k ON k.id = kc.person_id WHERE pc.person_id = s.person_id"
-            f" AND kc.family_relation = %s AND k.birth_date > %s))"
+        # The persons with a minor child, among the current ones: one set, probed by hash
+        # (a correlated EXISTS per row would be costed per row, in the select list and the
+        # filter, and PostgreSQL would compile the statement for that estimate).
+        kids = (
+            f" kids AS (SELECT h.person_id FROM {household} h"  # noqa: S608 (model metadata, values bound)
+            f" JOIN {person} k ON k.id = h.child_id JOIN cur ON cur.person_id = h.person_id"
+            f" WHERE NOT h.married AND k.birth_date > %s"
+            f" UNION SELECT pc.person_id FROM {case} kc JOIN {case} pc ON pc.id = kc.filed_with_id"
+            f" JOIN {person} k ON k.id = kc.person_id JOIN cur ON cur.person_id = pc.person_id"
+            f" WHERE kc.family_relation = %s AND k.birth_date > %s),"
         )
-        child_params = [adult_born, FamilyRelation.CHILD.value, adult_born]
+        kids_params = [adult_born, FamilyRelation.CHILD.value, adult_born]
+        child = "s.person_id IN (SELECT person_id FROM kids)"
         long_cutoff = years_before(today, criteria.years)
         if criteria.years_with_child is not None:
             short_cutoff = years_before(today, criteria.years_with_child)
             where = f"s.since <= %s OR (s.since <= %s AND {child})"
-            where_params = [long_cutoff, short_cutoff, *child_params]
+            where_params = [long_cutoff, short_cutoff]
         else:
             where, where_params = "s.since <= %s", [long_cutoff]
         sql = (
             f"WITH cur AS {materialized}(SELECT DISTINCT person_id FROM ({current_sql}) q),"  # noqa: S608 (model metadata, values bound)
+            f"{kids}"
             f" c AS (SELECT r.person_id, r.valid_from,"
             f" MAX(COALESCE(r.valid_until, %s)) OVER (PARTITION BY r.person_id"
             f" ORDER BY r.valid_from, r.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
-            f" AS reach FROM {record} r JOIN cur ON cur.person_id = r.person_id"
-            f" WHERE r.kind IN ({kinds}) AND r.valid_from IS NOT NULL AND r.valid_from <= %s),"
+            f" AS reach FROM {record} r WHERE r.person_id IN (SELECT person_id FROM cur)"
+            f" AND r.kind IN ({kinds}) AND r.valid_from IS NOT NULL AND r.valid_from <= %s),"
             f" s AS (SELECT c.person_id, MAX(c.valid_from) AS since FROM c"
             f" WHERE c.reach IS NULL OR c.valid_from > {reach_plus} GROUP BY c.person_id)"
             f" SELECT s.person_id, s.since, {child} AS with_child FROM s WHERE {where}"
         )
         params = [
             *current_params,
+            *kids_params,
             _OPEN_END,
             *(str(k) for k in CHAIN_KINDS),
             today,
-            *child_params,
             *where_params,
         ]
         return sql, params

@@ -222,11 +222,21 @@ def test_the_policys_register_parts_are_disjoint_and_add_up_to_its_register(depa
     chain(with_case, department, caseworker, years_before(TODAY, 6))
     chain(entered_only, department, caseworker, years_before(TODAY, 6))
     chain(elsewhere, other, other_worker, years_before(TODAY, 6))
+    # Entered by the department, with a case only in another one: the second part.
+    case_elsewhere = PersonFactory()
+    WorkflowCaseFactory(person=case_elsewhere, case_type=CaseTypeFactory(department=other))
+    chain(case_elsewhere, department, caseworker, years_before(TODAY, 6))
     policy = policy_for(supervisor)
     parts = [set(part.values_list("pk", flat=True)) for part in policy.residence_record_parts()]
     assert not parts[0] & parts[1]
     assert parts[0] | parts[1] == set(policy.residence_records().values_list("pk", flat=True))
-    assert sorted(ids(policy.residence_record_parts())) == sorted([with_case.pk, entered_only.pk])
+    assert {r.person_id for r in ResidenceRecord.objects.filter(pk__in=parts[1])} == {
+        entered_only.pk,
+        case_elsewhere.pk,
+    }
+    assert sorted(ids(policy.residence_record_parts())) == sorted(
+        [with_case.pk, entered_only.pk, case_elsewhere.pk]
+    )
     assert (
         len(
             policy_for(
