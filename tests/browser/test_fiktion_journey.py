@@ -23,8 +23,9 @@ pytestmark = [
 ]
 
 
-def _extension(*, expires_in: int, filed_days_ago: int, family_name: str) -> str:
-    """A skilled worker's extension of the demo's Aufenthalt department, received by post."""
+def _extension(*, expires_in: int, filed_days_ago: int, family_name: str, **traits) -> str:
+    """A skilled worker's extension of the demo's Aufenthalt department, received by post
+    (``checked=True``: checked already, the applicant comes to the Service Point)."""
     from casework.models import CaseType
     from tests.casework.factories import PersonFactory, WorkflowCaseFactory
 
@@ -41,8 +42,24 @@ def _extension(*, expires_in: int, filed_days_ago: int, family_name: str) -> str
         current_title="§ 18b AufenthG",
         title_expires_on=today + dt.timedelta(days=expires_in),
         received_at=timezone.now() - dt.timedelta(days=filed_days_ago),
+        **traits,
     )
     return case.file_number
+
+
+def _issue(journey, page, url: str, until: dt.date) -> str:
+    """Open the case file, issue the certificate valid ``until`` in its panel; answers the
+    panel's text as it was before."""
+    page.goto(url)
+    page.wait_for_selector("[data-testid=fiktion]")
+    journey.check(page)
+    panel = page.locator("[data-testid=fiktion]")
+    before = panel.inner_text()
+    panel.get_by_label("Bescheinigung gültig bis").fill(until.isoformat())
+    panel.get_by_role("button", name="Fiktionsbescheinigung ausstellen").click()
+    page.wait_for_selector(".messages li.success")
+    journey.check(page)
+    return before
 
 
 def test_a_fiktionsbescheinigung_from_the_case_file_to_the_status_page(
@@ -55,18 +72,17 @@ def test_a_fiktionsbescheinigung_from_the_case_file_to_the_status_page(
 
     # The caseworker sees that the old title's rights continue and issues the certificate.
     caseworker = sign_in(journey, base, "sachbearbeitung", "caseworker")
-    caseworker.goto(f"{base}/admin/cases/case/{in_time}/")
-    caseworker.wait_for_selector("[data-testid=fiktion]")
-    journey.check(caseworker)
-    panel = caseworker.locator("[data-testid=fiktion]")
-    assert "§ 81 Abs. 4 AufenthG" in panel.inner_text()
-    panel.get_by_label("Bescheinigung gültig bis").fill(until.isoformat())
-    panel.get_by_role("button", name="Fiktionsbescheinigung ausstellen").click()
-    caseworker.wait_for_selector(".messages li.success")
-    journey.check(caseworker)
+    panel = _issue(journey, caseworker, f"{base}/admin/cases/case/{in_time}/", until)
+    assert "§ 81 Abs. 4 AufenthG" in panel
     certificate = caseworker.locator("[data-testid=fiktion-certificate]")
     assert until.strftime("%d.%m.%Y") in certificate.inner_text()
     caseworker.locator("#panel-fiktion").screenshot(path=str(journey.folder / "panel-fiktion.png"))
+    # The register holds it as the holder's current status, issued in this case.
+    register = caseworker.locator("#panel-residence-records")
+    current = register.locator("[data-testid=current-status]").inner_text()
+    assert "Fiktionsbescheinigung" in current and until.strftime("%d.%m.%Y") in current, current
+    assert "Während eines Vorgangs ausgestellt" in register.inner_text()
+    register.screenshot(path=str(journey.folder / "panel-register-fiktion.png"))
 
     # The applicant finds the certificate on the status page and downloads the PDF.
     applicant = journey.open("applicant", locale=LOCALES["de"])
@@ -98,3 +114,30 @@ def test_a_fiktionsbescheinigung_from_the_case_file_to_the_status_page(
     look_up(journey, applicant, base, "de", late)
     explained = applicant.locator("[data-testid=fiktion]").inner_text()
     assert "keine Fiktionsbescheinigung" in explained or "nicht" in explained, explained
+
+
+def test_the_service_point_issues_the_certificate_and_the_register_shows_it(demo_office, journey):
+    """A checked extension whose old title runs out in a few days: the applicant is at the
+    Service Point for the biometrics, the counter issues the certificate; the caseworker
+    then finds it in the register of the case file."""
+    base = demo_office.url
+    file_number = _extension(expires_in=5, filed_days_ago=30, family_name="MELNYK", checked=True)
+    until = timezone.localdate() + dt.timedelta(days=91)
+
+    counter = sign_in(journey, base, "servicepoint", "service-point")
+    _issue(journey, counter, f"{base}/admin/cases/case/{file_number}/", until)
+    assert (
+        until.strftime("%d.%m.%Y")
+        in counter.locator("[data-testid=fiktion-certificate]").inner_text()
+    )
+    # The Service Point does not read the register (the policy): no panel for it.
+    assert not counter.locator("#panel-residence-records").count()
+
+    caseworker = sign_in(journey, base, "sachbearbeitung", "caseworker")
+    caseworker.goto(f"{base}/admin/cases/case/{file_number}/")
+    register = caseworker.locator("#panel-residence-records")
+    register.wait_for()
+    journey.check(caseworker)
+    current = register.locator("[data-testid=current-status]").inner_text()
+    assert "Fiktionsbescheinigung" in current and until.strftime("%d.%m.%Y") in current, current
+    register.screenshot(path=str(journey.folder / "panel-register-service-point.png"))

@@ -242,3 +242,27 @@ def test_the_case_files_register_panel_shows_the_certificate(client):
         assert "Fiktionsbescheinigung" in status
         assert date_format(until, "SHORT_DATE_FORMAT") in status
         assert str(RecordSource.DURING_CASE.label) in page
+
+
+def test_the_certificate_bridges_the_days_after_the_old_title_in_the_chain():
+    """Target groups count an unbroken chain of documents (casework.target_groups): a title
+    that ran out five days ago and the certificate issued today make one chain, from the
+    title's first day."""
+    from casework.target_groups import Criteria, select
+
+    person = PersonFactory()
+    case_type = CaseTypeFactory()
+    user = MembershipFactory(department=case_type.department, role=Role.CASEWORKER).user
+    first_day = TODAY() - dt.timedelta(days=7 * 365)
+    services.record_residence(
+        person=person,
+        user=user,
+        department=case_type.department,
+        kind=RecordKind.TITLE,
+        valid_from=first_day,
+        valid_until=TODAY() - dt.timedelta(days=5),
+    )
+    issue(extension(expires_in=-5, filed_days_ago=30, person=person, case_type=case_type), user)
+    criteria = Criteria(status=RecordKind.FIKTION, years=6, years_with_child=None)
+    (candidate,) = select(ResidenceRecord.objects.all(), criteria, today=TODAY()).candidates()
+    assert (candidate.person_id, candidate.since) == (person.pk, first_day)
