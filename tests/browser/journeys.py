@@ -332,3 +332,12 @@ def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.5):
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def save_shot(page, folder: Path, name: str, *, height: int = 1600, full_page=False) -> None:
+    """A screenshot of ``page`` as ``folder/name.png``. Wagtail scrolls inside its own content
+    area, so the back office is shot in a viewport ``height`` pixels tall (then 900 again)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": height})
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from casework.constants import CaseState
 from casework.models import Case, CaseHistory
+from tests.browser.journeys import save_shot
 from tests.casework.backoffice import build_office, case_with_documents, member
 
 pytestmark = [
@@ -19,12 +20,7 @@ pytestmark = [
 
 
 def shot(page, artifacts_dir, name: str) -> None:
-    folder = artifacts_dir / "casework"
-    folder.mkdir(exist_ok=True)
-    # Wagtail scrolls inside its own content area: a tall viewport shows the whole page.
-    page.set_viewport_size({"width": 1280, "height": 2000})
-    page.screenshot(path=str(folder / f"{name}.png"))
-    page.set_viewport_size({"width": 1280, "height": 900})
+    save_shot(page, artifacts_dir / "casework", name, height=2000)
 
 
 def test_caseworker_opens_the_oldest_case_and_marks_it_checked(

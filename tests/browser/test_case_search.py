@@ -8,6 +8,7 @@ import pytest
 
 from casework.constants import Role
 from search.backends import get_search_backend
+from tests.browser.journeys import save_shot
 from tests.casework.backoffice import build_office, member
 from tests.casework.factories import MembershipFactory, PersonFactory, WorkflowCaseFactory
 
@@ -18,12 +19,7 @@ pytestmark = [
 
 
 def shot(page, artifacts_dir, name: str) -> None:
-    folder = artifacts_dir / "search"
-    folder.mkdir(exist_ok=True)
-    # Wagtail scrolls inside its own content area: a tall viewport shows the whole page.
-    page.set_viewport_size({"width": 1280, "height": 1600})
-    page.screenshot(path=str(folder / f"{name}.png"))
-    page.set_viewport_size({"width": 1280, "height": 900})
+    save_shot(page, artifacts_dir / "search", name, height=1600)
 
 
 def test_supervisor_filters_by_case_type_and_follows_a_facet(

@@ -7,7 +7,6 @@ Screenshots go to test-artifacts/operations/.
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -15,10 +14,11 @@ from background.models import WorkerProcess
 from casework.constants import Role
 from operations import services
 from operations.models import ContinuationItem
+from tests.browser.journeys import save_shot
+from tests.casework.backoffice import member
 from tests.casework.factories import (
     CaseTypeFactory,
     DepartmentFactory,
-    MembershipFactory,
     PersonFactory,
     WorkflowCaseFactory,
 )
@@ -30,11 +30,7 @@ pytestmark = [
 
 
 def shot(page, artifacts_dir, name: str) -> None:
-    folder = artifacts_dir / "operations"
-    folder.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 1600})
-    page.screenshot(path=str(folder / f"{name}.png"))
-    page.set_viewport_size({"width": 1280, "height": 900})
+    save_shot(page, artifacts_dir / "operations", name, height=1600)
 
 
 def test_a_stalled_run_is_shown_as_stalled_and_resumed_from_the_page(
@@ -42,12 +38,7 @@ def test_a_stalled_run_is_shown_as_stalled_and_resumed_from_the_page(
 ):
     department = DepartmentFactory(code="aufenthalt")
     case_type = CaseTypeFactory(code="24", legal_basis="§ 24 AufenthG", department=department)
-    boss = MembershipFactory(department=department, role=Role.SUPERVISOR).user
-    boss.set_password("demo")
-    boss.save()
-    boss.user_permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
+    boss = member(department, Role.SUPERVISOR)
     for name in ("Bondarenko", "Shevchenko", "Kovalenko"):
         WorkflowCaseFactory(  # the title granted and handed over a year before the ordinance
             person=PersonFactory(family_name=name, preferred_language="uk"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from casework.constants import CaseState
 from casework.models import CaseHistory, HandOver
+from tests.browser.journeys import save_shot
 from tests.casework.backoffice import build_office, member
 from tests.casework.factories import CaseTypeFactory, WorkflowCaseFactory
 
@@ -23,11 +24,7 @@ pytestmark = [
 
 
 def shot(page, artifacts_dir, name: str) -> None:
-    folder = artifacts_dir / "casework"
-    folder.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 2000})
-    page.screenshot(path=str(folder / f"duldung-{name}.png"))
-    page.set_viewport_size({"width": 1280, "height": 900})
+    save_shot(page, artifacts_dir / "casework", f"duldung-{name}", height=2000)
 
 
 def _login(page, live_server, username: str) -> None:

@@ -15,7 +15,8 @@ from casework import services as casework_services
 from casework.constants import HistoryEvent, RecordKind, Role
 from casework.models import CaseHistory, HouseholdChild
 from casework.target_groups import years_before
-from tests.browser.test_target_groups import shot, staff
+from tests.browser.test_target_groups import shot
+from tests.casework.backoffice import member
 from tests.casework.factories import (
     CaseTypeFactory,
     DepartmentFactory,
@@ -36,7 +37,7 @@ def test_a_minor_child_in_the_household_brings_the_25b_hint_and_removing_it_take
     from tests.accounts.login import browser_sign_in
 
     asyl = DepartmentFactory(code="asyl", name="Asyl/EU")
-    worker = staff(asyl, Role.CASEWORKER)
+    worker = member(asyl, Role.CASEWORKER)
     group = the_25b_group()
     today = timezone.localdate()
     parent = PersonFactory(

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from casework.models import Person
 from privacy.models import DeletionItem
 from search.selectors import search_cases
+from tests.browser.journeys import save_shot
 from tests.privacy.conftest import build_world
 
 pytestmark = [
@@ -21,11 +22,7 @@ pytestmark = [
 
 
 def shot(page, artifacts_dir, name: str) -> None:
-    folder = artifacts_dir / "privacy"
-    folder.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 1800})
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    save_shot(page, artifacts_dir / "privacy", name, height=1800, full_page=True)
 
 
 def login(page, live_server, username: str) -> None:

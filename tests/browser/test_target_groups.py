@@ -9,17 +9,17 @@ Screenshots go to test-artifacts/target-groups/.
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from casework import services as casework_services
 from casework.constants import RecordKind, Role
 from casework.target_groups import years_before
 from operations.models import TargetGroup, TargetGroupLetter
+from tests.browser.journeys import save_shot
+from tests.casework.backoffice import member
 from tests.casework.factories import (
     CaseTypeFactory,
     DepartmentFactory,
-    MembershipFactory,
     PersonFactory,
     WorkflowCaseFactory,
 )
@@ -31,21 +31,7 @@ pytestmark = [
 
 
 def shot(page, artifacts_dir, name: str) -> None:
-    folder = artifacts_dir / "target-groups"
-    folder.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 1400})
-    page.screenshot(path=str(folder / f"{name}.png"))
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def staff(department, role):
-    user = MembershipFactory(department=department, role=role).user
-    user.set_password("demo")
-    user.save()
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
-    return user
+    save_shot(page, artifacts_dir / "target-groups", name, height=1400)
 
 
 def test_a_supervisor_sends_the_25b_letter_once_and_the_case_file_shows_the_hint(
@@ -55,8 +41,8 @@ def test_a_supervisor_sends_the_25b_letter_once_and_the_case_file_shows_the_hint
 
     asyl = DepartmentFactory(code="asyl", name="Asyl/EU")
     other = DepartmentFactory(code="aufenthalt", name="Aufenthalt")
-    worker, boss = staff(asyl, Role.CASEWORKER), staff(asyl, Role.SUPERVISOR)
-    other_worker = staff(other, Role.CASEWORKER)
+    worker, boss = member(asyl, Role.CASEWORKER), member(asyl, Role.SUPERVISOR)
+    other_worker = member(other, Role.CASEWORKER)
     group, _created = TargetGroup.objects.get_or_create(
         hint="Möglicher Fall für § 25b AufenthG",
         defaults={"name": "Bleiberecht bei nachhaltiger Integration (§ 25b AufenthG)"},
