@@ -24,8 +24,13 @@ Then measures (goals of issue 14):
    department's supervisor, repeated - goal p95 under 1 s;
 4. the target group of § 25b candidates (tolerated six years without a break, four with a
    minor child): the supervisor's page query (the total and the first page of 50 in one
-   statement) for office management and one department's supervisor, repeated, and the
-   whole list of persons a mailing reads once.
+   statement, over the policy's register parts as the page reads them) for office management
+   and one department's supervisor, repeated, and the whole list of persons a mailing reads
+   once.
+
+Forecast and target group are measured for a second supervisor too, of the department the
+register-only persons belong to (``bench-supervisor-asyl``, made on first use): the first
+supervisor's part of the register without a case is empty, this one's is large.
 
 Each figure is printed with the load average (``uptime``) beside it and as a ratio to a
 baseline measured in the same run (a plain count of the records in force in the window: the
