@@ -1,3 +1,4 @@
+import os
 import pathlib
 import shutil
 import subprocess
@@ -10,15 +11,21 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def pytest_configure(config):
     """The message catalogues are compiled before the tests run, so a single test file run
     right after ``make install`` shows the German texts the tests expect (``make test`` compiles
-    them too). Only stale or missing ``.mo`` files are rebuilt, once, by the xdist controller."""
+    them too). Only stale or missing ``.mo`` files are rebuilt, once, by the xdist controller,
+    each replaced in one step."""
     msgfmt = shutil.which("msgfmt")
     if hasattr(config, "workerinput") or msgfmt is None:
         return
     for po in [*ROOT.glob("locale/*/LC_MESSAGES/*.po"), *ROOT.glob("*/locale/*/LC_MESSAGES/*.po")]:
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            # Written beside it and moved into place: a test run in the same checkout that
+            # loads the catalogue meanwhile reads the old one whole, never half a file (which
+            # gettext takes for no German at all).
+            partial = mo.with_suffix(f".mo.{os.getpid()}")
             # The repository's own catalogues, no outside input.
-            subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)  # noqa: S603
+            subprocess.run([msgfmt, "--check-format", "-o", str(partial), str(po)], check=True)  # noqa: S603
+            os.replace(partial, mo)
 
 
 @pytest.fixture(autouse=True)
