@@ -15,7 +15,7 @@ from casework import services as casework_services
 from casework.constants import HistoryEvent, RecordKind, Role
 from casework.models import CaseHistory, HouseholdChild
 from casework.target_groups import years_before
-from tests.browser.test_target_groups import shot
+from tests.browser.journeys import save_shot
 from tests.casework.backoffice import member
 from tests.casework.factories import (
     CaseTypeFactory,
@@ -82,7 +82,7 @@ def test_a_minor_child_in_the_household_brings_the_25b_hint_and_removing_it_take
     assert "Kind im Haushalt" in hints  # the shorter duration, and why
     panel.scroll_into_view_if_needed()
     panel.screenshot(path=str(artifacts_dir / "household-panel-with-child.png"))
-    shot(page, artifacts_dir, "household-01-child-recorded")
+    save_shot(page, artifacts_dir / "target-groups", "household-01-child-recorded", height=1400)
     assert_accessible(page)
     assert HouseholdChild.objects.filter(person=parent, recorded_by=worker).count() == 1
 
@@ -90,7 +90,7 @@ def test_a_minor_child_in_the_household_brings_the_25b_hint_and_removing_it_take
     panel.get_by_role("button", name="Haddad, Lina entfernen: ausgezogen").click()
     page.wait_for_selector("[data-testid=household-empty]")
     assert page.locator("[data-testid=target-group-hints]").count() == 0
-    shot(page, artifacts_dir, "household-02-child-removed")
+    save_shot(page, artifacts_dir / "target-groups", "household-02-child-removed", height=1400)
     assert_accessible(page)
     assert not HouseholdChild.objects.exists()
     assert list(
